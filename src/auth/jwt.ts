@@ -1,0 +1,61 @@
+// Token verification with jose: HS256 with the shared secret, RS256/ES256 with
+// the identity provider's JWKS. The algorithm picks the key, and each key only
+// verifies its own algorithms, so `alg: none` and HS/RS confusion are refused.
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../infra/env.js';
+
+export interface VerifiedToken {
+  claims: JWTPayload & { sub: string; exp: number };
+}
+
+export class TokenError extends Error {
+  constructor(
+    message: string,
+    readonly expired = false,
+  ) {
+    super(message);
+  }
+}
+
+export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'];
+
+export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
+  const secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : undefined;
+  // jose caches the key set and refetches it when it meets an unknown `kid`.
+  const jwks = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
+  const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    if (header.alg === 'HS256' && secret) return secret;
+    if (header.alg && ASYMMETRIC_ALGORITHMS.includes(header.alg) && jwks) return jwks(header, token);
+    throw new TokenError(`Token algorithm ${String(header.alg)} is not accepted.`);
+  };
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, getKey, {
+        algorithms,
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        requiredClaims: ['sub', 'exp'],
+      });
+      if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') {
+        throw new TokenError('Token must carry a string sub and a numeric exp.');
+      }
+      return { claims: payload as VerifiedToken['claims'] };
+    } catch (error) {
+      if (error instanceof TokenError) throw error;
+      if (error instanceof errors.JWTExpired) throw new TokenError('Token expired.', true);
+      if (error instanceof errors.JOSEError) throw new TokenError(`Invalid token: ${error.code}.`);
+      throw new TokenError('Invalid token.');
+    }
+  };
+}
+
+/** Reads a bearer token from an Authorization header value; undefined when absent. */
+export function bearerToken(header: string | null | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  // A header that is present but not a bearer token is an invalid credential, not a missing one.
+  return match ? match[1] : header;
+}

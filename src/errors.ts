@@ -1,0 +1,28 @@
+// The contract's expected errors. Anything else thrown by a resolver is masked
+// by Yoga into INTERNAL_SERVER_ERROR with no internals.
+import { createGraphQLError } from 'graphql-yoga';
+
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'RATE_LIMITED';
+
+export function unauthenticated(message = 'Authentication required: send a valid bearer token.') {
+  return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message = 'Forbidden.') {
+  return createGraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+/** Also for things that exist but the viewer may not see, so that membership cannot be probed. */
+export function notFound(what: string) {
+  return createGraphQLError(`${what} not found.`, { extensions: { code: 'NOT_FOUND' } });
+}
+
+export function badUserInput(message: string) {
+  return createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+export function rateLimited(retryAfterMs: number) {
+  return createGraphQLError('Too many requests; retry later.', {
+    extensions: { code: 'RATE_LIMITED', retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) },
+  });
+}

@@ -1,0 +1,94 @@
+// The database: PostgreSQL through @prisma/adapter-pg when DATABASE_URL is set,
+// else an embedded PGlite in a local folder. Both get the same migrations.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Config } from './env.js';
+import { applyMigrations, type SqlSession } from './migrations.js';
+
+export type Prisma = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  /** A session for the migration runner: one connection, so session advisory locks hold. */
+  withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openPglite(config.pgliteDataDir);
+}
+
+/** Opens the configured database and brings its schema up to date. */
+export async function openMigratedDatabase(config: Config): Promise<Database> {
+  const db = await openDatabase(config);
+  try {
+    await db.withSession((session) => applyMigrations(session));
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+function openPostgres(connectionString: string, max: number): Database {
+  const poolConfig: pg.PoolConfig = {
+    connectionString,
+    max,
+    // Fail fast instead of queueing forever when the server is unreachable.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  };
+  const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig) });
+  return {
+    prisma,
+    async withSession(fn) {
+      const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+      await client.connect();
+      try {
+        return await fn({
+          query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+          exec: async (sql) => {
+            await client.query(sql);
+          },
+        });
+      } finally {
+        await client.end();
+      }
+    },
+    async ping() {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    withSession: (fn) =>
+      fn({
+        query: async (sql, params) => (await pglite.query<Record<string, unknown>>(sql, params as unknown[])).rows,
+        exec: async (sql) => {
+          await pglite.exec(sql);
+        },
+      }),
+    async ping() {
+      await prisma.$queryRaw`SELECT 1`;
+    },
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

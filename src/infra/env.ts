@@ -1,0 +1,75 @@
+// Reads the process environment once into a typed configuration. The table in
+// the README lists every variable; keep both in step.
+
+/** The development HS256 secret used when no JWT_SECRET or JWKS is configured. Never in production. */
+export const DEVELOPMENT_JWT_SECRET = 'development-secret-do-not-use-in-production';
+
+export interface Config {
+  /** HTTP and WebSocket port. Default 4000. */
+  port: number;
+  /** PostgreSQL URL; unset means the embedded PGlite database. */
+  databaseUrl?: string;
+  /** Folder of the embedded database. Default `./.data/pglite`. */
+  pgliteDataDir: string;
+  /** Size of the PostgreSQL connection pool. Default 10. */
+  databasePoolSize: number;
+  /** Redis URL for pub/sub and presence; unset means in-process. */
+  redisUrl?: string;
+  jwt: {
+    /** HS256 secret (JWT_SECRET, else the development secret outside production). */
+    secret?: string;
+    /** True when `secret` is the development secret. */
+    usingDevelopmentSecret: boolean;
+    /** JWKS endpoint for RS256/ES256 tokens. */
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  production: boolean;
+  /** GraphiQL and introspection: on outside production, or with GRAPHIQL=true. */
+  graphiql: boolean;
+  /** Per-user rate limits; RATE_LIMITS=off disables them. */
+  rateLimits: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const secret = nonEmpty(env.JWT_SECRET);
+  const jwksUrl = nonEmpty(env.JWT_JWKS_URL);
+  if (production && !secret && !jwksUrl) {
+    throw new ConfigError(
+      'NODE_ENV=production needs JWT_SECRET or JWT_JWKS_URL: the development secret is never used in production.',
+    );
+  }
+  const usingDevelopmentSecret = !secret && !jwksUrl;
+  return {
+    port: integer(env.PORT, 4000, 'PORT'),
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    pgliteDataDir: nonEmpty(env.PGLITE_DATA_DIR) ?? './.data/pglite',
+    databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
+    redisUrl: nonEmpty(env.REDIS_URL),
+    jwt: {
+      secret: secret ?? (usingDevelopmentSecret ? DEVELOPMENT_JWT_SECRET : undefined),
+      usingDevelopmentSecret,
+      jwksUrl,
+      issuer: nonEmpty(env.JWT_ISSUER),
+      audience: nonEmpty(env.JWT_AUDIENCE),
+    },
+    production,
+    graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : !production,
+    rateLimits: env.RATE_LIMITS !== 'off',
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function integer(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}

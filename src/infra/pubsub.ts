@@ -1,0 +1,55 @@
+// One typed publish/subscribe interface in front of whichever engine is
+// configured: graphql-subscriptions' in-process PubSub, or Redis through
+// graphql-redis-subscriptions so that several server processes act as one.
+// Topics are scoped by id (`messageEvents:<conversationId>`).
+import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { decode, encode } from './codec.js';
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface TypedPubSub<TopicMap extends Record<string, unknown>> {
+  publish<K extends keyof TopicMap & string>(topic: K, id: string, payload: TopicMap[K]): Promise<void>;
+  /** Calls `handler` for every payload published on the topic from now on. */
+  subscribe<K extends keyof TopicMap & string>(
+    topic: K,
+    id: string,
+    handler: (payload: TopicMap[K]) => void,
+  ): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+export interface EngineHandle {
+  engine: PubSubEngine;
+  close(): Promise<void>;
+}
+
+/**
+ * In-process engine. Payloads still go through the codec so that code that
+ * works here works over Redis too (no shared object references, no live Dates).
+ */
+export function inProcessEngine(): EngineHandle {
+  return { engine: new PubSub(), close: async () => undefined };
+}
+
+export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
+  handle: EngineHandle,
+  { serialize = true }: { serialize?: boolean } = {},
+): TypedPubSub<TopicMap> {
+  const { engine } = handle;
+  const wrap = (payload: unknown) => (serialize ? encode(payload) : payload);
+  const unwrap = (message: unknown) => (serialize && typeof message === 'string' ? decode(message) : message);
+  return {
+    async publish(topic, id, payload) {
+      await engine.publish(`${topic}:${id}`, wrap(payload));
+    },
+    async subscribe(topic, id, handler) {
+      const subId = await engine.subscribe(`${topic}:${id}`, (message: unknown) => {
+        handler(unwrap(message) as never);
+      }, {});
+      return async () => {
+        engine.unsubscribe(subId);
+      };
+    },
+    close: () => handle.close(),
+  };
+}

@@ -1,0 +1,54 @@
+// The payloads published on `messageEvents:<conversationId>`, already shaped
+// for the subscription so that resolving them for a subscriber costs no query.
+import type { Message, User } from '../../generated/prisma/client.js';
+
+/** A message with its sender and, when known without a query, who has read it. */
+export type MessageRecord = Message & {
+  sender: User;
+  /** Snapshot of the read state; absent means "load it". A new message has no readers yet. */
+  readState?: ReadState;
+};
+
+export interface ReadState {
+  readers: User[];
+  readByAll: boolean;
+  deliveredToAll: boolean;
+}
+
+export interface MessageCreatedEvent {
+  type: 'MessageCreated';
+  message: MessageRecord;
+}
+
+export interface MessagesReadEvent {
+  type: 'MessagesRead';
+  conversationId: string;
+  user: User;
+  upToMessageId: string;
+  upToSeq: number;
+  messageIds: string[];
+  readAt: Date;
+}
+
+export type MessageEvent = MessageCreatedEvent | MessagesReadEvent;
+
+export type MessageStatus = 'SENT' | 'DELIVERED' | 'READ';
+
+export interface Mark {
+  userId: string;
+  lastReadSeq: number;
+  lastDeliveredSeq: number;
+}
+
+/** A message's status from the other participants' side, derived from their marks. */
+export function readStateOf<M extends Mark>(
+  message: { seq: number; senderId: string },
+  marks: M[],
+): { readers: M[]; status: MessageStatus } {
+  const others = marks.filter((mark) => mark.userId !== message.senderId);
+  const readers = others.filter((mark) => mark.lastReadSeq >= message.seq);
+  const delivered = others.every((mark) => Math.max(mark.lastDeliveredSeq, mark.lastReadSeq) >= message.seq);
+  const status: MessageStatus =
+    readers.length === others.length ? 'READ' : delivered ? 'DELIVERED' : 'SENT';
+  return { readers, status };
+}

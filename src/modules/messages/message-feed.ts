@@ -1,0 +1,208 @@
+// One upstream pub/sub subscription per conversation per process, shared by
+// every local subscriber of that conversation. It puts MessageCreated events
+// back in `seq` order (senders commit concurrently and publish in any order),
+// backfills a seq that does not arrive from the database (once per process,
+// not per subscriber), and serves resumes: replay from the database, then
+// live, with no gap and no duplicate.
+import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
+import type { AppPubSub } from '../../topics.js';
+import type { Unsubscribe } from '../../infra/pubsub.js';
+import type { MessageEvent, MessageRecord } from './message-events.js';
+
+export interface FeedSource {
+  /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
+  range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]>;
+  lastSeq(conversationId: string): Promise<number>;
+}
+
+export interface MessageFeedOptions {
+  /** How long a missing seq may lag behind a later one before it is fetched from the database. Default 250 ms. */
+  gapTimeoutMs?: number;
+  /** Rows per replay query. Default 500. */
+  replayBatch?: number;
+  /** Events buffered for one slow subscriber before its subscription ends. Default 10,000. */
+  maxQueue?: number;
+}
+
+type Listener = (event: MessageEvent) => void;
+
+class ConversationHub {
+  readonly listeners = new Set<Listener>();
+  /** Highest seq emitted in order; every seq up to it has been emitted or predates the hub. */
+  delivered = 0;
+  private readonly pending = new Map<number, MessageRecord>();
+  private early: MessageEvent[] | null = [];
+  private gapTimer: NodeJS.Timeout | undefined;
+  private backfilling = false;
+  private closed = false;
+  private unsubscribe: Unsubscribe | undefined;
+  readonly ready: Promise<void>;
+
+  constructor(
+    readonly conversationId: string,
+    private readonly pubsub: AppPubSub,
+    private readonly source: FeedSource,
+    private readonly options: Required<MessageFeedOptions>,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.ready = this.start();
+  }
+
+  private async start(): Promise<void> {
+    // Subscribe first, then read the high-water mark: a message committed in
+    // between is either at or below the mark (history) or arrives live.
+    this.unsubscribe = await this.pubsub.subscribe('messageEvents', this.conversationId, (event) => this.receive(event));
+    if (this.closed) void this.unsubscribe();
+    this.delivered = await this.source.lastSeq(this.conversationId);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const event of early) this.receive(event);
+  }
+
+  private receive(event: MessageEvent): void {
+    if (this.early) {
+      this.early.push(event);
+      return;
+    }
+    if (event.type !== 'MessageCreated') {
+      this.emit(event);
+      return;
+    }
+    const { seq } = event.message;
+    if (seq <= this.delivered || this.pending.has(seq)) return;
+    this.pending.set(seq, event.message);
+    this.drain();
+  }
+
+  private drain(): void {
+    let next: MessageRecord | undefined;
+    while ((next = this.pending.get(this.delivered + 1))) {
+      this.pending.delete(next.seq);
+      this.delivered = next.seq;
+      this.emit({ type: 'MessageCreated', message: next });
+    }
+    if (this.pending.size === 0) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+    } else if (!this.gapTimer) {
+      this.gapTimer = setTimeout(() => void this.backfill(), this.options.gapTimeoutMs);
+    }
+  }
+
+  /** A seq is missing while later ones are here: it is committed (seqs are taken in commit order), so read it. */
+  private async backfill(): Promise<void> {
+    this.gapTimer = undefined;
+    if (this.backfilling || this.pending.size === 0) return;
+    this.backfilling = true;
+    try {
+      const upTo = Math.max(...this.pending.keys());
+      const rows = await this.source.range(this.conversationId, this.delivered, upTo - this.delivered, upTo);
+      for (const row of rows) if (row.seq > this.delivered && !this.pending.has(row.seq)) this.pending.set(row.seq, { ...row, readState: undefined });
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.backfilling = false;
+      this.drain();
+    }
+  }
+
+  private emit(event: MessageEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.gapTimer);
+    void this.unsubscribe?.();
+  }
+}
+
+export class MessageFeed {
+  private readonly hubs = new Map<string, ConversationHub>();
+  private readonly options: Required<MessageFeedOptions>;
+
+  constructor(
+    private readonly pubsub: AppPubSub,
+    private readonly source: FeedSource,
+    private readonly onError: (error: unknown) => void,
+    options: MessageFeedOptions = {},
+  ) {
+    this.options = { gapTimeoutMs: 250, replayBatch: 500, maxQueue: 10_000, ...options };
+  }
+
+  /**
+   * Events of one conversation in seq order. With `afterSeq`, every message
+   * after it first (from the database), then live events. `allowed` is asked
+   * for every event (per-event authorization).
+   */
+  subscribe(conversationId: string, afterSeq: number | undefined, allowed: () => boolean): AsyncIterableIterator<MessageEvent> {
+    return new Repeater<MessageEvent>(async (push, stop) => {
+      const hub = this.hubFor(conversationId);
+      const queue: MessageEvent[] = [];
+      let live = false;
+      let lastSeq = 0;
+      const forward = (event: MessageEvent) => {
+        if (!allowed()) {
+          stop();
+          return;
+        }
+        if (event.type === 'MessageCreated') {
+          if (event.message.seq <= lastSeq) return;
+          lastSeq = event.message.seq;
+        }
+        void push(event);
+      };
+      const listener: Listener = (event) => {
+        if (live) forward(event);
+        else if (queue.length < this.options.maxQueue) queue.push(event);
+        else stop(new Error('Subscriber fell too far behind; resubscribe with `after`.'));
+      };
+      hub.listeners.add(listener);
+      try {
+        await hub.ready;
+        lastSeq = afterSeq ?? hub.delivered;
+        if (afterSeq !== undefined) {
+          for (;;) {
+            const rows = await this.source.range(conversationId, lastSeq, this.options.replayBatch);
+            for (const message of rows) forward({ type: 'MessageCreated', message });
+            if (rows.length < this.options.replayBatch) break;
+          }
+        }
+        for (const event of queue.splice(0)) forward(event);
+        live = true;
+      } catch (error) {
+        stop(error);
+      }
+      await stop;
+      hub.listeners.delete(listener);
+      if (hub.listeners.size === 0) this.dropHub(hub);
+    }, new FixedBuffer(this.options.maxQueue));
+  }
+
+  private dropHub(hub: ConversationHub): void {
+    if (this.hubs.get(hub.conversationId) === hub) this.hubs.delete(hub.conversationId);
+    hub.close();
+  }
+
+  private hubFor(conversationId: string): ConversationHub {
+    let hub = this.hubs.get(conversationId);
+    if (!hub) {
+      const created = new ConversationHub(conversationId, this.pubsub, this.source, this.options, this.onError);
+      // A hub that could not start is not reused: the next subscriber tries afresh.
+      created.ready.catch(() => this.dropHub(created));
+      this.hubs.set(conversationId, created);
+      hub = created;
+    }
+    return hub;
+  }
+
+  /** Number of conversations with an upstream subscription in this process. */
+  get openHubs(): number {
+    return this.hubs.size;
+  }
+
+  close(): void {
+    for (const hub of this.hubs.values()) hub.close();
+    this.hubs.clear();
+  }
+}

@@ -1,0 +1,185 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { builder } from '../../builder.js';
+import { viewerOf, type Context } from '../../context.js';
+import { notFound } from '../../errors.js';
+import { UserRef } from '../users/users.schema.js';
+import { readStateOf, type MessageCreatedEvent, type MessageEvent, type MessageRecord, type MessagesReadEvent } from './message-events.js';
+import type { ReadReceipt } from './messages.service.js';
+
+export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
+
+/** The read state of a message: from the event payload when it carries one, else from the marks (one query per conversation per operation). */
+async function readState(message: MessageRecord, ctx: Context) {
+  if (message.readState) {
+    const { readers, readByAll, deliveredToAll } = message.readState;
+    return { readers, status: readByAll ? 'READ' : deliveredToAll ? 'DELIVERED' : 'SENT' } as const;
+  }
+  const participants = await ctx.loaders.participants.load(message.conversationId);
+  const { readers, status } = readStateOf(message, participants);
+  return { readers: readers.map((participant) => participant.user), status };
+}
+
+export const MessageRef = builder.prismaObject('Message', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    seq: t.exposeInt('seq', {
+      description: 'Position in its conversation: 1, 2, 3, … with no gaps. Clients use it to order and to detect a missed message.',
+    }),
+    conversationId: t.exposeID('conversationId'),
+    conversation: t.relation('conversation'),
+    sender: t.relation('sender'),
+    content: t.exposeString('content'),
+    clientMessageId: t.exposeString('clientMessageId', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    status: t.field({
+      type: MessageStatus,
+      description:
+        "From the other participants' side: READ when all of them have read it, DELIVERED when all of them have received it, else SENT.",
+      resolve: async (message, _args, ctx) => (await readState(message as MessageRecord, ctx)).status,
+    }),
+    readBy: t.field({
+      type: [UserRef],
+      description: 'Other participants who have read it.',
+      resolve: async (message, _args, ctx) => (await readState(message as MessageRecord, ctx)).readers,
+    }),
+  }),
+});
+
+export const MessageConnection = builder.connectionObject({ type: MessageRef, name: 'MessageConnection' });
+
+builder.prismaObjectFields('Conversation', (t) => ({
+  lastMessage: t.field({
+    type: MessageRef,
+    nullable: true,
+    resolve: (conversation, _args, ctx) =>
+      conversation.lastSeq === 0 ? null : ctx.loaders.messageBySeq.load(`${conversation.id}:${conversation.lastSeq}`),
+  }),
+  unreadCount: t.int({
+    description: "The viewer's unread messages here.",
+    resolve: async (conversation, _args, ctx) => {
+      const membership = await ctx.loaders.viewerMembership.load(conversation.id);
+      return membership ? Math.max(0, conversation.lastSeq - membership.lastReadSeq) : 0;
+    },
+  }),
+  messages: t.field({
+    type: MessageConnection,
+    args: { first: t.arg.int(), after: t.arg.string(), last: t.arg.int(), before: t.arg.string() },
+    resolve: (conversation, args, ctx, info) =>
+      ctx.services.messages.page(viewerOf(ctx).id, conversation.id, args, queryFromInfo({ context: ctx, info, typeName: 'Message', path: ['edges', 'node'] })),
+  }),
+}));
+
+const SendMessageInput = builder.inputType('SendMessageInput', {
+  fields: (t) => ({
+    conversationId: t.id({ description: 'Exactly one of conversationId and recipientId.' }),
+    recipientId: t.id({ description: 'Send to a user directly: gets or creates the one-to-one conversation.' }),
+    content: t.string({ required: true, description: '1 to 4000 characters after trimming; BAD_USER_INPUT otherwise.' }),
+    clientMessageId: t.string({
+      description:
+        'Idempotency key chosen by the client: a retry with the same key from the same sender returns the first message and stores nothing new.',
+    }),
+  }),
+});
+
+const ReadReceiptRef = builder.objectRef<ReadReceipt>('ReadReceipt').implement({
+  fields: (t) => ({
+    conversationId: t.exposeID('conversationId'),
+    upToMessageId: t.exposeID('upToMessageId', { nullable: true }),
+    messageIds: t.exposeIDList('messageIds'),
+    readAt: t.expose('readAt', { type: 'DateTime' }),
+    unreadCount: t.exposeInt('unreadCount', { description: "The viewer's unread messages left in this conversation." }),
+  }),
+});
+
+const MessageCreatedRef = builder.objectRef<MessageCreatedEvent>('MessageCreated').implement({
+  fields: (t) => ({ message: t.field({ type: MessageRef, resolve: (event) => event.message }) }),
+});
+
+const MessagesReadRef = builder.objectRef<MessagesReadEvent>('MessagesRead').implement({
+  fields: (t) => ({
+    conversationId: t.exposeID('conversationId'),
+    user: t.field({ type: UserRef, resolve: (event) => event.user }),
+    upToMessageId: t.exposeID('upToMessageId', { description: 'The new read mark.' }),
+    messageIds: t.exposeIDList('messageIds', { description: 'The messages this receipt newly marked read.' }),
+    readAt: t.expose('readAt', { type: 'DateTime' }),
+  }),
+});
+
+const MessageEventRef = builder.unionType('MessageEvent', {
+  types: [MessageCreatedRef, MessagesReadRef],
+  resolveType: (event: MessageEvent) => event.type,
+});
+
+builder.queryFields((t) => ({
+  messages: t.field({
+    type: MessageConnection,
+    description:
+      'History of one conversation, oldest to newest inside a page. With no paging arguments: the last 50. Page backwards with last/before, forwards with first/after. At most 100 per page.',
+    args: { conversationId: t.arg.id({ required: true }), first: t.arg.int(), after: t.arg.string(), last: t.arg.int(), before: t.arg.string() },
+    resolve: (_root, args, ctx, info) =>
+      ctx.services.messages.page(
+        viewerOf(ctx).id,
+        String(args.conversationId),
+        args,
+        queryFromInfo({ context: ctx, info, typeName: 'Message', path: ['edges', 'node'] }),
+      ),
+  }),
+  unreadCount: t.int({
+    description: "Unread messages over all the viewer's conversations.",
+    resolve: (_root, _args, ctx) => ctx.services.messages.totalUnread(viewerOf(ctx).id),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  sendMessage: t.field({
+    type: MessageRef,
+    description: 'Persist a message, then deliver it to every subscriber. Returns only after it is stored.',
+    args: { input: t.arg({ type: SendMessageInput, required: true }) },
+    resolve: (_root, { input }, ctx) =>
+      ctx.services.messages.send(viewerOf(ctx).id, {
+        conversationId: input.conversationId == null ? null : String(input.conversationId),
+        recipientId: input.recipientId == null ? null : String(input.recipientId),
+        content: input.content,
+        clientMessageId: input.clientMessageId,
+      }),
+  }),
+  markRead: t.field({
+    type: ReadReceiptRef,
+    description:
+      'Mark every message of the conversation up to and including `upToMessageId` (default: the newest) as read by the viewer. Never moves the read mark backwards.',
+    args: { conversationId: t.arg.id({ required: true }), upToMessageId: t.arg.id() },
+    resolve: (_root, args, ctx) =>
+      ctx.services.messages.markRead(
+        viewerOf(ctx).id,
+        String(args.conversationId),
+        args.upToMessageId == null ? null : String(args.upToMessageId),
+      ),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  messageEvents: t.field({
+    type: MessageEventRef,
+    description:
+      "Everything that happens to the messages of one conversation: new messages (the sender's own included), read receipts, deliveries. With `after` (a message id), first every message created after it, in order, then live events, with no gap and no duplicate.",
+    args: { conversationId: t.arg.id({ required: true }), after: t.arg.id() },
+    subscribe: async (_root, args, ctx) => {
+      const viewer = viewerOf(ctx);
+      const conversationId = String(args.conversationId);
+      const { membership, db, feed } = ctx.services;
+      await membership.assertMember(conversationId, viewer.id);
+      let afterSeq: number | undefined;
+      if (args.after != null) {
+        const after = await db.message.findUnique({ where: { id: String(args.after) }, select: { conversationId: true, seq: true } });
+        if (!after || after.conversationId !== conversationId) throw notFound('Message');
+        afterSeq = after.seq;
+      }
+      return feed.subscribe(conversationId, afterSeq, () => membership.cached(conversationId)?.has(viewer.id) ?? true);
+    },
+    resolve: (event: MessageEvent, _args, ctx) => {
+      // One context serves the whole subscription: start each event with fresh loaders.
+      ctx.loaders.clearAll();
+      return event;
+    },
+  }),
+}));

@@ -1,0 +1,288 @@
+// Sending, paging and read marks. Every message takes the next `seq` of its
+// conversation under the conversation row's lock, in one statement, so seqs
+// are 1, 2, 3 … with no gap even under concurrent senders, and a failed send
+// stores nothing.
+import { randomUUID } from 'node:crypto';
+import type { Message, PrismaClient, User } from '../../generated/prisma/client.js';
+import { badUserInput, notFound } from '../../errors.js';
+import type { AppPubSub } from '../../topics.js';
+import type { ConversationsService } from '../conversations/conversations.service.js';
+import type { MembershipCache } from '../conversations/membership.js';
+import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, type PagingArgs } from '../paging.js';
+import type { MessageRecord } from './message-events.js';
+
+export const CONTENT_MAX_LENGTH = 4000;
+export const CLIENT_MESSAGE_ID_MAX_LENGTH = 200;
+export const DEFAULT_HISTORY_PAGE = 50;
+export const PREVIEW_LENGTH = 100;
+
+export interface SendMessageInput {
+  conversationId?: string | null;
+  recipientId?: string | null;
+  content: string;
+  clientMessageId?: string | null;
+}
+
+export interface ReadReceipt {
+  conversationId: string;
+  upToMessageId: string | null;
+  messageIds: string[];
+  readAt: Date;
+  unreadCount: number;
+}
+
+type SentRow = Message & {
+  senderUsername: string;
+  senderDisplayName: string;
+  senderAvatarUrl: string | null;
+  senderLastSeenAt: Date | null;
+  senderCreatedAt: Date;
+  senderUpdatedAt: Date;
+  previousReadSeq: number;
+};
+
+export class MessagesService {
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly pubsub: AppPubSub,
+    private readonly membership: MembershipCache,
+    private readonly conversations: ConversationsService,
+    private readonly log: (message: string, error: unknown) => void,
+  ) {}
+
+  /** Persists a message, then publishes it. Returns only after it is stored. */
+  async send(senderId: string, input: SendMessageInput): Promise<MessageRecord> {
+    const content = input.content.trim();
+    const length = [...content].length;
+    if (length < 1 || length > CONTENT_MAX_LENGTH) {
+      throw badUserInput(`content must be 1 to ${CONTENT_MAX_LENGTH} characters after trimming.`);
+    }
+    const clientMessageId = input.clientMessageId ?? null;
+    if (clientMessageId !== null && (clientMessageId.length < 1 || clientMessageId.length > CLIENT_MESSAGE_ID_MAX_LENGTH)) {
+      throw badUserInput(`clientMessageId must be 1 to ${CLIENT_MESSAGE_ID_MAX_LENGTH} characters.`);
+    }
+    if ((input.conversationId == null) === (input.recipientId == null)) {
+      throw badUserInput('Pass exactly one of conversationId and recipientId.');
+    }
+    const conversationId =
+      input.conversationId ?? (await this.conversations.startDirect(senderId, String(input.recipientId))).id;
+    await this.membership.assertMember(conversationId, senderId);
+
+    if (clientMessageId !== null) {
+      const existing = await this.findByClientId(conversationId, senderId, clientMessageId);
+      if (existing) return existing;
+    }
+    let row: SentRow | undefined;
+    try {
+      row = await this.insert(conversationId, senderId, content, clientMessageId);
+    } catch (error) {
+      // A concurrent retry with the same clientMessageId won the race: the
+      // statement failed as a whole (no seq used), so answer with the winner.
+      if (clientMessageId !== null && isUniqueViolation(error)) {
+        const existing = await this.findByClientId(conversationId, senderId, clientMessageId);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+    if (!row) throw notFound('Conversation');
+    const message = toRecord(row);
+    await this.publishCreated(message);
+    if (row.previousReadSeq < row.seq - 1) {
+      // Sending moved the sender's read mark past other people's messages.
+      await this.publishRead(conversationId, message.sender, row.previousReadSeq, row.seq, message.id, message.createdAt);
+    }
+    return message;
+  }
+
+  private async insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null) {
+    const rows = await this.db.$queryRaw<SentRow[]>`
+      WITH prev AS (
+        SELECT "lastReadSeq" FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ${senderId}
+      ), conv AS (
+        UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = now(), "updatedAt" = now()
+        WHERE id = ${conversationId} AND EXISTS (SELECT 1 FROM prev)
+        RETURNING id, "lastSeq", "lastActivityAt"
+      ), msg AS (
+        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "clientMessageId", "createdAt")
+        SELECT ${randomUUID()}, conv.id, conv."lastSeq", ${senderId}, ${content}, ${clientMessageId}, conv."lastActivityAt"
+        FROM conv
+        RETURNING *
+      ), mark AS (
+        UPDATE "Participant" p
+        SET "lastReadSeq" = msg.seq, "lastReadAt" = msg."createdAt",
+            "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", msg.seq)
+        FROM msg
+        WHERE p."conversationId" = msg."conversationId" AND p."userId" = msg."senderId" AND p."lastReadSeq" < msg.seq
+      )
+      SELECT msg.*, u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
+             u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
+             u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
+             (SELECT "lastReadSeq" FROM prev) AS "previousReadSeq"
+      FROM msg JOIN "User" u ON u.id = msg."senderId"`;
+    return rows[0];
+  }
+
+  private async findByClientId(conversationId: string, senderId: string, clientMessageId: string) {
+    return this.db.message.findUnique({
+      where: { conversationId_senderId_clientMessageId: { conversationId, senderId, clientMessageId } },
+      include: { sender: true },
+    });
+  }
+
+  private async publishCreated(message: MessageRecord): Promise<void> {
+    const event = { type: 'MessageCreated' as const, message: { ...message, readState: { readers: [], readByAll: false, deliveredToAll: false } } };
+    await this.pubsub.publish('messageEvents', message.conversationId, event).catch((error) => {
+      // The message is stored; subscribers that miss it are backfilled from the database.
+      this.log('publishing MessageCreated failed', error);
+    });
+  }
+
+  /** History, oldest to newest inside a page; with no paging arguments the last 50. */
+  async page(viewerId: string, conversationId: string, args: PagingArgs, include: object = {}): Promise<Page<MessageRecord>> {
+    await this.membership.assertMember(conversationId, viewerId);
+    validatePageSizes(args);
+    const afterSeq = args.after ? Number(decodeCursor('msg', args.after, ['int'])[0]) : undefined;
+    const beforeSeq = args.before ? Number(decodeCursor('msg', args.before, ['int'])[0]) : undefined;
+    const forward = args.first != null;
+    const size = forward ? (args.first as number) : (args.last ?? DEFAULT_HISTORY_PAGE);
+    const rows = (await this.db.message.findMany({
+      ...include,
+      include: { ...(include as { include?: object }).include, sender: true },
+      where: { conversationId, seq: { gt: afterSeq, lt: beforeSeq } },
+      orderBy: { seq: forward ? 'asc' : 'desc' },
+      take: size + 1,
+    })) as MessageRecord[];
+    return buildPage(rows, size, !forward, (m) => messageCursor(m.seq), {
+      hasMoreBehind: forward ? afterSeq !== undefined && afterSeq >= 1 : beforeSeq !== undefined,
+    });
+  }
+
+  /** Moves the viewer's read mark forward to `upToMessageId` (default: the newest message). */
+  async markRead(viewerId: string, conversationId: string, upToMessageId?: string | null): Promise<ReadReceipt> {
+    await this.membership.assertMember(conversationId, viewerId);
+    let target: number;
+    if (upToMessageId != null) {
+      const message = await this.db.message.findUnique({ where: { id: upToMessageId }, select: { conversationId: true, seq: true } });
+      if (!message || message.conversationId !== conversationId) throw notFound('Message');
+      target = message.seq;
+    } else {
+      target = (await this.db.conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { lastSeq: true } })).lastSeq;
+    }
+    const moved = await this.db.$queryRaw<{ fromSeq: number; readAt: Date }[]>`
+      WITH prev AS (
+        SELECT "lastReadSeq" AS seq FROM "Participant"
+        WHERE "conversationId" = ${conversationId} AND "userId" = ${viewerId}
+        FOR UPDATE
+      )
+      UPDATE "Participant" p
+      SET "lastReadSeq" = ${target}, "lastReadAt" = now(), "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", ${target})
+      FROM prev
+      WHERE p."conversationId" = ${conversationId} AND p."userId" = ${viewerId} AND prev.seq < ${target}
+      RETURNING prev.seq AS "fromSeq", p."lastReadAt" AS "readAt"`;
+    const state = await this.db.participant.findUniqueOrThrow({
+      where: { conversationId_userId: { conversationId, userId: viewerId } },
+      select: { lastReadSeq: true, lastReadAt: true, user: true, conversation: { select: { lastSeq: true } } },
+    });
+    const markMessage = state.lastReadSeq > 0
+      ? await this.db.message.findUnique({ where: { conversationId_seq: { conversationId, seq: state.lastReadSeq } }, select: { id: true } })
+      : null;
+    const unreadCount = Math.max(0, state.conversation.lastSeq - state.lastReadSeq);
+    const change = moved[0];
+    if (!change) {
+      return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds: [], readAt: state.lastReadAt ?? new Date(), unreadCount };
+    }
+    const messageIds = await this.publishRead(conversationId, state.user, change.fromSeq, target, markMessage?.id ?? '', change.readAt);
+    return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds, readAt: change.readAt, unreadCount };
+  }
+
+  /** Publishes MessagesRead for the others' messages in (fromSeq, toSeq]; returns their ids. */
+  private async publishRead(
+    conversationId: string,
+    reader: User,
+    fromSeq: number,
+    toSeq: number,
+    upToMessageId: string,
+    readAt: Date,
+  ): Promise<string[]> {
+    const newlyRead = await this.db.message.findMany({
+      where: { conversationId, seq: { gt: fromSeq, lte: toSeq }, senderId: { not: reader.id } },
+      select: { id: true },
+      orderBy: { seq: 'asc' },
+    });
+    const messageIds = newlyRead.map((m) => m.id);
+    if (messageIds.length > 0) {
+      await this.pubsub
+        .publish('messageEvents', conversationId, {
+          type: 'MessagesRead',
+          conversationId,
+          user: reader,
+          upToMessageId,
+          upToSeq: toSeq,
+          messageIds,
+          readAt,
+        })
+        .catch((error) => this.log('publishing MessagesRead failed', error));
+    }
+    return messageIds;
+  }
+
+  /** Unread messages over all the viewer's conversations. Own messages are never unread. */
+  async totalUnread(viewerId: string): Promise<number> {
+    const [row] = await this.db.$queryRaw<{ total: bigint | number | null }[]>`
+      SELECT COALESCE(SUM(GREATEST(c."lastSeq" - p."lastReadSeq", 0)), 0) AS total
+      FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
+      WHERE p."userId" = ${viewerId}`;
+    return Number(row?.total ?? 0);
+  }
+
+  /** Messages with seq in (afterSeq, upToSeq], in order, for replays and backfills. */
+  async range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]> {
+    return this.db.message.findMany({
+      where: { conversationId, seq: { gt: afterSeq, lte: upToSeq } },
+      include: { sender: true },
+      orderBy: { seq: 'asc' },
+      take: limit,
+    });
+  }
+
+  async lastSeq(conversationId: string): Promise<number> {
+    const conversation = await this.db.conversation.findUnique({ where: { id: conversationId }, select: { lastSeq: true } });
+    return conversation?.lastSeq ?? 0;
+  }
+}
+
+export function messageCursor(seq: number): string {
+  return encodeCursor('msg', [seq]);
+}
+
+function toRecord(row: SentRow): MessageRecord {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    senderId: row.senderId,
+    content: row.content,
+    clientMessageId: row.clientMessageId,
+    createdAt: row.createdAt,
+    sender: {
+      id: row.senderId,
+      username: row.senderUsername,
+      displayName: row.senderDisplayName,
+      avatarUrl: row.senderAvatarUrl,
+      lastSeenAt: row.senderLastSeenAt,
+      createdAt: row.senderCreatedAt,
+      updatedAt: row.senderUpdatedAt,
+    },
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } }; message?: string };
+  return (
+    e?.code === 'P2002' ||
+    e?.meta?.code === '23505' ||
+    e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation' ||
+    e?.meta?.driverAdapterError?.cause?.originalCode === '23505' ||
+    /23505|UniqueConstraintViolation|unique constraint/i.test(e?.message ?? '')
+  );
+}

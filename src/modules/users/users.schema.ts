@@ -1,0 +1,54 @@
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import { builder } from '../../builder.js';
+import { viewerOf } from '../../context.js';
+
+export const UserRef = builder.prismaObject('User', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    username: t.exposeString('username'),
+    displayName: t.exposeString('displayName'),
+    avatarUrl: t.exposeString('avatarUrl', { nullable: true }),
+    online: t.boolean({
+      description: 'At least one open WebSocket, on any server process. False for users who share no conversation with the viewer.',
+      resolve: async (user, _args, ctx) =>
+        (await ctx.loaders.canSeePresence.load(user.id)) && (await ctx.services.presence.isOnline(user.id)),
+    }),
+    lastSeenAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "When the user's last socket closed (null if never, or if they share no conversation with the viewer).",
+      resolve: async (user, _args, ctx) => ((await ctx.loaders.canSeePresence.load(user.id)) ? user.lastSeenAt : null),
+    }),
+  }),
+});
+
+export const UserConnection = builder.connectionObject({ type: UserRef, name: 'UserConnection' });
+
+builder.queryFields((t) => ({
+  me: t.prismaField({
+    type: 'User',
+    description: 'The authenticated user.',
+    resolve: (query, _root, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: viewerOf(ctx).id } }),
+  }),
+  user: t.prismaField({
+    type: 'User',
+    nullable: true,
+    description: 'A user by id, or null.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, args, ctx) => {
+      viewerOf(ctx);
+      return ctx.db.user.findUnique({ ...query, where: { id: String(args.id) } });
+    },
+  }),
+  users: t.field({
+    type: UserConnection,
+    description:
+      'Users whose username or display name starts with `search` (case-insensitive); everyone when omitted. Ordered by username.',
+    args: { search: t.arg.string(), first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
+    resolve: (_root, args, ctx, info) => {
+      viewerOf(ctx);
+      const include = queryFromInfo({ context: ctx, info, typeName: 'User', path: ['edges', 'node'] });
+      return ctx.services.users.search(args, include);
+    },
+  }),
+}));

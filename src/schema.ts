@@ -1,0 +1,13 @@
+// Assembles the schema: each module registers its types on the builder when imported.
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './modules/users/users.schema.js';
+import './modules/conversations/conversations.schema.js';
+import './modules/messages/messages.schema.js';
+
+export const schema = builder.toSchema();
+
+/** The SDL checked in as schema.graphql. */
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

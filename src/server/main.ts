@@ -1,0 +1,45 @@
+// The server process: reads the environment, starts one instance, and stops
+// it cleanly on SIGTERM/SIGINT.
+import { ConfigError, readConfig } from '../infra/env.js';
+import { buildApp } from './app.js';
+
+async function main() {
+  let config;
+  try {
+    config = readConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await buildApp(config);
+  const port = await app.start(config.port);
+  const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.pgliteDataDir}`;
+  console.log(`Chat API on http://localhost:${port}/graphql (WebSocket on the same path), database: ${database}`);
+  if (config.jwt.usingDevelopmentSecret) console.log('Using the development JWT secret: get a token with `npm run token -- <username>`.');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error('Shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error('Failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

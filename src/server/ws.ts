@@ -1,0 +1,125 @@
+// graphql-ws on the HTTP server's port and path. Operations run through
+// yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking.
+import type { Server } from 'node:http';
+import type { ExecutionArgs } from 'graphql';
+import { CloseCode, type ServerOptions } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { Profile } from '../auth/claims.js';
+import { profileFromClaims } from '../auth/claims.js';
+import { TokenError } from '../auth/jwt.js';
+import type { Services } from '../services.js';
+
+/** Close codes this server uses besides graphql-ws's own. */
+export const AppCloseCode = {
+  /** Missing, invalid or expired token (graphql-ws clients retry and call connectionParams again). */
+  Forbidden: CloseCode.Forbidden,
+  GoingAway: 1001,
+} as const;
+
+/** setTimeout cannot wait longer than this; longer expiries are re-armed. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+interface SocketState {
+  viewer?: Profile;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+export interface WsHandle {
+  wss: WebSocketServer;
+  close(): Promise<void>;
+}
+
+export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>, services: Services): WsHandle {
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const states = new WeakMap<object, SocketState>();
+
+  const stateOf = (socket: object) => {
+    let state = states.get(socket);
+    if (!state) states.set(socket, (state = {}));
+    return state;
+  };
+
+  const disposer = useServer<Record<string, unknown> | undefined>(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onConnect: async (ctx) => {
+        const token = tokenFromParams(ctx.connectionParams);
+        if (!token) return false;
+        try {
+          const { claims } = await services.verifyToken(token);
+          const viewer = profileFromClaims(claims);
+          await services.users.ensureUser(viewer);
+          const state = stateOf(ctx.extra.socket);
+          state.viewer = viewer;
+          armExpiry(state, ctx.extra.socket, claims.exp * 1000);
+          services.presence.connected(viewer.id);
+          return true;
+        } catch (error) {
+          if (!(error instanceof TokenError)) services.log.error('WebSocket authentication failed', error);
+          return false;
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const viewer = stateOf(ctx.extra.socket).viewer;
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, wsViewer: viewer });
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          operationName: payload.operationName,
+          document: enveloped.parse(payload.query),
+          variableValues: payload.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        if (errors.length > 0) return errors;
+        return args;
+      },
+      onClose: async (ctx) => {
+        const state = states.get(ctx.extra.socket);
+        if (!state) return;
+        clearTimeout(state.expiryTimer);
+        if (state.viewer) await services.presence.disconnected(state.viewer.id);
+        states.delete(ctx.extra.socket);
+      },
+    },
+    wss,
+  );
+
+  return {
+    wss,
+    async close() {
+      for (const client of wss.clients) client.close(AppCloseCode.GoingAway, 'Server shutting down');
+      await disposer.dispose();
+    },
+  };
+}
+
+interface EnvelopedRoot {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+type OperationResult = ReturnType<NonNullable<ServerOptions['execute']>>;
+
+/** The contract accepts `authorization` / `Authorization` ("Bearer <jwt>") or `token` ("<jwt>"). */
+export function tokenFromParams(params: Record<string, unknown> | undefined | null): string | undefined {
+  if (!params || typeof params !== 'object') return undefined;
+  const header = params.authorization ?? params.Authorization;
+  if (typeof header === 'string') {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1];
+  }
+  return typeof params.token === 'string' && params.token !== '' ? params.token : undefined;
+}
+
+function armExpiry(state: SocketState, socket: { close(code: number, reason: string): void }, expiresAt: number): void {
+  const delay = expiresAt - Date.now();
+  state.expiryTimer = setTimeout(
+    () => (delay > MAX_TIMER_MS ? armExpiry(state, socket, expiresAt) : socket.close(AppCloseCode.Forbidden, 'Token expired')),
+    Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+  );
+  state.expiryTimer.unref?.();
+}
