@@ -28,6 +28,8 @@ type Listener = (event: MessageEvent) => void;
 
 class ConversationHub {
   readonly listeners = new Set<Listener>();
+  /** Listeners past their replay, receiving live events. */
+  live = 0;
   /** Highest seq emitted in order; every seq up to it has been emitted or predates the hub. */
   delivered = 0;
   private readonly pending = new Map<number, MessageRecord>();
@@ -170,10 +172,12 @@ export class MessageFeed {
         }
         for (const event of queue.splice(0)) forward(event);
         live = true;
+        hub.live++;
       } catch (error) {
         stop(error);
       }
       await stop;
+      if (live) hub.live--;
       hub.listeners.delete(listener);
       if (hub.listeners.size === 0) this.dropHub(hub);
     }, new FixedBuffer(this.options.maxQueue));
@@ -194,6 +198,11 @@ export class MessageFeed {
       hub = created;
     }
     return hub;
+  }
+
+  /** Subscribers of a conversation in this process that are receiving live events. */
+  liveSubscribers(conversationId: string): number {
+    return this.hubs.get(conversationId)?.live ?? 0;
   }
 
   /** Number of conversations with an upstream subscription in this process. */
