@@ -1,13 +1,19 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// One copy of graphql-js: Vite would pick its ESM build for our sources while
+// Node's resolution gives Pothos and Yoga the CommonJS one ("another realm").
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 // Every test file runs twice: on the embedded PGlite and on PostgreSQL.
 const shared = { include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 };
 
 export default defineConfig({
+  resolve: { alias: { graphql: graphqlEntry } },
   test: {
     projects: [
-      { test: { ...shared, name: 'pglite', env: { TEST_DB: 'pglite' } } },
-      { test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/helpers/global-setup.ts'] } },
+      { extends: true, test: { ...shared, name: 'pglite', env: { TEST_DB: 'pglite' } } },
+      { extends: true, test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/helpers/global-setup.ts'] } },
     ],
   },
 });

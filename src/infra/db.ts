@@ -74,15 +74,21 @@ async function openPglite(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // PGlite has a single connection: sessions take turns, as separate connections would under a lock.
+  let turn: Promise<unknown> = Promise.resolve();
+  const session: SqlSession = {
+    query: async (sql, params) => (await pglite.query<Record<string, unknown>>(sql, params as unknown[])).rows,
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+  };
   return {
     prisma,
-    withSession: (fn) =>
-      fn({
-        query: async (sql, params) => (await pglite.query<Record<string, unknown>>(sql, params as unknown[])).rows,
-        exec: async (sql) => {
-          await pglite.exec(sql);
-        },
-      }),
+    withSession: (fn) => {
+      const run = turn.then(() => fn(session));
+      turn = run.catch(() => undefined);
+      return run;
+    },
     async ping() {
       await prisma.$queryRaw`SELECT 1`;
     },

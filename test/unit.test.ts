@@ -1,0 +1,99 @@
+// Pure logic, tested without a server.
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { profileFromClaims } from '../src/auth/claims.js';
+import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
+import { decode, encode } from '../src/infra/codec.js';
+import { readStateOf } from '../src/modules/messages/message-events.js';
+import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
+import { tokenFromParams } from '../src/server/ws.js';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return (error as { extensions?: { code?: string } }).extensions?.code;
+  }
+  return 'no error';
+};
+
+describe('cursors', () => {
+  it('round-trip their key parts', () => {
+    expect(decodeCursor('msg', encodeCursor('msg', [42]), ['int'])).toEqual([42]);
+    expect(decodeCursor('user', encodeCursor('user', ['Ann', 'id-1']), ['string', 'string'])).toEqual(['Ann', 'id-1']);
+  });
+
+  it('refuse anything that is not one of ours with BAD_USER_INPUT', () => {
+    for (const bad of ['', 'garbage!', encodeCursor('user', [1]), encodeCursor('msg', ['x']), encodeCursor('msg', [-1]), Buffer.from('msg:{').toString('base64url')]) {
+      expect(codeOf(() => decodeCursor('msg', bad, ['int'])), bad).toBe('BAD_USER_INPUT');
+    }
+  });
+});
+
+describe('page sizes', () => {
+  it('accept 0..100 and refuse both first and last, negatives and more than 100', () => {
+    expect(codeOf(() => validatePageSizes({ first: 0 }))).toBe('no error');
+    expect(codeOf(() => validatePageSizes({ last: 100 }))).toBe('no error');
+    expect(codeOf(() => validatePageSizes({ first: 1, last: 1 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => validatePageSizes({ first: -1 }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(() => validatePageSizes({ last: 101 }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('build backward pages in ascending order with the extra row telling whether more exist', () => {
+    const page = buildPage([5, 4, 3], 2, true, String, { hasMoreBehind: false });
+    expect(page.edges.map((e) => e.node)).toEqual([4, 5]);
+    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true, startCursor: '4', endCursor: '5' });
+  });
+});
+
+describe('the pub/sub codec', () => {
+  it('keeps dates as dates through the round trip', () => {
+    const at = new Date('2026-11-21T10:00:00.123Z');
+    expect(decode(encode({ at, nested: [{ at }], text: 'x' }))).toEqual({ at, nested: [{ at }], text: 'x' });
+  });
+});
+
+describe('message status', () => {
+  const marks = [
+    { userId: 'a', lastReadSeq: 5, lastDeliveredSeq: 5 },
+    { userId: 'b', lastReadSeq: 3, lastDeliveredSeq: 5 },
+    { userId: 'c', lastReadSeq: 4, lastDeliveredSeq: 4 },
+  ];
+
+  it('is READ when every other participant has read it, whatever the sender did', () => {
+    expect(readStateOf({ seq: 3, senderId: 'a' }, marks).status).toBe('READ');
+  });
+
+  it('is DELIVERED when every other participant has received it, SENT otherwise', () => {
+    expect(readStateOf({ seq: 4, senderId: 'c' }, marks).status).toBe('DELIVERED');
+    expect(readStateOf({ seq: 5, senderId: 'a' }, marks).status).toBe('SENT');
+  });
+
+  it('lists as readers only the other participants whose mark covers it', () => {
+    expect(readStateOf({ seq: 4, senderId: 'a' }, marks).readers.map((r) => r.userId)).toEqual(['c']);
+  });
+});
+
+describe('authentication helpers', () => {
+  it('take the token from any of the contract’s connection params', () => {
+    expect(tokenFromParams({ authorization: 'Bearer t1' })).toBe('t1');
+    expect(tokenFromParams({ Authorization: 'bearer t2' })).toBe('t2');
+    expect(tokenFromParams({ token: 't3' })).toBe('t3');
+    expect(tokenFromParams({ authorization: 'Basic abc' })).toBeUndefined();
+    expect(tokenFromParams(undefined)).toBeUndefined();
+  });
+
+  it('map claims to a profile with the contract’s fallbacks', () => {
+    expect(profileFromClaims({ sub: 's' })).toEqual({ id: 's', username: 's', displayName: 's', avatarUrl: null });
+    expect(profileFromClaims({ sub: 's', username: 'u', picture: 'p' })).toEqual({ id: 's', username: 'u', displayName: 'u', avatarUrl: 'p' });
+    expect(profileFromClaims({ sub: 's', preferred_username: 'pu', username: 'u', name: 'N' })).toMatchObject({ username: 'pu', displayName: 'N' });
+  });
+
+  it('let only introspection queries through without a token', () => {
+    expect(isIntrospectionOnly(parse('{ __schema { types { name } } __typename }'))).toBe(true);
+    expect(isIntrospectionOnly(parse('query { ...F } fragment F on Query { __typename }'))).toBe(true);
+    expect(isIntrospectionOnly(parse('{ __typename me { id } }'))).toBe(false);
+    expect(isIntrospectionOnly(parse('query { ...F } fragment F on Query { me { id } }'))).toBe(false);
+    expect(isIntrospectionOnly(parse('mutation { __typename }'))).toBe(false);
+  });
+});
