@@ -4,6 +4,7 @@ import type { Profile } from './auth/claims.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Services } from './services.js';
+import type { TypingSockets } from './modules/typing/typing.service.js';
 import { unauthenticated } from './errors.js';
 
 export interface Context {
@@ -12,10 +13,18 @@ export interface Context {
   /** The authenticated user; null only for introspection requests without a token. */
   viewer: Profile | null;
   loaders: Loaders;
+  /** Set for operations that arrive over a WebSocket. */
+  socket?: SocketContext;
 }
 
-export function createContext(services: Services, viewer: Profile | null): Context {
-  return { db: services.db, services, viewer, loaders: createLoaders(services.db, viewer) };
+/** What an operation may need to know about the socket it came on. */
+export interface SocketContext {
+  /** Conversations this socket said it is typing in (stopped when it closes). */
+  typing: TypingSockets;
+}
+
+export function createContext(services: Services, viewer: Profile | null, socket?: SocketContext): Context {
+  return { db: services.db, services, viewer, socket, loaders: createLoaders(services.db, viewer, services.presence) };
 }
 
 export function viewerOf(ctx: Context): Profile {

@@ -16,12 +16,18 @@ export interface Loaders {
   participants: DataLoader<string, ParticipantWithUser[]>;
   /** A message by `conversationId:seq`. */
   messageBySeq: DataLoader<string, MessageWithSender | null>;
+  /** Whether the user has an open socket on any process (not filtered by visibility). */
+  online: DataLoader<string, boolean>;
   /** Whether the viewer may see this user's presence: themselves, or someone sharing a conversation. */
   canSeePresence: DataLoader<string, boolean>;
   clearAll(): void;
 }
 
-export function createLoaders(db: PrismaClient, viewer: Profile | null): Loaders {
+export interface OnlineSource {
+  onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
+}
+
+export function createLoaders(db: PrismaClient, viewer: Profile | null, presence: OnlineSource): Loaders {
   const loaders: Omit<Loaders, 'clearAll'> = {
     user: new DataLoader(async (ids) => {
       const rows = await db.user.findMany({ where: { id: { in: [...ids] } } });
@@ -49,6 +55,10 @@ export function createLoaders(db: PrismaClient, viewer: Profile | null): Loaders
         byConversation.set(row.conversationId, list);
       }
       return conversationIds.map((id) => byConversation.get(id) ?? []);
+    }),
+    online: new DataLoader(async (userIds) => {
+      const online = await presence.onlineUsers(userIds);
+      return userIds.map((id) => online.has(id));
     }),
     canSeePresence: new DataLoader(async (userIds) => {
       if (!viewer) return userIds.map(() => false);

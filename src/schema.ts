@@ -4,6 +4,9 @@ import { builder } from './builder.js';
 import './modules/users/users.schema.js';
 import './modules/conversations/conversations.schema.js';
 import './modules/messages/messages.schema.js';
+import './modules/typing/typing.schema.js';
+import './modules/presence/presence.schema.js';
+import './modules/notifications/notifications.schema.js';
 
 export const schema = builder.toSchema();
 

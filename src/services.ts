@@ -5,9 +5,13 @@ import type { Config } from './infra/env.js';
 import type { AppPubSub } from './topics.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { MembershipCache } from './modules/conversations/membership.js';
+import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
 import { MessagesService } from './modules/messages/messages.service.js';
+import { NotificationsService } from './modules/notifications/notifications.service.js';
+import type { PresenceStore } from './modules/presence/presence-store.js';
 import { PresenceService } from './modules/presence/presence.service.js';
+import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 
 export interface Logger {
@@ -26,14 +30,29 @@ export interface Services {
   conversations: ConversationsService;
   messages: MessagesService;
   feed: MessageFeed;
+  deliveries: DeliveryTracker;
+  notifications: NotificationsService;
+  typing: TypingService;
   presence: PresenceService;
+  /** Stops timers and writes what is pending. */
+  close(): Promise<void>;
 }
 
-export function createServices(config: Config, db: PrismaClient, pubsub: AppPubSub, log: Logger): Services {
+export function createServices(
+  config: Config,
+  db: PrismaClient,
+  pubsub: AppPubSub,
+  presenceStore: PresenceStore,
+  log: Logger,
+): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
   const conversations = new ConversationsService(db, membership);
-  const messages = new MessagesService(db, pubsub, membership, conversations, logError);
+  const notifications = new NotificationsService(db, pubsub, logError);
+  conversations.onCreated = (event) => void notifications.conversationCreated(event);
+  const deliveries = new DeliveryTracker(db, pubsub, logError);
+  const messages = new MessagesService(db, pubsub, membership, conversations, notifications, deliveries, logError);
+  const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error));
   return {
     config,
     db,
@@ -44,7 +63,15 @@ export function createServices(config: Config, db: PrismaClient, pubsub: AppPubS
     membership,
     conversations,
     messages,
-    feed: new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error)),
-    presence: new PresenceService(db, logError),
+    feed,
+    deliveries,
+    notifications,
+    typing: new TypingService(pubsub, membership, logError),
+    presence: new PresenceService(db, pubsub, presenceStore, membership, logError),
+    async close() {
+      feed.close();
+      await deliveries.close();
+      await presenceStore.close();
+    },
   };
 }

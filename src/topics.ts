@@ -1,10 +1,21 @@
 // The typed topic map of the pub/sub: every topic is scoped by an id.
 import type { TypedPubSub } from './infra/pubsub.js';
 import type { MessageEvent } from './modules/messages/message-events.js';
+import type { NotificationPayload } from './modules/notifications/notifications.service.js';
+import type { PresenceEventPayload } from './modules/presence/presence.service.js';
+import type { TypingEventPayload } from './modules/typing/typing.service.js';
 
 export interface Topics extends Record<string, unknown> {
   /** Scoped by conversation id. */
   messageEvents: MessageEvent;
+  /** Scoped by conversation id. */
+  typing: TypingEventPayload;
+  /** Scoped by the user whose presence changed. */
+  presence: PresenceEventPayload;
+  /** Scoped by the recipient's user id. */
+  notifications: NotificationPayload;
+  /** Scoped by user id: a conversation with them was created, so they have new contacts (presence visibility). */
+  contacts: { conversationId: string };
 }
 
 export type AppPubSub = TypedPubSub<Topics>;

@@ -15,11 +15,15 @@ export interface TypedPubSub<TopicMap extends Record<string, unknown>> {
     id: string,
     handler: (payload: TopicMap[K]) => void,
   ): Promise<Unsubscribe>;
+  /** Resolves when the engine's server answers; in-process always does. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface EngineHandle {
   engine: PubSubEngine;
+  /** Resolves when the engine's server answers (Redis PING); absent for in-process. */
+  ping?: () => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +53,9 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
       return async () => {
         engine.unsubscribe(subId);
       };
+    },
+    ping: async () => {
+      await handle.ping?.();
     },
     close: () => handle.close(),
   };

@@ -12,9 +12,14 @@ import { unauthenticated } from '../errors.js';
 import { openMigratedDatabase } from '../infra/db.js';
 import type { Config } from '../infra/env.js';
 import { createTypedPubSub, inProcessEngine } from '../infra/pubsub.js';
+import { connectRedis, createRedis, redisEngine } from '../infra/redis.js';
+import type { Redis } from 'ioredis';
+import type { Profile } from '../auth/claims.js';
+import type { SocketContext } from '../context.js';
+import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '../modules/presence/presence-store.js';
 import { schema } from '../schema.js';
 import { createServices, type Logger, type Services } from '../services.js';
-import type { Topics } from '../topics.js';
+import type { AppPubSub, Topics } from '../topics.js';
 import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { attachWebSocket } from './ws.js';
 
@@ -33,8 +38,22 @@ export const consoleLogger: Logger = {
 
 export async function buildApp(config: Config, log: Logger = consoleLogger): Promise<App> {
   const db = await openMigratedDatabase(config);
-  const pubsub = createTypedPubSub<Topics>(inProcessEngine());
-  const services = createServices(config, db.prisma, pubsub, log);
+  let redis: Redis | undefined;
+  let pubsub: AppPubSub;
+  let presenceStore: PresenceStore;
+  try {
+    pubsub = createTypedPubSub<Topics>(config.redisUrl ? await redisEngine(config.redisUrl) : inProcessEngine());
+    if (config.redisUrl) {
+      redis = await connectRedis(createRedis(config.redisUrl, 'presence'));
+      presenceStore = new RedisPresenceStore(redis, (error) => log.error('presence heartbeat failed', error));
+    } else {
+      presenceStore = new InProcessPresenceStore();
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const services = createServices(config, db.prisma, pubsub, presenceStore, log);
 
   const yoga = createYoga<Record<string, unknown>>({
     schema,
@@ -46,7 +65,9 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
       : false,
     plugins: [useRequireViewer()],
     context: async (initial) => {
-      if ('wsViewer' in initial) return createContext(services, (initial.wsViewer as never) ?? null);
+      if ('wsViewer' in initial) {
+        return createContext(services, (initial.wsViewer as Profile | undefined) ?? null, initial.wsSocket as SocketContext);
+      }
       const request = initial.request as Request;
       const token = bearerToken(request.headers.get('authorization'));
       if (!token) return createContext(services, null);
@@ -71,12 +92,13 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
 
   async function ready(res: ServerResponse) {
     const checks: Record<string, string> = {};
-    try {
-      await db.ping();
-      checks.database = 'ok';
-    } catch {
-      checks.database = 'unreachable';
-    }
+    const check = async (name: string, ping: () => Promise<void>) => {
+      checks[name] = await withTimeout(ping(), 2_000).then(
+        () => 'ok',
+        () => 'unreachable',
+      );
+    };
+    await Promise.all([check('database', () => db.ping()), ...(config.redisUrl ? [check('redis', () => pubsub.ping())] : [])]);
     const ok = Object.values(checks).every((check) => check === 'ok');
     sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', checks });
   }
@@ -98,11 +120,19 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
           server.close(() => resolve());
           server.closeIdleConnections();
         });
-        services.feed.close();
+        await services.close();
         await pubsub.close();
+        redis?.disconnect();
         await db.close();
       })()),
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 function sendJson(res: ServerResponse<IncomingMessage>, status: number, body: unknown): void {

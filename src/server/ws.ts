@@ -9,6 +9,7 @@ import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
 import { profileFromClaims } from '../auth/claims.js';
 import { TokenError } from '../auth/jwt.js';
+import type { SocketContext } from '../context.js';
 import type { Services } from '../services.js';
 
 /** Close codes this server uses besides graphql-ws's own. */
@@ -24,6 +25,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 interface SocketState {
   viewer?: Profile;
   expiryTimer?: NodeJS.Timeout;
+  socket: SocketContext;
 }
 
 export interface WsHandle {
@@ -37,7 +39,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
 
   const stateOf = (socket: object) => {
     let state = states.get(socket);
-    if (!state) states.set(socket, (state = {}));
+    if (!state) states.set(socket, (state = { socket: { typing: new Set() } }));
     return state;
   };
 
@@ -55,7 +57,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           const state = stateOf(ctx.extra.socket);
           state.viewer = viewer;
           armExpiry(state, ctx.extra.socket, claims.exp * 1000);
-          services.presence.connected(viewer.id);
+          await services.presence.connected(viewer.id);
           return true;
         } catch (error) {
           if (!(error instanceof TokenError)) services.log.error('WebSocket authentication failed', error);
@@ -63,8 +65,14 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         }
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const viewer = stateOf(ctx.extra.socket).viewer;
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload, wsViewer: viewer });
+        const state = stateOf(ctx.extra.socket);
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          params: payload,
+          wsViewer: state.viewer,
+          wsSocket: state.socket,
+        });
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName,
@@ -81,7 +89,14 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         const state = states.get(ctx.extra.socket);
         if (!state) return;
         clearTimeout(state.expiryTimer);
-        if (state.viewer) await services.presence.disconnected(state.viewer.id);
+        if (state.viewer) {
+          const viewer = state.viewer;
+          if (state.socket.typing.size > 0) {
+            const user = await services.db.user.findUnique({ where: { id: viewer.id } }).catch(() => null);
+            if (user) await services.typing.socketClosed(user, state.socket.typing);
+          }
+          await services.presence.disconnected(viewer.id);
+        }
         states.delete(ctx.extra.socket);
       },
     },

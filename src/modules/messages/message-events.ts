@@ -30,7 +30,15 @@ export interface MessagesReadEvent {
   readAt: Date;
 }
 
-export type MessageEvent = MessageCreatedEvent | MessagesReadEvent;
+export interface MessagesDeliveredEvent {
+  type: 'MessagesDelivered';
+  conversationId: string;
+  user: User;
+  messageIds: string[];
+  deliveredAt: Date;
+}
+
+export type MessageEvent = MessageCreatedEvent | MessagesReadEvent | MessagesDeliveredEvent;
 
 export type MessageStatus = 'SENT' | 'DELIVERED' | 'READ';
 

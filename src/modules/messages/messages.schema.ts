@@ -3,7 +3,14 @@ import { builder } from '../../builder.js';
 import { viewerOf, type Context } from '../../context.js';
 import { notFound } from '../../errors.js';
 import { UserRef } from '../users/users.schema.js';
-import { readStateOf, type MessageCreatedEvent, type MessageEvent, type MessageRecord, type MessagesReadEvent } from './message-events.js';
+import {
+  readStateOf,
+  type MessageCreatedEvent,
+  type MessageEvent,
+  type MessageRecord,
+  type MessagesDeliveredEvent,
+  type MessagesReadEvent,
+} from './message-events.js';
 import type { ReadReceipt } from './messages.service.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
@@ -105,8 +112,18 @@ const MessagesReadRef = builder.objectRef<MessagesReadEvent>('MessagesRead').imp
   }),
 });
 
+const MessagesDeliveredRef = builder.objectRef<MessagesDeliveredEvent>('MessagesDelivered').implement({
+  description: "A participant's client received messages (pushed on one of its subscriptions, or fetched).",
+  fields: (t) => ({
+    conversationId: t.exposeID('conversationId'),
+    user: t.field({ type: UserRef, resolve: (event) => event.user }),
+    messageIds: t.exposeIDList('messageIds'),
+    deliveredAt: t.expose('deliveredAt', { type: 'DateTime' }),
+  }),
+});
+
 const MessageEventRef = builder.unionType('MessageEvent', {
-  types: [MessageCreatedRef, MessagesReadRef],
+  types: [MessageCreatedRef, MessagesReadRef, MessagesDeliveredRef],
   resolveType: (event: MessageEvent) => event.type,
 });
 
@@ -179,6 +196,10 @@ builder.subscriptionFields((t) => ({
     resolve: (event: MessageEvent, _args, ctx) => {
       // One context serves the whole subscription: start each event with fresh loaders.
       ctx.loaders.clearAll();
+      const viewerId = viewerOf(ctx).id;
+      if (event.type === 'MessageCreated' && event.message.senderId !== viewerId) {
+        ctx.services.deliveries.received(viewerId, event.message.conversationId, event.message.seq);
+      }
       return event;
     },
   }),

@@ -9,12 +9,13 @@ import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, type PagingArgs } from '../paging.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { DeliveryTracker } from './deliveries.js';
 import type { MessageRecord } from './message-events.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
 export const CLIENT_MESSAGE_ID_MAX_LENGTH = 200;
 export const DEFAULT_HISTORY_PAGE = 50;
-export const PREVIEW_LENGTH = 100;
 
 export interface SendMessageInput {
   conversationId?: string | null;
@@ -47,6 +48,8 @@ export class MessagesService {
     private readonly pubsub: AppPubSub,
     private readonly membership: MembershipCache,
     private readonly conversations: ConversationsService,
+    private readonly notifications: NotificationsService,
+    private readonly deliveries: DeliveryTracker,
     private readonly log: (message: string, error: unknown) => void,
   ) {}
 
@@ -87,9 +90,11 @@ export class MessagesService {
     if (!row) throw notFound('Conversation');
     const message = toRecord(row);
     await this.publishCreated(message);
+    await this.notifications.messageSent(message).catch((error) => this.log('new-message notifications failed', error));
     if (row.previousReadSeq < row.seq - 1) {
       // Sending moved the sender's read mark past other people's messages.
       await this.publishRead(conversationId, message.sender, row.previousReadSeq, row.seq, message.id, message.createdAt);
+      await this.notifications.unreadChanged(senderId, conversationId).catch((error) => this.log('unread notification failed', error));
     }
     return message;
   }
@@ -130,7 +135,9 @@ export class MessagesService {
   }
 
   private async publishCreated(message: MessageRecord): Promise<void> {
-    const event = { type: 'MessageCreated' as const, message: { ...message, readState: { readers: [], readByAll: false, deliveredToAll: false } } };
+    const sender = { ...message.sender, visible: true };
+    const readState = { readers: [], readByAll: false, deliveredToAll: false };
+    const event = { type: 'MessageCreated' as const, message: { ...message, sender, readState } };
     await this.pubsub.publish('messageEvents', message.conversationId, event).catch((error) => {
       // The message is stored; subscribers that miss it are backfilled from the database.
       this.log('publishing MessageCreated failed', error);
@@ -152,6 +159,8 @@ export class MessagesService {
       orderBy: { seq: forward ? 'asc' : 'desc' },
       take: size + 1,
     })) as MessageRecord[];
+    const newestFromOthers = rows.slice(0, size).reduce((max, m) => (m.senderId !== viewerId && m.seq > max ? m.seq : max), 0);
+    if (newestFromOthers > 0) this.deliveries.received(viewerId, conversationId, newestFromOthers);
     return buildPage(rows, size, !forward, (m) => messageCursor(m.seq), {
       hasMoreBehind: forward ? afterSeq !== undefined && afterSeq >= 1 : beforeSeq !== undefined,
     });
@@ -192,6 +201,7 @@ export class MessagesService {
       return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds: [], readAt: state.lastReadAt ?? new Date(), unreadCount };
     }
     const messageIds = await this.publishRead(conversationId, state.user, change.fromSeq, target, markMessage?.id ?? '', change.readAt);
+    await this.notifications.unreadChanged(viewerId, conversationId).catch((error) => this.log('unread notification failed', error));
     return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds, readAt: change.readAt, unreadCount };
   }
 
@@ -215,7 +225,7 @@ export class MessagesService {
         .publish('messageEvents', conversationId, {
           type: 'MessagesRead',
           conversationId,
-          user: reader,
+          user: { ...reader, visible: true } as User,
           upToMessageId,
           upToSeq: toSeq,
           messageIds,

@@ -1,32 +1,106 @@
-// Who is online: a user with at least one open WebSocket. This registry counts
-// sockets in this process; `lastSeenAt` is stored when a user's last socket closes.
-import type { PrismaClient } from '../../generated/prisma/client.js';
+// Online/offline: one event per transition (first socket opened anywhere,
+// last socket closed anywhere), `lastSeenAt` stored when the last one closes,
+// and a subscription that only ever carries users who share a conversation
+// with the viewer.
+import { Repeater } from '@repeaterjs/repeater';
+import type { PrismaClient, User } from '../../generated/prisma/client.js';
+import type { Unsubscribe } from '../../infra/pubsub.js';
+import { badUserInput } from '../../errors.js';
+import type { AppPubSub } from '../../topics.js';
+import type { MembershipCache } from '../conversations/membership.js';
+import type { PresenceStore } from './presence-store.js';
+
+export const MAX_PRESENCE_USER_IDS = 1000;
+
+export interface PresenceEventPayload {
+  user: User;
+  status: 'ONLINE' | 'OFFLINE';
+  lastSeenAt: Date | null;
+}
 
 export class PresenceService {
-  private readonly sockets = new Map<string, number>();
-
   constructor(
     private readonly db: PrismaClient,
+    private readonly pubsub: AppPubSub,
+    private readonly store: PresenceStore,
+    private readonly membership: MembershipCache,
     private readonly log: (message: string, error: unknown) => void,
-  ) {}
-
-  async isOnline(userId: string): Promise<boolean> {
-    return (this.sockets.get(userId) ?? 0) > 0;
+  ) {
+    store.onExpired((userIds) => {
+      for (const userId of userIds) void this.wentOffline(userId);
+    });
   }
 
-  connected(userId: string): void {
-    this.sockets.set(userId, (this.sockets.get(userId) ?? 0) + 1);
+  async onlineUsers(userIds: readonly string[]): Promise<Set<string>> {
+    return this.store.onlineUsers(userIds);
+  }
+
+  async connected(userId: string): Promise<void> {
+    try {
+      if (!(await this.store.connect(userId))) return;
+      const user = await this.db.user.findUnique({ where: { id: userId } });
+      if (user) await this.pubsub.publish('presence', userId, { user, status: 'ONLINE', lastSeenAt: user.lastSeenAt });
+    } catch (error) {
+      this.log('presence connect failed', error);
+    }
   }
 
   async disconnected(userId: string): Promise<void> {
-    const left = (this.sockets.get(userId) ?? 1) - 1;
-    if (left > 0) {
-      this.sockets.set(userId, left);
-      return;
+    try {
+      if (await this.store.disconnect(userId)) await this.wentOffline(userId);
+    } catch (error) {
+      this.log('presence disconnect failed', error);
     }
-    this.sockets.delete(userId);
-    await this.db.user
-      .update({ where: { id: userId }, data: { lastSeenAt: new Date() } })
-      .catch((error) => this.log('storing lastSeenAt failed', error));
+  }
+
+  private async wentOffline(userId: string): Promise<void> {
+    try {
+      const user = await this.db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+      await this.pubsub.publish('presence', userId, { user, status: 'OFFLINE', lastSeenAt: user.lastSeenAt });
+    } catch (error) {
+      this.log('storing lastSeenAt failed', error);
+    }
+  }
+
+  /** Ids of everyone who shares a conversation with the user (not the user). */
+  private async contactsOf(userId: string): Promise<Set<string>> {
+    const rows = await this.db.$queryRaw<{ userId: string }[]>`
+      SELECT DISTINCT other."userId" FROM "Participant" mine
+      JOIN "Participant" other ON other."conversationId" = mine."conversationId"
+      WHERE mine."userId" = ${userId} AND other."userId" <> ${userId}`;
+    return new Set(rows.map((row) => row.userId));
+  }
+
+  /**
+   * Presence changes of `userIds` (default: all contacts) that the viewer may
+   * see. Users become visible when a conversation with them is created, so the
+   * subscription also follows the viewer's `contacts` topic.
+   */
+  subscribe(viewerId: string, userIds?: readonly string[] | null): AsyncIterableIterator<PresenceEventPayload> {
+    if (userIds && userIds.length > MAX_PRESENCE_USER_IDS) {
+      throw badUserInput(`presence takes at most ${MAX_PRESENCE_USER_IDS} userIds.`);
+    }
+    const wanted = userIds ? new Set(userIds) : null;
+    return new Repeater<PresenceEventPayload>(async (push, stop) => {
+      const watching = new Map<string, Promise<Unsubscribe>>();
+      const watch = (userId: string) => {
+        if (watching.has(userId) || (wanted ? !wanted.has(userId) : userId === viewerId)) return;
+        watching.set(userId, this.pubsub.subscribe('presence', userId, (event) => void push(event)));
+      };
+      const contactsTopic = this.pubsub.subscribe('contacts', viewerId, ({ conversationId }) => {
+        void this.membership.members(conversationId).then((members) => members.forEach(watch), () => undefined);
+      });
+      try {
+        await contactsTopic;
+        const contacts = await this.contactsOf(viewerId);
+        if (wanted?.has(viewerId)) contacts.add(viewerId);
+        contacts.forEach(watch);
+        await Promise.all(watching.values());
+      } catch (error) {
+        stop(error);
+      }
+      await stop;
+      for (const unsubscribe of [contactsTopic, ...watching.values()]) void unsubscribe.then((fn) => fn(), () => undefined);
+    });
   }
 }

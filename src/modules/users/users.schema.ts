@@ -1,6 +1,22 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { builder } from '../../builder.js';
-import { viewerOf } from '../../context.js';
+import { viewerOf, type Context } from '../../context.js';
+import type { User } from '../../generated/prisma/client.js';
+
+/**
+ * Hints carried by users inside event payloads so that resolving them costs no
+ * query per subscriber: `visible` when the viewer shares a conversation with
+ * them by construction (a sender, a reader, a typist), `online` when the event
+ * itself says it (presence events).
+ */
+export interface UserHints {
+  visible?: boolean;
+  online?: boolean;
+}
+
+async function canSeePresence(user: User & UserHints, ctx: Context): Promise<boolean> {
+  return user.visible === true || user.id === ctx.viewer?.id || ctx.loaders.canSeePresence.load(user.id);
+}
 
 export const UserRef = builder.prismaObject('User', {
   fields: (t) => ({
@@ -10,14 +26,16 @@ export const UserRef = builder.prismaObject('User', {
     avatarUrl: t.exposeString('avatarUrl', { nullable: true }),
     online: t.boolean({
       description: 'At least one open WebSocket, on any server process. False for users who share no conversation with the viewer.',
-      resolve: async (user, _args, ctx) =>
-        (await ctx.loaders.canSeePresence.load(user.id)) && (await ctx.services.presence.isOnline(user.id)),
+      resolve: async (user: User & UserHints, _args, ctx) => {
+        if (!(await canSeePresence(user, ctx))) return false;
+        return user.online ?? ctx.loaders.online.load(user.id);
+      },
     }),
     lastSeenAt: t.field({
       type: 'DateTime',
       nullable: true,
       description: "When the user's last socket closed (null if never, or if they share no conversation with the viewer).",
-      resolve: async (user, _args, ctx) => ((await ctx.loaders.canSeePresence.load(user.id)) ? user.lastSeenAt : null),
+      resolve: async (user: User & UserHints, _args, ctx) => ((await canSeePresence(user, ctx)) ? user.lastSeenAt : null),
     }),
   }),
 });

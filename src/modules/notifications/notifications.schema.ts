@@ -1,0 +1,55 @@
+import { builder } from '../../builder.js';
+import { viewerOf } from '../../context.js';
+import { ConversationRef } from '../conversations/conversations.schema.js';
+import { MessageRef } from '../messages/messages.schema.js';
+import type { NotificationPayload } from './notifications.service.js';
+
+type Of<T extends NotificationPayload['type']> = Extract<NotificationPayload, { type: T }>;
+
+const NewMessageNotification = builder.objectRef<Of<'NewMessageNotification'>>('NewMessageNotification').implement({
+  fields: (t) => ({
+    conversation: t.field({ type: ConversationRef, resolve: (n) => n.conversation }),
+    message: t.field({ type: MessageRef, resolve: (n) => n.message }),
+    preview: t.exposeString('preview', { description: 'The first 100 characters of the content.' }),
+    conversationUnreadCount: t.exposeInt('conversationUnreadCount', {
+      description: "The viewer's unread count in this conversation, and over all.",
+    }),
+    totalUnreadCount: t.exposeInt('totalUnreadCount'),
+  }),
+});
+
+const ConversationCreatedNotification = builder
+  .objectRef<Of<'ConversationCreatedNotification'>>('ConversationCreatedNotification')
+  .implement({ fields: (t) => ({ conversation: t.field({ type: ConversationRef, resolve: (n) => n.conversation }) }) });
+
+const UnreadCountChangedNotification = builder
+  .objectRef<Of<'UnreadCountChangedNotification'>>('UnreadCountChangedNotification')
+  .implement({
+    fields: (t) => ({
+      conversationId: t.exposeID('conversationId'),
+      conversationUnreadCount: t.exposeInt('conversationUnreadCount'),
+      totalUnreadCount: t.exposeInt('totalUnreadCount'),
+    }),
+  });
+
+const NotificationRef = builder.unionType('Notification', {
+  types: [NewMessageNotification, ConversationCreatedNotification, UnreadCountChangedNotification],
+  resolveType: (notification: NotificationPayload) => notification.type,
+});
+
+builder.subscriptionFields((t) => ({
+  notifications: t.field({
+    type: NotificationRef,
+    description:
+      "The viewer's own feed across all conversations: new messages from others, conversations created with them, unread counts that change (for example when read on another device).",
+    subscribe: (_root, _args, ctx) => ctx.services.notifications.subscribe(viewerOf(ctx).id),
+    resolve: (notification: NotificationPayload, _args, ctx) => {
+      ctx.loaders.clearAll();
+      if (notification.type === 'NewMessageNotification') {
+        const { message } = notification;
+        ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);
+      }
+      return notification;
+    },
+  }),
+}));

@@ -1,0 +1,172 @@
+// Where presence lives: which users have at least one open WebSocket on some
+// server process. In-process it is a count per user. With Redis each process
+// holds a lease per connected user (`presence:u:<userId>`, member = process
+// id, score = lease expiry), renewed by a heartbeat; the leases of a process
+// that died run out and a reaper on the surviving processes turns those users
+// OFFLINE. Lua scripts make every transition atomic, so exactly one process
+// reports each ONLINE/OFFLINE change.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface PresenceStore {
+  /** Records a socket; true when the user just came online (first socket anywhere). */
+  connect(userId: string): Promise<boolean>;
+  /** Forgets a socket; true when the user just went offline (last socket anywhere). */
+  disconnect(userId: string): Promise<boolean>;
+  onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
+  /** Called with the users whose every lease ran out (their process died). */
+  onExpired(handler: (userIds: string[]) => void): void;
+  close(): Promise<void>;
+}
+
+export class InProcessPresenceStore implements PresenceStore {
+  private readonly sockets = new Map<string, number>();
+
+  async connect(userId: string) {
+    const before = this.sockets.get(userId) ?? 0;
+    this.sockets.set(userId, before + 1);
+    return before === 0;
+  }
+
+  async disconnect(userId: string) {
+    const left = (this.sockets.get(userId) ?? 0) - 1;
+    if (left > 0) this.sockets.set(userId, left);
+    else this.sockets.delete(userId);
+    return left === 0;
+  }
+
+  async onlineUsers(userIds: readonly string[]) {
+    return new Set(userIds.filter((id) => this.sockets.has(id)));
+  }
+
+  onExpired() {}
+
+  async close() {}
+}
+
+export interface RedisPresenceOptions {
+  /** How long a lease lives without a heartbeat. Default 45 s (a dead process's users are offline within 60 s). */
+  leaseMs?: number;
+  /** How often leases are renewed and expired ones reaped. Default 10 s. */
+  heartbeatMs?: number;
+}
+
+const LEASES = 'presence:leases';
+const userKey = (userId: string) => `presence:u:${userId}`;
+
+// KEYS[1] user set, KEYS[2] global leases; ARGV: process id, lease member, expiry, now
+const CONNECT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+local before = redis.call('ZCARD', KEYS[1])
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+return before`;
+
+// KEYS as above; ARGV: process id, lease member, now
+const DISCONNECT = `
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+if removed == 1 and redis.call('ZCARD', KEYS[1]) == 0 then return 1 end
+return 0`;
+
+// KEYS[1] global leases; ARGV: now, limit. Returns users left with no live lease.
+const REAP = `
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local offline = {}
+for _, member in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], member)
+  local sep = string.find(member, '\\n', 1, true)
+  local user = string.sub(member, 1, sep - 1)
+  local proc = string.sub(member, sep + 1)
+  local key = 'presence:u:' .. user
+  local removed = redis.call('ZREM', key, proc)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
+  if removed == 1 and redis.call('ZCARD', key) == 0 then table.insert(offline, user) end
+end
+return offline`;
+
+export class RedisPresenceStore implements PresenceStore {
+  private readonly processId = randomUUID();
+  private readonly local = new Map<string, number>();
+  private readonly leaseMs: number;
+  private readonly timer: NodeJS.Timeout;
+  private expiredHandler: (userIds: string[]) => void = () => undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly onError: (error: unknown) => void,
+    { leaseMs = 45_000, heartbeatMs = 10_000 }: RedisPresenceOptions = {},
+  ) {
+    this.leaseMs = leaseMs;
+    this.timer = setInterval(() => void this.heartbeat(), heartbeatMs);
+    this.timer.unref();
+  }
+
+  private member(userId: string) {
+    return `${userId}\n${this.processId}`;
+  }
+
+  async connect(userId: string) {
+    const count = this.local.get(userId) ?? 0;
+    this.local.set(userId, count + 1);
+    if (count > 0) return false;
+    const now = Date.now();
+    const before = (await this.redis.eval(CONNECT, 2, userKey(userId), LEASES, this.processId, this.member(userId), now + this.leaseMs, now)) as number;
+    return before === 0;
+  }
+
+  async disconnect(userId: string) {
+    const left = (this.local.get(userId) ?? 0) - 1;
+    if (left > 0) {
+      this.local.set(userId, left);
+      return false;
+    }
+    this.local.delete(userId);
+    const wentOffline = (await this.redis.eval(DISCONNECT, 2, userKey(userId), LEASES, this.processId, this.member(userId), Date.now())) as number;
+    return wentOffline === 1;
+  }
+
+  async onlineUsers(userIds: readonly string[]) {
+    if (userIds.length === 0) return new Set<string>();
+    const now = Date.now();
+    const pipeline = this.redis.pipeline();
+    for (const id of userIds) pipeline.zcount(userKey(id), `(${now}`, '+inf');
+    const results = (await pipeline.exec()) ?? [];
+    return new Set(userIds.filter((_, i) => Number(results[i]?.[1] ?? 0) > 0));
+  }
+
+  onExpired(handler: (userIds: string[]) => void) {
+    this.expiredHandler = handler;
+  }
+
+  /** Renews this process's leases, then reaps the leases of processes that stopped renewing theirs. */
+  async heartbeat(): Promise<void> {
+    try {
+      const now = Date.now();
+      const expiry = now + this.leaseMs;
+      const pipeline = this.redis.pipeline();
+      for (const userId of this.local.keys()) {
+        pipeline.zadd(userKey(userId), expiry, this.processId);
+        pipeline.zadd(LEASES, expiry, this.member(userId));
+      }
+      if (this.local.size > 0) await pipeline.exec();
+      for (;;) {
+        const offline = (await this.redis.eval(REAP, 1, LEASES, now, 500)) as string[];
+        if (offline.length > 0) this.expiredHandler(offline);
+        if (offline.length < 500) break;
+      }
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    // Leaving cleanly: give up this process's leases now rather than at expiry.
+    for (const userId of [...this.local.keys()]) {
+      this.local.set(userId, 1);
+      await this.disconnect(userId).catch(() => false);
+    }
+  }
+}
