@@ -15,6 +15,8 @@ export interface Config {
   databasePoolSize: number;
   /** Redis URL for pub/sub and presence; unset means in-process. */
   redisUrl?: string;
+  /** Prefix of every Redis key and channel, so that several deployments can share one Redis. Default `chat:`. */
+  redisPrefix: string;
   jwt: {
     /** HS256 secret (JWT_SECRET, else the development secret outside production). */
     secret?: string;
@@ -30,6 +32,12 @@ export interface Config {
   graphiql: boolean;
   /** Per-user rate limits; RATE_LIMITS=off disables them. */
   rateLimits: boolean;
+  presence: {
+    /** How long a process's presence lease lives without renewal. Default 45 s. */
+    leaseMs: number;
+    /** How often leases are renewed and dead processes' leases reaped. Default 10 s. */
+    heartbeatMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +58,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteDataDir: nonEmpty(env.PGLITE_DATA_DIR) ?? './.data/pglite',
     databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
     redisUrl: nonEmpty(env.REDIS_URL),
+    redisPrefix: nonEmpty(env.REDIS_KEY_PREFIX) ?? 'chat:',
     jwt: {
       secret: secret ?? (usingDevelopmentSecret ? DEVELOPMENT_JWT_SECRET : undefined),
       usingDevelopmentSecret,
@@ -60,6 +69,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : !production,
     rateLimits: env.RATE_LIMITS !== 'off',
+    presence: {
+      leaseMs: integer(env.PRESENCE_LEASE_MS, 45_000, 'PRESENCE_LEASE_MS'),
+      heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),
+    },
   };
 }
 

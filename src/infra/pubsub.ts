@@ -15,6 +15,8 @@ export interface TypedPubSub<TopicMap extends Record<string, unknown>> {
     id: string,
     handler: (payload: TopicMap[K]) => void,
   ): Promise<Unsubscribe>;
+  /** Handlers subscribed in this process to one topic (for readiness checks and tests). */
+  listeners(topic: keyof TopicMap & string, id: string): number;
   /** Resolves when the engine's server answers; in-process always does. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -37,23 +39,34 @@ export function inProcessEngine(): EngineHandle {
 
 export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
   handle: EngineHandle,
-  { serialize = true }: { serialize?: boolean } = {},
+  { serialize = true, prefix = '' }: { serialize?: boolean; /** Prepended to every channel name. */ prefix?: string } = {},
 ): TypedPubSub<TopicMap> {
   const { engine } = handle;
+  const counts = new Map<string, number>();
+  const count = (key: string, delta: number) => {
+    const next = (counts.get(key) ?? 0) + delta;
+    if (next > 0) counts.set(key, next);
+    else counts.delete(key);
+  };
   const wrap = (payload: unknown) => (serialize ? encode(payload) : payload);
   const unwrap = (message: unknown) => (serialize && typeof message === 'string' ? decode(message) : message);
   return {
     async publish(topic, id, payload) {
-      await engine.publish(`${topic}:${id}`, wrap(payload));
+      await engine.publish(`${prefix}${topic}:${id}`, wrap(payload));
     },
     async subscribe(topic, id, handler) {
-      const subId = await engine.subscribe(`${topic}:${id}`, (message: unknown) => {
-        handler(unwrap(message) as never);
-      }, {});
+      const key = `${topic}:${id}`;
+      const subId = await engine.subscribe(`${prefix}${key}`, (message: unknown) => handler(unwrap(message) as never), {});
+      count(key, 1);
+      let active = true;
       return async () => {
+        if (!active) return;
+        active = false;
+        count(key, -1);
         engine.unsubscribe(subId);
       };
     },
+    listeners: (topic, id) => counts.get(`${topic}:${id}`) ?? 0,
     ping: async () => {
       await handle.ping?.();
     },

@@ -32,7 +32,8 @@ export async function redisEngine(url: string): Promise<EngineHandle> {
     publisher,
     subscriber,
     serializer: (payload) => payload as unknown as string,
-    deserializer: (text) => text,
+    // With a custom deserializer graphql-redis-subscriptions hands over the raw Buffer.
+    deserializer: (raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)),
   });
   return {
     engine,

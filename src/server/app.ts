@@ -42,10 +42,15 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
   let pubsub: AppPubSub;
   let presenceStore: PresenceStore;
   try {
-    pubsub = createTypedPubSub<Topics>(config.redisUrl ? await redisEngine(config.redisUrl) : inProcessEngine());
+    pubsub = createTypedPubSub<Topics>(config.redisUrl ? await redisEngine(config.redisUrl) : inProcessEngine(), {
+      prefix: config.redisUrl ? config.redisPrefix : '',
+    });
     if (config.redisUrl) {
       redis = await connectRedis(createRedis(config.redisUrl, 'presence'));
-      presenceStore = new RedisPresenceStore(redis, (error) => log.error('presence heartbeat failed', error));
+      presenceStore = new RedisPresenceStore(redis, (error) => log.error('presence heartbeat failed', error), {
+        ...config.presence,
+        prefix: config.redisPrefix,
+      });
     } else {
       presenceStore = new InProcessPresenceStore();
     }

@@ -14,11 +14,81 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.AuthzStartDocument,
+    "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.AuthzCreateGroupDocument,
+    "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.AuthzSendDocument,
+    "\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": typeof types.AuthzSendWithKeyDocument,
+    "\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n": typeof types.AuthzConversationDocument,
+    "\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n": typeof types.AuthzConversationMessagesDocument,
+    "\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n": typeof types.AuthzMessagesDocument,
+    "\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n": typeof types.AuthzMessagesForwardDocument,
+    "\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n": typeof types.AuthzMarkReadDocument,
+    "\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": typeof types.AuthzSetTypingDocument,
+    "\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n": typeof types.AuthzEventsDocument,
+    "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": typeof types.AuthzTypingDocument,
+    "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.AuthzUnreadDocument,
+    "\n  query AuthzMe {\n    me { id }\n  }\n": typeof types.AuthzMeDocument,
+    "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
+    "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
+    "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": typeof types.ConvSendDocument,
+    "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ConvListDocument,
+    "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConvListIdsDocument,
+    "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvGetDocument,
+    "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.MsgStartDocument,
+    "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.MsgGroupDocument,
+    "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": typeof types.MsgSendDocument,
+    "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MsgHistoryDocument,
+    "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": typeof types.MsgConversationHistoryDocument,
+    "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n": typeof types.MsgConversationDocument,
+    "query MpMe { me { id } }": typeof types.MpMeDocument,
+    "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.MpGroupDocument,
+    "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.MpStartDocument,
+    "\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.MpSendDocument,
+    "\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": typeof types.MpEventsDocument,
+    "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.MpTypingDocument,
+    "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
+    "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
+    "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
 };
 const documents: Documents = {
+    "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.AuthzStartDocument,
+    "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.AuthzCreateGroupDocument,
+    "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.AuthzSendDocument,
+    "\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": types.AuthzSendWithKeyDocument,
+    "\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n": types.AuthzConversationDocument,
+    "\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n": types.AuthzConversationMessagesDocument,
+    "\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n": types.AuthzMessagesDocument,
+    "\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n": types.AuthzMessagesForwardDocument,
+    "\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n": types.AuthzMarkReadDocument,
+    "\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": types.AuthzSetTypingDocument,
+    "\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n": types.AuthzEventsDocument,
+    "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": types.AuthzTypingDocument,
+    "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.AuthzUnreadDocument,
+    "\n  query AuthzMe {\n    me { id }\n  }\n": types.AuthzMeDocument,
+    "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
+    "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
+    "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": types.ConvSendDocument,
+    "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ConvListDocument,
+    "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConvListIdsDocument,
+    "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvGetDocument,
+    "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.MsgStartDocument,
+    "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.MsgGroupDocument,
+    "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": types.MsgSendDocument,
+    "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MsgHistoryDocument,
+    "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": types.MsgConversationHistoryDocument,
+    "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n": types.MsgConversationDocument,
+    "query MpMe { me { id } }": types.MpMeDocument,
+    "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.MpGroupDocument,
+    "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.MpStartDocument,
+    "\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.MpSendDocument,
+    "\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": types.MpEventsDocument,
+    "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.MpTypingDocument,
+    "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
+    "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
+    "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
@@ -38,6 +108,146 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"): (typeof documents)["\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n"): (typeof documents)["\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n"): (typeof documents)["\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n"): (typeof documents)["\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n"): (typeof documents)["\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n"): (typeof documents)["\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n"): (typeof documents)["\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n"): (typeof documents)["\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n"): (typeof documents)["\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query AuthzMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n"): (typeof documents)["\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"): (typeof documents)["\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n"): (typeof documents)["\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n"): (typeof documents)["\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MpMe { me { id } }"): (typeof documents)["query MpMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n"): (typeof documents)["\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"): (typeof documents)["subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"): (typeof documents)["mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MpPresence { presence { user { id } status lastSeenAt } }"): (typeof documents)["subscription MpPresence { presence { user { id } status lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"): (typeof documents)["query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -73,6 +73,8 @@ export function wsClient(url: string, connectionParams: ClientOptions['connectio
     connectionParams,
     lazy: false,
     retryAttempts: 0,
+    // Closes are recorded in `closes`; graphql-ws would print them to the console.
+    onNonLazyError: () => undefined,
     on: {
       connected: () => connected.resolve(),
       closed: (event) => {

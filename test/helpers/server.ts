@@ -22,12 +22,13 @@ const quietLogger: Logger = { info: () => undefined, error: () => undefined };
 
 export function baseEnv(): Record<string, string> {
   if (testDatabase() === 'postgres') process.env.TEST_DATABASE_URL ??= inject('testDatabaseUrl' as never);
-  return { JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', ...databaseEnv() };
+  // A Redis namespace per test run: concurrent runs share one Redis but not their keys and channels.
+  return { JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', REDIS_KEY_PREFIX: `test-${process.env.TEST_DATABASE_URL?.split('/').pop() ?? process.pid}:`, ...databaseEnv() };
 }
 
 /** Starts a server in this process; it is stopped after the test file. */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const fullEnv = { ...baseEnv(), ...env };
+export async function startServer(env: Record<string, string> = {}, { redis = false }: { redis?: boolean } = {}): Promise<TestServer> {
+  const fullEnv = { ...baseEnv(), ...(redis ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}), ...env };
   const app = await buildApp(readConfig(fullEnv as NodeJS.ProcessEnv), quietLogger);
   const port = await app.start(0);
   const server: TestServer = {
@@ -51,4 +52,15 @@ export async function waitForLiveSubscribers(server: TestServer, conversationId:
   await waitFor(() => server.app.services.feed.liveSubscribers(conversationId) >= count, {
     what: `${count} live messageEvents subscriber(s) on ${conversationId}`,
   });
+}
+
+/** Resolves once `count` handlers in this server listen on `topic:id` (typing, presence, notifications, contacts). */
+export async function waitForListeners(
+  server: TestServer,
+  topic: 'typing' | 'presence' | 'notifications' | 'contacts' | 'messageEvents',
+  id: string,
+  count = 1,
+): Promise<void> {
+  const { waitFor } = await import('./deferred.js');
+  await waitFor(() => server.app.services.pubsub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
 }

@@ -45,14 +45,14 @@ export class InProcessPresenceStore implements PresenceStore {
 }
 
 export interface RedisPresenceOptions {
+  /** Prefix of the keys. Default `chat:`. */
+  prefix?: string;
   /** How long a lease lives without a heartbeat. Default 45 s (a dead process's users are offline within 60 s). */
   leaseMs?: number;
   /** How often leases are renewed and expired ones reaped. Default 10 s. */
   heartbeatMs?: number;
 }
 
-const LEASES = 'presence:leases';
-const userKey = (userId: string) => `presence:u:${userId}`;
 
 // KEYS[1] user set, KEYS[2] global leases; ARGV: process id, lease member, expiry, now
 const CONNECT = `
@@ -70,7 +70,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
 if removed == 1 and redis.call('ZCARD', KEYS[1]) == 0 then return 1 end
 return 0`;
 
-// KEYS[1] global leases; ARGV: now, limit. Returns users left with no live lease.
+// KEYS[1] global leases; ARGV: now, limit, user key prefix. Returns users left with no live lease.
 const REAP = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local offline = {}
@@ -79,7 +79,7 @@ for _, member in ipairs(expired) do
   local sep = string.find(member, '\\n', 1, true)
   local user = string.sub(member, 1, sep - 1)
   local proc = string.sub(member, sep + 1)
-  local key = 'presence:u:' .. user
+  local key = ARGV[3] .. user
   local removed = redis.call('ZREM', key, proc)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[1])
   if removed == 1 and redis.call('ZCARD', key) == 0 then table.insert(offline, user) end
@@ -92,15 +92,23 @@ export class RedisPresenceStore implements PresenceStore {
   private readonly leaseMs: number;
   private readonly timer: NodeJS.Timeout;
   private expiredHandler: (userIds: string[]) => void = () => undefined;
+  private readonly leases: string;
+  private readonly userPrefix: string;
 
   constructor(
     private readonly redis: Redis,
     private readonly onError: (error: unknown) => void,
-    { leaseMs = 45_000, heartbeatMs = 10_000 }: RedisPresenceOptions = {},
+    { leaseMs = 45_000, heartbeatMs = 10_000, prefix = 'chat:' }: RedisPresenceOptions = {},
   ) {
     this.leaseMs = leaseMs;
+    this.leases = `${prefix}presence:leases`;
+    this.userPrefix = `${prefix}presence:u:`;
     this.timer = setInterval(() => void this.heartbeat(), heartbeatMs);
     this.timer.unref();
+  }
+
+  private userKey(userId: string) {
+    return `${this.userPrefix}${userId}`;
   }
 
   private member(userId: string) {
@@ -112,7 +120,7 @@ export class RedisPresenceStore implements PresenceStore {
     this.local.set(userId, count + 1);
     if (count > 0) return false;
     const now = Date.now();
-    const before = (await this.redis.eval(CONNECT, 2, userKey(userId), LEASES, this.processId, this.member(userId), now + this.leaseMs, now)) as number;
+    const before = (await this.redis.eval(CONNECT, 2, this.userKey(userId), this.leases, this.processId, this.member(userId), now + this.leaseMs, now)) as number;
     return before === 0;
   }
 
@@ -123,7 +131,7 @@ export class RedisPresenceStore implements PresenceStore {
       return false;
     }
     this.local.delete(userId);
-    const wentOffline = (await this.redis.eval(DISCONNECT, 2, userKey(userId), LEASES, this.processId, this.member(userId), Date.now())) as number;
+    const wentOffline = (await this.redis.eval(DISCONNECT, 2, this.userKey(userId), this.leases, this.processId, this.member(userId), Date.now())) as number;
     return wentOffline === 1;
   }
 
@@ -131,7 +139,7 @@ export class RedisPresenceStore implements PresenceStore {
     if (userIds.length === 0) return new Set<string>();
     const now = Date.now();
     const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.zcount(userKey(id), `(${now}`, '+inf');
+    for (const id of userIds) pipeline.zcount(this.userKey(id), `(${now}`, '+inf');
     const results = (await pipeline.exec()) ?? [];
     return new Set(userIds.filter((_, i) => Number(results[i]?.[1] ?? 0) > 0));
   }
@@ -147,12 +155,12 @@ export class RedisPresenceStore implements PresenceStore {
       const expiry = now + this.leaseMs;
       const pipeline = this.redis.pipeline();
       for (const userId of this.local.keys()) {
-        pipeline.zadd(userKey(userId), expiry, this.processId);
-        pipeline.zadd(LEASES, expiry, this.member(userId));
+        pipeline.zadd(this.userKey(userId), expiry, this.processId);
+        pipeline.zadd(this.leases, expiry, this.member(userId));
       }
       if (this.local.size > 0) await pipeline.exec();
       for (;;) {
-        const offline = (await this.redis.eval(REAP, 1, LEASES, now, 500)) as string[];
+        const offline = (await this.redis.eval(REAP, 1, this.leases, now, 500, this.userPrefix)) as string[];
         if (offline.length > 0) this.expiredHandler(offline);
         if (offline.length < 500) break;
       }
