@@ -34,6 +34,9 @@ type Documents = {
     "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ConvListDocument,
     "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConvListIdsDocument,
     "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvGetDocument,
+    "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
+    "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
+    "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
     "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.MsgStartDocument,
     "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.MsgGroupDocument,
     "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": typeof types.MsgSendDocument,
@@ -74,6 +77,9 @@ const documents: Documents = {
     "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ConvListDocument,
     "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConvListIdsDocument,
     "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvGetDocument,
+    "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
+    "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
+    "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
     "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.MsgStartDocument,
     "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.MsgGroupDocument,
     "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": types.MsgSendDocument,
@@ -188,6 +194,18 @@ export function graphql(source: "\n  query ConvListIds($first: Int, $after: Stri
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"): (typeof documents)["\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
