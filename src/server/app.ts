@@ -21,7 +21,9 @@ import { schema } from '../schema.js';
 import { createServices, type Logger, type Services } from '../services.js';
 import type { AppPubSub, Topics } from '../topics.js';
 import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
+import { LIMITS, operationLimitPlugins } from './limits.js';
 import { attachWebSocket } from './ws.js';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
 export interface App {
   services: Services;
@@ -68,7 +70,11 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
     graphiql: config.graphiql
       ? { subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_DOCUMENT, title: 'Chat API' }
       : false,
-    plugins: [useRequireViewer()],
+    plugins: [
+      ...operationLimitPlugins({ production: config.production }),
+      ...(config.graphiql ? [] : [useDisableIntrospection()]),
+      useRequireViewer(),
+    ],
     context: async (initial) => {
       if ('wsViewer' in initial) {
         return createContext(services, (initial.wsViewer as Profile | undefined) ?? null, initial.wsSocket as SocketContext);
@@ -92,6 +98,11 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') return void ready(res);
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > LIMITS.maxBodyBytes) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });
+    if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+      return sendJson(res, 411, { errors: [{ message: 'Content-Length required.' }] });
+    }
     return yoga.handle(req, res);
   });
 

@@ -4,7 +4,8 @@ import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
+import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
+import { LIMITS } from './limits.js';
 import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
 import { profileFromClaims } from '../auth/claims.js';
@@ -34,7 +35,7 @@ export interface WsHandle {
 }
 
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>, services: Services): WsHandle {
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: LIMITS.maxFrameBytes });
   const states = new WeakMap<object, SocketState>();
 
   const stateOf = (socket: object) => {
@@ -64,7 +65,15 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           return false;
         }
       },
+      connectionInitWaitTimeout: 3_000,
       onSubscribe: async (ctx, _id, payload) => {
+        if (Object.keys(ctx.subscriptions).length >= LIMITS.subscriptionsPerSocket) {
+          return [
+            createGraphQLError(`At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`, {
+              extensions: { code: 'RATE_LIMITED', retryAfterMs: 1_000 },
+            }),
+          ];
+        }
         const state = stateOf(ctx.extra.socket);
         const enveloped = yoga.getEnveloped({
           ...ctx,

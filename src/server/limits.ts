@@ -1,0 +1,32 @@
+// Operation limits (contract, "Operation limits"): maintained graphql-armor
+// rules for depth, aliases, tokens, cost and directives; field suggestions
+// hidden in production; sizes for HTTP bodies, WebSocket frames and the
+// number of subscriptions per socket.
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { Plugin } from 'graphql-yoga';
+
+export const LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxTokens: 2_000,
+  maxCost: 5_000,
+  maxDirectives: 50,
+  /** Bytes of an HTTP request body. */
+  maxBodyBytes: 100 * 1024,
+  /** Bytes of one WebSocket frame. */
+  maxFrameBytes: 100 * 1024,
+  subscriptionsPerSocket: 100,
+} as const;
+
+export function operationLimitPlugins({ production }: { production: boolean }): Plugin[] {
+  return [
+    EnvelopArmorPlugin({
+      maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true },
+      maxAliases: { n: LIMITS.maxAliases },
+      maxTokens: { n: LIMITS.maxTokens },
+      costLimit: { maxCost: LIMITS.maxCost, ignoreIntrospection: true },
+      maxDirectives: { n: LIMITS.maxDirectives },
+      blockFieldSuggestion: { enabled: production },
+    }) as Plugin,
+  ];
+}
