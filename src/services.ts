@@ -13,6 +13,8 @@ import type { PresenceStore } from './modules/presence/presence-store.js';
 import { PresenceService } from './modules/presence/presence.service.js';
 import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
+import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
+import type { Redis } from 'ioredis';
 
 export interface Logger {
   info(message: string): void;
@@ -34,6 +36,7 @@ export interface Services {
   notifications: NotificationsService;
   typing: TypingService;
   presence: PresenceService;
+  rateLimits: RateLimits;
   /** Stops timers and writes what is pending. */
   close(): Promise<void>;
 }
@@ -44,6 +47,7 @@ export function createServices(
   pubsub: AppPubSub,
   presenceStore: PresenceStore,
   log: Logger,
+  redis?: Redis,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
@@ -68,6 +72,7 @@ export function createServices(
     notifications,
     typing: new TypingService(pubsub, membership, logError),
     presence: new PresenceService(db, pubsub, presenceStore, membership, logError),
+    rateLimits: new RateLimits(config.rateLimits, redis, config.redisPrefix),
     async close() {
       feed.close();
       await deliveries.close();

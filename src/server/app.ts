@@ -60,7 +60,7 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
     await db.close();
     throw error;
   }
-  const services = createServices(config, db.prisma, pubsub, presenceStore, log);
+  const services = createServices(config, db.prisma, pubsub, presenceStore, log, redis);
 
   const yoga = createYoga<Record<string, unknown>>({
     schema,

@@ -54,6 +54,12 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         try {
           const { claims } = await services.verifyToken(token);
           const viewer = profileFromClaims(claims);
+          try {
+            await services.rateLimits.consume('connection', viewer.id);
+          } catch {
+            ctx.extra.socket.close(CloseCode.TooManyInitialisationRequests, 'Rate limited: too many connections');
+            return false;
+          }
           await services.users.ensureUser(viewer);
           const state = stateOf(ctx.extra.socket);
           state.viewer = viewer;

@@ -52,6 +52,9 @@ type Documents = {
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
+    "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
+    "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
+    "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.RlTypingDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
@@ -95,6 +98,9 @@ const documents: Documents = {
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
+    "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
+    "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
+    "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.RlTypingDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
@@ -266,6 +272,18 @@ export function graphql(source: "subscription MpPresence { presence { user { id 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"): (typeof documents)["query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n"): (typeof documents)["\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }"): (typeof documents)["mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

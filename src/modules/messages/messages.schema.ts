@@ -152,25 +152,29 @@ builder.mutationFields((t) => ({
     type: MessageRef,
     description: 'Persist a message, then deliver it to every subscriber. Returns only after it is stored.',
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.services.messages.send(viewerOf(ctx).id, {
+    resolve: async (_root, { input }, ctx) => {
+      await ctx.services.rateLimits.consume('sendMessage', viewerOf(ctx).id);
+      return ctx.services.messages.send(viewerOf(ctx).id, {
         conversationId: input.conversationId == null ? null : String(input.conversationId),
         recipientId: input.recipientId == null ? null : String(input.recipientId),
         content: input.content,
         clientMessageId: input.clientMessageId,
-      }),
+      });
+    },
   }),
   markRead: t.field({
     type: ReadReceiptRef,
     description:
       'Mark every message of the conversation up to and including `upToMessageId` (default: the newest) as read by the viewer. Never moves the read mark backwards.',
     args: { conversationId: t.arg.id({ required: true }), upToMessageId: t.arg.id() },
-    resolve: (_root, args, ctx) =>
-      ctx.services.messages.markRead(
+    resolve: async (_root, args, ctx) => {
+      await ctx.services.rateLimits.consume('markRead', viewerOf(ctx).id);
+      return ctx.services.messages.markRead(
         viewerOf(ctx).id,
         String(args.conversationId),
         args.upToMessageId == null ? null : String(args.upToMessageId),
-      ),
+      );
+    },
   }),
 }));
 

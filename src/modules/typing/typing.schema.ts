@@ -17,6 +17,7 @@ builder.mutationFields((t) => ({
     args: { conversationId: t.arg.id({ required: true }), isTyping: t.arg.boolean({ required: true }) },
     resolve: async (_root, args, ctx) => {
       const viewer = viewerOf(ctx);
+      await ctx.services.rateLimits.consume('setTyping', viewer.id);
       const user = await ctx.loaders.user.load(viewer.id);
       if (!user) throw new Error('viewer has no user row');
       return ctx.services.typing.setTyping(user, String(args.conversationId), args.isTyping, ctx.socket?.typing);

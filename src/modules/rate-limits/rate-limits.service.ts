@@ -1,0 +1,48 @@
+// Per-user rate limits (rate-limiter-flexible): counters in Redis when it is
+// configured, so that a limit holds across processes, else in memory. When
+// Redis is unreachable the in-memory limiter takes over (insurance), so a
+// Redis outage never blocks sending.
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { rateLimited } from '../../errors.js';
+
+/** What is limited, with its default budget: `points` actions per `durationSeconds`, per user. */
+export const RATE_LIMITS = {
+  sendMessage: { points: 30, durationSeconds: 10 },
+  setTyping: { points: 30, durationSeconds: 10 },
+  markRead: { points: 60, durationSeconds: 10 },
+  createConversation: { points: 20, durationSeconds: 60 },
+  connection: { points: 30, durationSeconds: 60 },
+} as const;
+
+export type RateLimitedAction = keyof typeof RATE_LIMITS;
+
+export class RateLimits {
+  private readonly limiters = new Map<RateLimitedAction, RateLimiterAbstract>();
+
+  constructor(
+    private readonly enabled: boolean,
+    redis?: Redis,
+    prefix = 'chat:',
+  ) {
+    for (const [action, { points, durationSeconds }] of Object.entries(RATE_LIMITS) as [RateLimitedAction, (typeof RATE_LIMITS)[RateLimitedAction]][]) {
+      const options = { points, duration: durationSeconds, keyPrefix: `${prefix}rl:${action}` };
+      const memory = new RateLimiterMemory(options);
+      this.limiters.set(
+        action,
+        redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory, useRedisPackage: false }) : memory,
+      );
+    }
+  }
+
+  /** Takes one action from the user's budget; RATE_LIMITED with retryAfterMs when it is spent. */
+  async consume(action: RateLimitedAction, userId: string): Promise<void> {
+    if (!this.enabled) return;
+    try {
+      await this.limiters.get(action)!.consume(userId);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { graphql } from './generated/gql.js';
+import { http, ok } from './helpers/clients.js';
+import { startServer } from './helpers/server.js';
+import { createUser } from './helpers/users.js';
+import { RATE_LIMITS } from '../src/modules/rate-limits/rate-limits.service.js';
+
+const Start = graphql(`mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }`);
+const Send = graphql(`
+  mutation RlSend($conversationId: ID!, $content: String!) {
+    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }
+  }
+`);
+const Typing = graphql(`mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }`);
+
+describe.each([
+  ['in memory', false],
+  ['in Redis', true],
+])('per-user rate limits (%s)', (_name, redis) => {
+  it('refuse a flooding user with RATE_LIMITED and a retry hint, while another user stays served', async () => {
+    const server = await startServer({ RATE_LIMITS: 'on' }, { redis });
+    const [flooder, other, peer] = await Promise.all([createUser(server, 'flooder'), createUser(server, 'other'), createUser(server, 'peer')]);
+    const flooded = (await ok(server.url, flooder.token, Start, { userId: peer.id })).startConversation.id;
+    const calm = (await ok(server.url, other.token, Start, { userId: peer.id })).startConversation.id;
+
+    const budget = RATE_LIMITS.sendMessage.points;
+    const flood = await Promise.all(
+      Array.from({ length: budget + 5 }, (_, i) => http(server.url, flooder.token, Send, { conversationId: flooded, content: `m${i}` })),
+    );
+    const refused = flood.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+    expect(flood.filter((r) => r.data?.sendMessage).length).toBe(budget);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) expect(Number.isInteger(r.errors?.[0]?.extensions?.retryAfterMs)).toBe(true);
+    expect(refused[0]?.errors?.[0]?.extensions?.retryAfterMs).toBeGreaterThan(0);
+
+    // The other user's budget is their own.
+    const served = await ok(server.url, other.token, Send, { conversationId: calm, content: 'still here' });
+    expect(served.sendMessage.seq).toBe(1);
+    // Typing has a budget of its own too.
+    expect((await ok(server.url, flooder.token, Typing, { conversationId: flooded })).setTyping).toBe(true);
+  });
+});
