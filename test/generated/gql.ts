@@ -52,6 +52,10 @@ type Documents = {
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
+    "query ProcMe { me { id } }": typeof types.ProcMeDocument,
+    "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.ProcStartDocument,
+    "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
+    "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": typeof types.ProcHistoryDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.RlTypingDocument,
@@ -98,6 +102,10 @@ const documents: Documents = {
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
+    "query ProcMe { me { id } }": types.ProcMeDocument,
+    "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.ProcStartDocument,
+    "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
+    "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": types.ProcHistoryDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.RlTypingDocument,
@@ -272,6 +280,22 @@ export function graphql(source: "subscription MpPresence { presence { user { id 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"): (typeof documents)["query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ProcMe { me { id } }"): (typeof documents)["query ProcMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n"): (typeof documents)["\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
