@@ -2,6 +2,7 @@
 import { createTokenVerifier, type TokenVerifier } from './auth/jwt.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Config } from './infra/env.js';
+import type { Logger } from './infra/logger.js';
 import type { AppPubSub } from './topics.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { MembershipCache } from './modules/conversations/membership.js';
@@ -15,11 +16,6 @@ import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { Redis } from 'ioredis';
-
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
 
 export interface Services {
   config: Config;

@@ -3,7 +3,7 @@
 // is the process around it, and tests build as many instances as they need.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { profileFromClaims } from '../auth/claims.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
 import { useRequireViewer } from '../auth/require-viewer.js';
@@ -18,7 +18,9 @@ import type { Profile } from '../auth/claims.js';
 import type { SocketContext } from '../context.js';
 import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '../modules/presence/presence-store.js';
 import { schema } from '../schema.js';
-import { createServices, type Logger, type Services } from '../services.js';
+import { createServices, type Services } from '../services.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { randomUUID } from 'node:crypto';
 import type { AppPubSub, Topics } from '../topics.js';
 import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
@@ -33,12 +35,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export const consoleLogger: Logger = {
-  info: (message) => console.log(message),
-  error: (message, error) => console.error(message, error instanceof Error ? error.message : (error ?? '')),
-};
-
-export async function buildApp(config: Config, log: Logger = consoleLogger): Promise<App> {
+export async function buildApp(config: Config, log: Logger = createLogger()): Promise<App> {
   const db = await openMigratedDatabase(config);
   let redis: Redis | undefined;
   let pubsub: AppPubSub;
@@ -70,7 +67,14 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
     graphiql: config.graphiql
       ? { subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_DOCUMENT, title: 'Chat API' }
       : false,
+    logging: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (...args: unknown[]) => log.warn(String(args[0])),
+      error: (...args: unknown[]) => log.error('unexpected error', args[0]),
+    },
     plugins: [
+      useRequestLog(log),
       ...operationLimitPlugins({ production: config.production }),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useRequireViewer(),
@@ -141,6 +145,30 @@ export async function buildApp(config: Config, log: Logger = consoleLogger): Pro
         redis?.disconnect();
         await db.close();
       })()),
+  };
+}
+
+/** One log line per HTTP request, with an id (a sane incoming X-Request-Id, else a new one) echoed back. */
+function useRequestLog(log: Logger): Plugin {
+  const started = new WeakMap<Request, { id: string; at: number }>();
+  return {
+    onRequest({ request }) {
+      const incoming = request.headers.get('x-request-id');
+      const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      started.set(request, { id, at: performance.now() });
+    },
+    onResponse({ request, response }) {
+      const entry = started.get(request);
+      if (!entry) return;
+      response.headers.set('x-request-id', entry.id);
+      log.info('request', {
+        requestId: entry.id,
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: response.status,
+        ms: Math.round(performance.now() - entry.at),
+      });
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // The server process: reads the environment, starts one instance, and stops
 // it cleanly on SIGTERM/SIGINT.
 import { ConfigError, readConfig } from '../infra/env.js';
+import { createLogger } from '../infra/logger.js';
 import { buildApp } from './app.js';
 
 async function main() {
@@ -14,11 +15,14 @@ async function main() {
     }
     throw error;
   }
-  const app = await buildApp(config);
+  const log = createLogger();
+  const app = await buildApp(config, log);
   const port = await app.start(config.port);
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.pgliteDataDir}`;
+  // The first line stays human-readable: it says where to go.
   console.log(`Chat API on http://localhost:${port}/graphql (WebSocket on the same path), database: ${database}`);
-  if (config.jwt.usingDevelopmentSecret) console.log('Using the development JWT secret: get a token with `npm run token -- <username>`.');
+  log.info('listening', { port, database: config.databaseUrl ? 'postgresql' : 'pglite', redis: !!config.redisUrl });
+  if (config.jwt.usingDevelopmentSecret) log.warn('Using the development JWT secret: get a token with `npm run token -- <username>`.');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,5 +1,6 @@
 // graphql-ws on the HTTP server's port and path. Operations run through
 // yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking.
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { ExecutionArgs } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
@@ -27,6 +28,8 @@ interface SocketState {
   viewer?: Profile;
   expiryTimer?: NodeJS.Timeout;
   socket: SocketContext;
+  /** For log lines; never the token. */
+  connectionId?: string;
 }
 
 export interface WsHandle {
@@ -65,6 +68,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           state.viewer = viewer;
           armExpiry(state, ctx.extra.socket, claims.exp * 1000);
           await services.presence.connected(viewer.id);
+          state.connectionId = randomUUID();
+          services.log.info('socket connected', { connectionId: state.connectionId, userId: viewer.id });
           return true;
         } catch (error) {
           if (!(error instanceof TokenError)) services.log.error('WebSocket authentication failed', error);
@@ -100,9 +105,10 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         if (errors.length > 0) return errors;
         return args;
       },
-      onClose: async (ctx) => {
+      onClose: async (ctx, code) => {
         const state = states.get(ctx.extra.socket);
         if (!state) return;
+        if (state.connectionId) services.log.info('socket closed', { connectionId: state.connectionId, code });
         clearTimeout(state.expiryTimer);
         if (state.viewer) {
           const viewer = state.viewer;

@@ -4,7 +4,7 @@ import { afterAll } from 'vitest';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.js';
 import { readConfig } from '../../src/infra/env.js';
-import type { Logger } from '../../src/services.js';
+import { silentLogger } from '../../src/infra/logger.js';
 import { databaseEnv, testDatabase } from './database.js';
 
 export const TEST_JWT_SECRET = 'test-secret-at-least-32-characters-long!';
@@ -18,7 +18,6 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-const quietLogger: Logger = { info: () => undefined, error: () => undefined };
 
 export function baseEnv(): Record<string, string> {
   if (testDatabase() === 'postgres') process.env.TEST_DATABASE_URL ??= inject('testDatabaseUrl' as never);
@@ -29,7 +28,7 @@ export function baseEnv(): Record<string, string> {
 /** Starts a server in this process; it is stopped after the test file. */
 export async function startServer(env: Record<string, string> = {}, { redis = false }: { redis?: boolean } = {}): Promise<TestServer> {
   const fullEnv = { ...baseEnv(), ...(redis ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}), ...env };
-  const app = await buildApp(readConfig(fullEnv as NodeJS.ProcessEnv), quietLogger);
+  const app = await buildApp(readConfig(fullEnv as NodeJS.ProcessEnv), silentLogger);
   const port = await app.start(0);
   const server: TestServer = {
     app,
