@@ -42,6 +42,8 @@ function openPostgres(connectionString: string, max: number): Database {
     max,
     // Fail fast instead of queueing forever when the server is unreachable.
     connectionTimeoutMillis: 5_000,
+    // A query on a connection whose network went silent fails instead of hanging.
+    query_timeout: 15_000,
     idleTimeoutMillis: 30_000,
   };
   const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig) });

@@ -34,6 +34,10 @@ type Documents = {
     "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ConvListDocument,
     "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConvListIdsDocument,
     "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvGetDocument,
+    "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FaultStartDocument,
+    "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
+    "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
+    "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
@@ -84,6 +88,10 @@ const documents: Documents = {
     "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ConvListDocument,
     "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConvListIdsDocument,
     "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvGetDocument,
+    "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FaultStartDocument,
+    "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
+    "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
+    "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
@@ -208,6 +216,22 @@ export function graphql(source: "\n  query ConvListIds($first: Int, $after: Stri
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n"): (typeof documents)["\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"): (typeof documents)["\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,101 @@
+// Faults on demand: a Redis server of the test's own, and a TCP proxy that can
+// cut and restore the way to PostgreSQL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterAll } from 'vitest';
+import { waitFor } from './deferred.js';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface OwnRedis {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** A redis-server on a free port that the test may kill and restart. */
+export async function ownRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const handle: OwnRedis = {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      await waitFor(() => canConnect(port), { what: `redis-server on ${port}` });
+    },
+    async stop() {
+      if (!child) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      child = undefined;
+    },
+  };
+  await handle.start();
+  afterAll(() => handle.stop());
+  return handle;
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export interface TcpProxy {
+  port: number;
+  /** Drops every open connection and refuses new ones. */
+  cut(): void;
+  restore(): void;
+}
+
+/** A TCP proxy in front of `target` that the test can cut and restore. */
+export async function tcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  const open = new Set<Socket>();
+  let up = true;
+  const server: Server = createServer((client) => {
+    if (!up) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, targetHost);
+    open.add(client);
+    open.add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  afterAll(() => new Promise<void>((resolve) => {
+    for (const socket of open) socket.destroy();
+    server.close(() => resolve());
+  }));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut() {
+      up = false;
+      for (const socket of open) socket.destroy();
+      open.clear();
+    },
+    restore() {
+      up = true;
+    },
+  };
+}
