@@ -1,6 +1,7 @@
 // The contract's expected errors. Anything else thrown by a resolver is masked
 // by Yoga into INTERNAL_SERVER_ERROR with no internals.
-import { createGraphQLError } from 'graphql-yoga';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'RATE_LIMITED';
 
@@ -25,4 +26,29 @@ export function rateLimited(retryAfterMs: number) {
   return createGraphQLError('Too many requests; retry later.', {
     extensions: { code: 'RATE_LIMITED', retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) },
   });
+}
+
+/**
+ * graphql-js reports variables that do not fit their declared types without a
+ * code; clients switch on `extensions.code`, so these get BAD_USER_INPUT.
+ */
+export function useVariableErrorCodes(): Plugin {
+  const withCode = (errors: readonly GraphQLError[]) =>
+    errors.map((error) =>
+      !error.extensions?.code && !error.path && /^Variable "\$/.test(error.message)
+        ? createGraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } })
+        : error,
+    );
+  return {
+    onExecute: () => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (!isAsyncIterable(result) && result.errors?.length) setResult({ ...result, errors: withCode(result.errors) });
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult: ({ result, setResult }) => {
+        if (!isAsyncIterable(result) && result.errors?.length) setResult({ ...result, errors: withCode(result.errors) });
+      },
+    }),
+  };
 }

@@ -3,6 +3,7 @@
 // verifies its own algorithms, so `alg: none` and HS/RS confusion are refused.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../infra/env.js';
+import { isStorableId } from '../modules/input.js';
 
 export interface VerifiedToken {
   claims: JWTPayload & { sub: string; exp: number };
@@ -39,8 +40,8 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
         audience: jwt.audience,
         requiredClaims: ['sub', 'exp'],
       });
-      if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') {
-        throw new TokenError('Token must carry a string sub and a numeric exp.');
+      if (typeof payload.sub !== 'string' || !isStorableId(payload.sub) || typeof payload.exp !== 'number') {
+        throw new TokenError('Token must carry a string sub (at most 512 characters) and a numeric exp.');
       }
       return { claims: payload as VerifiedToken['claims'] };
     } catch (error) {

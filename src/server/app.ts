@@ -8,7 +8,7 @@ import { profileFromClaims } from '../auth/claims.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
 import { useRequireViewer } from '../auth/require-viewer.js';
 import { createContext } from '../context.js';
-import { unauthenticated } from '../errors.js';
+import { unauthenticated, useVariableErrorCodes } from '../errors.js';
 import { openMigratedDatabase } from '../infra/db.js';
 import type { Config } from '../infra/env.js';
 import { createTypedPubSub, inProcessEngine } from '../infra/pubsub.js';
@@ -78,6 +78,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       ...operationLimitPlugins({ production: config.production }),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useRequireViewer(),
+      useVariableErrorCodes(),
     ],
     context: async (initial) => {
       if ('wsViewer' in initial) {

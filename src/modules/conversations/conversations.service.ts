@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page } from '../paging.js';
+import { isStorableId, isStorableText } from '../input.js';
 import type { MembershipCache } from './membership.js';
 
 export const GROUP_MIN_MEMBERS = 2;
@@ -29,6 +30,7 @@ export class ConversationsService {
   /** Gets or creates the one-to-one conversation between the viewer and `userId`. */
   async startDirect(viewerId: string, userId: string): Promise<Conversation> {
     if (userId === viewerId) throw badUserInput('You cannot start a conversation with yourself.');
+    if (!isStorableId(userId)) throw notFound('User');
     const other = await this.db.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!other) throw notFound('User');
     const directKey = [viewerId, userId].sort().join('\n');
@@ -54,7 +56,7 @@ export class ConversationsService {
   async createGroup(viewerId: string, rawTitle: string, userIds: string[]): Promise<Conversation> {
     const title = rawTitle.trim();
     const titleLength = [...title].length;
-    if (titleLength < 1 || titleLength > TITLE_MAX_LENGTH) {
+    if (titleLength < 1 || titleLength > TITLE_MAX_LENGTH || !isStorableText(title)) {
       throw badUserInput(`title must be 1 to ${TITLE_MAX_LENGTH} characters after trimming.`);
     }
     const others = [...new Set(userIds)].filter((id) => id !== viewerId);
@@ -62,6 +64,7 @@ export class ConversationsService {
     if (total < GROUP_MIN_MEMBERS || total > GROUP_MAX_MEMBERS) {
       throw badUserInput(`A group has ${GROUP_MIN_MEMBERS} to ${GROUP_MAX_MEMBERS} members in all, the viewer included.`);
     }
+    if (!others.every(isStorableId)) throw notFound('User');
     const found = await this.db.user.findMany({ where: { id: { in: others } }, select: { id: true } });
     if (found.length !== others.length) throw notFound('User');
     const memberIds = [viewerId, ...others];

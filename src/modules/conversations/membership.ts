@@ -4,6 +4,7 @@
 import { LRUCache } from 'lru-cache';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { notFound } from '../../errors.js';
+import { isStorableId } from '../input.js';
 
 export class MembershipCache {
   private readonly cache = new LRUCache<string, ReadonlySet<string>>({ max: 20_000 });
@@ -14,6 +15,7 @@ export class MembershipCache {
   async members(conversationId: string): Promise<ReadonlySet<string>> {
     const cached = this.cache.get(conversationId);
     if (cached) return cached;
+    if (!isStorableId(conversationId)) return new Set();
     const rows = await this.db.participant.findMany({ where: { conversationId }, select: { userId: true } });
     const members = new Set(rows.map((row) => row.userId));
     // Unknown ids are not cached: they may be created a moment later.

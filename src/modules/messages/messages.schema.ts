@@ -12,6 +12,7 @@ import {
   type MessagesReadEvent,
 } from './message-events.js';
 import type { ReadReceipt } from './messages.service.js';
+import { isStorableId } from '../input.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
 
@@ -191,6 +192,7 @@ builder.subscriptionFields((t) => ({
       await membership.assertMember(conversationId, viewer.id);
       let afterSeq: number | undefined;
       if (args.after != null) {
+        if (!isStorableId(String(args.after))) throw notFound('Message');
         const after = await db.message.findUnique({ where: { id: String(args.after) }, select: { conversationId: true, seq: true } });
         if (!after || after.conversationId !== conversationId) throw notFound('Message');
         afterSeq = after.seq;

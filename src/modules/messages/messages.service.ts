@@ -12,6 +12,7 @@ import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, ty
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { DeliveryTracker } from './deliveries.js';
 import type { MessageRecord } from './message-events.js';
+import { isStorableId, isStorableText } from '../input.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
 export const CLIENT_MESSAGE_ID_MAX_LENGTH = 200;
@@ -57,11 +58,14 @@ export class MessagesService {
   async send(senderId: string, input: SendMessageInput): Promise<MessageRecord> {
     const content = input.content.trim();
     const length = [...content].length;
-    if (length < 1 || length > CONTENT_MAX_LENGTH) {
+    if (length < 1 || length > CONTENT_MAX_LENGTH || !isStorableText(content)) {
       throw badUserInput(`content must be 1 to ${CONTENT_MAX_LENGTH} characters after trimming.`);
     }
     const clientMessageId = input.clientMessageId ?? null;
-    if (clientMessageId !== null && (clientMessageId.length < 1 || clientMessageId.length > CLIENT_MESSAGE_ID_MAX_LENGTH)) {
+    if (
+      clientMessageId !== null &&
+      (clientMessageId.length < 1 || clientMessageId.length > CLIENT_MESSAGE_ID_MAX_LENGTH || !isStorableText(clientMessageId))
+    ) {
       throw badUserInput(`clientMessageId must be 1 to ${CLIENT_MESSAGE_ID_MAX_LENGTH} characters.`);
     }
     if ((input.conversationId == null) === (input.recipientId == null)) {
@@ -171,6 +175,7 @@ export class MessagesService {
     await this.membership.assertMember(conversationId, viewerId);
     let target: number;
     if (upToMessageId != null) {
+      if (!isStorableId(upToMessageId)) throw notFound('Message');
       const message = await this.db.message.findUnique({ where: { id: upToMessageId }, select: { conversationId: true, seq: true } });
       if (!message || message.conversationId !== conversationId) throw notFound('Message');
       target = message.seq;

@@ -1,6 +1,7 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import { builder } from '../../builder.js';
 import { viewerOf, type Context } from '../../context.js';
+import { isStorableId } from '../input.js';
 import type { User } from '../../generated/prisma/client.js';
 
 /**
@@ -55,7 +56,8 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, args, ctx) => {
       viewerOf(ctx);
-      return ctx.db.user.findUnique({ ...query, where: { id: String(args.id) } });
+      const id = String(args.id);
+      return isStorableId(id) ? ctx.db.user.findUnique({ ...query, where: { id } }) : null;
     },
   }),
   users: t.field({

@@ -34,7 +34,7 @@ export class UsersService {
     validatePageSizes(args);
     const size = args.first ?? 20;
     const after = args.after ? decodeCursor('user', args.after, ['string', 'string']) : undefined;
-    const search = args.search?.trim();
+    const search = args.search?.trim().replaceAll('\u0000', '');
     const rows = await this.db.user.findMany({
       ...include,
       where: {
