@@ -32,6 +32,8 @@ export interface Config {
   graphiql: boolean;
   /** Per-user rate limits; RATE_LIMITS=off disables them. */
   rateLimits: boolean;
+  /** WebSocket ping interval; a socket that misses 3 in a row is dropped. Default 12 s. */
+  keepAliveMs: number;
   presence: {
     /** How long a process's presence lease lives without renewal. Default 45 s. */
     leaseMs: number;
@@ -69,6 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : !production,
     rateLimits: env.RATE_LIMITS !== 'off',
+    keepAliveMs: integer(env.WS_KEEPALIVE_MS, 12_000, 'WS_KEEPALIVE_MS'),
     presence: {
       leaseMs: integer(env.PRESENCE_LEASE_MS, 45_000, 'PRESENCE_LEASE_MS'),
       heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),

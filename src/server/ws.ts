@@ -6,6 +6,7 @@ import type { ExecutionArgs } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
+import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';
 import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
@@ -78,7 +79,8 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
       },
       connectionInitWaitTimeout: 3_000,
       onSubscribe: async (ctx, _id, payload) => {
-        if (Object.keys(ctx.subscriptions).length >= LIMITS.subscriptionsPerSocket) {
+        // graphql-ws has already registered this subscription when onSubscribe runs.
+        if (Object.keys(ctx.subscriptions).length > LIMITS.subscriptionsPerSocket) {
           return [
             createGraphQLError(`At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`, {
               extensions: { code: 'RATE_LIMITED', retryAfterMs: 1_000 },
@@ -122,11 +124,14 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
       },
     },
     wss,
+    0, // graphql-ws's keep-alive is replaced by ours (keep-alive.ts)
   );
+  const stopKeepAlive = keepAlive(wss, { intervalMs: services.config.keepAliveMs });
 
   return {
     wss,
     async close() {
+      stopKeepAlive();
       for (const client of wss.clients) client.close(AppCloseCode.GoingAway, 'Server shutting down');
       await disposer.dispose();
     },

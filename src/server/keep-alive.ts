@@ -1,0 +1,42 @@
+// WebSocket keep-alive that drops dead peers but not healthy ones whose pong
+// is merely late because this process was busy. graphql-ws's own keep-alive
+// terminates a socket whose pong has not been handled by the next ping, which
+// under load kills healthy sockets; here a socket must miss several pings in a
+// row, any frame from it counts as life, and a round in which the event loop
+// itself ran late does not count against anyone.
+import type { WebSocket, WebSocketServer } from 'ws';
+
+export interface KeepAliveOptions {
+  /** Time between pings. Default 12 s. */
+  intervalMs?: number;
+  /** Consecutive unanswered pings before a socket is terminated. Default 3. */
+  maxMissed?: number;
+}
+
+export function keepAlive(wss: WebSocketServer, { intervalMs = 12_000, maxMissed = 3 }: KeepAliveOptions = {}): () => void {
+  const missed = new WeakMap<WebSocket, number>();
+  const alive = (socket: WebSocket) => () => missed.set(socket, 0);
+  wss.on('connection', (socket) => {
+    missed.set(socket, 0);
+    socket.on('pong', alive(socket));
+    socket.on('message', alive(socket));
+  });
+  let lastTick = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const lag = now - lastTick - intervalMs;
+    lastTick = now;
+    if (lag > intervalMs / 2) return; // we were late, not them
+    for (const socket of wss.clients) {
+      const count = missed.get(socket) ?? 0;
+      if (count >= maxMissed) {
+        socket.terminate();
+        continue;
+      }
+      missed.set(socket, count + 1);
+      socket.ping();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,122 @@
+// WebSocket hygiene: keep-alive, init timeout, subscription cap, and no leak
+// over many connect/subscribe/disconnect cycles.
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ok, subscribe, wsClient } from './helpers/clients.js';
+import { waitFor } from './helpers/deferred.js';
+import { startServer } from './helpers/server.js';
+import { createUser } from './helpers/users.js';
+
+function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
+  const socket = new WebSocket(url, 'graphql-transport-ws', options);
+  const closed = new Promise<{ code: number; at: number }>((resolve) => socket.on('close', (code) => resolve({ code, at: Date.now() })));
+  const opened = new Promise((resolve) => socket.on('open', resolve));
+  return { socket, closed, opened };
+}
+
+describe('WebSocket hygiene', () => {
+  it('drops a peer that stops answering pings, keeps one that answers, and does not blame peers for its own busy loop', async () => {
+    const server = await startServer({ WS_KEEPALIVE_MS: '200' });
+    const user = await createUser(server, 'pinger');
+    const dead = rawSocket(server.wsUrl, { autoPong: false });
+    const healthy = rawSocket(server.wsUrl);
+    await Promise.all([dead.opened, healthy.opened]);
+    for (const { socket } of [dead, healthy]) socket.send(JSON.stringify({ type: 'connection_init', payload: { token: user.token } }));
+    const openedAt = Date.now();
+    const { code, at } = await dead.closed;
+    expect(code).toBe(1006); // terminated
+    expect(at - openedAt).toBeLessThan(3_000);
+
+    // Block this process (the server's event loop) for several ping intervals.
+    const until = Date.now() + 1_000;
+    while (Date.now() < until) {
+      /* busy */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(healthy.socket.readyState).toBe(WebSocket.OPEN);
+    healthy.socket.close();
+  });
+
+  it('closes a socket that never sends connection_init with 4408', async () => {
+    const server = await startServer();
+    const silent = rawSocket(server.wsUrl);
+    await silent.opened;
+    const openedAt = Date.now();
+    const { code, at } = await silent.closed;
+    expect(code).toBe(4408);
+    expect(at - openedAt).toBeLessThan(5_000);
+  });
+
+  it('allows 100 subscriptions on one socket and refuses the 101st with RATE_LIMITED', async () => {
+    const server = await startServer();
+    const user = await createUser(server, 'many');
+    const ws = wsClient(server.wsUrl, { token: user.token });
+    await ws.connected;
+    const subs = Array.from({ length: 100 }, () => subscribe(ws, 'subscription { notifications { __typename } }'));
+    await waitFor(() => server.app.services.pubsub.listeners('notifications', user.id) === 100, { what: '100 subscriptions' });
+    const extra = subscribe(ws, 'subscription { notifications { __typename } }');
+    const error = await extra.completed.then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toContain("RATE_LIMITED");
+    for (const sub of subs) sub.unsubscribe();
+  });
+
+  it('releases every listener, hub and socket after many connect/subscribe/disconnect cycles', async () => {
+    const server = await startServer();
+    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+    const conversationId = (
+      (await ok(server.url, alice.token, 'mutation ($u: ID!) { startConversation(userId: $u) { id } }', { u: bob.id })) as { startConversation: { id: string } }
+    ).startConversation.id;
+    const { pubsub, feed } = server.app.services;
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          const ws = wsClient(server.wsUrl, { token: bob.token });
+          await ws.connected;
+          const subs = [
+            subscribe(ws, 'subscription ($c: ID!) { messageEvents(conversationId: $c) { __typename } }', { c: conversationId }),
+            subscribe(ws, 'subscription ($c: ID!) { typing(conversationId: $c) { isTyping } }', { c: conversationId }),
+            subscribe(ws, 'subscription { notifications { __typename } }'),
+            subscribe(ws, 'subscription { presence { status } }'),
+          ];
+          await waitFor(() => pubsub.listeners('typing', conversationId) > 0 && pubsub.listeners('notifications', bob.id) > 0);
+          subs.forEach((s) => s.unsubscribe());
+          await ws.dispose();
+        }),
+      );
+    }
+    await waitFor(
+      () =>
+        pubsub.listeners('typing', conversationId) === 0 &&
+        pubsub.listeners('notifications', bob.id) === 0 &&
+        pubsub.listeners('presence', alice.id) === 0 &&
+        pubsub.listeners('contacts', bob.id) === 0 &&
+        pubsub.listeners('messageEvents', conversationId) === 0 &&
+        feed.openHubs === 0,
+      { what: 'every listener released', timeoutMs: 15_000 },
+    );
+    // Bob's presence went back to offline: his sockets are all gone.
+    const online = await server.app.services.presence.onlineUsers([bob.id]);
+    expect(online.has(bob.id)).toBe(false);
+  });
+});
+
+describe('production mode', () => {
+  it('serves no GraphiQL, refuses introspection and hides field suggestions', async () => {
+    const server = await startServer({ NODE_ENV: 'production' });
+    const user = await createUser(server, 'prod');
+    const page = await fetch(server.url, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/graphiql/i);
+    const introspection = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+    });
+    expect(JSON.stringify(await introspection.json())).toMatch(/introspection/i);
+    const typo = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ query: '{ mee { id } }' }),
+    });
+    expect(JSON.stringify(await typo.json())).not.toMatch(/Did you mean/);
+  });
+});
