@@ -3,9 +3,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type ExecutionResult } from 'graphql';
 import { createClient, type Client, type ClientOptions } from 'graphql-ws';
-import { afterAll } from 'vitest';
 import WebSocket from 'ws';
 import { deferred, waitFor } from './deferred.js';
+import { cleanup } from './cleanup.js';
 
 export interface GraphQLResponse<T> {
   status: number;
@@ -87,7 +87,7 @@ export function wsClient(url: string, connectionParams: ClientOptions['connectio
   });
   connected.promise.catch(() => undefined);
   const handle: WsClient = { client, closes, connected: connected.promise, dispose: () => client.dispose() as Promise<void> };
-  afterAll(() => handle.dispose());
+  cleanup(() => handle.dispose());
   return handle;
 }
 

@@ -2,8 +2,8 @@
 // cut and restore the way to PostgreSQL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { afterAll } from 'vitest';
 import { waitFor } from './deferred.js';
+import { cleanup } from './cleanup.js';
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -38,7 +38,7 @@ export async function ownRedis(): Promise<OwnRedis> {
     },
   };
   await handle.start();
-  afterAll(() => handle.stop());
+  cleanup(() => handle.stop());
   return handle;
 }
 
@@ -83,7 +83,7 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
     upstream.on('error', drop).on('close', drop);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  afterAll(() => new Promise<void>((resolve) => {
+  cleanup(() => new Promise<void>((resolve) => {
     for (const socket of open) socket.destroy();
     server.close(() => resolve());
   }));

@@ -2,8 +2,8 @@
 // crash and shutdown tests. They share the test PostgreSQL database and Redis.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
 import { baseEnv, TEST_JWT_SECRET } from './server.js';
+import { cleanup } from './cleanup.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,7 +30,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  afterAll(() => {
+  cleanup(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -1,11 +1,11 @@
 // Starts real server instances on free ports for black-box tests, and stops
 // them after. One process by default; `spawnServer` runs a separate process.
-import { afterAll } from 'vitest';
 import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.js';
 import { readConfig } from '../../src/infra/env.js';
 import { silentLogger } from '../../src/infra/logger.js';
 import { databaseEnv, testDatabase } from './database.js';
+import { cleanup } from './cleanup.js';
 
 export const TEST_JWT_SECRET = 'test-secret-at-least-32-characters-long!';
 
@@ -38,7 +38,7 @@ export async function startServer(env: Record<string, string> = {}, { redis = fa
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     stop: () => app.stop(),
   };
-  afterAll(() => server.stop());
+  cleanup(() => server.stop());
   return server;
 }
 
