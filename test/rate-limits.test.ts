@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
-import { http, ok } from './helpers/clients.js';
+import { http, ok, wsClient } from './helpers/clients.js';
 import { startServer } from './helpers/server.js';
 import { createUser } from './helpers/users.js';
 import { RATE_LIMITS } from '../src/modules/rate-limits/rate-limits.service.js';
@@ -38,5 +38,32 @@ describe.each([
     expect(served.sendMessage.seq).toBe(1);
     // Typing has a budget of its own too.
     expect((await ok(server.url, flooder.token, Typing, { conversationId: flooded })).setTyping).toBe(true);
+  });
+});
+
+describe('every limited action has its own per-user budget', () => {
+  it('refuses markRead, setTyping, conversation creation and new connections past their budgets', async () => {
+    const server = await startServer({ RATE_LIMITS: 'on' });
+    const [user, peer] = await Promise.all([createUser(server, 'busy'), createUser(server, 'peer')]);
+    const conversationId = (await ok(server.url, user.token, Start, { userId: peer.id })).startConversation.id;
+    const spend = async (action: keyof typeof RATE_LIMITS, attempt: () => Promise<{ errors?: { extensions?: Record<string, unknown> }[] }>) => {
+      const results = await Promise.all(Array.from({ length: RATE_LIMITS[action].points + 2 }, attempt));
+      const refused = results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+      expect(refused.length, action).toBeGreaterThanOrEqual(2);
+    };
+    await spend('markRead', () => http(server.url, user.token, 'mutation ($c: ID!) { markRead(conversationId: $c) { unreadCount } }', { c: conversationId }));
+    await spend('setTyping', () => http(server.url, user.token, Typing, { conversationId }));
+    // startConversation was spent once above.
+    await spend('createConversation', () => http(server.url, user.token, Start, { userId: peer.id }));
+
+    const closes: number[] = [];
+    await Promise.all(
+      Array.from({ length: RATE_LIMITS.connection.points + 2 }, async () => {
+        const ws = wsClient(server.wsUrl, { token: user.token });
+        await ws.connected.catch(() => undefined);
+        if (ws.closes[0]) closes.push(ws.closes[0].code);
+      }),
+    );
+    expect(closes.filter((code) => code === 4429).length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -24,7 +24,7 @@ export function operationLimitPlugins({ production }: { production: boolean }): 
       maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: true },
       maxAliases: { n: LIMITS.maxAliases },
       maxTokens: { n: LIMITS.maxTokens },
-      costLimit: { maxCost: LIMITS.maxCost, ignoreIntrospection: true },
+      costLimit: { maxCost: LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: true },
       maxDirectives: { n: LIMITS.maxDirectives },
       blockFieldSuggestion: { enabled: production },
     }) as Plugin,

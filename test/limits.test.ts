@@ -1,0 +1,65 @@
+// Operation limits: each one refuses what is over it and lets what is at it through.
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { http } from './helpers/clients.js';
+import { startServer } from './helpers/server.js';
+import { createUser } from './helpers/users.js';
+
+const nested = (depth: number) => {
+  // conversations.edges.node is depth 3; each lastMessage.conversation pair adds 2.
+  let inner = 'id';
+  for (let i = 0; i < depth; i++) inner = `lastMessage { conversation { ${inner} } }`;
+  return `{ conversations { edges { node { ${inner} } } } }`;
+};
+
+describe('operation limits', async () => {
+  const server = await startServer();
+  const user = await createUser(server, 'limits');
+  const post = (query: string) => http(server.url, user.token, query);
+  const message = (r: { errors?: { message: string }[] }) => r.errors?.map((e) => e.message).join(' ') ?? '';
+
+  it('refuses a query deeper than 10 and runs one of depth 10', async () => {
+    expect((await post(nested(3))).errors).toBeUndefined(); // depth 3 + 2×3 = 9
+    expect(message(await post(nested(4)))).toMatch(/depth limit of 10/);
+  });
+
+  it('refuses more than 15 aliases', async () => {
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    expect((await post(aliases(15))).errors).toBeUndefined();
+    expect(message(await post(aliases(16)))).toMatch(/Aliases limit of 15/);
+  });
+
+  it('refuses documents of more than 2,000 tokens', async () => {
+    const many = `{ me { ${Array.from({ length: 2100 }, () => 'id').join(' ')} } }`;
+    expect(message(await post(many))).toMatch(/Token limit/i);
+  });
+
+  it('refuses operations costing more than 5,000', async () => {
+    const fields = 'id seq content createdAt clientMessageId conversationId status';
+    const heavy = `conversations { edges { node { messages { edges { node { ${fields} sender { id username displayName avatarUrl online lastSeenAt } readBy { id username displayName } conversation { id title kind participants { id username displayName avatarUrl } } } } } } } }`;
+    const costly = `{ ${Array.from({ length: 15 }, (_, i) => `c${i}: ${heavy}`).join(' ')} }`;
+    expect(message(await post(costly))).toMatch(/cost/i);
+  });
+
+  it('refuses too many directives', async () => {
+    const directives = `{ me { id ${Array.from({ length: 60 }, () => '@include(if: true)').join(' ')} } }`;
+    expect(message(await post(directives))).toMatch(/Directives limit/i);
+  });
+
+  it('answers 413 to an HTTP body over 100 KB', async () => {
+    const response = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(101 * 1024) } }),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it('closes a socket that sends a frame over 100 KB with 1009', async () => {
+    const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', resolve));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { token: user.token, pad: 'x'.repeat(101 * 1024) } }));
+    expect(await closed).toBe(1009);
+  });
+});
