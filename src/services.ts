@@ -3,6 +3,7 @@ import { createTokenVerifier, type TokenVerifier } from './auth/jwt.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import type { Config } from './infra/env.js';
 import type { Logger } from './infra/logger.js';
+import type { Metrics } from './infra/metrics.js';
 import type { AppPubSub } from './topics.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { MembershipCache } from './modules/conversations/membership.js';
@@ -33,6 +34,7 @@ export interface Services {
   typing: TypingService;
   presence: PresenceService;
   rateLimits: RateLimits;
+  metrics: Metrics;
   /** Stops timers and writes what is pending. */
   close(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export function createServices(
   pubsub: AppPubSub,
   presenceStore: PresenceStore,
   log: Logger,
+  metrics: Metrics,
   redis?: Redis,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
@@ -51,7 +54,9 @@ export function createServices(
   const notifications = new NotificationsService(db, pubsub, logError);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(db, pubsub, logError);
-  const messages = new MessagesService(db, pubsub, membership, conversations, notifications, deliveries, logError);
+  const messages = new MessagesService(db, pubsub, membership, conversations, notifications, deliveries, logError, () =>
+    metrics.messagesSent.inc(),
+  );
   const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error));
   return {
     config,
@@ -68,7 +73,8 @@ export function createServices(
     notifications,
     typing: new TypingService(pubsub, membership, logError),
     presence: new PresenceService(db, pubsub, presenceStore, membership, logError),
-    rateLimits: new RateLimits(config.rateLimits, redis, config.redisPrefix),
+    rateLimits: new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action })),
+    metrics,
     async close() {
       feed.close();
       await deliveries.close();

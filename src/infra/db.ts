@@ -13,6 +13,8 @@ export type Prisma = PrismaClient;
 
 export interface Database {
   prisma: PrismaClient;
+  /** The PostgreSQL pool (for metrics); absent for PGlite. */
+  pool?: pg.Pool;
   /** A session for the migration runner: one connection, so session advisory locks hold. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query. */
@@ -46,9 +48,13 @@ function openPostgres(connectionString: string, max: number): Database {
     query_timeout: 15_000,
     idleTimeoutMillis: 30_000,
   };
-  const prisma = new PrismaClient({ adapter: new PrismaPg(poolConfig) });
+  const pool = new pg.Pool(poolConfig);
+  // An idle client that loses its connection emits 'error' on the pool; without a listener that would crash the process.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
+    pool,
     async withSession(fn) {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
       await client.connect();
@@ -68,6 +74,7 @@ function openPostgres(connectionString: string, max: number): Database {
     },
     async close() {
       await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
     },
   };
 }

@@ -20,6 +20,7 @@ import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '
 import { schema } from '../schema.js';
 import { createServices, type Services } from '../services.js';
 import { createLogger, type Logger } from '../infra/logger.js';
+import { createMetrics } from '../infra/metrics.js';
 import { randomUUID } from 'node:crypto';
 import type { AppPubSub, Topics } from '../topics.js';
 import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
@@ -57,7 +58,9 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     await db.close();
     throw error;
   }
-  const services = createServices(config, db.prisma, pubsub, presenceStore, log, redis);
+  const metrics = createMetrics();
+  if (db.pool) metrics.observePool(db.pool);
+  const services = createServices(config, db.prisma, pubsub, presenceStore, log, metrics, redis);
 
   const yoga = createYoga<Record<string, unknown>>({
     schema,
@@ -103,6 +106,11 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') return void ready(res);
+    if (path === '/metrics') {
+      return void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      });
+    }
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > LIMITS.maxBodyBytes) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {

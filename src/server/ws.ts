@@ -2,7 +2,7 @@
 // yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { Kind, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
@@ -31,6 +31,8 @@ interface SocketState {
   socket: SocketContext;
   /** For log lines; never the token. */
   connectionId?: string;
+  /** Active subscription operations: graphql-ws id → root field (for metrics). */
+  subscriptions: Map<string, string>;
 }
 
 export interface WsHandle {
@@ -44,7 +46,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
 
   const stateOf = (socket: object) => {
     let state = states.get(socket);
-    if (!state) states.set(socket, (state = { socket: { typing: new Set() } }));
+    if (!state) states.set(socket, (state = { socket: { typing: new Set() }, subscriptions: new Map() }));
     return state;
   };
 
@@ -70,6 +72,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           armExpiry(state, ctx.extra.socket, claims.exp * 1000);
           await services.presence.connected(viewer.id);
           state.connectionId = randomUUID();
+          services.metrics.openSockets.inc();
           services.log.info('socket connected', { connectionId: state.connectionId, userId: viewer.id });
           return true;
         } catch (error) {
@@ -78,7 +81,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         }
       },
       connectionInitWaitTimeout: 3_000,
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already registered this subscription when onSubscribe runs.
         if (Object.keys(ctx.subscriptions).length > LIMITS.subscriptionsPerSocket) {
           return [
@@ -105,12 +108,29 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         };
         const errors = enveloped.validate(args.schema, args.document);
         if (errors.length > 0) return errors;
+        const field = subscriptionField(args);
+        if (field) {
+          state.subscriptions.set(id, field);
+          services.metrics.activeSubscriptions.inc({ field });
+        }
         return args;
+      },
+      onComplete: (ctx, id) => {
+        const state = states.get(ctx.extra.socket);
+        const field = state?.subscriptions.get(id);
+        if (!state || !field) return;
+        state.subscriptions.delete(id);
+        services.metrics.activeSubscriptions.dec({ field });
       },
       onClose: async (ctx, code) => {
         const state = states.get(ctx.extra.socket);
         if (!state) return;
-        if (state.connectionId) services.log.info('socket closed', { connectionId: state.connectionId, code });
+        if (state.connectionId) {
+          services.log.info('socket closed', { connectionId: state.connectionId, code });
+          services.metrics.openSockets.dec();
+        }
+        for (const field of state.subscriptions.values()) services.metrics.activeSubscriptions.dec({ field });
+        state.subscriptions.clear();
         clearTimeout(state.expiryTimer);
         if (state.viewer) {
           const viewer = state.viewer;
@@ -154,6 +174,17 @@ export function tokenFromParams(params: Record<string, unknown> | undefined | nu
     return match?.[1];
   }
   return typeof params.token === 'string' && params.token !== '' ? params.token : undefined;
+}
+
+/** The root field of a subscription operation, e.g. `messageEvents`; undefined for queries and mutations. */
+function subscriptionField(args: ExecutionArgs): string | undefined {
+  const operation = args.document.definitions.find(
+    (d): d is OperationDefinitionNode =>
+      d.kind === Kind.OPERATION_DEFINITION && (!args.operationName || d.name?.value === args.operationName),
+  );
+  if (operation?.operation !== 'subscription') return undefined;
+  const first = operation.selectionSet.selections[0];
+  return first?.kind === Kind.FIELD ? first.name.value : undefined;
 }
 
 function armExpiry(state: SocketState, socket: { close(code: number, reason: string): void }, expiresAt: number): void {

@@ -34,6 +34,15 @@ type Documents = {
     "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ConvListDocument,
     "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConvListIdsDocument,
     "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvGetDocument,
+    "\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.DelivStartDocument,
+    "\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.DelivGroupDocument,
+    "\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n": typeof types.DelivSendDocument,
+    "\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": typeof types.DelivMarkReadDocument,
+    "\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n": typeof types.DelivHistoryDocument,
+    "\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n": typeof types.DelivConversationHistoryDocument,
+    "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivEventsDocument,
+    "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivResumeDocument,
+    "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": typeof types.DelivFeedDocument,
     "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FaultStartDocument,
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
@@ -47,6 +56,8 @@ type Documents = {
     "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MsgHistoryDocument,
     "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": typeof types.MsgConversationHistoryDocument,
     "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n": typeof types.MsgConversationDocument,
+    "mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.MetricsStartDocument,
+    "\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.MetricsSendDocument,
     "query MpMe { me { id } }": typeof types.MpMeDocument,
     "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.MpGroupDocument,
     "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.MpStartDocument,
@@ -56,6 +67,12 @@ type Documents = {
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
+    "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.NotifStartDocument,
+    "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.NotifGroupDocument,
+    "\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n": typeof types.NotifSendDocument,
+    "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": typeof types.NotifMarkReadDocument,
+    "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.NotifUnreadDocument,
+    "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": typeof types.NotifFeedDocument,
     "query ProcMe { me { id } }": typeof types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
@@ -88,6 +105,15 @@ const documents: Documents = {
     "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ConvListDocument,
     "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConvListIdsDocument,
     "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvGetDocument,
+    "\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.DelivStartDocument,
+    "\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.DelivGroupDocument,
+    "\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n": types.DelivSendDocument,
+    "\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": types.DelivMarkReadDocument,
+    "\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n": types.DelivHistoryDocument,
+    "\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n": types.DelivConversationHistoryDocument,
+    "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivEventsDocument,
+    "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivResumeDocument,
+    "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": types.DelivFeedDocument,
     "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FaultStartDocument,
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
@@ -101,6 +127,8 @@ const documents: Documents = {
     "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MsgHistoryDocument,
     "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": types.MsgConversationHistoryDocument,
     "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n": types.MsgConversationDocument,
+    "mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.MetricsStartDocument,
+    "\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.MetricsSendDocument,
     "query MpMe { me { id } }": types.MpMeDocument,
     "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.MpGroupDocument,
     "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.MpStartDocument,
@@ -110,6 +138,12 @@ const documents: Documents = {
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
+    "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.NotifStartDocument,
+    "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.NotifGroupDocument,
+    "\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n": types.NotifSendDocument,
+    "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": types.NotifMarkReadDocument,
+    "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.NotifUnreadDocument,
+    "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": types.NotifFeedDocument,
     "query ProcMe { me { id } }": types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
@@ -219,6 +253,42 @@ export function graphql(source: "\n  query ConvGet($id: ID!) {\n    conversation
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n"): (typeof documents)["\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n"): (typeof documents)["\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n"): (typeof documents)["\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n"): (typeof documents)["\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -271,6 +341,14 @@ export function graphql(source: "\n  query MsgConversation($id: ID!) {\n    conv
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query MpMe { me { id } }"): (typeof documents)["query MpMe { me { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -304,6 +382,30 @@ export function graphql(source: "subscription MpPresence { presence { user { id 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"): (typeof documents)["query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n"): (typeof documents)["\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n"): (typeof documents)["\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

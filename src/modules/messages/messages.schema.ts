@@ -203,8 +203,11 @@ builder.subscriptionFields((t) => ({
       // One context serves the whole subscription: start each event with fresh loaders.
       ctx.loaders.clearAll();
       const viewerId = viewerOf(ctx).id;
-      if (event.type === 'MessageCreated' && event.message.senderId !== viewerId) {
-        ctx.services.deliveries.received(viewerId, event.message.conversationId, event.message.seq);
+      const { deliveries, metrics } = ctx.services;
+      metrics.deliveries.inc({ field: 'messageEvents' });
+      if (event.type === 'MessageCreated') {
+        metrics.deliveryLatency.observe((Date.now() - new Date(event.message.createdAt).getTime()) / 1000);
+        if (event.message.senderId !== viewerId) deliveries.received(viewerId, event.message.conversationId, event.message.seq);
       }
       return event;
     },

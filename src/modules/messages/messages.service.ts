@@ -52,6 +52,8 @@ export class MessagesService {
     private readonly notifications: NotificationsService,
     private readonly deliveries: DeliveryTracker,
     private readonly log: (message: string, error: unknown) => void,
+    /** Called once per message stored (not for idempotent replays). */
+    private readonly onStored: () => void = () => undefined,
   ) {}
 
   /** Persists a message, then publishes it. Returns only after it is stored. */
@@ -92,6 +94,7 @@ export class MessagesService {
       throw error;
     }
     if (!row) throw notFound('Conversation');
+    this.onStored();
     const message = toRecord(row);
     await this.publishCreated(message);
     await this.notifications.messageSent(message).catch((error) => this.log('new-message notifications failed', error));

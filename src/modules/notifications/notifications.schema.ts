@@ -45,6 +45,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, _args, ctx) => ctx.services.notifications.subscribe(viewerOf(ctx).id),
     resolve: (notification: NotificationPayload, _args, ctx) => {
       ctx.loaders.clearAll();
+      ctx.services.metrics.deliveries.inc({ field: 'notifications' });
       if (notification.type === 'NewMessageNotification') {
         const { message } = notification;
         ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);

@@ -23,6 +23,7 @@ builder.subscriptionFields((t) => ({
       ctx.services.presence.subscribe(viewerOf(ctx).id, args.userIds?.map(String) ?? null),
     resolve: (event: PresenceEventPayload, _args, ctx) => {
       ctx.loaders.clearAll();
+      ctx.services.metrics.deliveries.inc({ field: 'presence' });
       return event;
     },
   }),

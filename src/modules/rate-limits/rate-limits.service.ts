@@ -24,6 +24,7 @@ export class RateLimits {
     private readonly enabled: boolean,
     redis?: Redis,
     prefix = 'chat:',
+    private readonly onRejected: (action: RateLimitedAction) => void = () => undefined,
   ) {
     for (const [action, { points, durationSeconds }] of Object.entries(RATE_LIMITS) as [RateLimitedAction, (typeof RATE_LIMITS)[RateLimitedAction]][]) {
       const options = { points, duration: durationSeconds, keyPrefix: `${prefix}rl:${action}` };
@@ -41,7 +42,10 @@ export class RateLimits {
     try {
       await this.limiters.get(action)!.consume(userId);
     } catch (error) {
-      if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext);
+      if (error instanceof RateLimiterRes) {
+        this.onRejected(action);
+        throw rateLimited(error.msBeforeNext);
+      }
       throw error;
     }
   }

@@ -39,6 +39,7 @@ builder.subscriptionFields((t) => ({
     },
     resolve: (event: TypingEventPayload, _args, ctx) => {
       ctx.loaders.clearAll();
+      ctx.services.metrics.deliveries.inc({ field: 'typing' });
       return event;
     },
   }),
