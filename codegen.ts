@@ -1,5 +1,6 @@
-// GraphQL Code Generator: typed documents for the operations our tests send
-// (and, with issue 5, the example operations for frontend teams).
+// GraphQL Code Generator: typed documents for the operations our tests send,
+// and for the example operations a frontend team starts from
+// (examples/operations/*.graphql → examples/generated/).
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
@@ -8,6 +9,12 @@ const config: CodegenConfig = {
   ignoreNoDocuments: true,
   emitLegacyCommonJSImports: false,
   generates: {
+    'examples/generated/': {
+      documents: ['examples/operations/*.graphql'],
+      preset: 'client',
+      config: { scalars: { DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true },
+      presetConfig: { fragmentMasking: false },
+    },
     'test/generated/': {
       preset: 'client',
       config: { scalars: { DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true },

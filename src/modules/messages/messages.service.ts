@@ -41,6 +41,8 @@ type SentRow = Message & {
   senderCreatedAt: Date;
   senderUpdatedAt: Date;
   previousReadSeq: number;
+  /** [userId, lastReadSeq] of every other participant, as of the message (same snapshot). */
+  recipientMarks: [string, number][] | null;
 };
 
 export class MessagesService {
@@ -97,7 +99,7 @@ export class MessagesService {
     this.onStored();
     const message = toRecord(row);
     await this.publishCreated(message);
-    await this.notifications.messageSent(message).catch((error) => this.log('new-message notifications failed', error));
+    await this.notifications.messageSent(message, row.recipientMarks ?? []).catch((error) => this.log('new-message notifications failed', error));
     if (row.previousReadSeq < row.seq - 1) {
       // Sending moved the sender's read mark past other people's messages.
       await this.publishRead(conversationId, message.sender, row.previousReadSeq, row.seq, message.id, message.createdAt);
@@ -129,7 +131,9 @@ export class MessagesService {
       SELECT msg.*, u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
              u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
-             (SELECT "lastReadSeq" FROM prev) AS "previousReadSeq"
+             (SELECT "lastReadSeq" FROM prev) AS "previousReadSeq",
+             (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq")) FROM "Participant" p
+               WHERE p."conversationId" = ${conversationId} AND p."userId" <> ${senderId}) AS "recipientMarks"
       FROM msg JOIN "User" u ON u.id = msg."senderId"`;
     return rows[0];
   }

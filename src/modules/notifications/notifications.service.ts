@@ -43,29 +43,33 @@ export class NotificationsService {
     );
   }
 
-  /** One query for every recipient's counts as of this message, then one publish per recipient. */
-  async messageSent(message: MessageRecord): Promise<void> {
-    const rows = await this.db.$queryRaw<{ userId: string; lastReadSeq: number; otherUnread: bigint | number }[]>`
-      SELECT p."userId", p."lastReadSeq",
-        (SELECT COALESCE(SUM(GREATEST(c."lastSeq" - o."lastReadSeq", 0)), 0)
-           FROM "Participant" o JOIN "Conversation" c ON c.id = o."conversationId"
-          WHERE o."userId" = p."userId" AND o."conversationId" <> p."conversationId") AS "otherUnread"
-      FROM "Participant" p
-      WHERE p."conversationId" = ${message.conversationId} AND p."userId" <> ${message.senderId}`;
-    if (rows.length === 0) return;
+  /**
+   * `recipientMarks` are the recipients' read marks in the snapshot that stored
+   * the message, so the conversation count is as of that message even when a
+   * markRead races it; one more query gives every recipient's other conversations.
+   */
+  async messageSent(message: MessageRecord, recipientMarks: [string, number][]): Promise<void> {
+    if (recipientMarks.length === 0) return;
+    const userIds = recipientMarks.map(([userId]) => userId);
+    const others = await this.db.$queryRaw<{ userId: string; otherUnread: bigint | number }[]>`
+      SELECT o."userId", COALESCE(SUM(GREATEST(c."lastSeq" - o."lastReadSeq", 0)), 0) AS "otherUnread"
+      FROM "Participant" o JOIN "Conversation" c ON c.id = o."conversationId"
+      WHERE o."userId" = ANY(${userIds}::text[]) AND o."conversationId" <> ${message.conversationId}
+      GROUP BY o."userId"`;
+    const otherUnread = new Map(others.map((row) => [row.userId, Number(row.otherUnread)]));
     const conversation = await this.db.conversation.findUnique({ where: { id: message.conversationId } });
     if (!conversation) return;
     const preview = [...message.content].slice(0, PREVIEW_LENGTH).join('');
     await Promise.all(
-      rows.map((row) => {
-        const conversationUnreadCount = Math.max(0, message.seq - row.lastReadSeq);
-        return this.publish(row.userId, {
+      recipientMarks.map(([userId, lastReadSeq]) => {
+        const conversationUnreadCount = Math.max(0, message.seq - lastReadSeq);
+        return this.publish(userId, {
           type: 'NewMessageNotification',
           conversation,
           message,
           preview,
           conversationUnreadCount,
-          totalUnreadCount: conversationUnreadCount + Number(row.otherUnread),
+          totalUnreadCount: conversationUnreadCount + (otherUnread.get(userId) ?? 0),
         });
       }),
     );

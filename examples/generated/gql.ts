@@ -1,0 +1,478 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "fragment UserSummary on User {\n  id\n  username\n  displayName\n  avatarUrl\n  online\n  lastSeenAt\n}\n\nfragment MessageItem on Message {\n  id\n  seq\n  conversationId\n  content\n  clientMessageId\n  createdAt\n  status\n  sender {\n    ...UserSummary\n  }\n  readBy {\n    id\n  }\n}\n\nfragment ConversationListItem on Conversation {\n  id\n  kind\n  title\n  unreadCount\n  updatedAt\n  participants {\n    ...UserSummary\n  }\n  lastMessage {\n    ...MessageItem\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}": typeof types.UserSummaryFragmentDoc,
+    "mutation StartConversation($userId: ID!) {\n  startConversation(userId: $userId) {\n    ...ConversationListItem\n  }\n}\n\nmutation CreateGroup($title: String!, $userIds: [ID!]!) {\n  createGroupConversation(title: $title, userIds: $userIds) {\n    ...ConversationListItem\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    ...MessageItem\n  }\n}\n\nmutation MarkRead($conversationId: ID!, $upToMessageId: ID) {\n  markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n    conversationId\n    upToMessageId\n    messageIds\n    readAt\n    unreadCount\n  }\n}\n\nmutation SetTyping($conversationId: ID!, $isTyping: Boolean!) {\n  setTyping(conversationId: $conversationId, isTyping: $isTyping)\n}": typeof types.StartConversationDocument,
+    "query Me {\n  me {\n    ...UserSummary\n  }\n  unreadCount\n}\n\nquery User($id: ID!) {\n  user(id: $id) {\n    ...UserSummary\n  }\n}\n\nquery SearchUsers($search: String, $first: Int = 20, $after: String) {\n  users(search: $search, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...UserSummary\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversations($first: Int = 20, $after: String) {\n  conversations(first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...ConversationListItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversation($id: ID!) {\n  conversation(id: $id) {\n    ...ConversationListItem\n    createdAt\n  }\n}\n\nquery History($conversationId: ID!, $last: Int = 50, $before: String) {\n  messages(conversationId: $conversationId, last: $last, before: $before) {\n    edges {\n      cursor\n      node {\n        ...MessageItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery UnreadCount {\n  unreadCount\n}": typeof types.MeDocument,
+    "subscription MessageEvents($conversationId: ID!, $after: ID) {\n  messageEvents(conversationId: $conversationId, after: $after) {\n    __typename\n    ... on MessageCreated {\n      message {\n        ...MessageItem\n      }\n    }\n    ... on MessagesRead {\n      conversationId\n      user {\n        id\n      }\n      upToMessageId\n      messageIds\n      readAt\n    }\n    ... on MessagesDelivered {\n      conversationId\n      user {\n        id\n      }\n      messageIds\n      deliveredAt\n    }\n  }\n}\n\nsubscription Typing($conversationId: ID!) {\n  typing(conversationId: $conversationId) {\n    conversationId\n    isTyping\n    user {\n      id\n      displayName\n    }\n  }\n}\n\nsubscription Presence($userIds: [ID!]) {\n  presence(userIds: $userIds) {\n    status\n    lastSeenAt\n    user {\n      id\n    }\n  }\n}\n\nsubscription Notifications {\n  notifications {\n    __typename\n    ... on NewMessageNotification {\n      preview\n      conversationUnreadCount\n      totalUnreadCount\n      conversation {\n        id\n      }\n      message {\n        ...MessageItem\n      }\n    }\n    ... on ConversationCreatedNotification {\n      conversation {\n        ...ConversationListItem\n      }\n    }\n    ... on UnreadCountChangedNotification {\n      conversationId\n      conversationUnreadCount\n      totalUnreadCount\n    }\n  }\n}": typeof types.MessageEventsDocument,
+    "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.AuthzStartDocument,
+    "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.AuthzCreateGroupDocument,
+    "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.AuthzSendDocument,
+    "\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": typeof types.AuthzSendWithKeyDocument,
+    "\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n": typeof types.AuthzConversationDocument,
+    "\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n": typeof types.AuthzConversationMessagesDocument,
+    "\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n": typeof types.AuthzMessagesDocument,
+    "\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n": typeof types.AuthzMessagesForwardDocument,
+    "\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n": typeof types.AuthzMarkReadDocument,
+    "\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": typeof types.AuthzSetTypingDocument,
+    "\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n": typeof types.AuthzEventsDocument,
+    "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": typeof types.AuthzTypingDocument,
+    "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.AuthzUnreadDocument,
+    "\n  query AuthzMe {\n    me { id }\n  }\n": typeof types.AuthzMeDocument,
+    "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
+    "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
+    "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": typeof types.ConvSendDocument,
+    "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.ConvListDocument,
+    "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ConvListIdsDocument,
+    "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvGetDocument,
+    "\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.DelivStartDocument,
+    "\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.DelivGroupDocument,
+    "\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n": typeof types.DelivSendDocument,
+    "\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": typeof types.DelivMarkReadDocument,
+    "\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n": typeof types.DelivHistoryDocument,
+    "\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n": typeof types.DelivConversationHistoryDocument,
+    "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivEventsDocument,
+    "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivResumeDocument,
+    "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": typeof types.DelivFeedDocument,
+    "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FaultStartDocument,
+    "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
+    "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
+    "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
+    "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
+    "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
+    "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
+    "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.MsgStartDocument,
+    "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.MsgGroupDocument,
+    "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": typeof types.MsgSendDocument,
+    "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MsgHistoryDocument,
+    "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": typeof types.MsgConversationHistoryDocument,
+    "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n": typeof types.MsgConversationDocument,
+    "mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.MetricsStartDocument,
+    "\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.MetricsSendDocument,
+    "query MpMe { me { id } }": typeof types.MpMeDocument,
+    "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.MpGroupDocument,
+    "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.MpStartDocument,
+    "\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.MpSendDocument,
+    "\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": typeof types.MpEventsDocument,
+    "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.MpTypingDocument,
+    "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
+    "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
+    "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
+    "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.NotifStartDocument,
+    "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.NotifGroupDocument,
+    "\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n": typeof types.NotifSendDocument,
+    "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": typeof types.NotifMarkReadDocument,
+    "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.NotifUnreadDocument,
+    "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": typeof types.NotifFeedDocument,
+    "query ProcMe { me { id } }": typeof types.ProcMeDocument,
+    "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.ProcStartDocument,
+    "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
+    "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": typeof types.ProcHistoryDocument,
+    "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
+    "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
+    "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.RlTypingDocument,
+    "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
+    "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
+    "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
+};
+const documents: Documents = {
+    "fragment UserSummary on User {\n  id\n  username\n  displayName\n  avatarUrl\n  online\n  lastSeenAt\n}\n\nfragment MessageItem on Message {\n  id\n  seq\n  conversationId\n  content\n  clientMessageId\n  createdAt\n  status\n  sender {\n    ...UserSummary\n  }\n  readBy {\n    id\n  }\n}\n\nfragment ConversationListItem on Conversation {\n  id\n  kind\n  title\n  unreadCount\n  updatedAt\n  participants {\n    ...UserSummary\n  }\n  lastMessage {\n    ...MessageItem\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}": types.UserSummaryFragmentDoc,
+    "mutation StartConversation($userId: ID!) {\n  startConversation(userId: $userId) {\n    ...ConversationListItem\n  }\n}\n\nmutation CreateGroup($title: String!, $userIds: [ID!]!) {\n  createGroupConversation(title: $title, userIds: $userIds) {\n    ...ConversationListItem\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    ...MessageItem\n  }\n}\n\nmutation MarkRead($conversationId: ID!, $upToMessageId: ID) {\n  markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n    conversationId\n    upToMessageId\n    messageIds\n    readAt\n    unreadCount\n  }\n}\n\nmutation SetTyping($conversationId: ID!, $isTyping: Boolean!) {\n  setTyping(conversationId: $conversationId, isTyping: $isTyping)\n}": types.StartConversationDocument,
+    "query Me {\n  me {\n    ...UserSummary\n  }\n  unreadCount\n}\n\nquery User($id: ID!) {\n  user(id: $id) {\n    ...UserSummary\n  }\n}\n\nquery SearchUsers($search: String, $first: Int = 20, $after: String) {\n  users(search: $search, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...UserSummary\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversations($first: Int = 20, $after: String) {\n  conversations(first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...ConversationListItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversation($id: ID!) {\n  conversation(id: $id) {\n    ...ConversationListItem\n    createdAt\n  }\n}\n\nquery History($conversationId: ID!, $last: Int = 50, $before: String) {\n  messages(conversationId: $conversationId, last: $last, before: $before) {\n    edges {\n      cursor\n      node {\n        ...MessageItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery UnreadCount {\n  unreadCount\n}": types.MeDocument,
+    "subscription MessageEvents($conversationId: ID!, $after: ID) {\n  messageEvents(conversationId: $conversationId, after: $after) {\n    __typename\n    ... on MessageCreated {\n      message {\n        ...MessageItem\n      }\n    }\n    ... on MessagesRead {\n      conversationId\n      user {\n        id\n      }\n      upToMessageId\n      messageIds\n      readAt\n    }\n    ... on MessagesDelivered {\n      conversationId\n      user {\n        id\n      }\n      messageIds\n      deliveredAt\n    }\n  }\n}\n\nsubscription Typing($conversationId: ID!) {\n  typing(conversationId: $conversationId) {\n    conversationId\n    isTyping\n    user {\n      id\n      displayName\n    }\n  }\n}\n\nsubscription Presence($userIds: [ID!]) {\n  presence(userIds: $userIds) {\n    status\n    lastSeenAt\n    user {\n      id\n    }\n  }\n}\n\nsubscription Notifications {\n  notifications {\n    __typename\n    ... on NewMessageNotification {\n      preview\n      conversationUnreadCount\n      totalUnreadCount\n      conversation {\n        id\n      }\n      message {\n        ...MessageItem\n      }\n    }\n    ... on ConversationCreatedNotification {\n      conversation {\n        ...ConversationListItem\n      }\n    }\n    ... on UnreadCountChangedNotification {\n      conversationId\n      conversationUnreadCount\n      totalUnreadCount\n    }\n  }\n}": types.MessageEventsDocument,
+    "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.AuthzStartDocument,
+    "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.AuthzCreateGroupDocument,
+    "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.AuthzSendDocument,
+    "\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": types.AuthzSendWithKeyDocument,
+    "\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n": types.AuthzConversationDocument,
+    "\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n": types.AuthzConversationMessagesDocument,
+    "\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n": types.AuthzMessagesDocument,
+    "\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n": types.AuthzMessagesForwardDocument,
+    "\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n": types.AuthzMarkReadDocument,
+    "\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": types.AuthzSetTypingDocument,
+    "\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n": types.AuthzEventsDocument,
+    "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": types.AuthzTypingDocument,
+    "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.AuthzUnreadDocument,
+    "\n  query AuthzMe {\n    me { id }\n  }\n": types.AuthzMeDocument,
+    "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
+    "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
+    "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": types.ConvSendDocument,
+    "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.ConvListDocument,
+    "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConvListIdsDocument,
+    "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvGetDocument,
+    "\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.DelivStartDocument,
+    "\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.DelivGroupDocument,
+    "\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n": types.DelivSendDocument,
+    "\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": types.DelivMarkReadDocument,
+    "\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n": types.DelivHistoryDocument,
+    "\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n": types.DelivConversationHistoryDocument,
+    "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivEventsDocument,
+    "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivResumeDocument,
+    "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": types.DelivFeedDocument,
+    "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FaultStartDocument,
+    "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
+    "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
+    "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
+    "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
+    "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
+    "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
+    "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.MsgStartDocument,
+    "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.MsgGroupDocument,
+    "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": types.MsgSendDocument,
+    "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MsgHistoryDocument,
+    "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": types.MsgConversationHistoryDocument,
+    "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n": types.MsgConversationDocument,
+    "mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.MetricsStartDocument,
+    "\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.MetricsSendDocument,
+    "query MpMe { me { id } }": types.MpMeDocument,
+    "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.MpGroupDocument,
+    "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.MpStartDocument,
+    "\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.MpSendDocument,
+    "\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": types.MpEventsDocument,
+    "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.MpTypingDocument,
+    "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
+    "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
+    "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
+    "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.NotifStartDocument,
+    "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.NotifGroupDocument,
+    "\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n": types.NotifSendDocument,
+    "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": types.NotifMarkReadDocument,
+    "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.NotifUnreadDocument,
+    "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": types.NotifFeedDocument,
+    "query ProcMe { me { id } }": types.ProcMeDocument,
+    "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.ProcStartDocument,
+    "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
+    "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": types.ProcHistoryDocument,
+    "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
+    "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
+    "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.RlTypingDocument,
+    "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
+    "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
+    "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment UserSummary on User {\n  id\n  username\n  displayName\n  avatarUrl\n  online\n  lastSeenAt\n}\n\nfragment MessageItem on Message {\n  id\n  seq\n  conversationId\n  content\n  clientMessageId\n  createdAt\n  status\n  sender {\n    ...UserSummary\n  }\n  readBy {\n    id\n  }\n}\n\nfragment ConversationListItem on Conversation {\n  id\n  kind\n  title\n  unreadCount\n  updatedAt\n  participants {\n    ...UserSummary\n  }\n  lastMessage {\n    ...MessageItem\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}"): (typeof documents)["fragment UserSummary on User {\n  id\n  username\n  displayName\n  avatarUrl\n  online\n  lastSeenAt\n}\n\nfragment MessageItem on Message {\n  id\n  seq\n  conversationId\n  content\n  clientMessageId\n  createdAt\n  status\n  sender {\n    ...UserSummary\n  }\n  readBy {\n    id\n  }\n}\n\nfragment ConversationListItem on Conversation {\n  id\n  kind\n  title\n  unreadCount\n  updatedAt\n  participants {\n    ...UserSummary\n  }\n  lastMessage {\n    ...MessageItem\n  }\n}\n\nfragment PageInfoFields on PageInfo {\n  hasNextPage\n  hasPreviousPage\n  startCursor\n  endCursor\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation StartConversation($userId: ID!) {\n  startConversation(userId: $userId) {\n    ...ConversationListItem\n  }\n}\n\nmutation CreateGroup($title: String!, $userIds: [ID!]!) {\n  createGroupConversation(title: $title, userIds: $userIds) {\n    ...ConversationListItem\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    ...MessageItem\n  }\n}\n\nmutation MarkRead($conversationId: ID!, $upToMessageId: ID) {\n  markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n    conversationId\n    upToMessageId\n    messageIds\n    readAt\n    unreadCount\n  }\n}\n\nmutation SetTyping($conversationId: ID!, $isTyping: Boolean!) {\n  setTyping(conversationId: $conversationId, isTyping: $isTyping)\n}"): (typeof documents)["mutation StartConversation($userId: ID!) {\n  startConversation(userId: $userId) {\n    ...ConversationListItem\n  }\n}\n\nmutation CreateGroup($title: String!, $userIds: [ID!]!) {\n  createGroupConversation(title: $title, userIds: $userIds) {\n    ...ConversationListItem\n  }\n}\n\nmutation SendMessage($input: SendMessageInput!) {\n  sendMessage(input: $input) {\n    ...MessageItem\n  }\n}\n\nmutation MarkRead($conversationId: ID!, $upToMessageId: ID) {\n  markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n    conversationId\n    upToMessageId\n    messageIds\n    readAt\n    unreadCount\n  }\n}\n\nmutation SetTyping($conversationId: ID!, $isTyping: Boolean!) {\n  setTyping(conversationId: $conversationId, isTyping: $isTyping)\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Me {\n  me {\n    ...UserSummary\n  }\n  unreadCount\n}\n\nquery User($id: ID!) {\n  user(id: $id) {\n    ...UserSummary\n  }\n}\n\nquery SearchUsers($search: String, $first: Int = 20, $after: String) {\n  users(search: $search, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...UserSummary\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversations($first: Int = 20, $after: String) {\n  conversations(first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...ConversationListItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversation($id: ID!) {\n  conversation(id: $id) {\n    ...ConversationListItem\n    createdAt\n  }\n}\n\nquery History($conversationId: ID!, $last: Int = 50, $before: String) {\n  messages(conversationId: $conversationId, last: $last, before: $before) {\n    edges {\n      cursor\n      node {\n        ...MessageItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery UnreadCount {\n  unreadCount\n}"): (typeof documents)["query Me {\n  me {\n    ...UserSummary\n  }\n  unreadCount\n}\n\nquery User($id: ID!) {\n  user(id: $id) {\n    ...UserSummary\n  }\n}\n\nquery SearchUsers($search: String, $first: Int = 20, $after: String) {\n  users(search: $search, first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...UserSummary\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversations($first: Int = 20, $after: String) {\n  conversations(first: $first, after: $after) {\n    edges {\n      cursor\n      node {\n        ...ConversationListItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery Conversation($id: ID!) {\n  conversation(id: $id) {\n    ...ConversationListItem\n    createdAt\n  }\n}\n\nquery History($conversationId: ID!, $last: Int = 50, $before: String) {\n  messages(conversationId: $conversationId, last: $last, before: $before) {\n    edges {\n      cursor\n      node {\n        ...MessageItem\n      }\n    }\n    pageInfo {\n      ...PageInfoFields\n    }\n  }\n}\n\nquery UnreadCount {\n  unreadCount\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MessageEvents($conversationId: ID!, $after: ID) {\n  messageEvents(conversationId: $conversationId, after: $after) {\n    __typename\n    ... on MessageCreated {\n      message {\n        ...MessageItem\n      }\n    }\n    ... on MessagesRead {\n      conversationId\n      user {\n        id\n      }\n      upToMessageId\n      messageIds\n      readAt\n    }\n    ... on MessagesDelivered {\n      conversationId\n      user {\n        id\n      }\n      messageIds\n      deliveredAt\n    }\n  }\n}\n\nsubscription Typing($conversationId: ID!) {\n  typing(conversationId: $conversationId) {\n    conversationId\n    isTyping\n    user {\n      id\n      displayName\n    }\n  }\n}\n\nsubscription Presence($userIds: [ID!]) {\n  presence(userIds: $userIds) {\n    status\n    lastSeenAt\n    user {\n      id\n    }\n  }\n}\n\nsubscription Notifications {\n  notifications {\n    __typename\n    ... on NewMessageNotification {\n      preview\n      conversationUnreadCount\n      totalUnreadCount\n      conversation {\n        id\n      }\n      message {\n        ...MessageItem\n      }\n    }\n    ... on ConversationCreatedNotification {\n      conversation {\n        ...ConversationListItem\n      }\n    }\n    ... on UnreadCountChangedNotification {\n      conversationId\n      conversationUnreadCount\n      totalUnreadCount\n    }\n  }\n}"): (typeof documents)["subscription MessageEvents($conversationId: ID!, $after: ID) {\n  messageEvents(conversationId: $conversationId, after: $after) {\n    __typename\n    ... on MessageCreated {\n      message {\n        ...MessageItem\n      }\n    }\n    ... on MessagesRead {\n      conversationId\n      user {\n        id\n      }\n      upToMessageId\n      messageIds\n      readAt\n    }\n    ... on MessagesDelivered {\n      conversationId\n      user {\n        id\n      }\n      messageIds\n      deliveredAt\n    }\n  }\n}\n\nsubscription Typing($conversationId: ID!) {\n  typing(conversationId: $conversationId) {\n    conversationId\n    isTyping\n    user {\n      id\n      displayName\n    }\n  }\n}\n\nsubscription Presence($userIds: [ID!]) {\n  presence(userIds: $userIds) {\n    status\n    lastSeenAt\n    user {\n      id\n    }\n  }\n}\n\nsubscription Notifications {\n  notifications {\n    __typename\n    ... on NewMessageNotification {\n      preview\n      conversationUnreadCount\n      totalUnreadCount\n      conversation {\n        id\n      }\n      message {\n        ...MessageItem\n      }\n    }\n    ... on ConversationCreatedNotification {\n      conversation {\n        ...ConversationListItem\n      }\n    }\n    ... on UnreadCountChangedNotification {\n      conversationId\n      conversationUnreadCount\n      totalUnreadCount\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"): (typeof documents)["\n  mutation AuthzSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n"): (typeof documents)["\n  query AuthzConversation($id: ID!) {\n    conversation(id: $id) { id title participants { id } lastMessage { id content } unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n"): (typeof documents)["\n  query AuthzConversationMessages($id: ID!) {\n    conversation(id: $id) {\n      id\n      messages(last: 10) { edges { node { id content sender { id } } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n"): (typeof documents)["\n  query AuthzMessages($conversationId: ID!, $last: Int) {\n    messages(conversationId: $conversationId, last: $last) { edges { node { id content } } pageInfo { hasPreviousPage } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n"): (typeof documents)["\n  query AuthzMessagesForward($conversationId: ID!, $first: Int) {\n    messages(conversationId: $conversationId, first: $first) { edges { node { id content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n"): (typeof documents)["\n  mutation AuthzMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n"): (typeof documents)["\n  mutation AuthzSetTyping($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n"): (typeof documents)["\n  subscription AuthzEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n"): (typeof documents)["\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthzMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query AuthzMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n"): (typeof documents)["\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConvList($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          kind\n          title\n          unreadCount\n          lastMessage { id seq content sender { id } }\n          participants { id username }\n          createdAt\n          updatedAt\n        }\n      }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ConvListIds($first: Int, $after: String) {\n    conversations(first: $first, after: $after) {\n      edges { node { id } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  query ConvGet($id: ID!) {\n    conversation(id: $id) {\n      id\n      kind\n      title\n      unreadCount\n      participants { id username }\n      lastMessage { id content }\n      createdAt\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation DelivStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation DelivGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n"): (typeof documents)["\n  mutation DelivSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n"): (typeof documents)["\n  mutation DelivMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n"): (typeof documents)["\n  query DelivHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId) { edges { node { id seq status readBy { id } sender { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n"): (typeof documents)["\n  query DelivConversationHistory($id: ID!) {\n    conversation(id: $id) { messages(last: 100) { edges { node { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n"): (typeof documents)["\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"): (typeof documents)["\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"): (typeof documents)["\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"): (typeof documents)["\n  mutation MsgStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation MsgGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n"): (typeof documents)["\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n"): (typeof documents)["\n  query MsgConversation($id: ID!) {\n    conversation(id: $id) { id kind participants { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation MetricsStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation MetricsSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MpMe { me { id } }"): (typeof documents)["query MpMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation MpGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation MpStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation MpSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n"): (typeof documents)["\n  subscription MpEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"): (typeof documents)["subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"): (typeof documents)["mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription MpPresence { presence { user { id } status lastSeenAt } }"): (typeof documents)["subscription MpPresence { presence { user { id } status lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"): (typeof documents)["query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n"): (typeof documents)["\n  mutation NotifSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq conversationId content }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n"): (typeof documents)["\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ProcMe { me { id } }"): (typeof documents)["query ProcMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n"): (typeof documents)["\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n"): (typeof documents)["\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }"): (typeof documents)["mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"): (typeof documents)["\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n"): (typeof documents)["\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
