@@ -69,7 +69,9 @@ describe('the server process', () => {
     const stored = new Set<string>();
     let after: string | null | undefined = null;
     for (;;) {
-      const page = (await ok(again.url, alice.token, History, { conversationId, after })).messages;
+      const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } = (
+        await ok(again.url, alice.token, History, { conversationId, after })
+      ).messages;
       page.edges.forEach((e) => stored.add(e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
