@@ -27,6 +27,11 @@ export function createMetrics() {
       labelNames: ['field'] as const,
       registers: [registry],
     }),
+    subscriptionExecutions: new Counter({
+      name: 'chat_subscription_executions_total',
+      help: 'Subscription selection sets executed (one execution may serve many subscribers)',
+      registers: [registry],
+    }),
     deliveryLatency: new Histogram({
       name: 'chat_send_to_deliver_seconds',
       help: 'From a message being stored to its MessageCreated being resolved for a subscriber',

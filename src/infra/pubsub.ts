@@ -49,7 +49,18 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
     else counts.delete(key);
   };
   const wrap = (payload: unknown) => (serialize ? encode(payload) : payload);
-  const unwrap = (message: unknown) => (serialize && typeof message === 'string' ? decode(message) : message);
+  // An engine hands one message to all of a channel's local handlers in a row:
+  // decode it once, so that they share one payload object (and one execution).
+  let lastRaw: string | undefined;
+  let lastDecoded: unknown;
+  const unwrap = (message: unknown) => {
+    if (!serialize || typeof message !== 'string') return message;
+    if (message !== lastRaw) {
+      lastDecoded = decode(message);
+      lastRaw = message;
+    }
+    return lastDecoded;
+  };
   return {
     async publish(topic, id, payload) {
       await engine.publish(`${prefix}${topic}:${id}`, wrap(payload));

@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppPubSub, Topics } from '../topics.js';
 import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
+import { useSharedSubscriptionExecution } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
@@ -82,6 +83,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useRequireViewer(),
       useVariableErrorCodes(),
+      useSharedSubscriptionExecution(),
     ],
     context: async (initial) => {
       if ('wsViewer' in initial) {

@@ -47,6 +47,7 @@ type Documents = {
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
+    "\n  query HealthMe {\n    me { id }\n  }\n": typeof types.HealthMeDocument,
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
@@ -73,6 +74,10 @@ type Documents = {
     "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": typeof types.NotifMarkReadDocument,
     "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.NotifUnreadDocument,
     "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": typeof types.NotifFeedDocument,
+    "\n  mutation PresenceStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.PresenceStartDocument,
+    "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n": typeof types.PresenceEventsDocument,
+    "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n": typeof types.PresenceUserDocument,
+    "\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n": typeof types.PresenceSearchDocument,
     "query ProcMe { me { id } }": typeof types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
@@ -80,9 +85,25 @@ type Documents = {
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.RlTypingDocument,
+    "\n  mutation ReadStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.ReadStartDocument,
+    "\n  mutation ReadGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.ReadGroupDocument,
+    "\n  mutation ReadSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n": typeof types.ReadSendDocument,
+    "\n  mutation ReadMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n      conversationId upToMessageId messageIds readAt unreadCount\n    }\n  }\n": typeof types.ReadMarkDocument,
+    "\n  query ReadUnread($conversationId: ID!) {\n    unreadCount\n    conversation(id: $conversationId) { id unreadCount }\n  }\n": typeof types.ReadUnreadDocument,
+    "\n  query ReadTotalUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.ReadTotalUnreadDocument,
+    "\n  query ReadStatus($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) {\n      edges { node { id seq status readBy { id username } } }\n    }\n  }\n": typeof types.ReadStatusDocument,
+    "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
+    "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
+    "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
+    "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": typeof types.SharedPlainDocument,
+    "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": typeof types.SharedRichDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
+    "\n  mutation TypingStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.TypingStartDocument,
+    "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.TypingGroupDocument,
+    "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": typeof types.TypingSetDocument,
+    "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": typeof types.TypingEventsDocument,
 };
 const documents: Documents = {
     "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.AuthzStartDocument,
@@ -118,6 +139,7 @@ const documents: Documents = {
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
+    "\n  query HealthMe {\n    me { id }\n  }\n": types.HealthMeDocument,
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
@@ -144,6 +166,10 @@ const documents: Documents = {
     "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": types.NotifMarkReadDocument,
     "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.NotifUnreadDocument,
     "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": types.NotifFeedDocument,
+    "\n  mutation PresenceStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.PresenceStartDocument,
+    "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n": types.PresenceEventsDocument,
+    "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n": types.PresenceUserDocument,
+    "\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n": types.PresenceSearchDocument,
     "query ProcMe { me { id } }": types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
@@ -151,9 +177,25 @@ const documents: Documents = {
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.RlTypingDocument,
+    "\n  mutation ReadStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.ReadStartDocument,
+    "\n  mutation ReadGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.ReadGroupDocument,
+    "\n  mutation ReadSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n": types.ReadSendDocument,
+    "\n  mutation ReadMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n      conversationId upToMessageId messageIds readAt unreadCount\n    }\n  }\n": types.ReadMarkDocument,
+    "\n  query ReadUnread($conversationId: ID!) {\n    unreadCount\n    conversation(id: $conversationId) { id unreadCount }\n  }\n": types.ReadUnreadDocument,
+    "\n  query ReadTotalUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.ReadTotalUnreadDocument,
+    "\n  query ReadStatus($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) {\n      edges { node { id seq status readBy { id username } } }\n    }\n  }\n": types.ReadStatusDocument,
+    "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
+    "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
+    "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
+    "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": types.SharedPlainDocument,
+    "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": types.SharedRichDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
+    "\n  mutation TypingStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.TypingStartDocument,
+    "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.TypingGroupDocument,
+    "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": types.TypingSetDocument,
+    "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": types.TypingEventsDocument,
 };
 
 /**
@@ -305,6 +347,10 @@ export function graphql(source: "\n  query FaultHistory($conversationId: ID!) { 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query HealthMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query HealthMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -409,6 +455,22 @@ export function graphql(source: "\n  subscription NotifFeed {\n    notifications
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation PresenceStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation PresenceStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n"): (typeof documents)["\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n"): (typeof documents)["\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n"): (typeof documents)["\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query ProcMe { me { id } }"): (typeof documents)["query ProcMe { me { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -437,6 +499,54 @@ export function graphql(source: "mutation RlTyping($conversationId: ID!) { setTy
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ReadStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation ReadStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation ReadGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n"): (typeof documents)["\n  mutation ReadSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReadMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n      conversationId upToMessageId messageIds readAt unreadCount\n    }\n  }\n"): (typeof documents)["\n  mutation ReadMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) {\n      conversationId upToMessageId messageIds readAt unreadCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReadUnread($conversationId: ID!) {\n    unreadCount\n    conversation(id: $conversationId) { id unreadCount }\n  }\n"): (typeof documents)["\n  query ReadUnread($conversationId: ID!) {\n    unreadCount\n    conversation(id: $conversationId) { id unreadCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReadTotalUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query ReadTotalUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReadStatus($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) {\n      edges { node { id seq status readBy { id username } } }\n    }\n  }\n"): (typeof documents)["\n  query ReadStatus($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) {\n      edges { node { id seq status readBy { id username } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n"): (typeof documents)["\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"): (typeof documents)["\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -446,6 +556,22 @@ export function graphql(source: "\n  mutation SmokeSend($conversationId: ID!, $c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypingStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation TypingStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n"): (typeof documents)["\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n"): (typeof documents)["\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

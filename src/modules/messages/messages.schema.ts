@@ -13,6 +13,7 @@ import {
 } from './message-events.js';
 import type { ReadReceipt } from './messages.service.js';
 import { isStorableId } from '../input.js';
+import { onSubscriptionEvent } from '../../subscription-effects.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
 
@@ -199,17 +200,17 @@ builder.subscriptionFields((t) => ({
       }
       return feed.subscribe(conversationId, afterSeq, () => membership.cached(conversationId)?.has(viewer.id) ?? true);
     },
-    resolve: (event: MessageEvent, _args, ctx) => {
-      // One context serves the whole subscription: start each event with fresh loaders.
-      ctx.loaders.clearAll();
-      const viewerId = viewerOf(ctx).id;
-      const { deliveries, metrics } = ctx.services;
-      metrics.deliveries.inc({ field: 'messageEvents' });
-      if (event.type === 'MessageCreated') {
-        metrics.deliveryLatency.observe((Date.now() - new Date(event.message.createdAt).getTime()) / 1000);
-        if (event.message.senderId !== viewerId) deliveries.received(viewerId, event.message.conversationId, event.message.seq);
-      }
-      return event;
-    },
+    resolve: (event: MessageEvent) => event,
   }),
 }));
+
+// For every subscriber and event, whether or not its execution was shared.
+onSubscriptionEvent('messageEvents', (event, ctx) => {
+  const { deliveries, metrics } = ctx.services;
+  const e = event as MessageEvent;
+  metrics.deliveries.inc({ field: 'messageEvents' });
+  if (e.type !== 'MessageCreated') return;
+  metrics.deliveryLatency.observe((Date.now() - new Date(e.message.createdAt).getTime()) / 1000);
+  const viewerId = viewerOf(ctx).id;
+  if (e.message.senderId !== viewerId) deliveries.received(viewerId, e.message.conversationId, e.message.seq);
+});

@@ -3,6 +3,7 @@ import { viewerOf } from '../../context.js';
 import { ConversationRef } from '../conversations/conversations.schema.js';
 import { MessageRef } from '../messages/messages.schema.js';
 import type { NotificationPayload } from './notifications.service.js';
+import { onSubscriptionEvent } from '../../subscription-effects.js';
 
 type Of<T extends NotificationPayload['type']> = Extract<NotificationPayload, { type: T }>;
 
@@ -43,14 +44,15 @@ builder.subscriptionFields((t) => ({
     description:
       "The viewer's own feed across all conversations: new messages from others, conversations created with them, unread counts that change (for example when read on another device).",
     subscribe: (_root, _args, ctx) => ctx.services.notifications.subscribe(viewerOf(ctx).id),
-    resolve: (notification: NotificationPayload, _args, ctx) => {
-      ctx.loaders.clearAll();
-      ctx.services.metrics.deliveries.inc({ field: 'notifications' });
-      if (notification.type === 'NewMessageNotification') {
-        const { message } = notification;
-        ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);
-      }
-      return notification;
-    },
+    resolve: (notification: NotificationPayload) => notification,
   }),
 }));
+
+onSubscriptionEvent('notifications', (event, ctx) => {
+  const notification = event as NotificationPayload;
+  ctx.services.metrics.deliveries.inc({ field: 'notifications' });
+  if (notification.type === 'NewMessageNotification') {
+    const { message } = notification;
+    ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);
+  }
+});

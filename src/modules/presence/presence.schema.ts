@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { viewerOf } from '../../context.js';
 import { UserRef } from '../users/users.schema.js';
 import type { PresenceEventPayload } from './presence.service.js';
+import { onSubscriptionEvent } from '../../subscription-effects.js';
 
 const PresenceStatus = builder.enumType('PresenceStatus', { values: ['ONLINE', 'OFFLINE'] as const });
 
@@ -21,10 +22,8 @@ builder.subscriptionFields((t) => ({
     args: { userIds: t.arg.idList() },
     subscribe: (_root, args, ctx) =>
       ctx.services.presence.subscribe(viewerOf(ctx).id, args.userIds?.map(String) ?? null),
-    resolve: (event: PresenceEventPayload, _args, ctx) => {
-      ctx.loaders.clearAll();
-      ctx.services.metrics.deliveries.inc({ field: 'presence' });
-      return event;
-    },
+    resolve: (event: PresenceEventPayload) => event,
   }),
 }));
+
+onSubscriptionEvent('presence', (_event, ctx) => ctx.services.metrics.deliveries.inc({ field: 'presence' }));

@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { viewerOf } from '../../context.js';
 import { UserRef } from '../users/users.schema.js';
 import type { TypingEventPayload } from './typing.service.js';
+import { onSubscriptionEvent } from '../../subscription-effects.js';
 
 const TypingEventRef = builder.objectRef<TypingEventPayload>('TypingEvent').implement({
   fields: (t) => ({
@@ -37,10 +38,8 @@ builder.subscriptionFields((t) => ({
       await ctx.services.membership.assertMember(conversationId, viewer.id);
       return ctx.services.typing.subscribe(conversationId, viewer.id);
     },
-    resolve: (event: TypingEventPayload, _args, ctx) => {
-      ctx.loaders.clearAll();
-      ctx.services.metrics.deliveries.inc({ field: 'typing' });
-      return event;
-    },
+    resolve: (event: TypingEventPayload) => event,
   }),
 }));
+
+onSubscriptionEvent('typing', (_event, ctx) => ctx.services.metrics.deliveries.inc({ field: 'typing' }));

@@ -1,0 +1,88 @@
+// One execution per event may serve many subscribers: each must still get
+// exactly its own result (selection, variables, viewer).
+import { describe, expect, it } from 'vitest';
+import { graphql } from './generated/gql.js';
+import { ok, subscribe, wsClient } from './helpers/clients.js';
+import { waitFor } from './helpers/deferred.js';
+import { startServer, waitForLiveSubscribers } from './helpers/server.js';
+import { createUser } from './helpers/users.js';
+
+const Group = graphql(`
+  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }
+`);
+const Send = graphql(`
+  mutation SharedSend($conversationId: ID!, $content: String!) {
+    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }
+  }
+`);
+const Read = graphql(`mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }`);
+const Plain = graphql(`
+  subscription SharedPlain($conversationId: ID!) {
+    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }
+  }
+`);
+const Rich = graphql(`
+  subscription SharedRich($conversationId: ID!) {
+    messageEvents(conversationId: $conversationId) {
+      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }
+    }
+  }
+`);
+
+async function scrape(url: string, name: string): Promise<number> {
+  const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return Number(line?.split(' ')[1] ?? NaN);
+}
+
+describe('shared subscription execution', () => {
+  it('gives subscribers with different selections, variables and viewers each their own result for the same event', async () => {
+    const server = await startServer();
+    const [alice, bob, carol] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob'), createUser(server, 'carol')]);
+    const groupA = (await ok(server.url, alice.token, Group, { title: 'A', userIds: [bob.id, carol.id] })).createGroupConversation.id;
+    const groupB = (await ok(server.url, alice.token, Group, { title: 'B', userIds: [bob.id] })).createGroupConversation.id;
+    // Carol has read nothing; Bob reads everything before the event, so their viewer-dependent unreadCount differs.
+    await ok(server.url, alice.token, Send, { conversationId: groupA, content: 'earlier' });
+    await ok(server.url, bob.token, Read, { conversationId: groupA });
+
+    const bobWs = wsClient(server.wsUrl, { token: bob.token });
+    const carolWs = wsClient(server.wsUrl, { token: carol.token });
+    const bobPlainA = subscribe(bobWs, Plain, { conversationId: groupA });
+    const bobRichA = subscribe(bobWs, Rich, { conversationId: groupA });
+    const carolRichA = subscribe(carolWs, Rich, { conversationId: groupA });
+    const carolPlainA = subscribe(carolWs, Plain, { conversationId: groupA });
+    const bobPlainB = subscribe(bobWs, Plain, { conversationId: groupB });
+    await waitForLiveSubscribers(server, groupA, 4);
+    await waitForLiveSubscribers(server, groupB, 1);
+
+    await ok(server.url, alice.token, Send, { conversationId: groupA, content: 'to A' });
+    await ok(server.url, alice.token, Send, { conversationId: groupB, content: 'to B' });
+    const created = (sub: { results: { data?: unknown }[] }) =>
+      sub.results.map((r) => (r.data as { messageEvents: { message?: unknown } }).messageEvents.message).filter(Boolean);
+    await waitFor(() => [bobPlainA, bobRichA, carolRichA, carolPlainA, bobPlainB].every((s) => created(s).length >= 1));
+
+    expect(created(bobPlainA)).toEqual([{ seq: 2, content: 'to A' }]);
+    expect(created(carolPlainA)).toEqual([{ seq: 2, content: 'to A' }]);
+    expect(created(bobRichA)).toEqual([{ seq: 2, sender: { username: 'alice' }, conversation: { unreadCount: 1 } }]);
+    expect(created(carolRichA)).toEqual([{ seq: 2, sender: { username: 'alice' }, conversation: { unreadCount: 2 } }]);
+    expect(created(bobPlainB)).toEqual([{ seq: 1, content: 'to B' }]);
+  });
+
+  it('executes a selection once per event for all subscribers that share it', async () => {
+    const server = await startServer();
+    const [alice, ...members] = await Promise.all(Array.from({ length: 11 }, (_, i) => createUser(server, `m${i}`)));
+    const group = (await ok(server.url, alice!.token, Group, { title: 'many', userIds: members.map((m) => m.id) })).createGroupConversation.id;
+    const subs = members.map((m) => subscribe(wsClient(server.wsUrl, { token: m.token }), Plain, { conversationId: group }));
+    await waitForLiveSubscribers(server, group, members.length);
+    const before = await scrape(server.url, 'chat_subscription_executions_total');
+    const deliveredBefore = await scrape(server.url, 'chat_fanout_deliveries_total{field="messageEvents"}');
+    for (let i = 0; i < 3; i++) await ok(server.url, alice!.token, Send, { conversationId: group, content: `m${i}` });
+    await waitFor(() => subs.every((s) => s.results.filter((r) => (r.data as { messageEvents: { message?: unknown } }).messageEvents.message).length >= 3));
+    // Every event (MessageCreated, and the MessagesDelivered the receipts cause) reaches all ten
+    // subscribers with one execution: about ten deliveries per execution, where unshared it would be one.
+    const executions = (await scrape(server.url, 'chat_subscription_executions_total')) - before;
+    const delivered = (await scrape(server.url, 'chat_fanout_deliveries_total{field="messageEvents"}')) - deliveredBefore;
+    expect(executions).toBeGreaterThanOrEqual(3);
+    expect(delivered / executions).toBeGreaterThanOrEqual(5);
+  });
+});
