@@ -32,7 +32,7 @@ const Rich = graphql(`
 async function scrape(url: string, name: string): Promise<number> {
   const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return Number(line?.split(' ')[1] ?? NaN);
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 describe('shared subscription execution', () => {
