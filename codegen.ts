@@ -5,7 +5,6 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', '!test/generated/**'],
   ignoreNoDocuments: true,
   emitLegacyCommonJSImports: false,
   generates: {
@@ -16,6 +15,7 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
     },
     'test/generated/': {
+      documents: ['test/**/*.ts', '!test/generated/**'],
       preset: 'client',
       config: { scalars: { DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true },
       presetConfig: { fragmentMasking: false },
