@@ -48,6 +48,14 @@ type Documents = {
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": typeof types.HealthMeDocument,
+    "\n  mutation EvStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.EvStartDocument,
+    "\n  mutation EvGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.EvGroupDocument,
+    "\n  mutation EvSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content createdAt sender { id } }\n  }\n": typeof types.EvSendDocument,
+    "\n  mutation EvMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds readAt }\n  }\n": typeof types.EvMarkDocument,
+    "\n  query EvHistory($conversationId: ID!, $first: Int, $after: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after) {\n      edges { node { id seq } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.EvHistoryDocument,
+    "\n  subscription EvEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId sender { id } } }\n      ... on MessagesRead { conversationId user { id username } upToMessageId messageIds readAt }\n    }\n  }\n": typeof types.EvEventsDocument,
+    "\n  subscription EvSlimEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq } }\n    }\n  }\n": typeof types.EvSlimEventsDocument,
+    "\n  subscription EvRichEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated {\n        message {\n          id\n          seq\n          content\n          clientMessageId\n          createdAt\n          status\n          readBy { id }\n          sender { id username displayName }\n          conversation { id kind unreadCount }\n        }\n      }\n    }\n  }\n": typeof types.EvRichEventsDocument,
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
@@ -140,6 +148,14 @@ const documents: Documents = {
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": types.HealthMeDocument,
+    "\n  mutation EvStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.EvStartDocument,
+    "\n  mutation EvGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.EvGroupDocument,
+    "\n  mutation EvSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content createdAt sender { id } }\n  }\n": types.EvSendDocument,
+    "\n  mutation EvMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds readAt }\n  }\n": types.EvMarkDocument,
+    "\n  query EvHistory($conversationId: ID!, $first: Int, $after: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after) {\n      edges { node { id seq } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.EvHistoryDocument,
+    "\n  subscription EvEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId sender { id } } }\n      ... on MessagesRead { conversationId user { id username } upToMessageId messageIds readAt }\n    }\n  }\n": types.EvEventsDocument,
+    "\n  subscription EvSlimEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq } }\n    }\n  }\n": types.EvSlimEventsDocument,
+    "\n  subscription EvRichEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated {\n        message {\n          id\n          seq\n          content\n          clientMessageId\n          createdAt\n          status\n          readBy { id }\n          sender { id username displayName }\n          conversation { id kind unreadCount }\n        }\n      }\n    }\n  }\n": types.EvRichEventsDocument,
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
@@ -348,6 +364,38 @@ export function graphql(source: "\n  query FaultHistory($conversationId: ID!) { 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query HealthMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query HealthMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EvStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation EvStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EvGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation EvGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EvSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content createdAt sender { id } }\n  }\n"): (typeof documents)["\n  mutation EvSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content createdAt sender { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EvMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds readAt }\n  }\n"): (typeof documents)["\n  mutation EvMark($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds readAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EvHistory($conversationId: ID!, $first: Int, $after: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after) {\n      edges { node { id seq } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query EvHistory($conversationId: ID!, $first: Int, $after: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after) {\n      edges { node { id seq } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription EvEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId sender { id } } }\n      ... on MessagesRead { conversationId user { id username } upToMessageId messageIds readAt }\n    }\n  }\n"): (typeof documents)["\n  subscription EvEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq content conversationId sender { id } } }\n      ... on MessagesRead { conversationId user { id username } upToMessageId messageIds readAt }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription EvSlimEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq } }\n    }\n  }\n"): (typeof documents)["\n  subscription EvSlimEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription EvRichEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated {\n        message {\n          id\n          seq\n          content\n          clientMessageId\n          createdAt\n          status\n          readBy { id }\n          sender { id username displayName }\n          conversation { id kind unreadCount }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription EvRichEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated {\n        message {\n          id\n          seq\n          content\n          clientMessageId\n          createdAt\n          status\n          readBy { id }\n          sender { id username displayName }\n          conversation { id kind unreadCount }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -94,7 +94,7 @@ export class ConversationsService {
   async list(viewerId: string, args: { first?: number | null; after?: string | null }, include: object): Promise<Page<Conversation>> {
     validatePageSizes(args);
     const size = args.first ?? 20;
-    const after = args.after ? decodeCursor('conv', args.after, ['string', 'string']) : undefined;
+    const after = args.after != null ? decodeCursor('conv', args.after, ['string', 'string']) : undefined;
     const afterTime = after ? new Date(String(after[0])) : undefined;
     if (afterTime && Number.isNaN(afterTime.getTime())) throw badUserInput('Invalid cursor.');
     const rows = await this.db.conversation.findMany({

@@ -159,8 +159,8 @@ export class MessagesService {
   async page(viewerId: string, conversationId: string, args: PagingArgs, include: object = {}): Promise<Page<MessageRecord>> {
     await this.membership.assertMember(conversationId, viewerId);
     validatePageSizes(args);
-    const afterSeq = args.after ? Number(decodeCursor('msg', args.after, ['int'])[0]) : undefined;
-    const beforeSeq = args.before ? Number(decodeCursor('msg', args.before, ['int'])[0]) : undefined;
+    const afterSeq = args.after != null ? Number(decodeCursor('msg', args.after, ['int'])[0]) : undefined;
+    const beforeSeq = args.before != null ? Number(decodeCursor('msg', args.before, ['int'])[0]) : undefined;
     const forward = args.first != null;
     const size = forward ? (args.first as number) : (args.last ?? DEFAULT_HISTORY_PAGE);
     const rows = (await this.db.message.findMany({

@@ -33,7 +33,7 @@ export class UsersService {
   ): Promise<Page<User>> {
     validatePageSizes(args);
     const size = args.first ?? 20;
-    const after = args.after ? decodeCursor('user', args.after, ['string', 'string']) : undefined;
+    const after = args.after != null ? decodeCursor('user', args.after, ['string', 'string']) : undefined;
     const search = args.search?.trim().replaceAll('\u0000', '');
     const rows = await this.db.user.findMany({
       ...include,
