@@ -14,6 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": typeof types.AuthMeDocument,
+    "\n  query AuthMeId {\n    me { id }\n  }\n": typeof types.AuthMeIdDocument,
+    "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": typeof types.AuthUserDocument,
+    "\n  query AuthUsers($search: String, $first: Int, $after: String) {\n    users(search: $search, first: $first, after: $after) {\n      edges { cursor node { id username displayName } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AuthUsersDocument,
+    "\n  mutation AuthStartConversation($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.AuthStartConversationDocument,
+    "\n  subscription AuthNotifications {\n    notifications { __typename }\n  }\n": typeof types.AuthNotificationsDocument,
     "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.AuthzStartDocument,
     "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.AuthzCreateGroupDocument,
     "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.AuthzSendDocument,
@@ -114,6 +120,12 @@ type Documents = {
     "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": typeof types.TypingEventsDocument,
 };
 const documents: Documents = {
+    "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
+    "\n  query AuthMeId {\n    me { id }\n  }\n": types.AuthMeIdDocument,
+    "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": types.AuthUserDocument,
+    "\n  query AuthUsers($search: String, $first: Int, $after: String) {\n    users(search: $search, first: $first, after: $after) {\n      edges { cursor node { id username displayName } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AuthUsersDocument,
+    "\n  mutation AuthStartConversation($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.AuthStartConversationDocument,
+    "\n  subscription AuthNotifications {\n    notifications { __typename }\n  }\n": types.AuthNotificationsDocument,
     "\n  mutation AuthzStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.AuthzStartDocument,
     "\n  mutation AuthzCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.AuthzCreateGroupDocument,
     "\n  mutation AuthzSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.AuthzSendDocument,
@@ -228,6 +240,30 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n"): (typeof documents)["\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthMeId {\n    me { id }\n  }\n"): (typeof documents)["\n  query AuthMeId {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n"): (typeof documents)["\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuthUsers($search: String, $first: Int, $after: String) {\n    users(search: $search, first: $first, after: $after) {\n      edges { cursor node { id username displayName } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AuthUsers($search: String, $first: Int, $after: String) {\n    users(search: $search, first: $first, after: $after) {\n      edges { cursor node { id username displayName } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AuthStartConversation($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation AuthStartConversation($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AuthNotifications {\n    notifications { __typename }\n  }\n"): (typeof documents)["\n  subscription AuthNotifications {\n    notifications { __typename }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
