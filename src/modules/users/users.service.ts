@@ -34,7 +34,11 @@ export class UsersService {
     validatePageSizes(args);
     const size = args.first ?? 20;
     const after = args.after != null ? decodeCursor('user', args.after, ['string', 'string']) : undefined;
-    const search = args.search?.trim().replaceAll('\u0000', '');
+    // Prisma's startsWith becomes LIKE without escaping: match the text as typed.
+    const search = args.search
+      ?.trim()
+      .replaceAll('\u0000', '')
+      .replace(/[\\%_]/g, (c) => `\\${c}`);
     const rows = await this.db.user.findMany({
       ...include,
       where: {
