@@ -28,6 +28,16 @@ const Events = graphql(`
 const Typing = graphql(`subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }`);
 const SetTyping = graphql(`mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }`);
 const Presence = graphql(`subscription MpPresence { presence { user { id } status lastSeenAt } }`);
+const Notifications = graphql(`
+  subscription MpNotifications {
+    notifications {
+      __typename
+      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }
+    }
+  }
+`);
+const MarkRead = graphql(`mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }`);
+const Unread = graphql(`query MpUnread { unreadCount }`);
 const Online = graphql(`query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }`);
 
 async function user(server: ServerProcess, name: string) {
@@ -112,6 +122,48 @@ describe.runIf(testDatabase() === 'postgres')('several server processes', () => 
     expect(offlineAfterKill()?.data?.presence).toMatchObject({ user: { id: alice.id }, status: 'OFFLINE' });
     expect((await ok(b.url, bob.token, Online, { id: alice.id })).user).toMatchObject({ online: false, lastSeenAt: expect.any(String) });
   }, 90_000);
+});
+
+describe.runIf(testDatabase() === 'postgres')('notifications across processes', () => {
+  it('keep unread counts consistent while senders on both processes race the reader’s marks', async () => {
+    const [a, b] = await Promise.all([spawnServer(), spawnServer()]);
+    const [bob, alice, carol] = await Promise.all([user(a, 'bob'), user(a, 'alice'), user(b, 'carol')]);
+    const withAlice = (await ok(a.url, alice.token, Start, { userId: bob.id })).startConversation.id;
+    const withCarol = (await ok(b.url, carol.token, Start, { userId: bob.id })).startConversation.id;
+    const feed = subscribe(wsClient(a.wsUrl, { token: bob.token }), Notifications);
+    await waitFor(async () => {
+      await ok(b.url, carol.token, Send, { conversationId: withCarol, content: 'probe' });
+      return feed.results.some((r) => r.data?.notifications.__typename === 'NewMessageNotification');
+    }, { intervalMs: 200, what: 'notifications live across processes' });
+
+    const perSender = 15;
+    let reading = true;
+    const reader = (async () => {
+      for (let i = 0; reading; i++) await ok(b.url, bob.token, MarkRead, { conversationId: i % 2 ? withAlice : withCarol });
+    })();
+    await Promise.all([
+      ...Array.from({ length: perSender }, (_, i) => ok(a.url, alice.token, Send, { conversationId: withAlice, content: `a${i}` })),
+      ...Array.from({ length: perSender }, (_, i) => ok(b.url, carol.token, Send, { conversationId: withCarol, content: `c${i}` })),
+    ]);
+    reading = false;
+    await reader;
+
+    const news = () => feed.results.map((r) => r.data?.notifications).filter((n) => n?.__typename === 'NewMessageNotification');
+    await waitFor(() => news().length >= 1 + 2 * perSender, { what: 'every new-message notification', timeoutMs: 15_000 });
+    for (const n of news()) {
+      if (n?.__typename !== 'NewMessageNotification') continue;
+      expect(n.conversationUnreadCount).toBeGreaterThanOrEqual(1);
+      expect(n.conversationUnreadCount).toBeLessThanOrEqual(n.message.seq);
+      expect(n.totalUnreadCount).toBeGreaterThanOrEqual(n.conversationUnreadCount);
+    }
+    // Once the dust settles, the next notification agrees with a fresh query on the other process.
+    const settled = (await ok(b.url, bob.token, Unread)).unreadCount;
+    const before = news().length;
+    await ok(b.url, carol.token, Send, { conversationId: withCarol, content: 'last' });
+    await waitFor(() => news().length > before, { what: 'the last notification' });
+    const last = news().at(-1);
+    expect(last?.__typename === 'NewMessageNotification' && last.totalUnreadCount).toBe(settled + 1);
+  });
 });
 
 function seqs(sub: { results: { data?: { messageEvents: { message?: { seq: number } } } | null }[] }): number[] {

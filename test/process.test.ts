@@ -37,6 +37,25 @@ describe('the server process', () => {
     expect(output).toMatch(/JWT_SECRET or JWT_JWKS_URL/);
   });
 
+  it('logs JSON lines with request and connection ids, and never a token', async () => {
+    const server = await spawnServer({ LOG_LEVEL: 'info' });
+    const id = `logger-${Date.now()}`;
+    const token = await tokenFor(id);
+    await ok(server.url, token, Me);
+    await http(server.url, 'not-a-real-token', Me);
+    const socket = wsClient(server.wsUrl, { authorization: `Bearer ${token}` });
+    await socket.connected;
+    await socket.dispose();
+    await waitFor(() => server.output().includes('socket closed'), { what: 'socket close logged' });
+    const lines = server.output().split('\n').filter((line) => line.startsWith('{'));
+    const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.some((e) => e.msg === 'request' && typeof e.requestId === 'string' && e.status === 200)).toBe(true);
+    expect(entries.some((e) => e.msg === 'request' && e.status === 401)).toBe(true);
+    expect(entries.some((e) => e.msg === 'socket connected' && typeof e.connectionId === 'string' && e.userId === id)).toBe(true);
+    expect(server.output()).not.toContain(token);
+    expect(server.output()).not.toContain('not-a-real-token');
+  });
+
   it('on SIGTERM closes sockets with 1001, finishes in-flight sends, exits 0 within 10 s, and loses no acknowledged message', async () => {
     const dataEnv = baseEnv();
     const server = await spawnServer(dataEnv);

@@ -81,6 +81,9 @@ type Documents = {
     "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.MpTypingDocument,
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
+    "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n": typeof types.MpNotificationsDocument,
+    "mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.MpMarkReadDocument,
+    "query MpUnread { unreadCount }": typeof types.MpUnreadDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
     "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.NotifStartDocument,
     "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.NotifGroupDocument,
@@ -187,6 +190,9 @@ const documents: Documents = {
     "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.MpTypingDocument,
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
+    "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n": types.MpNotificationsDocument,
+    "mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.MpMarkReadDocument,
+    "query MpUnread { unreadCount }": types.MpUnreadDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
     "\n  mutation NotifStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.NotifStartDocument,
     "\n  mutation NotifGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.NotifGroupDocument,
@@ -508,6 +514,18 @@ export function graphql(source: "mutation MpSetTyping($conversationId: ID!, $isT
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "subscription MpPresence { presence { user { id } status lastSeenAt } }"): (typeof documents)["subscription MpPresence { presence { user { id } status lastSeenAt } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n"): (typeof documents)["\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query MpUnread { unreadCount }"): (typeof documents)["query MpUnread { unreadCount }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
