@@ -14,6 +14,8 @@ export interface PresenceStore {
   /** Forgets a socket; true when the user just went offline (last socket anywhere). */
   disconnect(userId: string): Promise<boolean>;
   onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
+  /** Sockets of the user open in this process. */
+  localSockets(userId: string): number;
   /** Called with the users whose every lease ran out (their process died). */
   onExpired(handler: (userIds: string[]) => void): void;
   close(): Promise<void>;
@@ -37,6 +39,10 @@ export class InProcessPresenceStore implements PresenceStore {
 
   async onlineUsers(userIds: readonly string[]) {
     return new Set(userIds.filter((id) => this.sockets.has(id)));
+  }
+
+  localSockets(userId: string) {
+    return this.sockets.get(userId) ?? 0;
   }
 
   onExpired() {}
@@ -146,6 +152,10 @@ export class RedisPresenceStore implements PresenceStore {
 
   onExpired(handler: (userIds: string[]) => void) {
     this.expiredHandler = handler;
+  }
+
+  localSockets(userId: string) {
+    return this.local.get(userId) ?? 0;
   }
 
   /** Renews this process's leases, then reaps the leases of processes that stopped renewing theirs. */

@@ -47,15 +47,22 @@ export class PresenceService {
 
   async disconnected(userId: string): Promise<void> {
     try {
-      if (await this.store.disconnect(userId)) await this.wentOffline(userId);
+      // Store lastSeenAt before the user can be seen offline, so that nobody reads offline with no lastSeenAt.
+      const user =
+        this.store.localSockets(userId) === 1 ? await this.stampLastSeen(userId).catch(() => undefined) : undefined;
+      if (await this.store.disconnect(userId)) await this.wentOffline(userId, user);
     } catch (error) {
       this.log('presence disconnect failed', error);
     }
   }
 
-  private async wentOffline(userId: string): Promise<void> {
+  private stampLastSeen(userId: string): Promise<User> {
+    return this.db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+  }
+
+  private async wentOffline(userId: string, stamped?: User): Promise<void> {
     try {
-      const user = await this.db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+      const user = stamped ?? (await this.stampLastSeen(userId));
       await this.pubsub.publish('presence', userId, { user, status: 'OFFLINE', lastSeenAt: user.lastSeenAt });
     } catch (error) {
       this.log('storing lastSeenAt failed', error);
