@@ -1,0 +1,1083 @@
+// `npm run bench`: the chat server against a reference server doing the same
+// job with no GraphQL (bench/reference-server.ts), on three scenarios:
+//
+//   fanout  one group, every member subscribed to messageEvents, one sender at a fixed rate
+//   pairs   one-to-one conversations, both members subscribed, one closed-loop sender each
+//   idle    many sockets with one live subscription each: the server's memory per socket
+//
+// Each (scenario, server) pair gets a fresh database (chat_bench), a fresh
+// server process and fresh subscriber worker threads. Prints a table and
+// writes bench/results/latest.json (latest-quick.json with --quick).
+//
+//   npm run bench                          all three, full size (a few minutes)
+//   npm run bench -- --quick               smaller sizes, for a smoke test
+//   npm run bench -- --scenario fanout     one scenario (repeat or comma-separate for more)
+//   npm run bench -- --help                every option
+//
+// Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and Redis on
+// 127.0.0.1:6379. All traffic stays on 127.0.0.1.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import {
+  ClientPool,
+  checkServices,
+  dbStats,
+  type DbStats,
+  killAllChildren,
+  makeUsers,
+  mapLimit,
+  now,
+  openFileLimit,
+  projectTarget,
+  referenceTarget,
+  REDIS_URL,
+  resetDatabase,
+  ROOT,
+  sleep,
+  startServer,
+  type LogSummary,
+  type Sender,
+  type ServerKind,
+  type Target,
+} from './harness.js';
+import type { CollectResult, SubSpec } from './protocol.js';
+import { percentiles, round0, round1, type Percentiles } from './stats.js';
+
+// ---------------------------------------------------------------- options
+
+const SCENARIOS = ['fanout', 'pairs', 'idle'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface Sizes {
+  fanout: { members: number; messages: number; rate: number; maxInFlight: number };
+  pairs: { pairs: number; seconds: number };
+  idle: { sockets: number };
+}
+
+const FULL: Sizes = {
+  fanout: { members: 500, messages: 2000, rate: 200, maxInFlight: 50 },
+  pairs: { pairs: 200, seconds: 15 },
+  idle: { sockets: 5000 },
+};
+const QUICK: Sizes = {
+  fanout: { members: 100, messages: 300, rate: 200, maxInFlight: 50 },
+  pairs: { pairs: 50, seconds: 5 },
+  idle: { sockets: 1000 },
+};
+
+/** Expected receipts not received this long after the last send completed are lost. */
+const LOSS_DEADLINE_MS = 10_000;
+
+interface Options {
+  scenarios: Scenario[];
+  servers: ServerKind[];
+  quick: boolean;
+  sizes: Sizes;
+  workers: number;
+  graceMs: number;
+  out: string;
+  cpuProf: boolean;
+  /** Read pg_stat_database around the measured phase (costs 2 x 11 s per run). */
+  dbStats: boolean;
+}
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --scenario <name>   fanout, pairs or idle; repeat or comma-separate (default: all three)
+  --quick             smaller sizes (fanout 100 members x 300 messages, pairs 50 for 5 s, idle 1000)
+  --server <kind>     project or reference only (default: both, with ratios)
+  --members <n>       fanout: group size (default 500; the contract caps groups at 1000)
+  --messages <n>      fanout: messages sent (default 2000)
+  --rate <n>          fanout: messages per second (default 200)
+  --in-flight <n>     fanout: most sends awaiting their answer at once (default 50)
+  --pairs <n>         pairs: one-to-one conversations (default 200)
+  --seconds <n>       pairs: duration of the closed loops (default 15)
+  --sockets <n>       idle: sockets (default 5000)
+  --workers <n>       subscriber worker threads in the load generator (default 1)
+  --grace <seconds>   after the 10 s loss deadline, keep counting late receipts this long (default 5)
+  --out <file>        JSON results (default bench/results/latest.json, latest-quick.json with --quick)
+  --cpu-prof          run the project's server with --cpu-prof (profiles in bench/results/profiles/)
+  --db-stats / --no-db-stats
+                      PostgreSQL commits and rows written per send, from pg_stat_database
+                      (adds 2 x 11 s per fanout/pairs run; default on, off with --quick)
+`;
+
+function parseOptions(argv: string[]): Options {
+  let quick = false;
+  const scenarios: Scenario[] = [];
+  const servers: ServerKind[] = [];
+  const overrides: Record<string, number> = {};
+  let workers = 1;
+  let graceMs = 5_000;
+  let out: string | undefined;
+  let cpuProf = false;
+  let dbStatsFlag: boolean | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const int = () => {
+      const v = Number(value());
+      if (!Number.isInteger(v) || v <= 0) throw new Error(`${flag} needs a positive integer`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        process.exit(0);
+      case '--quick':
+        quick = true;
+        break;
+      case '--scenario':
+        for (const name of value().split(',')) {
+          if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}" (fanout, pairs, idle)`);
+          if (!scenarios.includes(name as Scenario)) scenarios.push(name as Scenario);
+        }
+        break;
+      case '--server': {
+        const kind = value();
+        if (kind !== 'project' && kind !== 'reference') throw new Error('--server is project or reference');
+        if (!servers.includes(kind)) servers.push(kind);
+        break;
+      }
+      case '--members':
+      case '--messages':
+      case '--rate':
+      case '--in-flight':
+      case '--pairs':
+      case '--seconds':
+      case '--sockets':
+        overrides[flag.slice(2)] = int();
+        break;
+      case '--workers':
+        workers = int();
+        break;
+      case '--grace':
+        graceMs = Number(value()) * 1000;
+        if (!Number.isFinite(graceMs) || graceMs < 0) throw new Error('--grace needs a number of seconds');
+        break;
+      case '--out':
+        out = value();
+        break;
+      case '--cpu-prof':
+        cpuProf = true;
+        break;
+      case '--db-stats':
+        dbStatsFlag = true;
+        break;
+      case '--no-db-stats':
+        dbStatsFlag = false;
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n\n${HELP}`);
+    }
+  }
+  const base = quick ? QUICK : FULL;
+  const sizes: Sizes = {
+    fanout: {
+      members: overrides.members ?? base.fanout.members,
+      messages: overrides.messages ?? base.fanout.messages,
+      rate: overrides.rate ?? base.fanout.rate,
+      maxInFlight: overrides['in-flight'] ?? base.fanout.maxInFlight,
+    },
+    pairs: { pairs: overrides.pairs ?? base.pairs.pairs, seconds: overrides.seconds ?? base.pairs.seconds },
+    idle: { sockets: overrides.sockets ?? base.idle.sockets },
+  };
+  if (sizes.fanout.members < 2 || sizes.fanout.members > 1000) throw new Error('--members must be 2..1000 (the contract caps groups at 1000)');
+  return {
+    scenarios: scenarios.length ? scenarios : [...SCENARIOS],
+    servers: servers.length ? servers : ['project', 'reference'],
+    quick,
+    sizes,
+    workers,
+    graceMs,
+    out: path.resolve(ROOT, out ?? `bench/results/${quick ? 'latest-quick' : 'latest'}.json`),
+    cpuProf,
+    dbStats: dbStatsFlag ?? !quick,
+  };
+}
+
+// ---------------------------------------------------------------- shared scenario steps
+
+interface ClientHealth {
+  duplicates: number;
+  outOfOrder: number;
+  socketsDropped: number;
+  closeCodes: Record<string, number>;
+  subscriptionErrors: number;
+  subscriptionsCompleted: number;
+  otherEvents: number;
+  /** Bytes the subscriber sockets read during the measured phase. */
+  bytesReceived: number;
+  errorSamples: string[];
+  /** The load generator's own event-loop delay during the measured phase (ms): high values mean the client, not the server, was late. */
+  clientLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+function clientHealth(collected: CollectResult[]): ClientHealth {
+  const closeCodes: Record<string, number> = {};
+  for (const c of collected) for (const [code, count] of Object.entries(c.closeCodes)) closeCodes[code] = (closeCodes[code] ?? 0) + count;
+  const sum = (f: (c: CollectResult) => number) => collected.reduce((a, c) => a + f(c), 0);
+  return {
+    duplicates: sum((c) => c.duplicates),
+    outOfOrder: sum((c) => c.outOfOrder),
+    socketsDropped: sum((c) => c.dropped),
+    closeCodes,
+    subscriptionErrors: sum((c) => c.subscriptionErrors),
+    subscriptionsCompleted: sum((c) => c.completed),
+    otherEvents: sum((c) => c.otherEvents),
+    bytesReceived: sum((c) => c.bytesReceived),
+    errorSamples: [...new Set(collected.flatMap((c) => c.errorSamples))].slice(0, 10),
+    clientLoopDelayMs: {
+      p50: round1(Math.max(...collected.map((c) => c.loopDelay.p50))),
+      p99: round1(Math.max(...collected.map((c) => c.loopDelay.p99))),
+      max: round1(Math.max(...collected.map((c) => c.loopDelay.max))),
+    },
+  };
+}
+
+interface ProbeGroup {
+  conversationId: string;
+  sender: Sender;
+  subs: number[];
+  inFlight?: boolean;
+}
+
+/** Sends probe messages until every subscriber of every group has received one: then the subscriptions are live. */
+async function waitLive(pool: ClientPool, groups: ProbeGroup[], timeoutMs: number) {
+  const started = now();
+  const deadline = started + timeoutMs;
+  let k = 0;
+  let probeErrors = 0;
+  for (;;) {
+    const seen = await pool.probeSeen();
+    const waiting = groups.filter((g) => g.subs.some((s) => !seen.has(s)));
+    const notLive = waiting.reduce((a, g) => a + g.subs.filter((s) => !seen.has(s)).length, 0);
+    if (waiting.length === 0 || now() > deadline) {
+      // Let in-flight probes land before measuring.
+      const until = now() + 10_000;
+      while (groups.some((g) => g.inFlight) && now() < until) await sleep(50);
+      return { live: notLive === 0, notLive, seconds: round1((now() - started) / 1000), probes: k, probeErrors };
+    }
+    for (const g of waiting) {
+      if (g.inFlight) continue;
+      g.inFlight = true;
+      g.sender
+        .send(g.conversationId, `probe${k++}`)
+        .catch(() => probeErrors++)
+        .finally(() => (g.inFlight = false));
+    }
+    await sleep(250);
+  }
+}
+
+/** Waits until `expected` receipts arrived or the deadline passed; then, if some are missing, counts late ones for `graceMs` more. */
+async function waitForReceipts(pool: ClientPool, expected: number, deadline: number, graceMs: number) {
+  for (;;) {
+    const count = await pool.count();
+    if (count >= expected) return;
+    if (now() > deadline + graceMs) return;
+    await sleep(100);
+  }
+}
+
+function serverCpu(before: Map<string, number>, after: Map<string, number>, seconds: number) {
+  const cpu = (after.get('process_cpu_seconds_total') ?? 0) - (before.get('process_cpu_seconds_total') ?? 0);
+  return round0((cpu / seconds) * 100);
+}
+
+function sendErrorSampler() {
+  const samples: string[] = [];
+  let count = 0;
+  return {
+    add(error: unknown) {
+      count++;
+      const message = error instanceof Error ? error.message : String(error);
+      if (samples.length < 5 && !samples.includes(message)) samples.push(message.slice(0, 300));
+    },
+    get count() {
+      return count;
+    },
+    samples,
+  };
+}
+
+/** PostgreSQL backends flush their statistics up to 10 s late when they go idle: wait that long, then read. */
+async function settledDbStats(): Promise<DbStats> {
+  await sleep(11_000);
+  return dbStats();
+}
+
+function perSend(before: DbStats, after: DbStats, sends: number) {
+  const per = (x: number) => (sends > 0 ? Math.round((x / sends) * 100) / 100 : 0);
+  return {
+    commits: after.commits - before.commits,
+    rollbacks: after.rollbacks - before.rollbacks,
+    rowsWritten: after.rowsWritten - before.rowsWritten,
+    commitsPerSend: per(after.commits - before.commits),
+    rowsWrittenPerSend: per(after.rowsWritten - before.rowsWritten),
+  };
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+// ---------------------------------------------------------------- fanout
+
+interface FanoutResult {
+  members: number;
+  messages: number;
+  rate: number;
+  subscribersOpened: number;
+  subscribersFailed: number;
+  openErrors: string[];
+  live: Awaited<ReturnType<typeof waitLive>>;
+  sendsAttempted: number;
+  sendsAcknowledged: number;
+  sendErrors: number;
+  sendErrorSamples: string[];
+  achievedSendRate: number;
+  maxInFlightSeen: number;
+  offeredDeliveriesPerSecond: number;
+  expectedReceipts: number;
+  receipts: number;
+  deliveriesPerSecond: number;
+  latencyMs: Percentiles | null;
+  ackLatencyMs: Percentiles | null;
+  /** Subscriber bytes read in the measured phase / benchmark receipts (all frames included, e.g. MessagesDelivered). */
+  bytesPerReceipt: number;
+  lost: number;
+  lateAfterDeadline: number;
+  duplicated: number;
+  outOfOrder: number;
+  socketsDropped: number;
+  serverCpuPercent: number;
+  /** PostgreSQL work of the measured phase per acknowledged send (every transaction counts: sends, delivery marks, …); not with --quick unless --db-stats. */
+  db?: ReturnType<typeof perSend>;
+  loadgenCpuPercent: number;
+  client: ClientHealth;
+}
+
+async function fanout(target: Target, pool: ClientPool, options: Options, secret: string): Promise<FanoutResult> {
+  const { members, messages, rate, maxInFlight } = options.sizes.fanout;
+  const users = await makeUsers(secret, range(members).map((i) => `fan-${i}`));
+  await target.registerUsers(users);
+  const conversationId = await target.createGroup(users[0]!, users.slice(1));
+  const specs: SubSpec[] = users.map((user, index) => ({ index, token: user.token, conversationId }));
+  const open = await pool.open(target.clientKind, target.wsUrl, specs, 50);
+  if (open.opened === 0) throw new Error(`no subscriber could connect: ${open.errors.join('; ')}`);
+  const failed = new Set(open.failedIndexes);
+  const liveSubs = specs.map((s) => s.index).filter((i) => !failed.has(i));
+  const sender = await target.sender(users[0]!);
+  try {
+    const live = await waitLive(pool, [{ conversationId, sender, subs: liveSubs }], 60_000);
+    await sleep(1_000);
+    await pool.reset();
+
+    const db0 = options.dbStats ? await settledDbStats() : undefined;
+    const metrics0 = await target.metrics();
+    const cpu0 = process.cpuUsage();
+    const start = new Float64Array(messages).fill(Number.NaN);
+    const ack = new Float64Array(messages).fill(Number.NaN);
+    const errors = sendErrorSampler();
+    let inFlight = 0;
+    let maxInFlightSeen = 0;
+    let attempted = 0;
+    const freed: (() => void)[] = [];
+    const interval = 1000 / rate;
+    const t0 = now() + 5;
+    // Bounded: sending stops if it runs three times longer than planned (plus 30 s).
+    const sendDeadline = t0 + messages * interval * 3 + 30_000;
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < messages; i++) {
+      const wait = t0 + i * interval - now();
+      if (wait > 0) await sleep(wait);
+      while (inFlight >= maxInFlight && now() < sendDeadline) await new Promise<void>((resolve) => freed.push(resolve));
+      if (now() > sendDeadline) break;
+      start[i] = now();
+      attempted++;
+      inFlight++;
+      maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+      sends.push(
+        sender.send(conversationId, `b${i}`).then(
+          () => void (ack[i] = now()),
+          (error: unknown) => errors.add(error),
+        ).finally(() => {
+          inFlight--;
+          freed.shift()?.();
+        }),
+      );
+    }
+    await Promise.all(sends);
+    let acknowledged = 0;
+    let lastAck = 0;
+    let firstSend = Number.POSITIVE_INFINITY;
+    let lastSend = 0;
+    for (let i = 0; i < messages; i++) {
+      if (!Number.isNaN(start[i]!)) {
+        firstSend = Math.min(firstSend, start[i]!);
+        lastSend = Math.max(lastSend, start[i]!);
+      }
+      if (!Number.isNaN(ack[i]!)) {
+        acknowledged++;
+        lastAck = Math.max(lastAck, ack[i]!);
+      }
+    }
+    const expected = acknowledged * liveSubs.length;
+    const deadline = Math.max(lastAck, lastSend) + LOSS_DEADLINE_MS;
+    await waitForReceipts(pool, expected, deadline, options.graceMs);
+    const wall = (now() - t0) / 1000;
+    const metrics1 = await target.metrics();
+    const cpu1 = process.cpuUsage(cpu0);
+    const collected = await pool.collect();
+    const db = db0 ? perSend(db0, await settledDbStats(), acknowledged) : undefined;
+
+    const latencies = new Float64Array(expected || 1);
+    let received = 0;
+    let late = 0;
+    let lastReceipt = 0;
+    const liveSet = new Set(liveSubs);
+    for (const c of collected) {
+      for (let j = 0; j < c.n; j++) {
+        const idx = c.idx[j]!;
+        if (idx < 0 || idx >= messages || Number.isNaN(ack[idx]!) || !liveSet.has(c.sub[j]!)) continue;
+        const t = c.t[j]!;
+        if (t > deadline) {
+          late++;
+          continue;
+        }
+        if (received < latencies.length) latencies[received] = t - start[idx]!;
+        received++;
+        lastReceipt = Math.max(lastReceipt, t);
+      }
+    }
+    const ackLatencies = new Float64Array(acknowledged);
+    let a = 0;
+    for (let i = 0; i < messages; i++) if (!Number.isNaN(ack[i]!)) ackLatencies[a++] = ack[i]! - start[i]!;
+    const health = clientHealth(collected);
+    return {
+      members,
+      messages,
+      rate,
+      subscribersOpened: open.opened,
+      subscribersFailed: open.failed,
+      openErrors: open.errors,
+      live,
+      sendsAttempted: attempted,
+      sendsAcknowledged: acknowledged,
+      sendErrors: errors.count,
+      sendErrorSamples: errors.samples,
+      achievedSendRate: attempted > 1 ? round1((attempted - 1) / ((lastSend - firstSend) / 1000)) : 0,
+      maxInFlightSeen,
+      offeredDeliveriesPerSecond: round0(rate * liveSubs.length),
+      expectedReceipts: expected,
+      receipts: received,
+      deliveriesPerSecond: received > 0 ? round0(received / ((lastReceipt - firstSend) / 1000)) : 0,
+      latencyMs: percentiles(latencies.subarray(0, Math.min(received, latencies.length))),
+      ackLatencyMs: percentiles(ackLatencies),
+      bytesPerReceipt: received + late > 0 ? round0(health.bytesReceived / (received + late)) : 0,
+      lost: expected - received,
+      lateAfterDeadline: late,
+      duplicated: health.duplicates,
+      outOfOrder: health.outOfOrder,
+      socketsDropped: health.socketsDropped,
+      serverCpuPercent: serverCpu(metrics0, metrics1, wall),
+      db,
+      loadgenCpuPercent: round0(((cpu1.user + cpu1.system) / 1e6 / wall) * 100),
+      client: health,
+    };
+  } finally {
+    sender.close();
+  }
+}
+
+// ---------------------------------------------------------------- pairs
+
+interface PairsResult {
+  pairs: number;
+  seconds: number;
+  subscribersOpened: number;
+  subscribersFailed: number;
+  openErrors: string[];
+  live: Awaited<ReturnType<typeof waitLive>>;
+  sendsAttempted: number;
+  sendsAcknowledged: number;
+  sendErrors: number;
+  sendErrorSamples: string[];
+  acknowledgedSendsPerSecond: number;
+  expectedReceipts: number;
+  receipts: number;
+  deliveriesPerSecond: number;
+  latencyMs: Percentiles | null;
+  ackLatencyMs: Percentiles | null;
+  /** Subscriber bytes read in the measured phase / benchmark receipts (all frames included, e.g. MessagesDelivered). */
+  bytesPerReceipt: number;
+  lost: number;
+  lateAfterDeadline: number;
+  duplicated: number;
+  outOfOrder: number;
+  socketsDropped: number;
+  serverCpuPercent: number;
+  /** PostgreSQL work of the measured phase per acknowledged send (every transaction counts: sends, delivery marks, …); not with --quick unless --db-stats. */
+  db?: ReturnType<typeof perSend>;
+  loadgenCpuPercent: number;
+  client: ClientHealth;
+}
+
+async function pairs(target: Target, pool: ClientPool, options: Options, secret: string): Promise<PairsResult> {
+  const { pairs: n, seconds } = options.sizes.pairs;
+  const a = await makeUsers(secret, range(n).map((i) => `pair-${i}-a`));
+  const b = await makeUsers(secret, range(n).map((i) => `pair-${i}-b`));
+  await target.registerUsers([...a, ...b]);
+  const conversations = await mapLimit(range(n), 20, (i) => target.createDirect(a[i]!, b[i]!));
+  const specs: SubSpec[] = range(n).flatMap((i) => [
+    { index: 2 * i, token: a[i]!.token, conversationId: conversations[i]! },
+    { index: 2 * i + 1, token: b[i]!.token, conversationId: conversations[i]! },
+  ]);
+  const open = await pool.open(target.clientKind, target.wsUrl, specs, 50);
+  if (open.opened === 0) throw new Error(`no subscriber could connect: ${open.errors.join('; ')}`);
+  const failed = new Set(open.failedIndexes);
+  const senders = await mapLimit(range(n), 20, (i) => target.sender(a[i]!));
+  try {
+    const live = await waitLive(
+      pool,
+      range(n).map((i) => ({ conversationId: conversations[i]!, sender: senders[i]!, subs: [2 * i, 2 * i + 1].filter((s) => !failed.has(s)) })),
+      60_000,
+    );
+    await sleep(1_000);
+    await pool.reset();
+
+    const db0 = options.dbStats ? await settledDbStats() : undefined;
+    const metrics0 = await target.metrics();
+    const cpu0 = process.cpuUsage();
+    const starts: number[] = [];
+    const acks: number[] = [];
+    const pairOf: number[] = [];
+    const errors = sendErrorSampler();
+    const t0 = now();
+    const end = t0 + seconds * 1000;
+    await Promise.all(
+      range(n).map(async (i) => {
+        while (now() < end) {
+          const idx = starts.length;
+          starts.push(now());
+          acks.push(Number.NaN);
+          pairOf.push(i);
+          try {
+            await senders[i]!.send(conversations[i]!, `b${idx}`);
+            acks[idx] = now();
+          } catch (error) {
+            errors.add(error);
+            await sleep(100);
+          }
+        }
+      }),
+    );
+    let acknowledged = 0;
+    let lastAck = t0;
+    let expected = 0;
+    const subsOfPair = (i: number) => [2 * i, 2 * i + 1].filter((s) => !failed.has(s)).length;
+    for (let idx = 0; idx < starts.length; idx++) {
+      if (Number.isNaN(acks[idx]!)) continue;
+      acknowledged++;
+      lastAck = Math.max(lastAck, acks[idx]!);
+      expected += subsOfPair(pairOf[idx]!);
+    }
+    const deadline = lastAck + LOSS_DEADLINE_MS;
+    await waitForReceipts(pool, expected, deadline, options.graceMs);
+    const wall = (now() - t0) / 1000;
+    const metrics1 = await target.metrics();
+    const cpu1 = process.cpuUsage(cpu0);
+    const collected = await pool.collect();
+    const db = db0 ? perSend(db0, await settledDbStats(), acknowledged) : undefined;
+
+    const latencies: number[] = [];
+    let received = 0;
+    let late = 0;
+    let lastReceipt = 0;
+    for (const c of collected) {
+      for (let j = 0; j < c.n; j++) {
+        const idx = c.idx[j]!;
+        const sub = c.sub[j]!;
+        if (idx < 0 || idx >= starts.length || Number.isNaN(acks[idx]!) || failed.has(sub)) continue;
+        const t = c.t[j]!;
+        if (t > deadline) {
+          late++;
+          continue;
+        }
+        received++;
+        lastReceipt = Math.max(lastReceipt, t);
+        // Latency at the other member: subscriber 2i+1 is b_i, the recipient of pair i's sender.
+        if (sub === 2 * pairOf[idx]! + 1) latencies.push(t - starts[idx]!);
+      }
+    }
+    const ackLatencies: number[] = [];
+    for (let idx = 0; idx < starts.length; idx++) if (!Number.isNaN(acks[idx]!)) ackLatencies.push(acks[idx]! - starts[idx]!);
+    const health = clientHealth(collected);
+    return {
+      pairs: n,
+      seconds,
+      subscribersOpened: open.opened,
+      subscribersFailed: open.failed,
+      openErrors: open.errors,
+      live,
+      sendsAttempted: starts.length,
+      sendsAcknowledged: acknowledged,
+      sendErrors: errors.count,
+      sendErrorSamples: errors.samples,
+      acknowledgedSendsPerSecond: round0(acknowledged / ((lastAck - t0) / 1000)),
+      expectedReceipts: expected,
+      receipts: received,
+      deliveriesPerSecond: received > 0 ? round0(received / ((lastReceipt - t0) / 1000)) : 0,
+      latencyMs: percentiles(Float64Array.from(latencies)),
+      ackLatencyMs: percentiles(Float64Array.from(ackLatencies)),
+      bytesPerReceipt: received + late > 0 ? round0(health.bytesReceived / (received + late)) : 0,
+      lost: expected - received,
+      lateAfterDeadline: late,
+      duplicated: health.duplicates,
+      outOfOrder: health.outOfOrder,
+      socketsDropped: health.socketsDropped,
+      serverCpuPercent: serverCpu(metrics0, metrics1, wall),
+      db,
+      loadgenCpuPercent: round0(((cpu1.user + cpu1.system) / 1e6 / wall) * 100),
+      client: health,
+    };
+  } finally {
+    for (const sender of senders) sender.close();
+  }
+}
+
+// ---------------------------------------------------------------- idle
+
+interface IdleResult {
+  sockets: number;
+  warmupSockets: number;
+  opened: number;
+  failed: number;
+  openErrors: string[];
+  openSeconds: number;
+  connectionsPerSecond: number;
+  liveSubscriptions: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  heapBeforeBytes: number;
+  heapAfterBytes: number;
+  bytesPerSocket: number;
+  kbPerSocket: number;
+  heapBytesPerSocket: number;
+  socketsDropped: number;
+  client: ClientHealth;
+}
+
+const WARMUP_SOCKETS = 10;
+const SETTLE_MS = 3_000;
+
+async function idle(target: Target, pool: ClientPool, options: Options, secret: string): Promise<IdleResult> {
+  const { sockets } = options.sizes.idle;
+  // A few sockets first so that one-time costs (code paths compiled, caches) are not charged to the measured sockets.
+  const warm = await makeUsers(secret, range(WARMUP_SOCKETS).map((i) => `warm-${i}`));
+  const warmOpen = await pool.open(target.clientKind, target.wsUrl, warm.map((u, i) => ({ index: 1_000_000 + i, token: u.token })), 10);
+  if (warmOpen.opened === 0) throw new Error(`no warm-up socket could connect: ${warmOpen.errors.join('; ')}`);
+  await waitFor(async () => (await target.feedSubscriptions()) >= warmOpen.opened, 30_000);
+  await sleep(SETTLE_MS);
+  const before = await settledMetrics(target);
+
+  const users = await makeUsers(secret, range(sockets).map((i) => `idle-${i}`));
+  const t0 = now();
+  const open = await pool.open(target.clientKind, target.wsUrl, users.map((u, index) => ({ index, token: u.token })), 100);
+  const openSeconds = (now() - t0) / 1000;
+  // graphql-ws answers connection_ack before the subscription is set up: wait until the server counts them.
+  const expected = warmOpen.opened + open.opened;
+  await waitFor(async () => (await target.feedSubscriptions()) >= expected, 120_000);
+  const liveSubscriptions = (await target.feedSubscriptions()) - warmOpen.opened;
+  await sleep(SETTLE_MS);
+  const after = await settledMetrics(target);
+  const collected = await pool.collect();
+  const health = clientHealth(collected);
+  const rssBefore = before.get('process_resident_memory_bytes') ?? 0;
+  const rssAfter = after.get('process_resident_memory_bytes') ?? 0;
+  const heapBefore = before.get('nodejs_heap_size_used_bytes') ?? 0;
+  const heapAfter = after.get('nodejs_heap_size_used_bytes') ?? 0;
+  const perSocket = open.opened > 0 ? (rssAfter - rssBefore) / open.opened : 0;
+  return {
+    sockets,
+    warmupSockets: warmOpen.opened,
+    opened: open.opened,
+    failed: open.failed,
+    openErrors: open.errors,
+    openSeconds: round1(openSeconds),
+    connectionsPerSecond: round0(open.opened / openSeconds),
+    liveSubscriptions,
+    rssBeforeBytes: rssBefore,
+    rssAfterBytes: rssAfter,
+    heapBeforeBytes: heapBefore,
+    heapAfterBytes: heapAfter,
+    bytesPerSocket: round0(perSocket),
+    kbPerSocket: round1(perSocket / 1024),
+    heapBytesPerSocket: open.opened > 0 ? round0((heapAfter - heapBefore) / open.opened) : 0,
+    socketsDropped: health.socketsDropped,
+    client: health,
+  };
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline) {
+    if (await check()) return true;
+    await sleep(250);
+  }
+  return false;
+}
+
+/** The forced settle: two full GCs in the server (bench/gc-hook.ts) a second apart, then a reading a second later. */
+async function settledMetrics(target: Target) {
+  for (let i = 0; i < 2; i++) {
+    target.collectGarbage?.();
+    await sleep(1_000);
+  }
+  return target.metrics();
+}
+
+// ---------------------------------------------------------------- running and reporting
+
+type ScenarioResult = (FanoutResult | PairsResult | IdleResult) & { serverLog?: LogSummary; serverExit?: number | string };
+type Outcome = ScenarioResult | { error: string; serverLog?: LogSummary };
+
+async function runOne(scenario: Scenario, kind: ServerKind, options: Options, secret: string, redisPrefix: string): Promise<Outcome> {
+  await resetDatabase();
+  const nodeArgs = options.cpuProf && kind === 'project' ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench/results/profiles')] : [];
+  const gcHook = scenario === 'idle';
+  const server = await startServer(kind, { secret, redisPrefix, nodeArgs, gcHook });
+  const target = kind === 'project' ? projectTarget(server.port) : referenceTarget(server.port);
+  if (gcHook) target.collectGarbage = () => void server.child.kill('SIGUSR2');
+  let pool: ClientPool | undefined;
+  try {
+    pool = await ClientPool.start(options.workers);
+    const run = scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle;
+    const result: ScenarioResult = await run(target, pool, options, secret);
+    return result;
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error), serverLog: server.logs };
+  } finally {
+    if (pool) {
+      await pool.close();
+      await pool.terminate();
+    }
+    const code = await server.stop();
+    if (code !== 0) server.logs.samples.push(`server exit: ${code}`);
+  }
+}
+
+interface Row {
+  label: string;
+  get: (r: Record<string, unknown>) => number | undefined;
+  digits?: number;
+  /** Whether a project/reference ratio is meaningful. */
+  ratio?: boolean;
+}
+
+const pct = (key: 'latencyMs' | 'ackLatencyMs', p: keyof Percentiles) => (r: Record<string, unknown>) =>
+  (r[key] as Percentiles | null | undefined)?.[p];
+const dbField = (key: 'commitsPerSend' | 'rowsWrittenPerSend') => (r: Record<string, unknown>) =>
+  (r.db as { commitsPerSend: number; rowsWrittenPerSend: number } | undefined)?.[key];
+const field = (key: string) => (r: Record<string, unknown>) => (typeof r[key] === 'number' ? (r[key] as number) : undefined);
+
+const ROWS: Record<Scenario, Row[]> = {
+  fanout: [
+    { label: 'deliveries/s', get: field('deliveriesPerSecond'), ratio: true },
+    { label: 'latency p50 (ms)', get: pct('latencyMs', 'p50'), digits: 1, ratio: true },
+    { label: 'latency p95 (ms)', get: pct('latencyMs', 'p95'), digits: 1, ratio: true },
+    { label: 'latency p99 (ms)', get: pct('latencyMs', 'p99'), digits: 1, ratio: true },
+    { label: 'latency max (ms)', get: pct('latencyMs', 'max'), digits: 1, ratio: true },
+    { label: 'lost', get: field('lost') },
+    { label: 'late (after 10 s)', get: field('lateAfterDeadline') },
+    { label: 'duplicated', get: field('duplicated') },
+    { label: 'out of order', get: field('outOfOrder') },
+    { label: 'sockets dropped', get: field('socketsDropped') },
+    { label: 'sends/s achieved', get: field('achievedSendRate'), digits: 1 },
+    { label: 'bytes read per receipt', get: field('bytesPerReceipt'), ratio: true },
+    { label: 'other events (not MessageCreated)', get: (r) => (r.client as ClientHealth | undefined)?.otherEvents },
+    { label: 'send errors', get: field('sendErrors') },
+    { label: 'ack p99 (ms)', get: pct('ackLatencyMs', 'p99'), digits: 1, ratio: true },
+    { label: 'server CPU %', get: field('serverCpuPercent'), ratio: true },
+    { label: 'db commits per send', get: dbField('commitsPerSend'), digits: 2, ratio: true },
+    { label: 'db rows written per send', get: dbField('rowsWrittenPerSend'), digits: 2, ratio: true },
+    { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
+  ],
+  pairs: [
+    { label: 'acknowledged sends/s', get: field('acknowledgedSendsPerSecond'), ratio: true },
+    { label: 'deliveries/s', get: field('deliveriesPerSecond'), ratio: true },
+    { label: 'latency p50 (ms)', get: pct('latencyMs', 'p50'), digits: 1, ratio: true },
+    { label: 'latency p95 (ms)', get: pct('latencyMs', 'p95'), digits: 1, ratio: true },
+    { label: 'latency p99 (ms)', get: pct('latencyMs', 'p99'), digits: 1, ratio: true },
+    { label: 'latency max (ms)', get: pct('latencyMs', 'max'), digits: 1, ratio: true },
+    { label: 'ack p50 (ms)', get: pct('ackLatencyMs', 'p50'), digits: 1, ratio: true },
+    { label: 'ack p99 (ms)', get: pct('ackLatencyMs', 'p99'), digits: 1, ratio: true },
+    { label: 'bytes read per receipt', get: field('bytesPerReceipt'), ratio: true },
+    { label: 'lost', get: field('lost') },
+    { label: 'late (after 10 s)', get: field('lateAfterDeadline') },
+    { label: 'duplicated', get: field('duplicated') },
+    { label: 'out of order', get: field('outOfOrder') },
+    { label: 'sockets dropped', get: field('socketsDropped') },
+    { label: 'send errors', get: field('sendErrors') },
+    { label: 'server CPU %', get: field('serverCpuPercent'), ratio: true },
+    { label: 'db commits per send', get: dbField('commitsPerSend'), digits: 2, ratio: true },
+    { label: 'db rows written per send', get: dbField('rowsWrittenPerSend'), digits: 2, ratio: true },
+    { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
+  ],
+  idle: [
+    { label: 'KB per socket (RSS)', get: field('kbPerSocket'), digits: 1, ratio: true },
+    { label: 'heap bytes per socket', get: field('heapBytesPerSocket'), ratio: true },
+    { label: 'RSS before (MB)', get: (r) => mb(r.rssBeforeBytes), digits: 1 },
+    { label: 'RSS after (MB)', get: (r) => mb(r.rssAfterBytes), digits: 1 },
+    { label: 'sockets opened', get: field('opened') },
+    { label: 'sockets failed', get: field('failed') },
+    { label: 'live subscriptions', get: field('liveSubscriptions') },
+    { label: 'connections/s (opening)', get: field('connectionsPerSecond'), ratio: true },
+    { label: 'sockets dropped', get: field('socketsDropped') },
+  ],
+};
+
+const mb = (bytes: unknown) => (typeof bytes === 'number' ? bytes / 1024 / 1024 : undefined);
+
+function format(value: number | undefined, digits = 0): string {
+  if (value === undefined || Number.isNaN(value)) return '-';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** The issue's targets, for the project's figures. */
+function checkTargets(scenario: Scenario, project: Outcome | undefined, reference: Outcome | undefined): TargetCheck[] {
+  if (!project || 'error' in project) return [];
+  const checks: TargetCheck[] = [];
+  if (scenario === 'fanout') {
+    const r = project as FanoutResult;
+    checks.push({
+      target: `deliveries/s >= 95% of offered ${format(r.offeredDeliveriesPerSecond)}`,
+      measured: `${format(r.deliveriesPerSecond)} (${format((100 * r.deliveriesPerSecond) / r.offeredDeliveriesPerSecond, 1)}%)`,
+      met: r.deliveriesPerSecond >= 0.95 * r.offeredDeliveriesPerSecond,
+    });
+    checks.push({ target: 'p99 <= 100 ms', measured: `${format(r.latencyMs?.p99, 1)} ms`, met: (r.latencyMs?.p99 ?? Infinity) <= 100 });
+    checks.push({ target: 'nothing lost', measured: `${r.lost} lost`, met: r.lost === 0 });
+    checks.push({ target: 'no socket dropped', measured: `${r.socketsDropped} dropped`, met: r.socketsDropped === 0 });
+  } else if (scenario === 'pairs') {
+    const r = project as PairsResult;
+    const ref = reference && !('error' in reference) ? (reference as PairsResult) : undefined;
+    if (ref) {
+      checks.push({
+        target: `acknowledged sends/s >= 0.8 x reference (${format(ref.acknowledgedSendsPerSecond)})`,
+        measured: `${format(r.acknowledgedSendsPerSecond)} (${format(r.acknowledgedSendsPerSecond / ref.acknowledgedSendsPerSecond, 2)}x)`,
+        met: r.acknowledgedSendsPerSecond >= 0.8 * ref.acknowledgedSendsPerSecond,
+      });
+    }
+    checks.push({ target: 'p99 <= 80 ms', measured: `${format(r.latencyMs?.p99, 1)} ms`, met: (r.latencyMs?.p99 ?? Infinity) <= 80 });
+  } else {
+    const r = project as IdleResult;
+    checks.push({ target: '<= 15 KB per socket', measured: `${format(r.kbPerSocket, 1)} KB`, met: r.kbPerSocket <= 15 });
+  }
+  return checks;
+}
+
+function describeSizes(scenario: Scenario, sizes: Sizes): string {
+  if (scenario === 'fanout') {
+    const s = sizes.fanout;
+    return `one group of ${s.members}, all subscribed; ${s.messages} messages at ${s.rate}/s (offered ${format(s.members * s.rate)} deliveries/s)`;
+  }
+  if (scenario === 'pairs') return `${sizes.pairs.pairs} one-to-one conversations, both members subscribed, one closed-loop sender each for ${sizes.pairs.seconds} s`;
+  return `${sizes.idle.sockets} sockets, one live subscription each`;
+}
+
+function printScenario(scenario: Scenario, options: Options, outcomes: Partial<Record<ServerKind, Outcome>>, checks: TargetCheck[]) {
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(`== ${scenario}: ${describeSizes(scenario, options.sizes)}`);
+  for (const kind of options.servers) {
+    const outcome = outcomes[kind];
+    if (outcome && 'error' in outcome) lines.push(`   ${kind}: FAILED: ${outcome.error.split('\n')[0]}`);
+  }
+  const header = ['', ...options.servers, ...(options.servers.length === 2 ? ['project/ref'] : [])];
+  const table: string[][] = [header];
+  for (const row of ROWS[scenario]) {
+    const values = options.servers.map((kind) => {
+      const outcome = outcomes[kind];
+      return outcome && !('error' in outcome) ? row.get(outcome as unknown as Record<string, unknown>) : undefined;
+    });
+    const cells = [row.label, ...values.map((v) => format(v, row.digits))];
+    if (options.servers.length === 2) {
+      const [p, r] = values;
+      cells.push(row.ratio && p !== undefined && r !== undefined && r !== 0 ? `${format(p / r, 2)}x` : '');
+    }
+    table.push(cells);
+  }
+  const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  for (const row of table) lines.push('   ' + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
+  if (checks.length) {
+    lines.push('   targets (issue 6):');
+    for (const check of checks) lines.push(`     [${check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.measured}`);
+  }
+  for (const kind of options.servers) {
+    const outcome = outcomes[kind];
+    if (!outcome) continue;
+    const notes: string[] = [];
+    const r = outcome as Partial<FanoutResult & PairsResult & IdleResult> & { serverLog?: LogSummary; error?: string };
+    if (r.live && !r.live.live) notes.push(`${r.live.notLive} subscribers never saw a probe within 60 s`);
+    if (r.subscribersFailed) notes.push(`${r.subscribersFailed} subscribers failed to open (${r.openErrors?.[0] ?? ''})`);
+    if (r.failed) notes.push(`${r.failed} sockets failed to open (${r.openErrors?.[0] ?? ''})`);
+    if (r.sendErrorSamples?.length) notes.push(`send errors: ${r.sendErrorSamples.join(' | ')}`);
+    if (r.client?.errorSamples.length) notes.push(`client: ${r.client.errorSamples.slice(0, 3).join(' | ')}`);
+    if (r.client && r.client.clientLoopDelayMs.p99 > 50) notes.push(`load generator event loop p99 ${r.client.clientLoopDelayMs.p99} ms (the client itself was late)`);
+    if (r.serverLog && (r.serverLog.errors || r.serverLog.warnings)) {
+      notes.push(`server log: ${r.serverLog.errors} errors, ${r.serverLog.warnings} warnings; ${r.serverLog.samples.slice(0, 3).join(' | ')}`);
+    }
+    for (const note of notes) lines.push(`   ${kind}: ${note}`);
+  }
+  console.log(lines.join('\n'));
+}
+
+function ratios(scenario: Scenario, project: Outcome | undefined, reference: Outcome | undefined): Record<string, number> | undefined {
+  if (!project || !reference || 'error' in project || 'error' in reference) return undefined;
+  const out: Record<string, number> = {};
+  for (const row of ROWS[scenario]) {
+    if (!row.ratio) continue;
+    const p = row.get(project as unknown as Record<string, unknown>);
+    const r = row.get(reference as unknown as Record<string, unknown>);
+    if (p !== undefined && r !== undefined && r !== 0) out[row.label] = Math.round((p / r) * 1000) / 1000;
+  }
+  return out;
+}
+
+async function cleanupRedis(prefix: string) {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    let rounds = 0;
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0' && ++rounds < 10_000);
+  } catch {
+    // best effort
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  await checkServices();
+
+  const limit = openFileLimit();
+  if (options.scenarios.includes('idle')) {
+    const needed = options.sizes.idle.sockets + WARMUP_SOCKETS + 500;
+    if (limit !== undefined && limit < needed) {
+      console.error(
+        `The idle scenario needs about ${needed} open files in this process and in the server process, but \`ulimit -n\` is ${limit}. ` +
+          `Raise it in the shell that runs the benchmark (e.g. \`ulimit -n 65536\`) or pass --sockets ${Math.max(100, limit - 600)}. Skipping idle.`,
+      );
+      options.scenarios = options.scenarios.filter((s) => s !== 'idle');
+    }
+  }
+
+  const secret = randomBytes(32).toString('hex');
+  const redisPrefix = `bench-${process.pid}:`;
+  const started = new Date();
+  console.log(
+    `chat benchmark${options.quick ? ' (quick)' : ''}: ${options.scenarios.join(', ')} against ${options.servers.join(' and ')}; ` +
+      `${os.cpus().length} cores, node ${process.version}, ulimit -n ${limit ?? '?'}`,
+  );
+
+  const results: Partial<Record<Scenario, { project?: Outcome; reference?: Outcome; ratios?: Record<string, number>; targets?: TargetCheck[] }>> = {};
+  let failures = 0;
+  for (const scenario of options.scenarios) {
+    const outcomes: Partial<Record<ServerKind, Outcome>> = {};
+    for (const kind of options.servers) {
+      const t = now();
+      process.stdout.write(`-- ${scenario} on ${kind}… `);
+      let outcome: Outcome;
+      try {
+        outcome = await runOne(scenario, kind, options, secret, redisPrefix);
+      } catch (error) {
+        outcome = { error: error instanceof Error ? error.message : String(error) };
+      }
+      if ('error' in outcome) failures++;
+      outcomes[kind] = outcome;
+      console.log(`${'error' in outcome ? 'failed' : 'done'} in ${round1((now() - t) / 1000)} s`);
+    }
+    const checks = checkTargets(scenario, outcomes.project, outcomes.reference);
+    results[scenario] = { ...outcomes, ratios: ratios(scenario, outcomes.project, outcomes.reference), targets: checks };
+    printScenario(scenario, options, outcomes, checks);
+  }
+
+  await cleanupRedis(redisPrefix);
+  const report = {
+    date: started.toISOString(),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: {
+      cores: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryBytes: os.totalmem(),
+      platform: `${os.platform()} ${os.release()}`,
+      node: process.version,
+      openFileLimit: limit,
+    },
+    options: {
+      quick: options.quick,
+      sizes: options.sizes,
+      workers: options.workers,
+      lossDeadlineMs: LOSS_DEADLINE_MS,
+      graceMs: options.graceMs,
+      dbStats: options.dbStats,
+    },
+    notes: {
+      latency: 'from the start of the send call (project: HTTP sendMessage; reference: a send frame) to the receipt at a subscriber; fanout: every subscriber, pairs: the other member',
+      deliveriesPerSecond: 'receipts within the loss deadline / (last receipt - first send start)',
+      db: 'pg_stat_database of chat_bench: commits and rows inserted+updated+deleted from before the first send to after the last receipt (each read after 11 s of quiet, as backends flush statistics late), divided by acknowledged sends; read-only transactions count as commits',
+      lost: `expected receipts (acknowledged sends x live subscribers) not received within ${LOSS_DEADLINE_MS / 1000} s after the last send completed`,
+      memory:
+        'difference of the server process resident memory (GET /metrics process_resident_memory_bytes) before opening the sockets and after all are subscribed, each read after a settle of 3 s and two forced full GCs (servers started with --expose-gc and bench/gc-hook.ts, SIGUSR2), divided by the sockets opened; KB = 1024 bytes',
+    },
+    results,
+  };
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  writeFileSync(options.out, JSON.stringify(report, null, 2) + '\n');
+  console.log(`\nResults written to ${path.relative(process.cwd(), options.out)}`);
+  return failures;
+}
+
+const watchdog = setTimeout(() => {
+  console.error('benchmark: overall time limit (60 min) reached; stopping');
+  killAllChildren();
+  process.exit(1);
+}, 60 * 60_000);
+watchdog.unref();
+
+process.on('SIGINT', () => {
+  killAllChildren();
+  process.exit(130);
+});
+
+main().then(
+  (failures) => {
+    killAllChildren();
+    process.exit(failures ? 1 : 0);
+  },
+  (error: unknown) => {
+    console.error(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    killAllChildren();
+    process.exit(1);
+  },
+);
