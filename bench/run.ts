@@ -914,6 +914,7 @@ function printScenario(scenario: Scenario, options: Options, outcomes: Partial<R
       const outcome = outcomes[kind];
       return outcome && !('error' in outcome) ? row.get(outcome as unknown as Record<string, unknown>) : undefined;
     });
+    if (values.every((v) => v === undefined) && options.servers.some((kind) => outcomes[kind] && !('error' in outcomes[kind]!))) continue;
     const cells = [row.label, ...values.map((v) => format(v, row.digits))];
     if (options.servers.length === 2) {
       const [p, r] = values;
@@ -981,13 +982,14 @@ async function main() {
   await checkServices();
 
   const limit = openFileLimit();
+  let skippedIdle: string | undefined;
   if (options.scenarios.includes('idle')) {
     const needed = options.sizes.idle.sockets + WARMUP_SOCKETS + 500;
     if (limit !== undefined && limit < needed) {
-      console.error(
+      skippedIdle =
         `The idle scenario needs about ${needed} open files in this process and in the server process, but \`ulimit -n\` is ${limit}. ` +
-          `Raise it in the shell that runs the benchmark (e.g. \`ulimit -n 65536\`) or pass --sockets ${Math.max(100, limit - 600)}. Skipping idle.`,
-      );
+        `Raise it in the shell that runs the benchmark (e.g. \`ulimit -n 65536\`; the hard limit is \`ulimit -Hn\`) or pass --sockets ${Math.max(100, limit - 600)}. Skipping idle.`;
+      console.error(skippedIdle);
       options.scenarios = options.scenarios.filter((s) => s !== 'idle');
     }
   }
@@ -1000,8 +1002,14 @@ async function main() {
       `${os.cpus().length} cores, node ${process.version}, ulimit -n ${limit ?? '?'}`,
   );
 
-  const results: Partial<Record<Scenario, { project?: Outcome; reference?: Outcome; ratios?: Record<string, number>; targets?: TargetCheck[] }>> = {};
+  const results: Partial<
+    Record<Scenario, { project?: Outcome; reference?: Outcome; ratios?: Record<string, number>; targets?: TargetCheck[]; skipped?: string }>
+  > = {};
   let failures = 0;
+  if (skippedIdle) {
+    results.idle = { skipped: skippedIdle };
+    failures++;
+  }
   for (const scenario of options.scenarios) {
     const outcomes: Partial<Record<ServerKind, Outcome>> = {};
     for (const kind of options.servers) {
