@@ -6,19 +6,11 @@ import { graphql } from './generated/gql.js';
 import type { EvEventsSubscription, SendMessageInput } from './generated/graphql.js';
 import { ok, subscribe, wsClient, type Subscription, type WsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
+import { direct, group } from './helpers/seed.js';
+import { ISO_MS } from './helpers/events.js';
 import { startServer, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { createUser, createUsers, type TestUser } from './helpers/users.js';
 
-const Start = graphql(`
-  mutation EvStart($userId: ID!) {
-    startConversation(userId: $userId) { id }
-  }
-`);
-const Group = graphql(`
-  mutation EvGroup($title: String!, $userIds: [ID!]!) {
-    createGroupConversation(title: $title, userIds: $userIds) { id }
-  }
-`);
 const Send = graphql(`
   mutation EvSend($input: SendMessageInput!) {
     sendMessage(input: $input) { id seq content createdAt sender { id } }
@@ -79,21 +71,11 @@ type Event = EvEventsSubscription['messageEvents'];
 type Created = Extract<Event, { __typename: 'MessageCreated' }>['message'];
 type Read = Extract<Event, { __typename: 'MessagesRead' }>;
 
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 let server: TestServer;
 
 beforeAll(async () => {
   server = await startServer();
 });
-
-async function direct(a: TestUser, b: TestUser): Promise<string> {
-  return (await ok(server.url, a.token, Start, { userId: b.id })).startConversation.id;
-}
-
-async function group(creator: TestUser, others: TestUser[]): Promise<string> {
-  return (await ok(server.url, creator.token, Group, { title: 'group', userIds: others.map((u) => u.id) })).createGroupConversation.id;
-}
 
 async function send(user: TestUser, input: SendMessageInput) {
   return (await ok(server.url, user.token, Send, { input })).sendMessage;
@@ -143,7 +125,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 describe('MessageCreated', () => {
   it("reaches the sender's own subscription and the other participant's", async () => {
     const [alice, bob] = await createUsers(server, 2, 'both');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const [wsAlice, wsBob] = await Promise.all([connect(alice!), connect(bob!)]);
     const subAlice = subscribe(wsAlice, Events, { conversationId });
     const subBob = subscribe(wsBob, Events, { conversationId });
@@ -163,7 +145,7 @@ describe('MessageCreated', () => {
 
   it('reaches every subscriber in seq order, with no gap or duplicate, while three senders send concurrently', async () => {
     const users = (await createUsers(server, 3, 'order')) as [TestUser, TestUser, TestUser];
-    const conversationId = await group(users[0], [users[1], users[2]]);
+    const conversationId = await group(server, users[0], [users[1], users[2]]);
     const sockets = await Promise.all([...users, users[0]].map(connect));
     const subs = sockets.map((ws) => subscribe(ws, Events, { conversationId }));
     await waitForLiveSubscribers(server, conversationId, subs.length);
@@ -186,7 +168,7 @@ describe('MessageCreated', () => {
 describe('MessagesRead', () => {
   it('reaches the subscribers when a participant marks messages read, with user, upToMessageId, messageIds and readAt', async () => {
     const [alice, bob] = await createUsers(server, 2, 'reads');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ids = (await sendMany(alice!, conversationId, 3, 1)).map((m) => m.id);
     const [wsAlice, wsBob] = await Promise.all([connect(alice!), connect(bob!)]);
     const subAlice = subscribe(wsAlice, Events, { conversationId });
@@ -211,7 +193,7 @@ describe('MessagesRead', () => {
 
   it('reaches the subscribers when a reply moves the replier’s read mark past the messages before it', async () => {
     const [alice, bob] = await createUsers(server, 2, 'replyread');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ws = await connect(alice!);
     const sub = subscribe(ws, Events, { conversationId });
     await waitForLiveSubscribers(server, conversationId, 1);
@@ -230,7 +212,7 @@ describe('resume with after', () => {
     ['when no one else subscribes to the conversation', false],
   ])('replays every later message in order, then live ones, with no gap or duplicate, also for messages sent during the replay, %s', async (_, withLive) => {
     const [alice, bob] = await createUsers(server, 2, 'resume');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const stored = await sendMany(alice!, conversationId, 300, 30);
     const bySeq = new Map(stored.map((m) => [m.seq, m.id]));
     const [wsBob, wsAlice, wsLive] = await Promise.all([connect(bob!), connect(alice!), connect(bob!)]);
@@ -268,7 +250,7 @@ describe('resume with after', () => {
 
   it('with after the newest message, delivers only messages sent after it', async () => {
     const [alice, bob] = await createUsers(server, 2, 'newest');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const sent = await sendMany(alice!, conversationId, 3, 1);
     const ws = await connect(bob!);
     const sub = subscribe(ws, Events, { conversationId, after: sent[2]!.id });
@@ -280,8 +262,8 @@ describe('resume with after', () => {
 
   it('with after a message of another conversation, or an unknown one, ends with one NOT_FOUND error and the socket stays open', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'foreign');
-    const ab = await direct(alice!, bob!);
-    const ac = await direct(alice!, carol!);
+    const ab = await direct(server, alice!, bob!);
+    const ac = await direct(server, alice!, carol!);
     const foreign = await send(carol!, { conversationId: ac, content: 'elsewhere' });
     await send(alice!, { conversationId: ab, content: 'here' });
     const ws = await connect(alice!);
@@ -304,7 +286,7 @@ describe('resume with after', () => {
   it("a non-member's subscription ends with one NOT_FOUND error, like an unknown conversation's", async () => {
     const [alice, bob] = await createUsers(server, 2, 'member');
     const outsider = await createUser(server, 'outsider');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ws = await connect(outsider);
     for (const id of [conversationId, 'no-such-conversation']) {
       const sub = subscribe(ws, Events, { conversationId: id });
@@ -318,7 +300,7 @@ describe('resume with after', () => {
 describe('subscription shapes', () => {
   it('subscribers with different selection sets and different viewers each get their own correct result', async () => {
     const [alice, bob] = await createUsers(server, 2, 'shape');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const [wsAlice, wsBob] = await Promise.all([connect(alice!), connect(bob!)]);
     const slimAlice = subscribe(wsAlice, SlimEvents, { conversationId });
     const richAlice = subscribe(wsAlice, RichEvents, { conversationId });

@@ -4,19 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import type { MsgHistoryQuery, SendMessageInput } from './generated/graphql.js';
 import { errorCodes, http, ok } from './helpers/clients.js';
+import { direct, group } from './helpers/seed.js';
 import { startServer, type TestServer } from './helpers/server.js';
 import { createUser, createUsers, type TestUser } from './helpers/users.js';
 
-const Start = graphql(`
-  mutation MsgStart($userId: ID!) {
-    startConversation(userId: $userId) { id kind }
-  }
-`);
-const Group = graphql(`
-  mutation MsgGroup($title: String!, $userIds: [ID!]!) {
-    createGroupConversation(title: $title, userIds: $userIds) { id }
-  }
-`);
 const Send = graphql(`
   mutation MsgSend($input: SendMessageInput!) {
     sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }
@@ -60,14 +51,6 @@ beforeAll(async () => {
   server = await startServer();
 });
 
-async function direct(a: TestUser, b: TestUser): Promise<string> {
-  return (await ok(server.url, a.token, Start, { userId: b.id })).startConversation.id;
-}
-
-async function group(creator: TestUser, others: TestUser[]): Promise<string> {
-  return (await ok(server.url, creator.token, Group, { title: 'group', userIds: others.map((u) => u.id) })).createGroupConversation.id;
-}
-
 async function send(user: TestUser, input: SendMessageInput) {
   return (await ok(server.url, user.token, Send, { input })).sendMessage;
 }
@@ -108,7 +91,7 @@ const seqs = (page: Page) => page.edges.map((e) => e.node.seq);
 describe('sendMessage validation', () => {
   it('stores the content trimmed of surrounding whitespace', async () => {
     const [alice, bob] = await createUsers(server, 2, 'trim');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const sent = await send(alice!, { conversationId, content: ' \n\t hello  world \r\n ' });
     expect(sent.content).toBe('hello  world');
     const page = await history(bob!, conversationId);
@@ -117,7 +100,7 @@ describe('sendMessage validation', () => {
 
   it('accepts 4000 Unicode code points after trimming, even when each is an emoji of two UTF-16 units', async () => {
     const [alice, bob] = await createUsers(server, 2, 'long');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const emoji = '😀'.repeat(4000);
     const sentEmoji = await send(alice!, { conversationId, content: `  ${emoji}\n` });
     expect(sentEmoji.content).toBe(emoji);
@@ -131,7 +114,7 @@ describe('sendMessage validation', () => {
 
   it('rejects content of 4001 code points after trimming with BAD_USER_INPUT', async () => {
     const [alice, bob] = await createUsers(server, 2, 'toolong');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     for (const content of ['a'.repeat(4001), '😀'.repeat(4001), ` ${'b'.repeat(4001)} `]) {
       const response = await sendRaw(alice!, { conversationId, content });
       expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
@@ -142,7 +125,7 @@ describe('sendMessage validation', () => {
 
   it('rejects empty and whitespace-only content with BAD_USER_INPUT', async () => {
     const [alice, bob] = await createUsers(server, 2, 'blank');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     for (const content of ['', ' ', '  \n\t\r  ', '\u00a0\u2003']) {
       const response = await sendRaw(alice!, { conversationId, content });
       expect(errorCodes(response), JSON.stringify(content)).toEqual(['BAD_USER_INPUT']);
@@ -152,7 +135,7 @@ describe('sendMessage validation', () => {
 
   it('requires exactly one of conversationId and recipientId: both or neither is BAD_USER_INPUT', async () => {
     const [alice, bob] = await createUsers(server, 2, 'oneof');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const both = await sendRaw(alice!, { conversationId, recipientId: bob!.id, content: 'hi' });
     expect(errorCodes(both)).toEqual(['BAD_USER_INPUT']);
     const neither = await sendRaw(alice!, { content: 'hi' });
@@ -169,8 +152,8 @@ describe('sendMessage validation', () => {
     const conversation = await ok(server.url, bob!.token, Conversation, { id: first.conversationId });
     expect(conversation.conversation.kind).toBe('DIRECT');
     expect(conversation.conversation.participants.map((p) => p.id).sort()).toEqual([alice!.id, bob!.id].sort());
-    expect(await direct(alice!, bob!)).toBe(first.conversationId);
-    expect(await direct(bob!, alice!)).toBe(first.conversationId);
+    expect(await direct(server, alice!, bob!)).toBe(first.conversationId);
+    expect(await direct(server, bob!, alice!)).toBe(first.conversationId);
     const second = await send(alice!, { recipientId: bob!.id, content: 'second' });
     const reply = await send(bob!, { recipientId: alice!.id, content: 'reply' });
     expect(second).toMatchObject({ conversationId: first.conversationId, seq: 2 });
@@ -179,14 +162,14 @@ describe('sendMessage validation', () => {
 
   it('sending to a recipientId finds a conversation that startConversation created', async () => {
     const [alice, bob] = await createUsers(server, 2, 'recipient2');
-    const conversationId = await direct(bob!, alice!);
+    const conversationId = await direct(server, bob!, alice!);
     const sent = await send(alice!, { recipientId: bob!.id, content: 'hi' });
     expect(sent).toMatchObject({ conversationId, seq: 1 });
   });
 
   it('an invalid request stores nothing: history is unchanged and the next seq follows without a gap', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'invalid');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const m1 = await send(alice!, { conversationId, content: 'one' });
     expect(m1.seq).toBe(1);
     const invalid: [Record<string, unknown>, TestUser, string][] = [
@@ -215,7 +198,7 @@ describe('sendMessage validation', () => {
 describe('clientMessageId', () => {
   it('a retry with the same clientMessageId returns the first message and stores nothing new', async () => {
     const [alice, bob] = await createUsers(server, 2, 'retry');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const first = await send(alice!, { conversationId, content: 'hello', clientMessageId: 'key-1' });
     expect(first).toMatchObject({ seq: 1, content: 'hello', clientMessageId: 'key-1' });
     const retry = await send(alice!, { conversationId, content: 'hello', clientMessageId: 'key-1' });
@@ -229,7 +212,7 @@ describe('clientMessageId', () => {
 
   it('ten concurrent sends with one clientMessageId store one message and all answer with it', async () => {
     const [alice, bob] = await createUsers(server, 2, 'concurrentkey');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () => sendRaw(alice!, { conversationId, content: 'once', clientMessageId: 'same-key' })),
     );
@@ -244,8 +227,8 @@ describe('clientMessageId', () => {
 
   it('is scoped to sender and conversation: the other participant, and the same sender elsewhere, may use the same key', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'scope');
-    const ab = await direct(alice!, bob!);
-    const ac = await direct(alice!, carol!);
+    const ab = await direct(server, alice!, bob!);
+    const ac = await direct(server, alice!, carol!);
     const fromAlice = await send(alice!, { conversationId: ab, content: 'alice', clientMessageId: 'shared' });
     const fromBob = await send(bob!, { conversationId: ab, content: 'bob', clientMessageId: 'shared' });
     expect(fromBob.id).not.toBe(fromAlice.id);
@@ -265,7 +248,7 @@ describe('clientMessageId', () => {
 describe('seq under concurrency', () => {
   it('three senders sending 100 messages each at once get seq 1..300 with no gap or duplicate, and history has all 300 in order', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'seq');
-    const conversationId = await group(alice!, [bob!, carol!]);
+    const conversationId = await group(server, alice!, [bob!, carol!]);
     const sent = (await Promise.all([alice!, bob!, carol!].map((user) => sendMany(user, conversationId, 100, 25)))).flat();
     expect(sent).toHaveLength(300);
     expect(sent.map((m) => m.seq).sort((a, b) => a - b)).toEqual(range(1, 300));
@@ -286,7 +269,7 @@ describe('history paging', () => {
 
   beforeAll(async () => {
     [alice, bob] = (await createUsers(server, 2, 'paging')) as [TestUser, TestUser];
-    conversationId = await direct(alice, bob);
+    conversationId = await direct(server, alice, bob);
     for (const m of await sendMany(alice, conversationId, 120, 30)) ids.set(m.seq, m.id);
   });
 
@@ -303,7 +286,7 @@ describe('history paging', () => {
 
   it('with no paging arguments in a short conversation returns everything and no previous page', async () => {
     const [carol, dave] = await createUsers(server, 2, 'short');
-    const shortId = await direct(carol!, dave!);
+    const shortId = await direct(server, carol!, dave!);
     const empty = await history(carol!, shortId);
     expect(empty.edges).toEqual([]);
     expect(empty.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: false, startCursor: null, endCursor: null });

@@ -2,19 +2,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { errorCodes, http, ok } from './helpers/clients.js';
+import { direct, group } from './helpers/seed.js';
+import { ISO_MS } from './helpers/events.js';
 import { startServer, type TestServer } from './helpers/server.js';
 import { createUser, createUsers, type TestUser } from './helpers/users.js';
 
-const Start = graphql(`
-  mutation ReadStart($userId: ID!) {
-    startConversation(userId: $userId) { id }
-  }
-`);
-const Group = graphql(`
-  mutation ReadGroup($title: String!, $userIds: [ID!]!) {
-    createGroupConversation(title: $title, userIds: $userIds) { id }
-  }
-`);
 const Send = graphql(`
   mutation ReadSend($conversationId: ID!, $content: String!) {
     sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq status readBy { id } }
@@ -47,21 +39,11 @@ const Status = graphql(`
   }
 `);
 
-const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 let server: TestServer;
 
 beforeAll(async () => {
   server = await startServer();
 });
-
-async function direct(a: TestUser, b: TestUser): Promise<string> {
-  return (await ok(server.url, a.token, Start, { userId: b.id })).startConversation.id;
-}
-
-async function group(creator: TestUser, others: TestUser[]): Promise<string> {
-  return (await ok(server.url, creator.token, Group, { title: 'group', userIds: others.map((u) => u.id) })).createGroupConversation.id;
-}
 
 /** Sends `count` messages one after another; returns their ids in seq order. */
 async function sendSome(user: TestUser, conversationId: string, count: number): Promise<string[]> {
@@ -90,7 +72,7 @@ async function statuses(user: TestUser, conversationId: string) {
 describe('unreadCount', () => {
   it("counts the other participant's messages after the viewer's read mark, in Query.unreadCount and Conversation.unreadCount", async () => {
     const [alice, bob] = await createUsers(server, 2, 'count');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     expect(await unread(alice!, conversationId)).toEqual([0, 0]);
     await sendSome(bob!, conversationId, 3);
     expect(await unread(alice!, conversationId)).toEqual([3, 3]);
@@ -99,7 +81,7 @@ describe('unreadCount', () => {
 
   it("never counts the viewer's own messages as unread", async () => {
     const [alice, bob] = await createUsers(server, 2, 'own');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     await sendSome(alice!, conversationId, 2);
     expect(await unread(alice!, conversationId)).toEqual([0, 0]);
     expect(await unread(bob!, conversationId)).toEqual([2, 2]);
@@ -107,7 +89,7 @@ describe('unreadCount', () => {
 
   it("sending moves the sender's own read mark: after B sends 3 and A replies, A has nothing unread", async () => {
     const [alice, bob] = await createUsers(server, 2, 'reply');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const fromBob = await sendSome(bob!, conversationId, 3);
     expect(await unread(alice!, conversationId)).toEqual([3, 3]);
     await sendSome(alice!, conversationId, 1);
@@ -120,8 +102,8 @@ describe('unreadCount', () => {
 
   it("Query.unreadCount adds up every conversation of the viewer's", async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'total');
-    const ab = await direct(alice!, bob!);
-    const abc = await group(carol!, [alice!, bob!]);
+    const ab = await direct(server, alice!, bob!);
+    const abc = await group(server, carol!, [alice!, bob!]);
     await sendSome(bob!, ab, 2);
     await sendSome(carol!, abc, 2);
     await sendSome(bob!, abc, 1);
@@ -137,7 +119,7 @@ describe('unreadCount', () => {
 describe('markRead', () => {
   it('without upToMessageId marks everything up to the newest message read and returns the receipt', async () => {
     const [alice, bob] = await createUsers(server, 2, 'newest');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ids = await sendSome(bob!, conversationId, 3);
     const before = Date.now();
     const receipt = await markRead(alice!, conversationId);
@@ -152,7 +134,7 @@ describe('markRead', () => {
 
   it('with upToMessageId marks only the messages up to and including it', async () => {
     const [alice, bob] = await createUsers(server, 2, 'upto');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ids = await sendSome(bob!, conversationId, 5);
     const first = await markRead(alice!, conversationId, ids[1]);
     expect(first).toMatchObject({ upToMessageId: ids[1], messageIds: ids.slice(0, 2), unreadCount: 3 });
@@ -164,7 +146,7 @@ describe('markRead', () => {
 
   it("lists in messageIds only the others' messages that it newly marked read", async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'newly');
-    const conversationId = await group(alice!, [bob!, carol!]);
+    const conversationId = await group(server, alice!, [bob!, carol!]);
     const [b1] = await sendSome(bob!, conversationId, 1);
     const [a2] = await sendSome(alice!, conversationId, 1); // reads b1 by sending
     const [c3] = await sendSome(carol!, conversationId, 1);
@@ -190,7 +172,7 @@ describe('markRead', () => {
 
   it('a mark behind the current one changes nothing and returns the current mark with no messageIds', async () => {
     const [alice, bob] = await createUsers(server, 2, 'behind');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ids = await sendSome(bob!, conversationId, 4);
     const current = await markRead(alice!, conversationId, ids[2]);
     expect(current.messageIds).toEqual(ids.slice(0, 3));
@@ -205,7 +187,7 @@ describe('markRead', () => {
 
   it('in a conversation without messages marks nothing and has no mark', async () => {
     const [alice, bob] = await createUsers(server, 2, 'empty');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const receipt = await markRead(alice!, conversationId);
     expect(receipt).toMatchObject({ conversationId, upToMessageId: null, messageIds: [], unreadCount: 0 });
     expect(receipt.readAt).toMatch(ISO_MS);
@@ -213,8 +195,8 @@ describe('markRead', () => {
 
   it('an upToMessageId of another conversation, an unknown one or a malformed one is NOT_FOUND and moves nothing', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'foreign');
-    const ab = await direct(alice!, bob!);
-    const ac = await direct(alice!, carol!);
+    const ab = await direct(server, alice!, bob!);
+    const ac = await direct(server, alice!, carol!);
     await sendSome(bob!, ab, 2);
     const [foreign] = await sendSome(carol!, ac, 1);
     for (const upToMessageId of [foreign!, '00000000-0000-0000-0000-000000000000', 'no-such-message', ' ']) {
@@ -228,7 +210,7 @@ describe('markRead', () => {
   it("a non-member's markRead is NOT_FOUND, like an unknown conversation's", async () => {
     const [alice, bob] = await createUsers(server, 2, 'member');
     const outsider = await createUser(server, 'outsider');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const [id] = await sendSome(bob!, conversationId, 1);
     expect(errorCodes(await http(server.url, outsider.token, Mark, { conversationId }))).toEqual(['NOT_FOUND']);
     expect(errorCodes(await http(server.url, outsider.token, Mark, { conversationId, upToMessageId: id }))).toEqual(['NOT_FOUND']);
@@ -239,7 +221,7 @@ describe('markRead', () => {
 describe('Message.status and readBy', () => {
   it('a direct message is SENT with no readers until the recipient reads it, then READ with readBy the reader', async () => {
     const [alice, bob] = await createUsers(server, 2, 'direct');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const sent = (await ok(server.url, alice!.token, Send, { conversationId, content: 'one' })).sendMessage;
     expect(sent).toMatchObject({ status: 'SENT', readBy: [] });
     const [m2] = await sendSome(alice!, conversationId, 1);
@@ -262,7 +244,7 @@ describe('Message.status and readBy', () => {
 
   it('in a group of three a message is READ only once both others have read it, and readBy lists who has', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'trio');
-    const conversationId = await group(alice!, [bob!, carol!]);
+    const conversationId = await group(server, alice!, [bob!, carol!]);
     const [m1] = await sendSome(alice!, conversationId, 1);
     expect(await statuses(alice!, conversationId)).toEqual([{ id: m1, status: 'SENT', readBy: [] }]);
     await markRead(bob!, conversationId);
@@ -278,7 +260,7 @@ describe('Message.status and readBy', () => {
 
   it('concurrent markRead calls never move the mark backwards: the final mark is the highest, and each message is newly read once', async () => {
     const [alice, bob] = await createUsers(server, 2, 'race');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ids = await sendSome(bob!, conversationId, 30);
     const targets = ids.slice(0, 20);
     // Shuffled, so that the highest mark is neither first nor last to be sent.
@@ -296,7 +278,7 @@ describe('Message.status and readBy', () => {
 
   it('concurrent markRead calls with and without upToMessageId end at the newest message', async () => {
     const [alice, bob] = await createUsers(server, 2, 'race2');
-    const conversationId = await direct(alice!, bob!);
+    const conversationId = await direct(server, alice!, bob!);
     const ids = await sendSome(bob!, conversationId, 10);
     const calls = [...ids.slice(0, 9).map((id) => markRead(alice!, conversationId, id)), markRead(alice!, conversationId)];
     const receipts = await Promise.all(calls.reverse());
