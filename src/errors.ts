@@ -3,14 +3,8 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'RATE_LIMITED';
-
 export function unauthenticated(message = 'Authentication required: send a valid bearer token.') {
   return createGraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-
-export function forbidden(message = 'Forbidden.') {
-  return createGraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
 /** Also for things that exist but the viewer may not see, so that membership cannot be probed. */
@@ -22,8 +16,8 @@ export function badUserInput(message: string) {
   return createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
-export function rateLimited(retryAfterMs: number) {
-  return createGraphQLError('Too many requests; retry later.', {
+export function rateLimited(retryAfterMs: number, message = 'Too many requests; retry later.') {
+  return createGraphQLError(message, {
     extensions: { code: 'RATE_LIMITED', retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) },
   });
 }

@@ -53,10 +53,14 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   };
 }
 
+/** The token of a `Bearer <token>` value; undefined for anything else. */
+export function parseBearer(value: string): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(value)?.[1];
+}
+
 /** Reads a bearer token from an Authorization header value; undefined when absent. */
 export function bearerToken(header: string | null | undefined): string | undefined {
   if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   // A header that is present but not a bearer token is an invalid credential, not a missing one.
-  return match ? match[1] : header;
+  return parseBearer(header) ?? header;
 }

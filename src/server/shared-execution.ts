@@ -82,7 +82,7 @@ function rootField(args: ExecutionArgs): string | undefined {
   return first?.kind === Kind.FIELD ? first.name.value : undefined;
 }
 
-export function readsViewerDependentField(schema: GraphQLSchema, document: DocumentNode): boolean {
+function readsViewerDependentField(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
   let depends = false;
   visit(

@@ -5,13 +5,14 @@ import type { Server } from 'node:http';
 import { Kind, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { createGraphQLError, type YogaServerInstance } from 'graphql-yoga';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { rateLimited } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';
 import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
 import { profileFromClaims } from '../auth/claims.js';
-import { TokenError } from '../auth/jwt.js';
+import { parseBearer, TokenError } from '../auth/jwt.js';
 import type { SocketContext } from '../context.js';
 import type { Services } from '../services.js';
 
@@ -84,11 +85,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
       onSubscribe: async (ctx, id, payload) => {
         // graphql-ws has already registered this subscription when onSubscribe runs.
         if (Object.keys(ctx.subscriptions).length > LIMITS.subscriptionsPerSocket) {
-          return [
-            createGraphQLError(`At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`, {
-              extensions: { code: 'RATE_LIMITED', retryAfterMs: 1_000 },
-            }),
-          ];
+          return [rateLimited(1_000, `At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`)];
         }
         const state = stateOf(ctx.extra.socket);
         const enveloped = yoga.getEnveloped({
@@ -169,10 +166,7 @@ type OperationResult = ReturnType<NonNullable<ServerOptions['execute']>>;
 export function tokenFromParams(params: Record<string, unknown> | undefined | null): string | undefined {
   if (!params || typeof params !== 'object') return undefined;
   const header = params.authorization ?? params.Authorization;
-  if (typeof header === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match?.[1];
-  }
+  if (typeof header === 'string') return parseBearer(header);
   return typeof params.token === 'string' && params.token !== '' ? params.token : undefined;
 }
 
