@@ -331,10 +331,8 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 // ---------------------------------------------------------------- fanout
 
-interface FanoutResult {
-  members: number;
-  messages: number;
-  rate: number;
+/** What the fanout and pairs scenarios both report. */
+interface DeliveryFigures {
   subscribersOpened: number;
   subscribersFailed: number;
   openErrors: string[];
@@ -343,9 +341,6 @@ interface FanoutResult {
   sendsAcknowledged: number;
   sendErrors: number;
   sendErrorSamples: string[];
-  achievedSendRate: number;
-  maxInFlightSeen: number;
-  offeredDeliveriesPerSecond: number;
   expectedReceipts: number;
   receipts: number;
   deliveriesPerSecond: number;
@@ -363,6 +358,15 @@ interface FanoutResult {
   db?: ReturnType<typeof perSend>;
   loadgenCpuPercent: number;
   client: ClientHealth;
+}
+
+interface FanoutResult extends DeliveryFigures {
+  members: number;
+  messages: number;
+  rate: number;
+  achievedSendRate: number;
+  maxInFlightSeen: number;
+  offeredDeliveriesPerSecond: number;
 }
 
 async function fanout(target: Target, pool: ClientPool, options: Options, secret: string): Promise<FanoutResult> {
@@ -500,35 +504,10 @@ async function fanout(target: Target, pool: ClientPool, options: Options, secret
 
 // ---------------------------------------------------------------- pairs
 
-interface PairsResult {
+interface PairsResult extends DeliveryFigures {
   pairs: number;
   seconds: number;
-  subscribersOpened: number;
-  subscribersFailed: number;
-  openErrors: string[];
-  live: Awaited<ReturnType<typeof waitLive>>;
-  sendsAttempted: number;
-  sendsAcknowledged: number;
-  sendErrors: number;
-  sendErrorSamples: string[];
   acknowledgedSendsPerSecond: number;
-  expectedReceipts: number;
-  receipts: number;
-  deliveriesPerSecond: number;
-  latencyMs: Percentiles | null;
-  ackLatencyMs: Percentiles | null;
-  /** Subscriber bytes read in the measured phase / benchmark receipts (all frames included, e.g. MessagesDelivered). */
-  bytesPerReceipt: number;
-  lost: number;
-  lateAfterDeadline: number;
-  duplicated: number;
-  outOfOrder: number;
-  socketsDropped: number;
-  serverCpuPercent: number;
-  /** PostgreSQL work of the measured phase per acknowledged send (every transaction counts: sends, delivery marks, …); not with --quick unless --db-stats. */
-  db?: ReturnType<typeof perSend>;
-  loadgenCpuPercent: number;
-  client: ClientHealth;
 }
 
 async function pairs(target: Target, pool: ClientPool, options: Options, secret: string): Promise<PairsResult> {
