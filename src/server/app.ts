@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { profileFromClaims } from '../auth/claims.js';
+import { devLoginEnabled, handleDevLogin } from '../auth/dev-login.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
 import { useRequireViewer } from '../auth/require-viewer.js';
 import { createContext } from '../context.js';
@@ -108,6 +109,12 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') return void ready(res);
+    if (path === '/dev/token' && devLoginEnabled(config)) {
+      return void handleDevLogin(config, req, res).catch((error) => {
+        log.error('dev token failed', error);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+      });
+    }
     if (path === '/metrics') {
       return void metrics.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);

@@ -49,6 +49,7 @@ type Documents = {
     "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivEventsDocument,
     "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivResumeDocument,
     "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": typeof types.DelivFeedDocument,
+    "\n  query DevLoginMe {\n    me { id username }\n  }\n": typeof types.DevLoginMeDocument,
     "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FaultStartDocument,
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
@@ -154,6 +155,7 @@ const documents: Documents = {
     "\n  subscription DelivEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivEventsDocument,
     "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivResumeDocument,
     "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": types.DelivFeedDocument,
+    "\n  query DevLoginMe {\n    me { id username }\n  }\n": types.DevLoginMeDocument,
     "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FaultStartDocument,
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
@@ -378,6 +380,10 @@ export function graphql(source: "\n  subscription DelivResume($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n"): (typeof documents)["\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DevLoginMe {\n    me { id username }\n  }\n"): (typeof documents)["\n  query DevLoginMe {\n    me { id username }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
