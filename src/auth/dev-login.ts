@@ -35,7 +35,7 @@ export async function handleDevLogin(config: Config, req: IncomingMessage, res: 
     'access-control-allow-headers': 'content-type',
     'content-type': 'application/json',
   };
-  const reply = (status: number, body: unknown) => res.writeHead(status, headers).end(JSON.stringify(body));
+  const reply = (status: number, body: unknown): void => void res.writeHead(status, headers).end(JSON.stringify(body));
   if (req.method === 'OPTIONS') return void res.writeHead(204, headers).end();
   if (req.method !== 'POST') return reply(405, { error: 'Use POST with {"username": "..."}.' });
   let body = '';
