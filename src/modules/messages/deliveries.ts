@@ -1,30 +1,49 @@
 // Delivery marks. A message is delivered to a participant when one of their
 // subscriptions received it or a history page returned it. Receipts are
 // gathered in memory (the highest seq per participant and conversation) and
-// written in one statement per flush, not one write per message per
-// recipient; each mark that moved becomes one MessagesDelivered event.
+// written in ONE statement per flush, which also returns, for every mark that
+// moved, its user and the ids of the messages it covers; each becomes one
+// MessagesDelivered event.
+//
+// In a group where everyone is subscribed, every message moves every member's
+// mark and every member's event goes to every member: the events grow with the
+// square of the group. So the flush interval stretches under load (many marks
+// per flush), batching more messages into each member's event, and stays short
+// when few marks move. Both stay well inside the contract's 2 s.
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
 import type { AppPubSub } from '../../topics.js';
 
 export interface DeliveryOptions {
-  /** How often gathered receipts are written. Default 250 ms (events arrive well within the contract's 2 s). */
+  /** Interval between flushes while few marks move. Default 250 ms. */
   flushMs?: number;
+  /** Interval after a flush that moved at least `busyMarks` marks. Default 1,000 ms. */
+  busyFlushMs?: number;
+  busyMarks?: number;
+}
+
+interface MovedMark {
+  conversationId: string;
+  deliveredAt: Date;
+  messageIds: string[];
+  user: User;
 }
 
 export class DeliveryTracker {
   /** `conversationId\nuserId` → highest seq received. */
   private pending = new Map<string, number>();
-  private readonly timer: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<number> = Promise.resolve(0);
+  private closed = false;
+  private readonly options: Required<DeliveryOptions>;
 
   constructor(
     private readonly db: PrismaClient,
     private readonly pubsub: AppPubSub,
     private readonly log: (message: string, error: unknown) => void,
-    { flushMs = 250 }: DeliveryOptions = {},
+    options: DeliveryOptions = {},
   ) {
-    this.timer = setInterval(() => void this.flush(), flushMs);
-    this.timer.unref();
+    this.options = { flushMs: 250, busyFlushMs: 1_000, busyMarks: 100, ...options };
+    this.schedule(this.options.flushMs);
   }
 
   /** Records that `userId` received the messages of the conversation up to `seq`. Costs no query. */
@@ -33,13 +52,28 @@ export class DeliveryTracker {
     if ((this.pending.get(key) ?? 0) < seq) this.pending.set(key, seq);
   }
 
-  flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write()).catch((error) => this.log('writing delivery marks failed', error));
+  /** Writes what was gathered so far; resolves with the number of marks that moved. */
+  flush(): Promise<number> {
+    this.flushing = this.flushing
+      .then(() => this.write())
+      .catch((error) => {
+        this.log('writing delivery marks failed', error);
+        return 0;
+      });
     return this.flushing;
   }
 
-  private async write(): Promise<void> {
-    if (this.pending.size === 0) return;
+  private schedule(delay: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(async () => {
+      const moved = await this.flush();
+      this.schedule(moved >= this.options.busyMarks ? this.options.busyFlushMs : this.options.flushMs);
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async write(): Promise<number> {
+    if (this.pending.size === 0) return 0;
     const batch = this.pending;
     this.pending = new Map();
     const conversationIds: string[] = [];
@@ -51,43 +85,55 @@ export class DeliveryTracker {
       userIds.push(userId);
       seqs.push(seq);
     }
-    // Marks only move forward; the row lock makes concurrent flushes (other processes) agree.
-    const moved = await this.db.$queryRaw<{ conversationId: string; userId: string; fromSeq: number; toSeq: number; deliveredAt: Date }[]>`
+    // Marks only move forward; the row lock makes concurrent flushes (other
+    // processes) agree. A mark already past by a read mark announces nothing new.
+    const moved = await this.db.$queryRaw<MovedMark[]>`
       WITH batch AS (
         SELECT * FROM unnest(${conversationIds}::text[], ${userIds}::text[], ${seqs}::int[]) AS b("conversationId", "userId", seq)
       ), prev AS (
         SELECT p."conversationId", p."userId", GREATEST(p."lastDeliveredSeq", p."lastReadSeq") AS seq
         FROM "Participant" p JOIN batch b ON b."conversationId" = p."conversationId" AND b."userId" = p."userId"
         FOR UPDATE OF p
+      ), moved AS (
+        UPDATE "Participant" p SET "lastDeliveredSeq" = b.seq
+        FROM batch b JOIN prev ON prev."conversationId" = b."conversationId" AND prev."userId" = b."userId"
+        WHERE p."conversationId" = b."conversationId" AND p."userId" = b."userId" AND p."lastDeliveredSeq" < b.seq
+        RETURNING p."conversationId", p."userId", prev.seq AS "fromSeq", b.seq AS "toSeq", now() AS "deliveredAt"
       )
-      UPDATE "Participant" p SET "lastDeliveredSeq" = b.seq
-      FROM batch b JOIN prev ON prev."conversationId" = b."conversationId" AND prev."userId" = b."userId"
-      WHERE p."conversationId" = b."conversationId" AND p."userId" = b."userId" AND p."lastDeliveredSeq" < b.seq
-      RETURNING p."conversationId", p."userId", prev.seq AS "fromSeq", b.seq AS "toSeq", now() AS "deliveredAt"`;
-    for (const mark of moved) {
-      if (mark.toSeq <= mark.fromSeq) continue;
-      const messages = await this.db.message.findMany({
-        where: { conversationId: mark.conversationId, seq: { gt: mark.fromSeq, lte: mark.toSeq }, senderId: { not: mark.userId } },
-        select: { id: true },
-        orderBy: { seq: 'asc' },
-      });
-      if (messages.length === 0) continue;
-      const user = await this.db.user.findUnique({ where: { id: mark.userId } });
-      if (!user) continue;
-      await this.pubsub
-        .publish('messageEvents', mark.conversationId, {
-          type: 'MessagesDelivered',
-          conversationId: mark.conversationId,
-          user: { ...user, visible: true } as User,
-          messageIds: messages.map((m) => m.id),
-          deliveredAt: mark.deliveredAt,
-        })
-        .catch((error) => this.log('publishing MessagesDelivered failed', error));
-    }
+      SELECT moved."conversationId", moved."deliveredAt", ids."messageIds", to_jsonb(u.*) AS "user"
+      FROM moved
+      JOIN "User" u ON u.id = moved."userId"
+      CROSS JOIN LATERAL (
+        SELECT array_agg(m.id ORDER BY m.seq) AS "messageIds" FROM "Message" m
+        WHERE m."conversationId" = moved."conversationId" AND m.seq > moved."fromSeq" AND m.seq <= moved."toSeq"
+          AND m."senderId" <> moved."userId"
+      ) ids
+      WHERE ids."messageIds" IS NOT NULL`;
+    await Promise.all(
+      moved.map((mark) =>
+        this.pubsub
+          .publish('messageEvents', mark.conversationId, {
+            type: 'MessagesDelivered',
+            conversationId: mark.conversationId,
+            user: { ...userFromJson(mark.user), visible: true } as User,
+            messageIds: mark.messageIds,
+            deliveredAt: mark.deliveredAt,
+          })
+          .catch((error) => this.log('publishing MessagesDelivered failed', error)),
+      ),
+    );
+    return moved.length;
   }
 
   async close(): Promise<void> {
-    clearInterval(this.timer);
+    this.closed = true;
+    clearTimeout(this.timer);
     await this.flush();
   }
+}
+
+/** A User row read back through to_jsonb: its timestamps arrive as ISO strings. */
+function userFromJson(user: User): User {
+  const at = (value: Date | string | null) => (value === null ? null : new Date(value));
+  return { ...user, lastSeenAt: at(user.lastSeenAt), createdAt: at(user.createdAt)!, updatedAt: at(user.updatedAt)! };
 }
