@@ -78,6 +78,7 @@ export function createServices(
     async close() {
       feed.close();
       await deliveries.close();
+      await notifications.drained();
       await presenceStore.close();
     },
   };

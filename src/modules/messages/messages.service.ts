@@ -3,7 +3,7 @@
 // are 1, 2, 3 … with no gap even under concurrent senders, and a failed send
 // stores nothing.
 import { randomUUID } from 'node:crypto';
-import type { Message, PrismaClient, User } from '../../generated/prisma/client.js';
+import type { Conversation, Message, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
@@ -41,6 +41,8 @@ type SentRow = Message & {
   senderCreatedAt: Date;
   senderUpdatedAt: Date;
   previousReadSeq: number;
+  /** The conversation row as the statement left it (to_jsonb: timestamps as strings). */
+  conversation: Conversation;
   /** [userId, lastReadSeq] of every other participant, as of the message (same snapshot). */
   recipientMarks: [string, number][] | null;
 };
@@ -99,11 +101,12 @@ export class MessagesService {
     this.onStored();
     const message = toRecord(row);
     await this.publishCreated(message);
-    await this.notifications.messageSent(message, row.recipientMarks ?? []).catch((error) => this.log('new-message notifications failed', error));
+    // Queued: the answer does not wait for one notification per recipient.
+    void this.notifications.messageSent(message, conversationFromJson(row.conversation), row.recipientMarks ?? []);
     if (row.previousReadSeq < row.seq - 1) {
       // Sending moved the sender's read mark past other people's messages.
       await this.publishRead(conversationId, message.sender, row.previousReadSeq, row.seq, message.id, message.createdAt);
-      await this.notifications.unreadChanged(senderId, conversationId).catch((error) => this.log('unread notification failed', error));
+      void this.notifications.unreadChanged(senderId, conversationId);
     }
     return message;
   }
@@ -115,7 +118,7 @@ export class MessagesService {
       ), conv AS (
         UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = now(), "updatedAt" = now()
         WHERE id = ${conversationId} AND EXISTS (SELECT 1 FROM prev)
-        RETURNING id, "lastSeq", "lastActivityAt"
+        RETURNING *
       ), msg AS (
         INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "clientMessageId", "createdAt")
         SELECT ${randomUUID()}, conv.id, conv."lastSeq", ${senderId}, ${content}, ${clientMessageId}, conv."lastActivityAt"
@@ -132,6 +135,7 @@ export class MessagesService {
              u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
              (SELECT "lastReadSeq" FROM prev) AS "previousReadSeq",
+             (SELECT to_jsonb(conv.*) FROM conv) AS conversation,
              (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq")) FROM "Participant" p
                WHERE p."conversationId" = ${conversationId} AND p."userId" <> ${senderId}) AS "recipientMarks"
       FROM msg JOIN "User" u ON u.id = msg."senderId"`;
@@ -213,7 +217,7 @@ export class MessagesService {
       return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds: [], readAt: state.lastReadAt ?? new Date(), unreadCount };
     }
     const messageIds = await this.publishRead(conversationId, state.user, change.fromSeq, target, markMessage?.id ?? '', change.readAt);
-    await this.notifications.unreadChanged(viewerId, conversationId).catch((error) => this.log('unread notification failed', error));
+    await this.notifications.unreadChanged(viewerId, conversationId);
     return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds, readAt: change.readAt, unreadCount };
   }
 
@@ -295,6 +299,15 @@ function toRecord(row: SentRow): MessageRecord {
       createdAt: row.senderCreatedAt,
       updatedAt: row.senderUpdatedAt,
     },
+  };
+}
+
+function conversationFromJson(row: Conversation): Conversation {
+  return {
+    ...row,
+    lastActivityAt: new Date(row.lastActivityAt),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
   };
 }
 
