@@ -1,6 +1,8 @@
 // Pure logic, tested without a server.
 import { parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
+import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
 import { decode, encode } from '../src/infra/codec.js';
@@ -95,5 +97,32 @@ describe('authentication helpers', () => {
     expect(isIntrospectionOnly(parse('{ __typename me { id } }'))).toBe(false);
     expect(isIntrospectionOnly(parse('query { ...F } fragment F on Query { me { id } }'))).toBe(false);
     expect(isIntrospectionOnly(parse('mutation { __typename }'))).toBe(false);
+  });
+});
+
+describe('the token verifier', () => {
+  const jwtConfig = { secret: 'unit-secret-at-least-32-characters-long', usingDevelopmentSecret: false };
+
+  it('serves a token verified once from memory until its exp, then refuses it as expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const verify = createTokenVerifier(jwtConfig);
+      const token = await signToken(jwtConfig.secret, { sub: 'ann', ttlSeconds: 30 });
+      expect((await verify(token)).claims.sub).toBe('ann');
+      expect((await verify(token)).claims.sub).toBe('ann');
+      vi.setSystemTime(Date.now() + 31_000);
+      await expect(verify(token)).rejects.toMatchObject({ expired: true });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never serves a verification to a token that differs from the one verified', async () => {
+    const verify = createTokenVerifier(jwtConfig);
+    const token = await signToken(jwtConfig.secret, { sub: 'ann' });
+    await verify(token);
+    const [header, , signature] = token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'mallory', exp: 4_000_000_000 })).toString('base64url')}.${signature}`;
+    await expect(verify(forged)).rejects.toBeInstanceOf(TokenError);
   });
 });

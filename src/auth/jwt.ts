@@ -1,6 +1,8 @@
 // Token verification with jose: HS256 with the shared secret, RS256/ES256 with
 // the identity provider's JWKS. The algorithm picks the key, and each key only
 // verifies its own algorithms, so `alg: none` and HS/RS confusion are refused.
+import { createSecretKey } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../infra/env.js';
 import { isStorableId } from '../modules/input.js';
@@ -21,9 +23,11 @@ export class TokenError extends Error {
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'];
+const VERIFIED_TOKEN_TTL_MS = 60_000;
 
 export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
-  const secret = jwt.secret ? new TextEncoder().encode(jwt.secret) : undefined;
+  // A KeyObject, imported once; jose would import raw bytes again on every verification.
+  const secret = jwt.secret ? createSecretKey(Buffer.from(jwt.secret, 'utf8')) : undefined;
   // jose caches the key set and refetches it when it meets an unknown `kid`.
   const jwks = jwt.jwksUrl ? createRemoteJWKSet(new URL(jwt.jwksUrl)) : undefined;
   const algorithms = [...(secret ? ['HS256'] : []), ...(jwks ? ASYMMETRIC_ALGORITHMS : [])];
@@ -32,7 +36,24 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
     if (header.alg && ASYMMETRIC_ALGORITHMS.includes(header.alg) && jwks) return jwks(header, token);
     throw new TokenError(`Token algorithm ${String(header.alg)} is not accepted.`);
   };
+  // A client sends the same token with every request: verifying it once
+  // (signature, claims) and remembering the result for a minute, never past
+  // its exp, takes jose off the hot path. A minute bounds how long a token
+  // whose key was withdrawn from the JWKS stays accepted.
+  const verified = new LRUCache<string, VerifiedToken>({ max: 10_000, ttl: VERIFIED_TOKEN_TTL_MS });
   return async (token) => {
+    const cached = verified.get(token);
+    if (cached) {
+      if (cached.claims.exp * 1000 > Date.now()) return cached;
+      verified.delete(token);
+      throw new TokenError('Token expired.', true);
+    }
+    const result = await verify(token);
+    verified.set(token, result, { ttl: Math.min(VERIFIED_TOKEN_TTL_MS, result.claims.exp * 1000 - Date.now()) });
+    return result;
+  };
+
+  async function verify(token: string): Promise<VerifiedToken> {
     try {
       const { payload } = await jwtVerify(token, getKey, {
         algorithms,
@@ -50,7 +71,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
       if (error instanceof errors.JOSEError) throw new TokenError(`Invalid token: ${error.code}.`);
       throw new TokenError('Invalid token.');
     }
-  };
+  }
 }
 
 /** The token of a `Bearer <token>` value; undefined for anything else. */
