@@ -26,7 +26,8 @@ export async function connectRedis(client: Redis): Promise<Redis> {
 
 /** graphql-redis-subscriptions over two ioredis connections. Payloads arrive already encoded (see codec.ts). */
 export async function redisEngine(url: string): Promise<EngineHandle> {
-  const publisher = await connectRedis(createRedis(url, 'publisher'));
+  // Auto-pipelining sends the publishes of one turn of the event loop (a fan-out) in one write.
+  const publisher = await connectRedis(createRedis(url, 'publisher', { enableAutoPipelining: true }));
   const subscriber = await connectRedis(createRedis(url, 'subscriber'));
   const engine = new RedisPubSub({
     publisher,
