@@ -135,9 +135,15 @@ export class MessageFeed {
   /**
    * Events of one conversation in seq order. With `afterSeq`, every message
    * after it first (from the database), then live events. `allowed` is asked
-   * for every event (per-event authorization).
+   * for every event (per-event authorization); events of a type not in
+   * `types` (when given) are not passed on.
    */
-  subscribe(conversationId: string, afterSeq: number | undefined, allowed: () => boolean): AsyncIterableIterator<MessageEvent> {
+  subscribe(
+    conversationId: string,
+    afterSeq: number | undefined,
+    allowed: () => boolean,
+    types: ReadonlySet<string> | null = null,
+  ): AsyncIterableIterator<MessageEvent> {
     return new Repeater<MessageEvent>(async (push, stop) => {
       const hub = this.hubFor(conversationId);
       const queue: MessageEvent[] = [];
@@ -152,7 +158,7 @@ export class MessageFeed {
           if (event.message.seq <= lastSeq) return;
           lastSeq = event.message.seq;
         }
-        void push(event);
+        if (types === null || types.has(event.type)) void push(event);
       };
       const listener: Listener = (event) => {
         if (live) forward(event);

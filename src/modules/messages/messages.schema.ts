@@ -13,6 +13,7 @@ import {
 } from './message-events.js';
 import type { ReadReceipt } from './messages.service.js';
 import { isStorableId } from '../input.js';
+import { selectedTypeNames } from '../selected-types.js';
 import { onSubscriptionEvent } from '../../subscription-effects.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
@@ -186,7 +187,7 @@ builder.subscriptionFields((t) => ({
     description:
       "Everything that happens to the messages of one conversation: new messages (the sender's own included), read receipts, deliveries. With `after` (a message id), first every message created after it, in order, then live events, with no gap and no duplicate.",
     args: { conversationId: t.arg.id({ required: true }), after: t.arg.id() },
-    subscribe: async (_root, args, ctx) => {
+    subscribe: async (_root, args, ctx, info) => {
       const viewer = viewerOf(ctx);
       const conversationId = String(args.conversationId);
       const { membership, db, feed } = ctx.services;
@@ -198,7 +199,12 @@ builder.subscriptionFields((t) => ({
         if (!after || after.conversationId !== conversationId) throw notFound('Message');
         afterSeq = after.seq;
       }
-      return feed.subscribe(conversationId, afterSeq, () => membership.cached(conversationId)?.has(viewer.id) ?? true);
+      return feed.subscribe(
+        conversationId,
+        afterSeq,
+        () => membership.cached(conversationId)?.has(viewer.id) ?? true,
+        selectedTypeNames(info),
+      );
     },
     resolve: (event: MessageEvent) => event,
   }),
