@@ -1,0 +1,222 @@
+// The chat session: what the views can ask for (sign in, open, send, …) and
+// how live events change the state.
+import { apiOrigin, connect, devLogin, type Api } from './api.js';
+import {
+  ConversationDocument,
+  ConversationsDocument,
+  HistoryDocument,
+  MarkReadDocument,
+  MeDocument,
+  MessageEventsDocument,
+  NotificationsDocument,
+  PresenceDocument,
+  SendMessageDocument,
+  SetTypingDocument,
+  StartConversationDocument,
+  TypingDocument,
+  type MessageEventsSubscription,
+  type MessageItemFragment,
+  type NotificationsSubscription,
+} from '../../generated/graphql.js';
+import { addConversation, changed, resetState, state, upsertMessage } from './state.js';
+
+/** Repeat setTyping(true) this often while the user keeps typing (the server forgets it after 6 s). */
+const TYPING_REFRESH_MS = 3_000;
+const SESSION_KEY = 'chat-demo-session';
+
+export const origin = apiOrigin();
+let api: Api | null = null;
+/** Ends the open conversation's subscriptions. */
+let closeConversation: (() => void) | null = null;
+let typingSentAt = 0;
+
+function session(): Api {
+  if (!api) throw new Error('Not signed in.');
+  return api;
+}
+
+/** Shows an error on the page (and in the console, where the end-to-end test looks). */
+export function report(error: unknown): void {
+  state.error = error instanceof Error ? error.message : String(error);
+  console.error(error);
+  changed();
+}
+
+/** Runs an action; any failure is reported. */
+export function attempt(action: () => Promise<unknown>): void {
+  action().catch(report);
+}
+
+export async function signIn(username: string): Promise<void> {
+  const token = await devLogin(origin, username);
+  await startSession(token);
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify({ origin, token }));
+}
+
+/** Signs in again with the token of an earlier visit in this tab, if it still works. */
+export async function resumeSession(): Promise<void> {
+  const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as { origin: string; token: string } | null;
+  if (saved?.origin !== origin) return;
+  await startSession(saved.token).catch(() => undefined);
+}
+
+async function startSession(token: string): Promise<void> {
+  api = connect(origin, token);
+  try {
+    const { me } = await api.query(MeDocument, {});
+    const { conversations } = await api.query(ConversationsDocument, { first: 50 });
+    state.me = me;
+    for (const { node } of conversations.edges) addConversation(node);
+  } catch (error) {
+    signOut();
+    throw error;
+  }
+  api.subscribe(NotificationsDocument, {}, onNotification, report);
+  api.subscribe(PresenceDocument, {}, ({ presence }) => {
+    state.online.set(presence.user.id, presence.status === 'ONLINE');
+    state.lastSeen.set(presence.user.id, presence.lastSeenAt);
+    changed();
+  }, report);
+  changed();
+}
+
+export function signOut(): void {
+  closeConversation?.();
+  closeConversation = null;
+  api?.close();
+  api = null;
+  sessionStorage.removeItem(SESSION_KEY);
+  resetState();
+  changed();
+}
+
+export async function startConversation(username: string): Promise<void> {
+  const { startConversation } = await session().mutate(StartConversationDocument, { userId: username });
+  addConversation(startConversation);
+  await open(startConversation.id);
+}
+
+/** Opens a conversation: its history, then its live events from the last message on. */
+export async function open(conversationId: string): Promise<void> {
+  if (state.openId === conversationId) return;
+  await stopTyping();
+  closeConversation?.();
+  state.openId = conversationId;
+  state.messages = new Map();
+  state.typing = new Map();
+  changed();
+
+  const { messages } = await session().query(HistoryDocument, { conversationId, last: 50 });
+  if (state.openId !== conversationId) return;
+  for (const { node } of messages.edges) upsertMessage(node);
+  const after = messages.edges.at(-1)?.node.id ?? null;
+  const stops = [
+    session().subscribe(MessageEventsDocument, { conversationId, after }, onMessageEvent, report),
+    session().subscribe(TypingDocument, { conversationId }, ({ typing }) => {
+      if (typing.user.id === state.me?.id) return;
+      if (typing.isTyping) state.typing.set(typing.user.id, typing.user.displayName);
+      else state.typing.delete(typing.user.id);
+      changed();
+    }, report),
+  ];
+  closeConversation = () => stops.forEach((stop) => stop());
+  changed();
+  await markReadIfShown();
+}
+
+export async function send(content: string): Promise<void> {
+  const conversationId = state.openId;
+  if (!conversationId || !content.trim()) return;
+  const clientMessageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  await stopTyping();
+  const { sendMessage } = await session().mutate(SendMessageDocument, { input: { conversationId, content, clientMessageId } });
+  messageArrived(sendMessage);
+}
+
+/** Called on every edit of the composer: typing while there is text, not typing once it is empty. */
+export async function draftChanged(text: string): Promise<void> {
+  if (!text.trim()) return stopTyping();
+  if (!state.openId || Date.now() - typingSentAt < TYPING_REFRESH_MS) return;
+  typingSentAt = Date.now();
+  await session().mutate(SetTypingDocument, { conversationId: state.openId, isTyping: true });
+}
+
+async function stopTyping(): Promise<void> {
+  if (!typingSentAt || !state.openId) return;
+  typingSentAt = 0;
+  await session().mutate(SetTypingDocument, { conversationId: state.openId, isTyping: false });
+}
+
+/**
+ * Marks the open conversation read up to its newest message while the page is
+ * visible: when it has unread messages, or (`newMessage`) one just arrived.
+ */
+export async function markReadIfShown(newMessage = false): Promise<void> {
+  const conversation = state.openId ? state.conversations.get(state.openId) : undefined;
+  if (!conversation || document.visibilityState !== 'visible') return;
+  if (!newMessage && conversation.unreadCount === 0) return;
+  const { markRead } = await session().mutate(MarkReadDocument, { conversationId: conversation.id });
+  conversation.unreadCount = markRead.unreadCount;
+  changed();
+}
+
+// ---- live events ----
+
+function messageArrived(message: MessageItemFragment): void {
+  const conversation = state.conversations.get(message.conversationId);
+  if (conversation && (!conversation.lastMessage || conversation.lastMessage.seq <= message.seq)) {
+    conversation.lastMessage = message;
+  }
+  if (state.openId === message.conversationId) upsertMessage(message);
+  changed();
+}
+
+function onMessageEvent({ messageEvents: event }: MessageEventsSubscription): void {
+  switch (event.__typename) {
+    case 'MessageCreated':
+      messageArrived(event.message);
+      if (event.message.sender.id !== state.me?.id) attempt(() => markReadIfShown(true));
+      break;
+    case 'MessagesRead':
+      for (const id of event.messageIds) {
+        state.messages.get(id)?.readers.add(event.user.id);
+        state.messages.get(id)?.receivers.add(event.user.id);
+      }
+      break;
+    case 'MessagesDelivered':
+      for (const id of event.messageIds) state.messages.get(id)?.receivers.add(event.user.id);
+      break;
+  }
+  changed();
+}
+
+function onNotification({ notifications: event }: NotificationsSubscription): void {
+  switch (event.__typename) {
+    case 'ConversationCreatedNotification':
+      addConversation(event.conversation);
+      break;
+    case 'NewMessageNotification': {
+      const conversation = state.conversations.get(event.conversation.id);
+      if (!conversation) {
+        attempt(async () => {
+          addConversation((await session().query(ConversationDocument, { id: event.conversation.id })).conversation);
+          changed();
+        });
+        return;
+      }
+      conversation.unreadCount = event.conversationUnreadCount;
+      messageArrived(event.message);
+      // The count is as of that message; in the open conversation it is read already (or now).
+      if (conversation.id === state.openId) attempt(() => markReadIfShown());
+      break;
+    }
+    case 'UnreadCountChangedNotification': {
+      const conversation = state.conversations.get(event.conversationId);
+      if (conversation) conversation.unreadCount = event.conversationUnreadCount;
+      break;
+    }
+  }
+  changed();
+}
+
+document.addEventListener('visibilitychange', () => attempt(() => markReadIfShown()));

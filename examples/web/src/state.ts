@@ -1,0 +1,135 @@
+// What the page knows, in one place. Whoever changes it calls `changed()`;
+// the views re-render once per batch of changes.
+import type {
+  ConversationListItemFragment,
+  MessageItemFragment,
+  UserSummaryFragment,
+} from '../../generated/graphql.js';
+
+export type Conversation = ConversationListItemFragment;
+
+export interface Message extends MessageItemFragment {
+  /** Other participants who read it / whose client received it. */
+  readers: Set<string>;
+  receivers: Set<string>;
+}
+
+export interface State {
+  me: UserSummaryFragment | null;
+  conversations: Map<string, Conversation>;
+  /** Live presence, by user id (from `User.online`, then PresenceEvents). */
+  online: Map<string, boolean>;
+  lastSeen: Map<string, string | null>;
+  openId: string | null;
+  /** Messages of the open conversation, by id. */
+  messages: Map<string, Message>;
+  /** Who is typing in the open conversation: user id → display name. */
+  typing: Map<string, string>;
+  error: string | null;
+}
+
+export const state: State = {
+  me: null,
+  conversations: new Map(),
+  online: new Map(),
+  lastSeen: new Map(),
+  openId: null,
+  messages: new Map(),
+  typing: new Map(),
+  error: null,
+};
+
+export function resetState(): void {
+  Object.assign(state, {
+    me: null,
+    conversations: new Map(),
+    online: new Map(),
+    lastSeen: new Map(),
+    openId: null,
+    messages: new Map(),
+    typing: new Map(),
+    error: null,
+  } satisfies State);
+}
+
+const listeners = new Set<() => void>();
+let scheduled = false;
+
+export function onChange(listener: () => void): void {
+  listeners.add(listener);
+}
+
+export function changed(): void {
+  if (scheduled) return;
+  scheduled = true;
+  queueMicrotask(() => {
+    scheduled = false;
+    for (const listener of listeners) listener();
+  });
+}
+
+// ---- derived values and small updates ----
+
+export function others(conversation: Conversation): Conversation['participants'] {
+  return conversation.participants.filter((user) => user.id !== state.me?.id);
+}
+
+/** The other member of a direct conversation. */
+export function peerOf(conversation: Conversation): Conversation['participants'][number] | undefined {
+  return conversation.kind === 'DIRECT' ? others(conversation)[0] : undefined;
+}
+
+export function titleOf(conversation: Conversation): string {
+  if (conversation.kind === 'GROUP') return conversation.title ?? 'Group';
+  return peerOf(conversation)?.displayName ?? 'Just you';
+}
+
+function activity(conversation: Conversation): string {
+  const last = conversation.lastMessage?.createdAt ?? '';
+  return last > conversation.updatedAt ? last : conversation.updatedAt;
+}
+
+/** Most recently active first. */
+export function sortedConversations(): Conversation[] {
+  return [...state.conversations.values()].sort((a, b) => activity(b).localeCompare(activity(a)));
+}
+
+export function addConversation(conversation: Conversation): void {
+  state.conversations.set(conversation.id, conversation);
+  for (const user of conversation.participants) {
+    if (!state.online.has(user.id)) state.online.set(user.id, user.online);
+    if (!state.lastSeen.has(user.id)) state.lastSeen.set(user.id, user.lastSeenAt);
+  }
+}
+
+export function openConversation(): Conversation | undefined {
+  return state.openId ? state.conversations.get(state.openId) : undefined;
+}
+
+/** Adds or merges a message of the open conversation (the mutation's answer and the event may come in either order). */
+export function upsertMessage(item: MessageItemFragment): Message {
+  const existing = state.messages.get(item.id);
+  const conversation = state.conversations.get(item.conversationId);
+  const readers = new Set([...(existing?.readers ?? []), ...item.readBy.map((user) => user.id)]);
+  const receivers = new Set([...(existing?.receivers ?? []), ...readers]);
+  if (conversation && item.status !== 'SENT') {
+    for (const user of others(conversation)) if (user.id !== item.sender.id) receivers.add(user.id);
+  }
+  const message: Message = { ...item, readers, receivers };
+  state.messages.set(item.id, message);
+  return message;
+}
+
+export function sortedMessages(): Message[] {
+  return [...state.messages.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Delivery state of one of the viewer's own messages, as the other members see it. */
+export function receiptOf(message: Message): 'Sent' | 'Delivered' | 'Seen' {
+  const conversation = state.conversations.get(message.conversationId);
+  const recipients = conversation ? others(conversation).map((user) => user.id) : [];
+  if (recipients.length === 0) return 'Sent';
+  if (recipients.every((id) => message.readers.has(id))) return 'Seen';
+  if (recipients.every((id) => message.receivers.has(id))) return 'Delivered';
+  return 'Sent';
+}
