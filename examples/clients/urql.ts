@@ -1,0 +1,195 @@
+// urql (@urql/core + Graphcache) wired to the chat API: HTTP for queries and
+// mutations, graphql-ws for subscriptions, a normalised cache that pages
+// history and takes live messages. Every region is shown in docs/clients.md
+// and run by test/clients-urql.test.ts against a real server.
+
+// #region imports
+import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
+import { cacheExchange, type Cache } from '@urql/exchange-graphcache';
+import { relayPagination } from '@urql/exchange-graphcache/extras';
+import type { Client as WsClient } from 'graphql-ws';
+import {
+  ConversationUnreadFragmentDoc,
+  HistoryDocument,
+  MessageEventsDocument,
+  SendMessageDocument,
+  UnreadCountDocument,
+  UnreadNotificationsDocument,
+  type HistoryQueryVariables,
+  type MessageEventsSubscription,
+  type MessageItemFragment,
+  type SendMessageMutation,
+  type UnreadNotificationsSubscription,
+} from '../generated/graphql.js';
+import { lastMessageId, withMessage } from './history.js';
+import { possibleTypes } from './possible-types.js';
+// #endregion
+
+// #region client
+export interface UrqlOptions {
+  /** http(s)://<host>/graphql */
+  httpUrl: string;
+  /** The graphql-ws client from createWsClient. */
+  ws: WsClient;
+  /** The same getToken the WebSocket uses: a valid token on every call. */
+  getToken: () => Promise<string>;
+}
+
+export function createUrqlClient({ httpUrl, ws, getToken }: UrqlOptions): Client {
+  return new Client({
+    url: httpUrl,
+    // Every HTTP request asks for the token, so a refreshed one is used at once.
+    fetch: async (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${await getToken()}`);
+      return fetch(input, { ...init, headers });
+    },
+    exchanges: [
+      createCacheExchange(),
+      fetchExchange,
+      // Subscriptions go over the WebSocket.
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
+    ],
+  });
+}
+// #endregion
+
+// #region cache
+/** Types without an id: Graphcache keeps them inside their parent. */
+const embedded = () => null;
+
+export function createCacheExchange() {
+  return cacheExchange({
+    possibleTypes,
+    keys: {
+      MessageConnection: embedded,
+      MessageEdge: embedded,
+      ConversationConnection: embedded,
+      ConversationEdge: embedded,
+      UserConnection: embedded,
+      UserEdge: embedded,
+      PageInfo: embedded,
+      ReadReceipt: embedded,
+      MessageCreated: embedded,
+      MessagesRead: embedded,
+      MessagesDelivered: embedded,
+      NewMessageNotification: embedded,
+      ConversationCreatedNotification: embedded,
+      UnreadCountChangedNotification: embedded,
+      TypingEvent: embedded,
+      PresenceEvent: embedded,
+    },
+    resolvers: {
+      // Reading any page of a conversation's history answers every page
+      // fetched so far, merged in order: older pages (before:) in front.
+      Query: { messages: relayPagination() },
+    },
+    updates: {
+      Mutation: {
+        // The reply is the stored message: show it now; its MessageCreated event adds nothing.
+        sendMessage: (result, _args, cache) => addMessage(cache, (result as SendMessageMutation).sendMessage),
+      },
+      Subscription: {
+        messageEvents: (result, _args, cache) => {
+          const event = (result as MessageEventsSubscription).messageEvents;
+          if (event.__typename === 'MessageCreated') addMessage(cache, event.message);
+        },
+        // Any subscription to notifications: the full feed or UnreadNotifications.
+        notifications: (result, _args, cache) => updateUnreadCounts(cache, (result as UnreadNotificationsSubscription).notifications),
+      },
+    },
+  });
+}
+// #endregion
+
+// #region add-message
+/** Adds a message to the newest cached page of its conversation's history (if loaded), once. */
+function addMessage(cache: Cache, message: MessageItemFragment): void {
+  const newestPages = cache
+    .inspectFields('Query')
+    .filter((field) => field.fieldName === 'messages' && field.arguments?.conversationId === message.conversationId && field.arguments.before == null);
+  for (const page of newestPages) {
+    const variables = page.arguments as HistoryQueryVariables;
+    cache.updateQuery({ query: HistoryDocument, variables }, (data) => {
+      if (!data) return null;
+      const messages = withMessage(data.messages, message);
+      return messages === data.messages ? null : { ...data, messages };
+    });
+  }
+}
+// #endregion
+
+// #region unread
+function updateUnreadCounts(cache: Cache, event: UnreadNotificationsSubscription['notifications']): void {
+  if (event.__typename !== 'NewMessageNotification' && event.__typename !== 'UnreadCountChangedNotification') return;
+  const id = event.__typename === 'NewMessageNotification' ? event.conversation.id : event.conversationId;
+  cache.writeFragment(ConversationUnreadFragmentDoc, { id, unreadCount: event.conversationUnreadCount });
+  cache.updateQuery({ query: UnreadCountDocument }, () => ({ unreadCount: event.totalUnreadCount }));
+}
+
+/** Notifications update the cache through `updates` above: keep one subscription open. */
+export function watchUnreadCounts(client: Client): () => void {
+  const subscription = client.subscription(UnreadNotificationsDocument, {}).subscribe(() => undefined);
+  return () => subscription.unsubscribe();
+}
+// #endregion
+
+// #region history
+/** The newest `last` messages (React: useQuery). Any page answers with every page loaded so far. */
+export async function loadHistory(client: Client, variables: HistoryQueryVariables) {
+  const result = await client.query(HistoryDocument, variables).toPromise();
+  if (result.error) throw result.error;
+  return result.data!.messages;
+}
+
+/** Fetches the page before the oldest message held; false when there is none. */
+export async function loadOlderMessages(client: Client, variables: HistoryQueryVariables): Promise<boolean> {
+  const pageInfo = client.readQuery(HistoryDocument, variables)?.data?.messages.pageInfo;
+  if (!pageInfo?.hasPreviousPage || !pageInfo.startCursor) return false;
+  await loadHistory(client, { ...variables, before: pageInfo.startCursor });
+  return true;
+}
+// #endregion
+
+// #region send
+export async function sendMessage(client: Client, conversationId: string, content: string): Promise<MessageItemFragment> {
+  // Reuse the same clientMessageId if you retry: the server stores the message once.
+  const input = { conversationId, content, clientMessageId: crypto.randomUUID() };
+  const result = await client.mutation(SendMessageDocument, { input }).toPromise();
+  if (result.error) throw result.error;
+  return result.data!.sendMessage;
+}
+// #endregion
+
+// #region follow
+/**
+ * Keeps the cached history live (the `updates` above add each MessageCreated);
+ * call it with the variables the history was loaded with, once it has data,
+ * and call the returned function to stop.
+ */
+export function followConversation(client: Client, ws: WsClient, history: HistoryQueryVariables): () => void {
+  let current: { unsubscribe(): void } | undefined;
+  const start = () => {
+    const previous = current;
+    // Replays every message after the newest one held, then goes live.
+    const after = lastMessageId(client.readQuery(HistoryDocument, history)?.data?.messages);
+    current = client.subscription(MessageEventsDocument, { conversationId: history.conversationId, after }).subscribe(() => undefined);
+    // Dropped only now, so the socket never runs out of subscriptions (graphql-ws would close it).
+    previous?.unsubscribe();
+  };
+  start();
+  // After a reconnect graphql-ws would resubscribe with the variables it was
+  // first given (a stale `after`): start again from the newest message instead.
+  const stopListening = ws.on('connected', (_socket, _payload, wasRetry) => {
+    if (wasRetry) start();
+  });
+  return () => {
+    stopListening();
+    current?.unsubscribe();
+  };
+}
+// #endregion
