@@ -34,6 +34,8 @@ type Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": typeof types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": typeof types.AuthzMeDocument,
+    "\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.ApolloConversationCountsDocument,
+    "\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.UrqlConversationCountsDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": typeof types.ConvSendDocument,
@@ -50,6 +52,14 @@ type Documents = {
     "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.DelivResumeDocument,
     "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": typeof types.DelivFeedDocument,
     "\n  query DevLoginMe {\n    me { id username }\n  }\n": typeof types.DevLoginMeDocument,
+    "\n  mutation SelSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SelSendDocument,
+    "\n  mutation SelMark($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": typeof types.SelMarkDocument,
+    "\n  subscription SelOnlyCreated($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq } } }\n  }\n": typeof types.SelOnlyCreatedDocument,
+    "\n  subscription SelEverything($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { __typename }\n  }\n": typeof types.SelEverythingDocument,
+    "\n  fragment SelReads on MessagesRead { messageIds }\n": typeof types.SelReadsFragmentDoc,
+    "\n  subscription SelReadsByFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelReads }\n  }\n": typeof types.SelReadsByFragmentDocument,
+    "\n  fragment SelAny on MessageEvent { ... on MessageCreated { message { seq } } ... on MessagesDelivered { messageIds } }\n": typeof types.SelAnyFragmentDoc,
+    "\n  subscription SelUnionFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelAny }\n  }\n": typeof types.SelUnionFragmentDocument,
     "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FaultStartDocument,
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
@@ -140,6 +150,8 @@ const documents: Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": types.AuthzMeDocument,
+    "\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.ApolloConversationCountsDocument,
+    "\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.UrqlConversationCountsDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": types.ConvSendDocument,
@@ -156,6 +168,14 @@ const documents: Documents = {
     "\n  subscription DelivResume($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) {\n      __typename\n      ... on MessageCreated { message { id seq sender { id } } }\n      ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.DelivResumeDocument,
     "\n  subscription DelivFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification { message { id } }\n    }\n  }\n": types.DelivFeedDocument,
     "\n  query DevLoginMe {\n    me { id username }\n  }\n": types.DevLoginMeDocument,
+    "\n  mutation SelSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SelSendDocument,
+    "\n  mutation SelMark($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": types.SelMarkDocument,
+    "\n  subscription SelOnlyCreated($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq } } }\n  }\n": types.SelOnlyCreatedDocument,
+    "\n  subscription SelEverything($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { __typename }\n  }\n": types.SelEverythingDocument,
+    "\n  fragment SelReads on MessagesRead { messageIds }\n": types.SelReadsFragmentDoc,
+    "\n  subscription SelReadsByFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelReads }\n  }\n": types.SelReadsByFragmentDocument,
+    "\n  fragment SelAny on MessageEvent { ... on MessageCreated { message { seq } } ... on MessagesDelivered { messageIds } }\n": types.SelAnyFragmentDoc,
+    "\n  subscription SelUnionFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelAny }\n  }\n": types.SelUnionFragmentDocument,
     "mutation FaultStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FaultStartDocument,
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
@@ -323,6 +343,14 @@ export function graphql(source: "\n  query AuthzMe {\n    me { id }\n  }\n"): (t
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -384,6 +412,38 @@ export function graphql(source: "\n  subscription DelivFeed {\n    notifications
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DevLoginMe {\n    me { id username }\n  }\n"): (typeof documents)["\n  query DevLoginMe {\n    me { id username }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SelSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation SelSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SelMark($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n"): (typeof documents)["\n  mutation SelMark($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SelOnlyCreated($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq } } }\n  }\n"): (typeof documents)["\n  subscription SelOnlyCreated($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SelEverything($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { __typename }\n  }\n"): (typeof documents)["\n  subscription SelEverything($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SelReads on MessagesRead { messageIds }\n"): (typeof documents)["\n  fragment SelReads on MessagesRead { messageIds }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SelReadsByFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelReads }\n  }\n"): (typeof documents)["\n  subscription SelReadsByFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelReads }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SelAny on MessageEvent { ... on MessageCreated { message { seq } } ... on MessagesDelivered { messageIds } }\n"): (typeof documents)["\n  fragment SelAny on MessageEvent { ... on MessageCreated { message { seq } } ... on MessagesDelivered { messageIds } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SelUnionFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelAny }\n  }\n"): (typeof documents)["\n  subscription SelUnionFragment($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ...SelAny }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
