@@ -23,6 +23,18 @@ describe('operation limits', async () => {
     expect(message(await post(nested(4)))).toMatch(/depth limit of 10/);
   });
 
+  it('counts the fields inside fragments, not the spreads themselves', async () => {
+    // The same depths as above, the nested part behind two fragment spreads
+    // (which, counted as levels, would make depth 9 an 11).
+    const viaFragments = (depth: number) => {
+      let inner = 'id';
+      for (let i = 0; i < depth; i++) inner = `lastMessage { conversation { ${inner} } }`;
+      return `{ conversations { edges { node { ...Outer } } } } fragment Outer on Conversation { ...Deep } fragment Deep on Conversation { ${inner} }`;
+    };
+    expect((await post(viaFragments(3))).errors).toBeUndefined();
+    expect(message(await post(viaFragments(4)))).toMatch(/depth limit of 10/);
+  });
+
   it('refuses more than 15 aliases', async () => {
     const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
     expect((await post(aliases(15))).errors).toBeUndefined();
