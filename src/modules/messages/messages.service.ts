@@ -100,13 +100,19 @@ export class MessagesService {
     if (!row) throw notFound('Conversation');
     this.onStored();
     const message = toRecord(row);
-    await this.publishCreated(message);
-    // Queued: the answer does not wait for one notification per recipient.
-    void this.notifications.messageSent(message, conversationFromJson(row.conversation), row.recipientMarks ?? []);
+    // Both in one turn of the event loop: one write to Redis.
+    await Promise.all([
+      this.publishCreated(message),
+      this.notifications.messageSent({
+        conversation: conversationFromJson(row.conversation),
+        message,
+        recipientMarks: row.recipientMarks ?? [],
+      }),
+    ]);
     if (row.previousReadSeq < row.seq - 1) {
       // Sending moved the sender's read mark past other people's messages.
       await this.publishRead(conversationId, message.sender, row.previousReadSeq, row.seq, message.id, message.createdAt);
-      void this.notifications.unreadChanged(senderId, conversationId);
+      await this.notifications.unreadChanged(senderId, conversationId).catch((error) => this.log('unread notification failed', error));
     }
     return message;
   }
@@ -217,7 +223,7 @@ export class MessagesService {
       return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds: [], readAt: state.lastReadAt ?? new Date(), unreadCount };
     }
     const messageIds = await this.publishRead(conversationId, state.user, change.fromSeq, target, markMessage?.id ?? '', change.readAt);
-    await this.notifications.unreadChanged(viewerId, conversationId);
+    await this.notifications.unreadChanged(viewerId, conversationId).catch((error) => this.log('unread notification failed', error));
     return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds, readAt: change.readAt, unreadCount };
   }
 

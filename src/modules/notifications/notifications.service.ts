@@ -1,9 +1,18 @@
-// The viewer's own feed across all conversations, on `notifications:<userId>`:
-// new messages from others (with unread counts as of that message), new
-// conversations created by someone else, and unread counts that change when
-// the viewer's read mark moves (on any device).
+// The viewer's own feed across all conversations: new messages from others
+// (with unread counts as of that message), new conversations created by
+// someone else, and unread counts that change when the viewer's read mark
+// moves (on any device).
+//
+// A new message is published ONCE, on `messageNotices`, with every
+// recipient's read mark as of the message; each process turns it into
+// NewMessageNotifications for the recipients subscribed to it, with one
+// counts query per batch of messages. A group message thus costs one publish,
+// not one per member, and nothing at all for members nobody is listening for.
+// The other notifications go to `notifications:<userId>`. Both pass through
+// one queue per process, so each user's notifications keep their order.
 import { Repeater } from '@repeaterjs/repeater';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
+import type { Unsubscribe } from '../../infra/pubsub.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationCreated } from '../conversations/conversations.service.js';
 import type { MessageRecord } from '../messages/message-events.js';
@@ -22,27 +31,27 @@ export type NotificationPayload =
   | { type: 'ConversationCreatedNotification'; conversation: Conversation }
   | { type: 'UnreadCountChangedNotification'; conversationId: string; conversationUnreadCount: number; totalUnreadCount: number };
 
-interface MessageSentJob {
-  kind: 'messageSent';
-  message: MessageRecord;
+/** A stored message, for the notifications of its recipients. */
+export interface MessageNotice {
   conversation: Conversation;
+  message: MessageRecord;
+  /** [userId, lastReadSeq] of every recipient, in the snapshot that stored the message. */
   recipientMarks: [string, number][];
-  done(): void;
 }
 
-interface UnreadChangedJob {
-  kind: 'unreadChanged';
-  userId: string;
-  conversationId: string;
-  done(): void;
-}
+/** `messageNotices` has one channel for the whole deployment. */
+const NOTICES = 'all';
 
-type Job = MessageSentJob | UnreadChangedJob;
+/** Messages whose notifications share one counts query at most. */
+const MAX_NOTICES_PER_BATCH = 100;
 
-/** New messages whose notifications share one counts query at most. */
-const MAX_MESSAGES_PER_BATCH = 50;
+type Job = { kind: 'notice'; notice: MessageNotice } | { kind: 'direct'; push: Push; payload: NotificationPayload };
+type Push = (payload: NotificationPayload) => void;
 
 export class NotificationsService {
+  /** Local subscribers by user id. */
+  private readonly local = new Map<string, Set<Push>>();
+  private notices: Promise<Unsubscribe> | undefined;
   private readonly queue: Job[] = [];
   private draining: Promise<void> | undefined;
 
@@ -66,95 +75,14 @@ export class NotificationsService {
     );
   }
 
-  /**
-   * Queued, so that a send answers once its message is stored and published,
-   * without waiting for one notification per recipient. `recipientMarks` are
-   * the recipients' read marks in the snapshot that stored the message, so the
-   * conversation count is as of that message even when a markRead races it.
-   */
-  messageSent(message: MessageRecord, conversation: Conversation, recipientMarks: [string, number][]): Promise<void> {
-    if (recipientMarks.length === 0) return Promise.resolve();
-    return this.enqueue({ kind: 'messageSent', message, conversation, recipientMarks });
+  /** One publish for all the message's recipients. */
+  async messageSent(notice: MessageNotice): Promise<void> {
+    if (notice.recipientMarks.length === 0) return;
+    await this.pubsub.publish('messageNotices', NOTICES, notice).catch((error) => this.log('publishing a message notice failed', error));
   }
 
-  /** The user's read mark moved in a conversation. Resolves once the notification is published. */
-  unreadChanged(userId: string, conversationId: string): Promise<void> {
-    return this.enqueue({ kind: 'unreadChanged', userId, conversationId });
-  }
-
-  /** Resolves when everything queued so far has been published (shutdown). */
-  async drained(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  // One queue, worked in order, keeps each user's notifications in the order
-  // of the events; consecutive new messages share one query for the counts.
-  private enqueue(job: Omit<MessageSentJob, 'done'> | Omit<UnreadChangedJob, 'done'>): Promise<void> {
-    let done!: () => void;
-    const published = new Promise<void>((resolve) => (done = resolve));
-    this.queue.push({ ...job, done } as Job);
-    this.draining ??= this.drain();
-    return published;
-  }
-
-  private async drain(): Promise<void> {
-    // Let the sends of this turn of the event loop join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.queue.length > 0) {
-      const first = this.queue[0]!;
-      const batch =
-        first.kind === 'messageSent'
-          ? takeWhile(this.queue, (job) => job.kind === 'messageSent', MAX_MESSAGES_PER_BATCH)
-          : this.queue.splice(0, 1);
-      try {
-        if (first.kind === 'messageSent') await this.publishNewMessages(batch as MessageSentJob[]);
-        else await this.publishUnreadChanged(first as UnreadChangedJob);
-      } catch (error) {
-        this.log('publishing notifications failed', error);
-      }
-      for (const job of batch) job.done();
-    }
-    this.draining = undefined;
-  }
-
-  private async publishNewMessages(jobs: MessageSentJob[]): Promise<void> {
-    const userIds = [...new Set(jobs.flatMap((job) => job.recipientMarks.map(([userId]) => userId)))];
-    // Every recipient's unread conversations: the total is the message's own
-    // count (from the snapshot) plus the others' as they are now.
-    const rows = await this.db.$queryRaw<{ userId: string; conversationId: string; unread: number }[]>`
-      SELECT o."userId", o."conversationId", c."lastSeq" - o."lastReadSeq" AS unread
-      FROM "Participant" o JOIN "Conversation" c ON c.id = o."conversationId"
-      WHERE o."userId" = ANY(${userIds}::text[]) AND c."lastSeq" > o."lastReadSeq"`;
-    const unreadByUser = new Map<string, { total: number; byConversation: Map<string, number> }>();
-    for (const row of rows) {
-      let entry = unreadByUser.get(row.userId);
-      if (!entry) unreadByUser.set(row.userId, (entry = { total: 0, byConversation: new Map() }));
-      entry.total += Number(row.unread);
-      entry.byConversation.set(row.conversationId, Number(row.unread));
-    }
-    const publishes: Promise<unknown>[] = [];
-    for (const { message, conversation, recipientMarks } of jobs) {
-      const preview = [...message.content].slice(0, PREVIEW_LENGTH).join('');
-      for (const [userId, lastReadSeq] of recipientMarks) {
-        const entry = unreadByUser.get(userId);
-        const conversationUnreadCount = Math.max(0, message.seq - lastReadSeq);
-        const otherUnread = (entry?.total ?? 0) - (entry?.byConversation.get(message.conversationId) ?? 0);
-        publishes.push(
-          this.publish(userId, {
-            type: 'NewMessageNotification',
-            conversation,
-            message,
-            preview,
-            conversationUnreadCount,
-            totalUnreadCount: conversationUnreadCount + otherUnread,
-          }),
-        );
-      }
-    }
-    await Promise.all(publishes);
-  }
-
-  private async publishUnreadChanged({ userId, conversationId }: UnreadChangedJob): Promise<void> {
+  /** The user's read mark moved in a conversation. */
+  async unreadChanged(userId: string, conversationId: string): Promise<void> {
     const [row] = await this.db.$queryRaw<{ conversationUnread: number; total: bigint | number }[]>`
       SELECT
         (SELECT GREATEST(c."lastSeq" - p."lastReadSeq", 0) FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
@@ -172,10 +100,113 @@ export class NotificationsService {
 
   subscribe(userId: string): AsyncIterableIterator<NotificationPayload> {
     return new Repeater<NotificationPayload>(async (push, stop) => {
-      const unsubscribe = await this.pubsub.subscribe('notifications', userId, (payload) => void push(payload));
-      await stop;
-      await unsubscribe();
+      const handler: Push = (payload) => void push(payload);
+      let handlers = this.local.get(userId);
+      if (!handlers) this.local.set(userId, (handlers = new Set()));
+      handlers.add(handler);
+      let unsubscribe: Unsubscribe | undefined;
+      try {
+        // Notices first: once the user's own channel is subscribed (what
+        // readiness checks count), the notices are flowing too.
+        await this.listenToNotices();
+        unsubscribe = await this.pubsub.subscribe('notifications', userId, (payload) => this.enqueue({ kind: 'direct', push: handler, payload }));
+        await stop;
+      } catch (error) {
+        stop(error);
+      } finally {
+        await unsubscribe?.();
+        handlers.delete(handler);
+        if (handlers.size === 0) this.local.delete(userId);
+        if (this.local.size === 0) await this.stopNotices();
+      }
     });
+  }
+
+  private listenToNotices(): Promise<Unsubscribe> {
+    this.notices ??= this.pubsub
+      .subscribe('messageNotices', NOTICES, (notice) => this.enqueue({ kind: 'notice', notice }))
+      .catch((error) => {
+        this.notices = undefined; // the next subscriber tries afresh
+        throw error;
+      });
+    return this.notices;
+  }
+
+  private async stopNotices(): Promise<void> {
+    const notices = this.notices;
+    this.notices = undefined;
+    await (await notices?.catch(() => undefined))?.();
+  }
+
+  /** Resolves when every notification received so far has been handed to its subscribers (shutdown). */
+  async drained(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue(job: Job): void {
+    this.queue.push(job);
+    if (!this.draining) this.draining = this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    await null; // `draining` is set before this can finish
+    while (this.queue.length > 0) {
+      const first = this.queue[0]!;
+      if (first.kind === 'direct') {
+        this.queue.shift();
+        first.push(first.payload);
+        continue;
+      }
+      const batch = takeWhile(this.queue, (job) => job.kind === 'notice', MAX_NOTICES_PER_BATCH).map(
+        (job) => (job as Extract<Job, { kind: 'notice' }>).notice,
+      );
+      try {
+        await this.deliverNotices(batch);
+      } catch (error) {
+        this.log('delivering new-message notifications failed', error);
+      }
+    }
+    this.draining = undefined;
+  }
+
+  private deliver(userId: string, payload: NotificationPayload): void {
+    for (const push of this.local.get(userId) ?? []) push(payload);
+  }
+
+  private async deliverNotices(notices: MessageNotice[]): Promise<void> {
+    const userIds = new Set<string>();
+    for (const notice of notices) for (const [userId] of notice.recipientMarks) if (this.local.has(userId)) userIds.add(userId);
+    if (userIds.size === 0) return;
+    // Each listening recipient's unread conversations: the total is the
+    // message's own count (from the snapshot) plus the others' as they are now.
+    const rows = await this.db.$queryRaw<{ userId: string; conversationId: string; unread: number }[]>`
+      SELECT o."userId", o."conversationId", c."lastSeq" - o."lastReadSeq" AS unread
+      FROM "Participant" o JOIN "Conversation" c ON c.id = o."conversationId"
+      WHERE o."userId" = ANY(${[...userIds]}::text[]) AND c."lastSeq" > o."lastReadSeq"`;
+    const unread = new Map<string, { total: number; byConversation: Map<string, number> }>();
+    for (const row of rows) {
+      let entry = unread.get(row.userId);
+      if (!entry) unread.set(row.userId, (entry = { total: 0, byConversation: new Map() }));
+      entry.total += Number(row.unread);
+      entry.byConversation.set(row.conversationId, Number(row.unread));
+    }
+    for (const { conversation, message, recipientMarks } of notices) {
+      const preview = [...message.content].slice(0, PREVIEW_LENGTH).join('');
+      for (const [userId, lastReadSeq] of recipientMarks) {
+        if (!this.local.has(userId)) continue;
+        const entry = unread.get(userId);
+        const conversationUnreadCount = Math.max(0, message.seq - lastReadSeq);
+        const otherUnread = (entry?.total ?? 0) - (entry?.byConversation.get(message.conversationId) ?? 0);
+        this.deliver(userId, {
+          type: 'NewMessageNotification',
+          conversation,
+          message,
+          preview,
+          conversationUnreadCount,
+          totalUnreadCount: conversationUnreadCount + otherUnread,
+        });
+      }
+    }
   }
 }
 
