@@ -27,14 +27,20 @@ export interface OnlineSource {
   onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
 }
 
+type LoaderFactories = { [K in keyof Omit<Loaders, 'clearAll'>]: () => Loaders[K] };
+
+/**
+ * Loaders are made on first use: a subscription keeps its context for its
+ * whole life and most use none or one of them, so idle sockets stay small.
+ */
 export function createLoaders(db: PrismaClient, viewer: Profile | null, presence: OnlineSource): Loaders {
-  const loaders: Omit<Loaders, 'clearAll'> = {
-    user: new DataLoader(async (ids) => {
+  const factories: LoaderFactories = {
+    user: () => new DataLoader(async (ids) => {
       const rows = await db.user.findMany({ where: { id: { in: [...ids] } } });
       const byId = new Map(rows.map((row) => [row.id, row]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
-    viewerMembership: new DataLoader(async (conversationIds) => {
+    viewerMembership: () => new DataLoader(async (conversationIds) => {
       if (!viewer) return conversationIds.map(() => null);
       const rows = await db.participant.findMany({
         where: { userId: viewer.id, conversationId: { in: [...conversationIds] } },
@@ -42,7 +48,7 @@ export function createLoaders(db: PrismaClient, viewer: Profile | null, presence
       const byId = new Map(rows.map((row) => [row.conversationId, row]));
       return conversationIds.map((id) => byId.get(id) ?? null);
     }),
-    participants: new DataLoader(async (conversationIds) => {
+    participants: () => new DataLoader(async (conversationIds) => {
       const rows = await db.participant.findMany({
         where: { conversationId: { in: [...conversationIds] } },
         include: { user: true },
@@ -56,11 +62,11 @@ export function createLoaders(db: PrismaClient, viewer: Profile | null, presence
       }
       return conversationIds.map((id) => byConversation.get(id) ?? []);
     }),
-    online: new DataLoader(async (userIds) => {
+    online: () => new DataLoader(async (userIds) => {
       const online = await presence.onlineUsers(userIds);
       return userIds.map((id) => online.has(id));
     }),
-    canSeePresence: new DataLoader(async (userIds) => {
+    canSeePresence: () => new DataLoader(async (userIds) => {
       if (!viewer) return userIds.map(() => false);
       const rows = await db.participant.findMany({
         where: {
@@ -73,7 +79,7 @@ export function createLoaders(db: PrismaClient, viewer: Profile | null, presence
       const visible = new Set(rows.map((row) => row.userId));
       return userIds.map((id) => id === viewer.id || visible.has(id));
     }),
-    messageBySeq: new DataLoader(async (keys) => {
+    messageBySeq: () => new DataLoader(async (keys) => {
       const wanted = keys.map((key) => {
         const at = key.lastIndexOf(':');
         return { conversationId: key.slice(0, at), seq: Number(key.slice(at + 1)) };
@@ -83,10 +89,14 @@ export function createLoaders(db: PrismaClient, viewer: Profile | null, presence
       return keys.map((key) => byKey.get(key) ?? null);
     }),
   };
-  return {
-    ...loaders,
+  const made: Partial<Omit<Loaders, 'clearAll'>> = {};
+  const loaders = {
     clearAll() {
-      for (const loader of Object.values(loaders)) loader.clearAll();
+      for (const loader of Object.values(made)) loader.clearAll();
     },
-  };
+  } as Loaders;
+  for (const name of Object.keys(factories) as (keyof LoaderFactories)[]) {
+    Object.defineProperty(loaders, name, { get: () => (made[name] ??= factories[name]() as never), enumerable: true });
+  }
+  return loaders;
 }
