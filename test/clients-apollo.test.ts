@@ -14,6 +14,7 @@ import {
 } from '../examples/clients/apollo.js';
 import { devToken, tokenStore } from '../examples/clients/auth.js';
 import {
+  ConversationsDocument,
   HistoryDocument,
   MarkReadDocument,
   MeDocument,
@@ -22,7 +23,6 @@ import {
   StartConversationDocument,
   UnreadCountDocument,
 } from '../examples/generated/graphql.js';
-import { graphql } from './generated/gql.js';
 import { ok } from './helpers/clients.js';
 import { cleanup } from './helpers/cleanup.js';
 import { waitFor } from './helpers/deferred.js';
@@ -32,13 +32,6 @@ import { direct } from './helpers/seed.js';
 import { startServer, TEST_JWT_SECRET, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { signToken } from './helpers/tokens.js';
 import { createUser, type TestUser } from './helpers/users.js';
-
-// The conversation list's badges (the example Conversations query is refused by the server's depth limit).
-const ConversationCounts = graphql(`
-  query ApolloConversationCounts {
-    conversations(first: 100) { edges { node { id unreadCount } } }
-  }
-`);
 
 let server: TestServer;
 
@@ -249,10 +242,10 @@ describe('Apollo Client: unread counts', () => {
     const withAlice = await direct(server, alice, bob);
     const withCarol = await direct(server, carol, bob);
     const { client } = asUser(bob);
-    await client.query({ query: ConversationCounts });
+    await client.query({ query: ConversationsDocument });
     await client.query({ query: UnreadCountDocument });
     const counts = () => {
-      const list = client.readQuery({ query: ConversationCounts })?.conversations.edges.map((e) => [e.node.id, e.node.unreadCount]);
+      const list = client.readQuery({ query: ConversationsDocument })?.conversations.edges.map((e) => [e.node.id, e.node.unreadCount]);
       return { total: client.readQuery({ query: UnreadCountDocument })?.unreadCount, conversations: Object.fromEntries(list ?? []) };
     };
     expect(counts()).toEqual({ total: 0, conversations: { [withAlice]: 0, [withCarol]: 0 } });

@@ -14,6 +14,7 @@ import {
   watchUnreadCounts,
 } from '../examples/clients/urql.js';
 import {
+  ConversationsDocument,
   HistoryDocument,
   MarkReadDocument,
   MeDocument,
@@ -22,7 +23,6 @@ import {
   StartConversationDocument,
   UnreadCountDocument,
 } from '../examples/generated/graphql.js';
-import { graphql } from './generated/gql.js';
 import { ok } from './helpers/clients.js';
 import { cleanup } from './helpers/cleanup.js';
 import { waitFor } from './helpers/deferred.js';
@@ -32,13 +32,6 @@ import { direct } from './helpers/seed.js';
 import { startServer, TEST_JWT_SECRET, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { signToken } from './helpers/tokens.js';
 import { createUser, type TestUser } from './helpers/users.js';
-
-// The conversation list's badges (the example Conversations query is refused by the server's depth limit).
-const ConversationCounts = graphql(`
-  query UrqlConversationCounts {
-    conversations(first: 100) { edges { node { id unreadCount } } }
-  }
-`);
 
 /** The variables a chat screen loads its history with. */
 type HistoryQueryVariables = { conversationId: string; last?: number };
@@ -259,10 +252,10 @@ describe('urql: unread counts', () => {
     const withAlice = await direct(server, alice, bob);
     const withCarol = await direct(server, carol, bob);
     const { client } = asUser(bob);
-    await client.query(ConversationCounts, {}).toPromise();
+    await client.query(ConversationsDocument, {}).toPromise();
     await client.query(UnreadCountDocument, {}).toPromise();
     const counts = () => {
-      const list = client.readQuery(ConversationCounts, {})?.data?.conversations.edges.map((e) => [e.node.id, e.node.unreadCount]);
+      const list = client.readQuery(ConversationsDocument, {})?.data?.conversations.edges.map((e) => [e.node.id, e.node.unreadCount]);
       return { total: client.readQuery(UnreadCountDocument, {})?.data?.unreadCount, conversations: Object.fromEntries(list ?? []) };
     };
     expect(counts()).toEqual({ total: 0, conversations: { [withAlice]: 0, [withCarol]: 0 } });

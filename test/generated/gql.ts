@@ -34,8 +34,6 @@ type Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": typeof types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": typeof types.AuthzMeDocument,
-    "\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.ApolloConversationCountsDocument,
-    "\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.UrqlConversationCountsDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": typeof types.ConvSendDocument,
@@ -150,8 +148,6 @@ const documents: Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": types.AuthzMeDocument,
-    "\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.ApolloConversationCountsDocument,
-    "\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.UrqlConversationCountsDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": types.ConvSendDocument,
@@ -340,14 +336,6 @@ export function graphql(source: "\n  query AuthzUnread {\n    unreadCount\n    c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthzMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query AuthzMe {\n    me { id }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query ApolloConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"): (typeof documents)["\n  query UrqlConversationCounts {\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
