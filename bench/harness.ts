@@ -171,14 +171,16 @@ export interface StartOptions {
   gcHook?: boolean;
 }
 
-export const GC_HOOK_URL = new URL('./gc-hook.ts', import.meta.url).href;
+export const GC_HOOK_URL = new URL('./gc-hook.mjs', import.meta.url).href;
 
 export async function startServer(kind: ServerKind, options: StartOptions): Promise<ServerHandle> {
   const port = await freePort();
-  const entry = kind === 'project' ? 'src/server/main.ts' : 'bench/reference-server.ts';
+  // The project runs as in production: compiled (npm run build) by plain node.
+  const entry = kind === 'project' ? 'dist/server/main.js' : 'bench/reference-server.ts';
+  const loader = kind === 'project' ? [] : ['--import', 'tsx'];
   const gcArgs = options.gcHook ? ['--expose-gc'] : [];
   const gcImport = options.gcHook ? ['--import', GC_HOOK_URL] : [];
-  const child = spawn(process.execPath, [...gcArgs, ...(options.nodeArgs ?? []), '--import', 'tsx', ...gcImport, entry], {
+  const child = spawn(process.execPath, [...gcArgs, ...(options.nodeArgs ?? []), ...loader, ...gcImport, entry], {
     cwd: ROOT,
     env: {
       ...process.env,
