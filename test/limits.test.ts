@@ -1,8 +1,8 @@
 // Operation limits: each one refuses what is over it and lets what is at it through.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { http } from './helpers/clients.js';
-import { startServer } from './helpers/server.js';
+import { http, subscribe, wsClient } from './helpers/clients.js';
+import { startServer, waitForListeners } from './helpers/server.js';
 import { createUser } from './helpers/users.js';
 
 const nested = (depth: number) => {
@@ -65,6 +65,21 @@ describe('operation limits', async () => {
       body: JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(101 * 1024) } }),
     });
     expect(response.status).toBe(413);
+  });
+
+  it('answers an over-limit or malformed subscription with errors for it alone, and the socket serves on', async () => {
+    const ws = wsClient(server.wsUrl, { token: user.token });
+    await ws.connected;
+    let deep = 'id';
+    for (let i = 0; i < 6; i++) deep = `lastMessage { conversation { ${deep} } }`;
+    const tooDeep = subscribe(ws, `subscription { notifications { ... on ConversationCreatedNotification { conversation { ${deep} } } } }`);
+    const broken = subscribe(ws, 'subscription { notifications {');
+    await expect(tooDeep.completed).rejects.toThrow(/depth limit of 10/);
+    await expect(broken.completed).rejects.toThrow(/Syntax Error/);
+    const me = subscribe(ws, 'subscription { notifications { __typename } }');
+    await waitForListeners(server, 'notifications', user.id);
+    expect(ws.closes).toEqual([]);
+    me.unsubscribe();
   });
 
   it('closes a socket that sends a frame over 100 KB with 1009', async () => {

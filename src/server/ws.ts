@@ -2,7 +2,7 @@
 // yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Kind, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -95,16 +95,25 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           wsViewer: state.viewer,
           wsSocket: state.socket,
         });
+        let document: DocumentNode;
+        try {
+          // Syntax errors and operation limits (graphql-armor) throw: they
+          // answer this operation, they must not close the socket (4500).
+          document = enveloped.parse(payload.query);
+          const errors = enveloped.validate(enveloped.schema, document);
+          if (errors.length > 0) return errors;
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName,
-          document: enveloped.parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await enveloped.contextFactory(),
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
-        const errors = enveloped.validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
         const field = subscriptionField(args);
         if (field) {
           state.subscriptions.set(id, field);
