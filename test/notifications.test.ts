@@ -288,6 +288,18 @@ describe('ConversationCreatedNotification', () => {
 });
 
 describe('UnreadCountChangedNotification', () => {
+  it('does not come when a burst of the viewer\'s own concurrent sends passes no one else\'s message', async () => {
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const conversationId = await direct(alice, bob);
+    const aliceFeed = await feed(alice);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => send(alice, { conversationId, content: `burst ${i}` })));
+    const reply = await send(bob, { conversationId, content: 'reply' });
+    // Notifications keep their order: once the reply's has come, any earlier one would have too.
+    expect(await notifications(aliceFeed, 1)).toEqual([newMessage(conversationId, reply, bob, [1, 1])]);
+    expect(payloads(aliceFeed, 'notifications')).toHaveLength(1);
+  });
+
   it('comes on every device of the viewer when a read mark moves on another device, with the counts left', async () => {
     const alice = await createUser(server, 'alice');
     const carol = await createUser(server, 'carol');

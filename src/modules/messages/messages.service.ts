@@ -120,7 +120,11 @@ export class MessagesService {
   private async insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null) {
     const rows = await this.db.$queryRaw<SentRow[]>`
       WITH prev AS (
+        -- FOR UPDATE: a concurrent send of the same sender may be moving this
+        -- mark; wait for it and read its result, not the statement's snapshot
+        -- (else every send of a burst looks like it skipped messages).
         SELECT "lastReadSeq" FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ${senderId}
+        FOR UPDATE
       ), conv AS (
         UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = now(), "updatedAt" = now()
         WHERE id = ${conversationId} AND EXISTS (SELECT 1 FROM prev)
