@@ -9,8 +9,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { rateLimited } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
 import { profileFromClaims } from '../auth/claims.js';
 import { parseBearer, TokenError } from '../auth/jwt.js';
@@ -44,7 +43,6 @@ export interface WsHandle {
 
 export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>, services: Services): WsHandle {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: LIMITS.maxFrameBytes });
-  wss.on('connection', batchWrites);
   const states = new WeakMap<object, SocketState>();
 
   const stateOf = (socket: object) => {
@@ -199,27 +197,4 @@ function armExpiry(state: SocketState, socket: { close(code: number, reason: str
     Math.max(0, Math.min(delay, MAX_TIMER_MS)),
   );
   state.expiryTimer.unref?.();
-}
-
-/**
- * Frames sent to one socket in one turn of the event loop leave in one write
- * (the TCP socket is corked until setImmediate): under load a subscriber gets
- * several events per turn, and each write is a system call.
- */
-function batchWrites(ws: WebSocket): void {
-  const tcp = (ws as unknown as { _socket?: Socket })._socket;
-  if (!tcp) return;
-  let corked = false;
-  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
-  ws.send = ((...args: unknown[]) => {
-    if (!corked && ws.readyState === ws.OPEN) {
-      corked = true;
-      tcp.cork();
-      setImmediate(() => {
-        corked = false;
-        tcp.uncork();
-      });
-    }
-    send(...args);
-  }) as WebSocket['send'];
 }
