@@ -20,7 +20,8 @@ export class TokenError extends Error {
   }
 }
 
-export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
+/** `remember: false` for a token used once (a WebSocket's connection_init): it is not kept in the cache. */
+export type TokenVerifier = (token: string, options?: { remember?: boolean }) => Promise<VerifiedToken>;
 
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'];
 const VERIFIED_TOKEN_TTL_MS = 60_000;
@@ -41,7 +42,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
   // its exp, takes jose off the hot path. A minute bounds how long a token
   // whose key was withdrawn from the JWKS stays accepted.
   const verified = new LRUCache<string, VerifiedToken>({ max: 10_000, ttl: VERIFIED_TOKEN_TTL_MS });
-  return async (token) => {
+  return async (token, { remember = true } = {}) => {
     const cached = verified.get(token);
     if (cached) {
       if (cached.claims.exp * 1000 > Date.now()) return cached;
@@ -49,7 +50,7 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
       throw new TokenError('Token expired.', true);
     }
     const result = await verify(token);
-    verified.set(token, result, { ttl: Math.min(VERIFIED_TOKEN_TTL_MS, result.claims.exp * 1000 - Date.now()) });
+    if (remember) verified.set(token, result, { ttl: Math.min(VERIFIED_TOKEN_TTL_MS, result.claims.exp * 1000 - Date.now()) });
     return result;
   };
 

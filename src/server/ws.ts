@@ -59,7 +59,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         const token = tokenFromParams(ctx.connectionParams);
         if (!token) return false;
         try {
-          const { claims } = await services.verifyToken(token);
+          const { claims } = await services.verifyToken(token, { remember: false });
           const viewer = profileFromClaims(claims);
           try {
             await services.rateLimits.consume('connection', viewer.id);
