@@ -28,19 +28,8 @@ export interface State {
   error: string | null;
 }
 
-export const state: State = {
-  me: null,
-  conversations: new Map(),
-  online: new Map(),
-  lastSeen: new Map(),
-  openId: null,
-  messages: new Map(),
-  typing: new Map(),
-  error: null,
-};
-
-export function resetState(): void {
-  Object.assign(state, {
+function initialState(): State {
+  return {
     me: null,
     conversations: new Map(),
     online: new Map(),
@@ -49,7 +38,13 @@ export function resetState(): void {
     messages: new Map(),
     typing: new Map(),
     error: null,
-  } satisfies State);
+  };
+}
+
+export const state: State = initialState();
+
+export function resetState(): void {
+  Object.assign(state, initialState());
 }
 
 const listeners = new Set<() => void>();
