@@ -2,6 +2,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
+import { EventQueue } from '../src/infra/event-queue.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
@@ -124,5 +125,42 @@ describe('the token verifier', () => {
     const [header, , signature] = token.split('.');
     const forged = `${header}.${Buffer.from(JSON.stringify({ sub: 'mallory', exp: 4_000_000_000 })).toString('base64url')}.${signature}`;
     await expect(verify(forged)).rejects.toBeInstanceOf(TokenError);
+  });
+});
+
+describe('the fan-out event queue', () => {
+  it('hands values over in order, to a waiting consumer or from its buffer', async () => {
+    const queue = new EventQueue<number>(() => undefined);
+    const first = queue.next();
+    queue.push(1);
+    queue.push(2);
+    queue.push(3);
+    expect(await first).toEqual({ value: 1, done: false });
+    expect(queue.size).toBe(2);
+    expect(await queue.next()).toEqual({ value: 2, done: false });
+    expect(await queue.next()).toEqual({ value: 3, done: false });
+  });
+
+  it('lets the consumer drain what was pushed before end, then finishes or throws', async () => {
+    const ended = vi.fn();
+    const queue = new EventQueue<string>(ended);
+    queue.push('a');
+    queue.end(new Error('too far behind'));
+    queue.push('ignored');
+    expect(await queue.next()).toEqual({ value: 'a', done: false });
+    await expect(queue.next()).rejects.toThrow('too far behind');
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
+    expect(ended).toHaveBeenCalledTimes(1);
+  });
+
+  it('ends once when the consumer returns, releasing a pending next', async () => {
+    const ended = vi.fn();
+    const queue = new EventQueue<number>(ended);
+    const pending = queue.next();
+    await queue.return();
+    queue.end();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(queue.closed).toBe(true);
+    expect(ended).toHaveBeenCalledTimes(1);
   });
 });

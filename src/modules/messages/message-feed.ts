@@ -4,7 +4,7 @@
 // backfills a seq that does not arrive from the database (once per process,
 // not per subscriber), and serves resumes: replay from the database, then
 // live, with no gap and no duplicate.
-import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
+import { EventQueue } from '../../infra/event-queue.js';
 import type { AppPubSub } from '../../topics.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
 import type { MessageEvent, MessageRecord } from './message-events.js';
@@ -144,49 +144,56 @@ export class MessageFeed {
     allowed: () => boolean,
     types: ReadonlySet<string> | null = null,
   ): AsyncIterableIterator<MessageEvent> {
-    return new Repeater<MessageEvent>(async (push, stop) => {
-      const hub = this.hubFor(conversationId);
-      const queue: MessageEvent[] = [];
-      let live = false;
-      let lastSeq = 0;
-      const forward = (event: MessageEvent) => {
-        if (!allowed()) {
-          stop();
-          return;
-        }
-        if (event.type === 'MessageCreated') {
-          if (event.message.seq <= lastSeq) return;
-          lastSeq = event.message.seq;
-        }
-        if (types === null || types.has(event.type)) void push(event);
-      };
-      const listener: Listener = (event) => {
-        if (live) forward(event);
-        else if (queue.length < this.options.maxQueue) queue.push(event);
-        else stop(new Error('Subscriber fell too far behind; resubscribe with `after`.'));
-      };
-      hub.listeners.add(listener);
+    const hub = this.hubFor(conversationId);
+    let live = false;
+    let lastSeq = 0;
+    const early: MessageEvent[] = [];
+    const tooFarBehind = () => new Error('Subscriber fell too far behind; resubscribe with `after`.');
+    const queue = new EventQueue<MessageEvent>(() => {
+      if (live) hub.live--;
+      hub.listeners.delete(listener);
+      if (hub.listeners.size === 0) this.dropHub(hub);
+    });
+    const forward = (event: MessageEvent) => {
+      if (!allowed()) {
+        queue.end();
+        return;
+      }
+      if (event.type === 'MessageCreated') {
+        if (event.message.seq <= lastSeq) return;
+        lastSeq = event.message.seq;
+      }
+      if (types !== null && !types.has(event.type)) return;
+      if (queue.size >= this.options.maxQueue) queue.end(tooFarBehind());
+      else queue.push(event);
+    };
+    const listener: Listener = (event) => {
+      if (live) forward(event);
+      else if (early.length < this.options.maxQueue) early.push(event);
+      else queue.end(tooFarBehind());
+    };
+    hub.listeners.add(listener);
+    void (async () => {
       try {
         await hub.ready;
         lastSeq = afterSeq ?? hub.delivered;
         if (afterSeq !== undefined) {
           for (;;) {
             const rows = await this.source.range(conversationId, lastSeq, this.options.replayBatch);
+            if (queue.closed) return;
             for (const message of rows) forward({ type: 'MessageCreated', message });
             if (rows.length < this.options.replayBatch) break;
           }
         }
-        for (const event of queue.splice(0)) forward(event);
+        for (const event of early.splice(0)) forward(event);
+        if (queue.closed) return;
         live = true;
         hub.live++;
       } catch (error) {
-        stop(error);
+        queue.end(error);
       }
-      await stop;
-      if (live) hub.live--;
-      hub.listeners.delete(listener);
-      if (hub.listeners.size === 0) this.dropHub(hub);
-    }, new FixedBuffer(this.options.maxQueue));
+    })();
+    return queue;
   }
 
   private dropHub(hub: ConversationHub): void {

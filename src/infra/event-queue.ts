@@ -1,0 +1,84 @@
+// A push-based async iterator for the fan-out hot path: one per subscriber,
+// O(1) per event (a Repeater's buffer shifts an array, and each push makes
+// promises). Values pushed before the consumer asks wait in order; `end`
+// lets the consumer drain them, then finishes (or throws `error`).
+export class EventQueue<T> implements AsyncIterableIterator<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
+  private ended = false;
+  private error: unknown;
+
+  /** `onEnd` runs once, when the queue ends from either side. */
+  constructor(private readonly onEnd: () => void) {}
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Values waiting for the consumer. */
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(value: T): void {
+    if (this.ended) return;
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting.resolve({ value, done: false });
+    } else {
+      this.items.push(value);
+    }
+  }
+
+  /** No more values; the consumer still gets those already pushed, then `error` if given. */
+  end(error?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.error = error;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) {
+      if (error === undefined) waiting.resolve({ value: undefined, done: true });
+      else waiting.reject(error);
+      this.error = undefined;
+    }
+    this.onEnd();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.head < this.items.length) {
+      const value = this.items[this.head] as T;
+      this.items[this.head++] = undefined;
+      if (this.head === this.items.length) {
+        this.items = [];
+        this.head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.ended) {
+      const error = this.error;
+      this.error = undefined;
+      return error === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(error);
+    }
+    return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
+  }
+
+  /** The consumer is done (graphql-ws calls this on `complete` and on close). */
+  return(): Promise<IteratorResult<T>> {
+    this.items = [];
+    this.head = 0;
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(error: unknown): Promise<IteratorResult<T>> {
+    this.return();
+    return Promise.reject(error);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
