@@ -179,6 +179,8 @@ export class MessageFeed {
         lastSeq = afterSeq ?? hub.delivered;
         if (afterSeq !== undefined) {
           for (;;) {
+            // A long resume reads the next batch once the subscriber has taken most of the last one.
+            while (queue.size >= this.options.replayBatch && !queue.closed) await new Promise((resolve) => setTimeout(resolve, 5));
             const rows = await this.source.range(conversationId, lastSeq, this.options.replayBatch);
             if (queue.closed) return;
             for (const message of rows) forward({ type: 'MessageCreated', message });
