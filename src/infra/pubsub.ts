@@ -2,6 +2,7 @@
 // configured: graphql-subscriptions' in-process PubSub, or Redis through
 // graphql-redis-subscriptions so that several server processes act as one.
 // Topics are scoped by id (`messageEvents:<conversationId>`).
+import { EventEmitter } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { decode, encode } from './codec.js';
 
@@ -34,7 +35,10 @@ export interface EngineHandle {
  * works here works over Redis too (no shared object references, no live Dates).
  */
 export function inProcessEngine(): EngineHandle {
-  return { engine: new PubSub(), close: async () => undefined };
+  // One listener per local subscription of a topic: a user with many sockets
+  // is normal, not a leak (the default warns past 10).
+  const eventEmitter = new EventEmitter().setMaxListeners(0);
+  return { engine: new PubSub({ eventEmitter }), close: async () => undefined };
 }
 
 export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
