@@ -100,14 +100,18 @@ describe.runIf(testDatabase() === 'postgres')('several server processes', () => 
     // Alice connects on process A (which will die); Bob watches on process B.
     let aliceSocket = wsClient(a.wsUrl, { token: alice.token });
     await aliceSocket.connected;
+    const aliceOnline = async () => (await ok(b.url, bob.token, Online, { id: alice.id })).user?.online;
     await waitFor(async () => {
       if (watch.results.some((r) => r.data?.presence.status === 'ONLINE')) return true;
-      // The watcher may have subscribed after Alice came online: reconnect her until it sees a transition.
+      // The watcher may have subscribed after Alice came online: take her
+      // offline (as process B sees it), then online again, until it sees ONLINE.
       await aliceSocket.dispose();
+      await waitFor(async () => (await aliceOnline()) === false, { what: 'Alice offline before she reconnects' });
       aliceSocket = wsClient(a.wsUrl, { token: alice.token });
       await aliceSocket.connected;
+      await waitFor(async () => (await aliceOnline()) === true, { what: 'Alice online again' });
       return false;
-    }, { intervalMs: 300, what: 'ONLINE seen on the other process' });
+    }, { intervalMs: 500, timeoutMs: 30_000, what: 'ONLINE seen on the other process' });
     expect((await ok(b.url, bob.token, Online, { id: alice.id })).user?.online).toBe(true);
 
     const killedAt = Date.now();
