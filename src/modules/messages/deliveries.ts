@@ -11,6 +11,7 @@
 // per flush), batching more messages into each member's event, and stays short
 // when few marks move. Both stay well inside the contract's 2 s.
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
+import { withDates } from '../../infra/json-rows.js';
 import type { AppPubSub } from '../../topics.js';
 
 export interface DeliveryOptions {
@@ -115,7 +116,7 @@ export class DeliveryTracker {
           .publish('messageEvents', mark.conversationId, {
             type: 'MessagesDelivered',
             conversationId: mark.conversationId,
-            user: { ...userFromJson(mark.user), visible: true } as User,
+            user: { ...withDates(mark.user, ['lastSeenAt', 'createdAt', 'updatedAt']), visible: true } as User,
             messageIds: mark.messageIds,
             deliveredAt: mark.deliveredAt,
           })
@@ -130,10 +131,4 @@ export class DeliveryTracker {
     clearTimeout(this.timer);
     await this.flush();
   }
-}
-
-/** A User row read back through to_jsonb: its timestamps arrive as ISO strings. */
-function userFromJson(user: User): User {
-  const at = (value: Date | string | null) => (value === null ? null : new Date(value));
-  return { ...user, lastSeenAt: at(user.lastSeenAt), createdAt: at(user.createdAt)!, updatedAt: at(user.updatedAt)! };
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
+import { withDates } from '../../infra/json-rows.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -104,7 +105,7 @@ export class MessagesService {
     await Promise.all([
       this.publishCreated(message),
       this.notifications.messageSent({
-        conversation: conversationFromJson(row.conversation),
+        conversation: withDates(row.conversation, ['lastActivityAt', 'createdAt', 'updatedAt']),
         message,
         recipientMarks: row.recipientMarks ?? [],
       }),
@@ -309,15 +310,6 @@ function toRecord(row: SentRow): MessageRecord {
       createdAt: row.senderCreatedAt,
       updatedAt: row.senderUpdatedAt,
     },
-  };
-}
-
-function conversationFromJson(row: Conversation): Conversation {
-  return {
-    ...row,
-    lastActivityAt: new Date(row.lastActivityAt),
-    createdAt: new Date(row.createdAt),
-    updatedAt: new Date(row.updatedAt),
   };
 }
 
