@@ -4,11 +4,11 @@
 // it tells the client nothing, so the subscription does not send it. In a big
 // group that spares every subscriber that only wants new messages the
 // receipts of every other member.
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { getNamedType, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /** The type names selected on the field being resolved; null when every type is (e.g. `__typename` is selected). */
 export function selectedTypeNames(info: GraphQLResolveInfo): ReadonlySet<string> | null {
-  const abstractType = info.returnType.toString().replace(/[![\]]/g, '');
+  const abstractType = getNamedType(info.returnType).name;
   const names = new Set<string>();
   const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>): boolean => {
     for (const selection of selectionSet?.selections ?? []) {
