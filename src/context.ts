@@ -6,6 +6,7 @@ import { createLoaders, type Loaders } from './loaders.js';
 import type { Services } from './services.js';
 import type { TypingSockets } from './modules/typing/typing.service.js';
 import { unauthenticated } from './errors.js';
+import type { OperationChannel } from './server/direct-delivery.js';
 
 export interface Context {
   db: PrismaClient;
@@ -15,6 +16,8 @@ export interface Context {
   loaders: Loaders;
   /** Set for operations that arrive over a WebSocket. */
   socket?: SocketContext;
+  /** Set for operations that arrive over a WebSocket: where their results may be written directly. */
+  channel?: OperationChannel;
 }
 
 /** What an operation may need to know about the socket it came on. */
@@ -23,8 +26,8 @@ export interface SocketContext {
   typing: TypingSockets;
 }
 
-export function createContext(services: Services, viewer: Profile | null, socket?: SocketContext): Context {
-  return { db: services.db, services, viewer, socket, loaders: createLoaders(services.db, viewer, services.presence) };
+export function createContext(services: Services, viewer: Profile | null, socket?: SocketContext, channel?: OperationChannel): Context {
+  return { db: services.db, services, viewer, socket, channel, loaders: createLoaders(services.db, viewer, services.presence) };
 }
 
 export function viewerOf(ctx: Context): Profile {

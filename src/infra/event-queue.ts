@@ -2,8 +2,20 @@
 // O(1) per event (a Repeater's buffer shifts an array, and each push makes
 // promises). Values pushed before the consumer asks wait in order; `end`
 // lets the consumer drain them, then finishes (or throws `error`).
+//
+// A transport that can write values itself (server/direct-delivery.ts) diverts
+// the queue to a sink: values then go straight to it, synchronously, and the
+// iterator only reports the end.
+
+export interface EventSink<T> {
+  write(value: T): void;
+  /** Values written but not yet taken by the peer (an estimate): the queue's `size` while diverted. */
+  backlog(): number;
+}
+
 export class EventQueue<T> implements AsyncIterableIterator<T> {
   private items: (T | undefined)[] = [];
+  private sink: EventSink<T> | undefined;
   private head = 0;
   private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
   private ended = false;
@@ -18,11 +30,24 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
 
   /** Values waiting for the consumer. */
   get size(): number {
-    return this.items.length - this.head;
+    return this.sink ? this.sink.backlog() : this.items.length - this.head;
+  }
+
+  /** From now on values go to `sink` (those already waiting first, in order); `next()` only reports the end. */
+  divert(sink: EventSink<T>): void {
+    const waiting = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    this.sink = sink;
+    for (const value of waiting) sink.write(value);
   }
 
   push(value: T): void {
     if (this.ended) return;
+    if (this.sink) {
+      this.sink.write(value);
+      return;
+    }
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;

@@ -3,7 +3,7 @@
 // is the process around it, and tests build as many instances as they need.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin } from 'graphql-yoga';
 import { profileFromClaims } from '../auth/claims.js';
 import { devLoginEnabled, handleDevLogin } from '../auth/dev-login.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
@@ -28,7 +28,11 @@ import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
 import { useSharedSubscriptionExecution } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
+import type { OperationChannel } from './direct-delivery.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+
+/** What a client sees of an unexpected error (Yoga's default wording). */
+const MASKED_ERROR_MESSAGE = 'Unexpected error.';
 
 export interface App {
   services: Services;
@@ -68,7 +72,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, errorMessage: MASKED_ERROR_MESSAGE },
     graphiql: config.graphiql
       ? { subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_DOCUMENT, title: 'Chat API' }
       : false,
@@ -84,11 +88,16 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useRequireViewer(),
       useVariableErrorCodes(),
-      useSharedSubscriptionExecution(),
+      useSharedSubscriptionExecution({ maskError: (error) => maskError(error, MASKED_ERROR_MESSAGE, false) }),
     ],
     context: async (initial) => {
       if ('wsViewer' in initial) {
-        return createContext(services, (initial.wsViewer as Profile | undefined) ?? null, initial.wsSocket as SocketContext);
+        return createContext(
+          services,
+          (initial.wsViewer as Profile | undefined) ?? null,
+          initial.wsSocket as SocketContext,
+          initial.wsChannel as OperationChannel,
+        );
       }
       const request = initial.request as Request;
       const token = bearerToken(request.headers.get('authorization'));

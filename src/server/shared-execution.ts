@@ -3,7 +3,9 @@
 // is 500 identical executions per message. Here one execution serves every
 // subscriber that shares the event, the document, the variables and (only
 // when the selection reads viewer-dependent fields) the viewer. Per-subscriber
-// effects (delivery marks, metrics) still run for every subscriber.
+// effects (delivery marks, metrics) still run for every subscriber. Over our
+// WebSocket, the result is also serialized once and written to each socket
+// directly (direct-delivery.ts).
 import {
   Kind,
   TypeInfo,
@@ -14,20 +16,30 @@ import {
   type DocumentNode,
   type ExecutionArgs,
   type ExecutionResult,
+  type GraphQLError,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, isPromise, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
+import { EventQueue } from '../infra/event-queue.js';
 import { subscriptionEffect } from '../subscription-effects.js';
+import { FrameWriter, type Payload } from './direct-delivery.js';
 
 /** Fields whose value depends on who is asking (everything else in a subscription payload does not). */
 const VIEWER_DEPENDENT_FIELDS = new Set(['Conversation.unreadCount', 'Conversation.messages']);
 
-export function useSharedSubscriptionExecution(): Plugin<Context> {
+export interface SharedExecutionOptions {
+  /** The server's error masking (Yoga's), for payloads written directly to sockets. */
+  maskError: (error: GraphQLError) => Error;
+}
+
+export function useSharedSubscriptionExecution({ maskError }: SharedExecutionOptions): Plugin<Context> {
   const results = new WeakMap<object, Map<string, ReturnType<typeof execute>>>();
+  const payloads = new WeakMap<object, Map<string, Payload>>();
   const documentIds = new WeakMap<DocumentNode, number>();
   const viewerDependence = new WeakMap<DocumentNode, boolean>();
+  const writer = new FrameWriter();
   let nextDocumentId = 0;
 
   const documentId = (document: DocumentNode) => {
@@ -43,6 +55,8 @@ export function useSharedSubscriptionExecution(): Plugin<Context> {
     }
     return depends;
   };
+  const serialize = (result: ExecutionResult) =>
+    JSON.stringify(result.errors ? { ...result, errors: result.errors.map(maskError) } : result);
 
   return {
     onSubscribe({ setSubscribeFn }) {
@@ -54,9 +68,9 @@ export function useSharedSubscriptionExecution(): Plugin<Context> {
         const effect = field ? subscriptionEffect(field) : undefined;
         const viewerPart = dependsOnViewer(args.schema, args.document) ? (ctx.viewer?.id ?? '') : '*';
         const key = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${viewerPart}`;
-        return mapAsyncIterator(stream, (event: unknown) => {
-          effect?.(event, ctx);
-          if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+
+        /** This event's result for every subscriber with the same key, executed by the first to ask. */
+        const sharedResult = (event: object) => {
           let byKey = results.get(event);
           if (!byKey) results.set(event, (byKey = new Map()));
           let result = byKey.get(key);
@@ -68,6 +82,28 @@ export function useSharedSubscriptionExecution(): Plugin<Context> {
             byKey.set(key, result);
           }
           return result as ExecutionResult | Promise<ExecutionResult>;
+        };
+
+        if (ctx.channel && stream instanceof EventQueue) {
+          const payloadOf = (event: unknown): Payload => {
+            effect?.(event, ctx);
+            if (typeof event !== 'object' || event === null) return serializeMaybe(execute({ ...args, rootValue: event }));
+            let byKey = payloads.get(event);
+            if (!byKey) payloads.set(event, (byKey = new Map()));
+            let payload = byKey.get(key);
+            if (payload === undefined) byKey.set(key, (payload = serializeMaybe(sharedResult(event))));
+            return payload;
+          };
+          const serializeMaybe = (result: ReturnType<typeof execute>): Payload =>
+            isPromise(result) ? result.then(serialize) : serialize(result);
+          stream.divert(writer.sink(ctx.channel, payloadOf, (error) => stream.end(error)));
+          return stream;
+        }
+
+        return mapAsyncIterator(stream, (event: unknown) => {
+          effect?.(event, ctx);
+          if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+          return sharedResult(event);
         });
       });
     },

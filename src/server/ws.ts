@@ -94,6 +94,7 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           params: payload,
           wsViewer: state.viewer,
           wsSocket: state.socket,
+          wsChannel: { id, socket: ctx.extra.socket },
         });
         let document: DocumentNode;
         try {

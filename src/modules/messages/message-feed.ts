@@ -28,6 +28,8 @@ type Listener = (event: MessageEvent) => void;
 
 class ConversationHub {
   readonly listeners = new Set<Listener>();
+  /** Listeners per event type they pass on (all types: key null), so that no one's types cost nothing. */
+  private readonly wanting = new Map<string | null, number>();
   /** Listeners past their replay, receiving live events. */
   live = 0;
   /** Highest seq emitted in order; every seq up to it has been emitted or predates the hub. */
@@ -87,7 +89,14 @@ class ConversationHub {
       clearTimeout(this.gapTimer);
       this.gapTimer = undefined;
     } else if (!this.gapTimer) {
-      this.gapTimer = setTimeout(() => void this.backfill(), this.options.gapTimeoutMs);
+      // After the timeout, let the poll phase read what is already waiting on
+      // the sockets first: when the event loop lags, the missing seq is often
+      // there, and reading it from the database would be a wasted query.
+      const timer: NodeJS.Timeout = setTimeout(
+        () => setImmediate(() => this.gapTimer === timer && void this.backfill()),
+        this.options.gapTimeoutMs,
+      );
+      this.gapTimer = timer;
     }
   }
 
@@ -108,7 +117,19 @@ class ConversationHub {
     }
   }
 
+  add(listener: Listener, types: ReadonlySet<string> | null): void {
+    this.listeners.add(listener);
+    for (const type of types ?? [null]) this.wanting.set(type, (this.wanting.get(type) ?? 0) + 1);
+  }
+
+  remove(listener: Listener, types: ReadonlySet<string> | null): void {
+    if (!this.listeners.delete(listener)) return;
+    for (const type of types ?? [null]) this.wanting.set(type, (this.wanting.get(type) ?? 1) - 1);
+  }
+
   private emit(event: MessageEvent): void {
+    // Every listener follows MessageCreated (its seq); other events only matter to those who pass them on.
+    if (event.type !== 'MessageCreated' && !this.wanting.get(null) && !this.wanting.get(event.type)) return;
     for (const listener of this.listeners) listener(event);
   }
 
@@ -151,19 +172,19 @@ export class MessageFeed {
     const tooFarBehind = () => new Error('Subscriber fell too far behind; resubscribe with `after`.');
     const queue = new EventQueue<MessageEvent>(() => {
       if (live) hub.live--;
-      hub.listeners.delete(listener);
+      hub.remove(listener, types);
       if (hub.listeners.size === 0) this.dropHub(hub);
     });
     const forward = (event: MessageEvent) => {
-      if (!allowed()) {
-        queue.end();
-        return;
-      }
       if (event.type === 'MessageCreated') {
         if (event.message.seq <= lastSeq) return;
         lastSeq = event.message.seq;
       }
       if (types !== null && !types.has(event.type)) return;
+      if (!allowed()) {
+        queue.end();
+        return;
+      }
       if (queue.size >= this.options.maxQueue) queue.end(tooFarBehind());
       else queue.push(event);
     };
@@ -172,7 +193,7 @@ export class MessageFeed {
       else if (early.length < this.options.maxQueue) early.push(event);
       else queue.end(tooFarBehind());
     };
-    hub.listeners.add(listener);
+    hub.add(listener, types);
     void (async () => {
       try {
         await hub.ready;
