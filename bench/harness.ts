@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
 import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest, CountResult } from './protocol.js';
 import { parsePrometheus } from './stats.js';
@@ -315,8 +316,14 @@ async function fetchMetrics(port: number): Promise<Map<string, number>> {
   return parsePrometheus(await res.text());
 }
 
-export function projectTarget(port: number): Target {
+const SEND_MUTATION = 'mutation BenchSend($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }';
+
+/** How the project's senders send: over graphql-ws, as the reference's senders do over their socket, or as HTTP POSTs. */
+export type SendTransport = 'ws' | 'http';
+
+export function projectTarget(port: number, sendOver: SendTransport = 'ws'): Target {
   const url = `http://127.0.0.1:${port}/graphql`;
+  const wsUrl = `ws://127.0.0.1:${port}/graphql`;
   const graphql = async <T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> => {
     const res = await fetch(url, {
       method: 'POST',
@@ -334,7 +341,7 @@ export function projectTarget(port: number): Target {
   return {
     kind: 'project',
     clientKind: 'graphql',
-    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    wsUrl,
     registerUsers: async (users) => {
       await mapLimit(users, 20, (user) => graphql(user.token, '{ me { id } }'));
     },
@@ -354,17 +361,18 @@ export function projectTarget(port: number): Target {
       );
       return data.startConversation.id;
     },
-    sender: async (user) => ({
-      send: async (conversationId, content) => {
-        const data = await graphql<{ sendMessage: { id: string; seq: number } }>(
-          user.token,
-          'mutation BenchSend($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }',
-          { input: { conversationId, content } },
-        );
-        return data.sendMessage;
-      },
-      close: () => undefined,
-    }),
+    sender: async (user) =>
+      sendOver === 'ws'
+        ? GraphqlWsSender.open(wsUrl, user.token)
+        : {
+            send: async (conversationId, content) => {
+              const data = await graphql<{ sendMessage: { id: string; seq: number } }>(user.token, SEND_MUTATION, {
+                input: { conversationId, content },
+              });
+              return data.sendMessage;
+            },
+            close: () => undefined,
+          },
     metrics: () => fetchMetrics(port),
     feedSubscriptions: async () => (await fetchMetrics(port)).get('chat_active_subscriptions{field="notifications"}') ?? 0,
   };
@@ -395,6 +403,61 @@ export function referenceTarget(port: number): Target {
     metrics: () => fetchMetrics(port),
     feedSubscriptions: async () => (await fetchMetrics(port)).get('reference_active_subscriptions') ?? 0,
   };
+}
+
+/** A graphql-ws connection used only for sending: `sendMessage` as a graphql-ws operation. */
+class GraphqlWsSender implements Sender {
+  private constructor(private readonly client: ReturnType<typeof createClient>) {}
+
+  static async open(url: string, token: string): Promise<GraphqlWsSender> {
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { token }, lazy: false, retryAttempts: 0 });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('sender socket did not open within 30 s')), 30_000);
+      client.on('connected', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      client.on('closed', (event) => {
+        clearTimeout(timer);
+        reject(new Error(`sender socket closed (${(event as { code?: number }).code})`));
+      });
+    });
+    return new GraphqlWsSender(client);
+  }
+
+  send(conversationId: string, content: string): Promise<{ id: string; seq: number }> {
+    return new Promise((resolve, reject) => {
+      let sent: { id: string; seq: number } | undefined;
+      let failure: Error | undefined;
+      const timer = setTimeout(() => {
+        cancel();
+        reject(new Error(`no answer within ${SEND_TIMEOUT_MS} ms`));
+      }, SEND_TIMEOUT_MS);
+      const cancel = this.client.subscribe<{ sendMessage: { id: string; seq: number } }>(
+        { query: SEND_MUTATION, variables: { input: { conversationId, content } } },
+        {
+          next: (result) => {
+            if (result.errors?.length) {
+              failure = new Error(result.errors.map((e) => `${(e.extensions?.code as string) ?? 'ERROR'}: ${e.message}`).join('; '));
+            } else sent = result.data?.sendMessage;
+          },
+          error: (error) => {
+            clearTimeout(timer);
+            reject(error instanceof Error ? error : new Error(`sender socket failed: ${JSON.stringify(error)}`));
+          },
+          complete: () => {
+            clearTimeout(timer);
+            if (sent) resolve(sent);
+            else reject(failure ?? new Error('sendMessage answered without data'));
+          },
+        },
+      );
+    });
+  }
+
+  close() {
+    void this.client.dispose();
+  }
 }
 
 /** A reference-server connection used only for sending (acknowledged per request). */

@@ -32,6 +32,7 @@ import {
   now,
   openFileLimit,
   projectTarget,
+  type SendTransport,
   referenceTarget,
   REDIS_URL,
   resetDatabase,
@@ -80,6 +81,8 @@ interface Options {
   graceMs: number;
   out: string;
   cpuProf: boolean;
+  /** How the project's senders send (the reference's always send over their WebSocket). */
+  sendOver: SendTransport;
   /** Read pg_stat_database around the measured phase (costs 2 x 11 s per run). */
   dbStats: boolean;
 }
@@ -99,6 +102,8 @@ const HELP = `Usage: npm run bench -- [options]
   --workers <n>       subscriber worker threads in the load generator (default 1)
   --grace <seconds>   after the 10 s loss deadline, keep counting late receipts this long (default 5)
   --out <file>        JSON results (default bench/results/latest.json, latest-quick.json with --quick)
+  --http-sends        the project's senders POST sendMessage over HTTP (default: over their graphql-ws
+                      socket, as the reference's senders send over theirs)
   --cpu-prof          run the project's server with --cpu-prof (profiles in bench/results/profiles/)
   --db-stats / --no-db-stats
                       PostgreSQL commits and rows written per send, from pg_stat_database
@@ -114,6 +119,7 @@ function parseOptions(argv: string[]): Options {
   let graceMs = 5_000;
   let out: string | undefined;
   let cpuProf = false;
+  let sendOver: SendTransport = 'ws';
   let dbStatsFlag: boolean | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -170,6 +176,9 @@ function parseOptions(argv: string[]): Options {
       case '--cpu-prof':
         cpuProf = true;
         break;
+      case '--http-sends':
+        sendOver = 'http';
+        break;
       case '--db-stats':
         dbStatsFlag = true;
         break;
@@ -201,6 +210,7 @@ function parseOptions(argv: string[]): Options {
     graceMs,
     out: path.resolve(ROOT, out ?? `bench/results/${quick ? 'latest-quick' : 'latest'}.json`),
     cpuProf,
+    sendOver,
     dbStats: dbStatsFlag ?? !quick,
   };
 }
@@ -734,7 +744,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
   const nodeArgs = options.cpuProf && kind === 'project' ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench/results/profiles')] : [];
   const gcHook = scenario === 'idle';
   const server = await startServer(kind, { secret, redisPrefix, nodeArgs, gcHook });
-  const target = kind === 'project' ? projectTarget(server.port) : referenceTarget(server.port);
+  const target = kind === 'project' ? projectTarget(server.port, options.sendOver) : referenceTarget(server.port);
   if (gcHook) target.collectGarbage = () => void server.child.kill('SIGUSR2');
   let pool: ClientPool | undefined;
   try {
@@ -1028,9 +1038,10 @@ async function main() {
       lossDeadlineMs: LOSS_DEADLINE_MS,
       graceMs: options.graceMs,
       dbStats: options.dbStats,
+      projectSendsOver: options.sendOver,
     },
     notes: {
-      latency: 'from the start of the send call (project: HTTP sendMessage; reference: a send frame) to the receipt at a subscriber; fanout: every subscriber, pairs: the other member',
+      latency: `from the start of the send call (project: sendMessage over ${options.sendOver === 'ws' ? 'its graphql-ws socket' : 'HTTP'}; reference: a send frame) to the receipt at a subscriber; fanout: every subscriber, pairs: the other member`,
       deliveriesPerSecond: 'receipts within the loss deadline / (last receipt - first send start)',
       db: 'pg_stat_database of chat_bench: commits and rows inserted+updated+deleted from before the first send to after the last receipt (each read after 11 s of quiet, as backends flush statistics late), divided by acknowledged sends; read-only transactions count as commits',
       lost: `expected receipts (acknowledged sends x live subscribers) not received within ${LOSS_DEADLINE_MS / 1000} s after the last send completed`,
