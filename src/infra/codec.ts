@@ -10,10 +10,12 @@ export function encode(value: unknown): string {
 }
 
 export function decode<T = unknown>(text: string): T {
-  return JSON.parse(text, (_key, v) => {
-    if (v && typeof v === 'object' && typeof v.$date === 'string' && Object.keys(v).length === 1) {
-      return new Date(v.$date);
-    }
-    return v;
-  }) as T;
+  return JSON.parse(text, (_key, v) => (typeof v === 'object' && v !== null && typeof v.$date === 'string' && isDateOnly(v) ? new Date(v.$date) : v)) as T;
+}
+
+/** `{ $date }` and nothing else (without building a key array for every object decoded). */
+function isDateOnly(value: object): boolean {
+  let keys = 0;
+  for (const _ in value) if (++keys > 1) return false;
+  return true;
 }

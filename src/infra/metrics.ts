@@ -11,6 +11,10 @@ export interface PoolStats {
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Counted per subscriber per event (the fan-out hot path): a plain tally,
+  // folded into the counter when it is scraped (prom-client hashes the labels
+  // of every inc).
+  const deliveryTally = new Map<string, number>();
   const metrics = {
     registry,
     openSockets: new Gauge({ name: 'chat_open_sockets', help: 'Open WebSocket connections', registers: [registry] }),
@@ -26,7 +30,15 @@ export function createMetrics() {
       help: 'Subscription events resolved for a subscriber, by root field',
       labelNames: ['field'] as const,
       registers: [registry],
+      collect() {
+        for (const [field, count] of deliveryTally) this.inc({ field }, count);
+        deliveryTally.clear();
+      },
     }),
+    /** One subscription event delivered to one subscriber. */
+    countDelivery(field: string): void {
+      deliveryTally.set(field, (deliveryTally.get(field) ?? 0) + 1);
+    },
     subscriptionExecutions: new Counter({
       name: 'chat_subscription_executions_total',
       help: 'Subscription selection sets executed (one execution may serve many subscribers)',

@@ -30,8 +30,8 @@ interface MovedMark {
 }
 
 export class DeliveryTracker {
-  /** `conversationId\nuserId` → highest seq received. */
-  private pending = new Map<string, number>();
+  /** conversationId → userId → highest seq received (no key strings built on the fan-out path). */
+  private pending = new Map<string, Map<string, number>>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<number> = Promise.resolve(0);
   private closed = false;
@@ -49,8 +49,9 @@ export class DeliveryTracker {
 
   /** Records that `userId` received the messages of the conversation up to `seq`. Costs no query. */
   received(userId: string, conversationId: string, seq: number): void {
-    const key = `${conversationId}\n${userId}`;
-    if ((this.pending.get(key) ?? 0) < seq) this.pending.set(key, seq);
+    let byUser = this.pending.get(conversationId);
+    if (!byUser) this.pending.set(conversationId, (byUser = new Map()));
+    if ((byUser.get(userId) ?? 0) < seq) byUser.set(userId, seq);
   }
 
   /** Writes what was gathered so far; resolves with the number of marks that moved. */
@@ -80,11 +81,12 @@ export class DeliveryTracker {
     const conversationIds: string[] = [];
     const userIds: string[] = [];
     const seqs: number[] = [];
-    for (const [key, seq] of batch) {
-      const [conversationId, userId] = key.split('\n') as [string, string];
-      conversationIds.push(conversationId);
-      userIds.push(userId);
-      seqs.push(seq);
+    for (const [conversationId, byUser] of batch) {
+      for (const [userId, seq] of byUser) {
+        conversationIds.push(conversationId);
+        userIds.push(userId);
+        seqs.push(seq);
+      }
     }
     // Marks only move forward; the row lock makes concurrent flushes (other
     // processes) agree. A mark already past by a read mark announces nothing new.

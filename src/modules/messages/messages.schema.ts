@@ -214,9 +214,9 @@ builder.subscriptionFields((t) => ({
 onSubscriptionEvent('messageEvents', (event, ctx) => {
   const { deliveries, metrics } = ctx.services;
   const e = event as MessageEvent;
-  metrics.deliveries.inc({ field: 'messageEvents' });
+  metrics.countDelivery('messageEvents');
   if (e.type !== 'MessageCreated') return;
-  metrics.deliveryLatency.observe((Date.now() - new Date(e.message.createdAt).getTime()) / 1000);
+  metrics.deliveryLatency.observe((Date.now() - e.message.createdAt.getTime()) / 1000);
   const viewerId = viewerOf(ctx).id;
   if (e.message.senderId !== viewerId) deliveries.received(viewerId, e.message.conversationId, e.message.seq);
 });

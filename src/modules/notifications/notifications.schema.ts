@@ -50,7 +50,7 @@ builder.subscriptionFields((t) => ({
 
 onSubscriptionEvent('notifications', (event, ctx) => {
   const notification = event as NotificationPayload;
-  ctx.services.metrics.deliveries.inc({ field: 'notifications' });
+  ctx.services.metrics.countDelivery('notifications');
   if (notification.type === 'NewMessageNotification') {
     const { message } = notification;
     ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);

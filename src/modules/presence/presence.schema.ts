@@ -26,4 +26,4 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-onSubscriptionEvent('presence', (_event, ctx) => ctx.services.metrics.deliveries.inc({ field: 'presence' }));
+onSubscriptionEvent('presence', (_event, ctx) => ctx.services.metrics.countDelivery('presence'));

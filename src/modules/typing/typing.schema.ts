@@ -42,4 +42,4 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-onSubscriptionEvent('typing', (_event, ctx) => ctx.services.metrics.deliveries.inc({ field: 'typing' }));
+onSubscriptionEvent('typing', (_event, ctx) => ctx.services.metrics.countDelivery('typing'));
