@@ -1,13 +1,13 @@
 // The typed topic map of the pub/sub: every topic is scoped by an id.
 import type { TypedPubSub } from './infra/pubsub.js';
-import type { MessageEvent } from './modules/messages/message-events.js';
+import type { MessageTopicEvent } from './modules/messages/message-events.js';
 import type { MessageNotice, NotificationPayload } from './modules/notifications/notifications.service.js';
 import type { PresenceEventPayload } from './modules/presence/presence.service.js';
 import type { TypingEventPayload } from './modules/typing/typing.service.js';
 
 export interface Topics extends Record<string, unknown> {
   /** Scoped by conversation id. */
-  messageEvents: MessageEvent;
+  messageEvents: MessageTopicEvent;
   /** Scoped by conversation id. */
   typing: TypingEventPayload;
   /** Scoped by the user whose presence changed. */

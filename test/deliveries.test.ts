@@ -211,6 +211,22 @@ describe('MessagesDelivered', () => {
     await waitForStatus(alice, conversationId, m3.id, 'DELIVERED');
   });
 
+  it('names every message of a delivery range, also those sent before the listening subscription existed (read from the database)', async () => {
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
+    // Sent while no one subscribes: the conversation's hub has never passed these on.
+    const early = [await send(alice, conversationId, 'one'), await send(alice, conversationId, 'two')];
+    const aliceEvents = await events(alice, conversationId, 1);
+    const late = await send(alice, conversationId, 'three');
+    await waitForPayload(aliceEvents, 'messageEvents', (e): e is MessageEvent => e.__typename === 'MessageCreated' && e.message.id === late.id);
+
+    // Bob's page returns all three: one mark move from 0 to 3, most of it from before the hub began.
+    await history(bob, conversationId);
+    await deliveredTo(aliceEvents, bob, late.id);
+    expect(deliveries(aliceEvents).flatMap((e) => e.messageIds)).toEqual([early[0]!.id, early[1]!.id, late.id]);
+  });
+
   it('follows when a resumed messageEvents subscription (after) replays messages the recipient missed', async () => {
     const alice = await createUser(server, 'alice');
     const bob = await createUser(server, 'bob');

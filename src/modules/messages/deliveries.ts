@@ -1,9 +1,9 @@
 // Delivery marks. A message is delivered to a participant when one of their
 // subscriptions received it or a history page returned it. Receipts are
 // gathered in memory (the highest seq per participant and conversation) and
-// written in ONE statement per flush, which also returns, for every mark that
-// moved, its user and the ids of the messages it covers; each becomes one
-// MessagesDelivered event.
+// written in ONE statement per flush, which also returns every mark that
+// moved, with its user; each is published as a seq range, which the
+// conversation hubs turn into a MessagesDelivered event (message-feed.ts).
 //
 // In a group where everyone is subscribed, every message moves every member's
 // mark and every member's event goes to every member: the events grow with the
@@ -24,8 +24,9 @@ export interface DeliveryOptions {
 
 interface MovedMark {
   conversationId: string;
+  fromSeq: number;
+  toSeq: number;
   deliveredAt: Date;
-  messageIds: string[];
   user: User;
 }
 
@@ -103,26 +104,21 @@ export class DeliveryTracker {
         WHERE p."conversationId" = b."conversationId" AND p."userId" = b."userId" AND p."lastDeliveredSeq" < b.seq
         RETURNING p."conversationId", p."userId", prev.seq AS "fromSeq", b.seq AS "toSeq", now() AS "deliveredAt"
       )
-      SELECT moved."conversationId", moved."deliveredAt", ids."messageIds", to_jsonb(u.*) AS "user"
-      FROM moved
-      JOIN "User" u ON u.id = moved."userId"
-      CROSS JOIN LATERAL (
-        SELECT array_agg(m.id ORDER BY m.seq) AS "messageIds" FROM "Message" m
-        WHERE m."conversationId" = moved."conversationId" AND m.seq > moved."fromSeq" AND m.seq <= moved."toSeq"
-          AND m."senderId" <> moved."userId"
-      ) ids
-      WHERE ids."messageIds" IS NOT NULL`;
+      SELECT moved."conversationId", moved."fromSeq", moved."toSeq", moved."deliveredAt", to_jsonb(u.*) AS "user"
+      FROM moved JOIN "User" u ON u.id = moved."userId"
+      WHERE moved."toSeq" > moved."fromSeq"`;
     await Promise.all(
       moved.map((mark) =>
         this.pubsub
           .publish('messageEvents', mark.conversationId, {
-            type: 'MessagesDelivered',
+            type: 'DeliveredRange',
             conversationId: mark.conversationId,
             user: { ...withDates(mark.user, ['lastSeenAt', 'createdAt', 'updatedAt']), visible: true } as User,
-            messageIds: mark.messageIds,
+            fromSeq: mark.fromSeq,
+            toSeq: mark.toSeq,
             deliveredAt: mark.deliveredAt,
           })
-          .catch((error) => this.log('publishing MessagesDelivered failed', error)),
+          .catch((error) => this.log('publishing a delivery failed', error)),
       ),
     );
     return moved.length;

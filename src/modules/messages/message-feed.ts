@@ -3,17 +3,24 @@
 // back in `seq` order (senders commit concurrently and publish in any order),
 // backfills a seq that does not arrive from the database (once per process,
 // not per subscriber), and serves resumes: replay from the database, then
-// live, with no gap and no duplicate.
+// live, with no gap and no duplicate. It also turns the delivery ranges the
+// delivery tracker publishes into MessagesDelivered events, from the messages
+// it has just passed on when it can, else with one query.
 import { EventQueue } from '../../infra/event-queue.js';
 import type { AppPubSub } from '../../topics.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
-import type { MessageEvent, MessageRecord } from './message-events.js';
+import type { DeliveredRangeNotice, MessageEvent, MessageRecord, MessageTopicEvent } from './message-events.js';
 
 export interface FeedSource {
   /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
   range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]>;
   lastSeq(conversationId: string): Promise<number>;
+  /** Ids of the messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order. */
+  othersMessageIds(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<string[]>;
 }
+
+/** Messages a hub remembers (seq → id and sender) to resolve delivery ranges without a query. */
+const RECENT_MESSAGES = 1_000;
 
 export interface MessageFeedOptions {
   /** How long a missing seq may lag behind a later one before it is fetched from the database. Default 250 ms. */
@@ -35,7 +42,8 @@ class ConversationHub {
   /** Highest seq emitted in order; every seq up to it has been emitted or predates the hub. */
   delivered = 0;
   private readonly pending = new Map<number, MessageRecord>();
-  private early: MessageEvent[] | null = [];
+  private readonly recent = new Map<number, { id: string; senderId: string }>();
+  private early: MessageTopicEvent[] | null = [];
   private gapTimer: NodeJS.Timeout | undefined;
   private backfilling = false;
   private closed = false;
@@ -63,9 +71,13 @@ class ConversationHub {
     for (const event of early) this.receive(event);
   }
 
-  private receive(event: MessageEvent): void {
+  private receive(event: MessageTopicEvent): void {
     if (this.early) {
       this.early.push(event);
+      return;
+    }
+    if (event.type === 'DeliveredRange') {
+      this.resolveDelivered(event);
       return;
     }
     if (event.type !== 'MessageCreated') {
@@ -83,6 +95,8 @@ class ConversationHub {
     while ((next = this.pending.get(this.delivered + 1))) {
       this.pending.delete(next.seq);
       this.delivered = next.seq;
+      this.recent.set(next.seq, { id: next.id, senderId: next.senderId });
+      this.recent.delete(next.seq - RECENT_MESSAGES);
       this.emit({ type: 'MessageCreated', message: next });
     }
     if (this.pending.size === 0) {
@@ -115,6 +129,29 @@ class ConversationHub {
       this.backfilling = false;
       this.drain();
     }
+  }
+
+  private resolveDelivered(notice: DeliveredRangeNotice): void {
+    if (!this.wanting.get(null) && !this.wanting.get('MessagesDelivered')) return;
+    const { conversationId, user, fromSeq, toSeq, deliveredAt } = notice;
+    const emit = (messageIds: string[]) => {
+      if (messageIds.length > 0 && !this.closed) this.emit({ type: 'MessagesDelivered', conversationId, user, messageIds, deliveredAt });
+    };
+    const known = this.othersMessageIds(fromSeq, toSeq, user.id);
+    if (known) emit(known);
+    else this.source.othersMessageIds(conversationId, fromSeq, toSeq, user.id).then(emit, this.onError);
+  }
+
+  /** From the messages this hub passed on; undefined when it does not have them all. */
+  private othersMessageIds(fromSeq: number, toSeq: number, userId: string): string[] | undefined {
+    if (toSeq - fromSeq > RECENT_MESSAGES) return undefined;
+    const ids: string[] = [];
+    for (let seq = fromSeq + 1; seq <= toSeq; seq++) {
+      const message = this.recent.get(seq);
+      if (!message) return undefined;
+      if (message.senderId !== userId) ids.push(message.id);
+    }
+    return ids;
   }
 
   add(listener: Listener, types: ReadonlySet<string> | null): void {

@@ -241,12 +241,7 @@ export class MessagesService {
     upToMessageId: string,
     readAt: Date,
   ): Promise<string[]> {
-    const newlyRead = await this.db.message.findMany({
-      where: { conversationId, seq: { gt: fromSeq, lte: toSeq }, senderId: { not: reader.id } },
-      select: { id: true },
-      orderBy: { seq: 'asc' },
-    });
-    const messageIds = newlyRead.map((m) => m.id);
+    const messageIds = await this.othersMessageIds(conversationId, fromSeq, toSeq, reader.id);
     if (messageIds.length > 0) {
       await this.pubsub
         .publish('messageEvents', conversationId, {
@@ -261,6 +256,16 @@ export class MessagesService {
         .catch((error) => this.log('publishing MessagesRead failed', error));
     }
     return messageIds;
+  }
+
+  /** Ids of the messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order. */
+  async othersMessageIds(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<string[]> {
+    const rows = await this.db.message.findMany({
+      where: { conversationId, seq: { gt: afterSeq, lte: upToSeq }, senderId: { not: userId } },
+      select: { id: true },
+      orderBy: { seq: 'asc' },
+    });
+    return rows.map((m) => m.id);
   }
 
   /** Unread messages over all the viewer's conversations. Own messages are never unread. */
