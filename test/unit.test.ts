@@ -7,6 +7,7 @@ import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
 import { decode, encode } from '../src/infra/codec.js';
+import { statementNames } from '../src/infra/statement-names.js';
 import { readStateOf } from '../src/modules/messages/message-events.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
@@ -53,6 +54,23 @@ describe('the pub/sub codec', () => {
   it('keeps dates as dates through the round trip', () => {
     const at = new Date('2026-11-21T10:00:00.123Z');
     expect(decode(encode({ at, nested: [{ at }], text: 'x' }))).toEqual({ at, nested: [{ at }], text: 'x' });
+  });
+
+  it('revives only objects that hold a $date and nothing else', () => {
+    const text = JSON.stringify({ a: { $date: '2026-11-21T10:00:00.000Z', other: 1 }, b: { $date: 5 } });
+    expect(decode(text)).toEqual({ a: { $date: '2026-11-21T10:00:00.000Z', other: 1 }, b: { $date: 5 } });
+  });
+});
+
+describe('prepared statement names', () => {
+  it('names each distinct statement once, and runs statements past the budget unnamed', () => {
+    const nameOf = statementNames(2);
+    const a = nameOf({ sql: 'SELECT 1' });
+    const b = nameOf({ sql: 'SELECT 2' });
+    expect(a).not.toBe(b);
+    expect(nameOf({ sql: 'SELECT 1' })).toBe(a);
+    expect(nameOf({ sql: 'SELECT 3' })).toBe('');
+    expect(nameOf({ sql: 'SELECT 2' })).toBe(b);
   });
 });
 
@@ -151,6 +169,22 @@ describe('the fan-out event queue', () => {
     await expect(queue.next()).rejects.toThrow('too far behind');
     expect(await queue.next()).toEqual({ value: undefined, done: true });
     expect(ended).toHaveBeenCalledTimes(1);
+  });
+
+  it('once diverted, writes values to the sink (those waiting first) and only reports the end', async () => {
+    const written: number[] = [];
+    const queue = new EventQueue<number>(() => undefined);
+    queue.push(1);
+    const pending = queue.next(); // takes 1 from the buffer
+    queue.push(2);
+    queue.divert({ write: (value) => written.push(value), backlog: () => 7 });
+    queue.push(3);
+    expect(await pending).toEqual({ value: 1, done: false });
+    expect(written).toEqual([2, 3]);
+    expect(queue.size).toBe(7);
+    const end = queue.next();
+    queue.end(new Error('gone'));
+    await expect(end).rejects.toThrow('gone');
   });
 
   it('ends once when the consumer returns, releasing a pending next', async () => {

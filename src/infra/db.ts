@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from './env.js';
 import { applyMigrations, type SqlSession } from './migrations.js';
+import { statementNames } from './statement-names.js';
 
 export type Prisma = PrismaClient;
 
@@ -23,7 +24,9 @@ export interface Database {
 }
 
 export async function openDatabase(config: Config): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl, config.databasePoolSize) : openPglite(config.pgliteDataDir);
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl, config.databasePoolSize, config.databasePreparedStatements)
+    : openPglite(config.pgliteDataDir);
 }
 
 /** Opens the configured database and brings its schema up to date. */
@@ -38,7 +41,7 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
   return db;
 }
 
-function openPostgres(connectionString: string, max: number): Database {
+function openPostgres(connectionString: string, max: number, preparedStatements: boolean): Database {
   const poolConfig: pg.PoolConfig = {
     connectionString,
     max,
@@ -51,7 +54,9 @@ function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool(poolConfig);
   // An idle client that loses its connection emits 'error' on the pool; without a listener that would crash the process.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool, preparedStatements ? { statementNameGenerator: statementNames() } : {}),
+  });
   return {
     prisma,
     pool,

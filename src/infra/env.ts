@@ -13,6 +13,8 @@ export interface Config {
   pgliteDataDir: string;
   /** Size of the PostgreSQL connection pool. Default 10. */
   databasePoolSize: number;
+  /** Named (per-connection prepared) statements on PostgreSQL. Default on; `DATABASE_PREPARED_STATEMENTS=off` disables. */
+  databasePreparedStatements: boolean;
   /** Redis URL for pub/sub and presence; unset means in-process. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so that several deployments can share one Redis. Default `chat:`. */
@@ -59,6 +61,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: nonEmpty(env.DATABASE_URL),
     pgliteDataDir: nonEmpty(env.PGLITE_DATA_DIR) ?? './.data/pglite',
     databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
+    // Off behind a pooler in transaction mode (PgBouncer before 1.21), which cannot keep them.
+    databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'off',
     redisUrl: nonEmpty(env.REDIS_URL),
     redisPrefix: nonEmpty(env.REDIS_KEY_PREFIX) ?? 'chat:',
     jwt: {
