@@ -37,7 +37,17 @@ export const MessageRef = builder.prismaObject('Message', {
     }),
     conversationId: t.exposeID('conversationId'),
     conversation: t.relation('conversation'),
-    sender: t.relation('sender'),
+    // Not t.relation: Pothos loads a relation again unless its own planned query
+    // loaded the parent, and every record we build (events, pages, sends) carries its sender.
+    sender: t.field({
+      type: UserRef,
+      resolve: (message, _args, ctx) =>
+        (message as Partial<MessageRecord>).sender ??
+        ctx.loaders.user.load(message.senderId).then((user) => {
+          if (!user) throw notFound('User');
+          return user;
+        }),
+    }),
     content: t.exposeString('content'),
     clientMessageId: t.exposeString('clientMessageId', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
