@@ -27,76 +27,101 @@ export interface OnlineSource {
   onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
 }
 
-type LoaderFactories = { [K in keyof Omit<Loaders, 'clearAll'>]: () => Loaders[K] };
+/** What a context's loaders read from. */
+interface LoaderScope {
+  db: PrismaClient;
+  viewer: Profile | null;
+  presence: OnlineSource;
+}
+
+type LoaderName = keyof Omit<Loaders, 'clearAll'>;
+type LoaderFactories = { [K in LoaderName]: (scope: LoaderScope) => Loaders[K] };
 
 /**
  * Loaders are made on first use: a subscription keeps its context for its
  * whole life and most use none or one of them, so idle sockets stay small.
+ * The factories and the getters are shared (module and prototype), so a
+ * context's loaders cost one object until one is used.
  */
 export function createLoaders(db: PrismaClient, viewer: Profile | null, presence: OnlineSource): Loaders {
-  const factories: LoaderFactories = {
-    user: () => new DataLoader(async (ids) => {
-      const rows = await db.user.findMany({ where: { id: { in: [...ids] } } });
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    viewerMembership: () => new DataLoader(async (conversationIds) => {
-      if (!viewer) return conversationIds.map(() => null);
-      const rows = await db.participant.findMany({
-        where: { userId: viewer.id, conversationId: { in: [...conversationIds] } },
-      });
-      const byId = new Map(rows.map((row) => [row.conversationId, row]));
-      return conversationIds.map((id) => byId.get(id) ?? null);
-    }),
-    participants: () => new DataLoader(async (conversationIds) => {
-      const rows = await db.participant.findMany({
-        where: { conversationId: { in: [...conversationIds] } },
-        include: { user: true },
-        orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
-      });
-      const byConversation = new Map<string, ParticipantWithUser[]>();
-      for (const row of rows) {
-        const list = byConversation.get(row.conversationId) ?? [];
-        list.push(row);
-        byConversation.set(row.conversationId, list);
-      }
-      return conversationIds.map((id) => byConversation.get(id) ?? []);
-    }),
-    online: () => new DataLoader(async (userIds) => {
-      const online = await presence.onlineUsers(userIds);
-      return userIds.map((id) => online.has(id));
-    }),
-    canSeePresence: () => new DataLoader(async (userIds) => {
-      if (!viewer) return userIds.map(() => false);
-      const rows = await db.participant.findMany({
-        where: {
-          userId: { in: [...userIds] },
-          conversation: { participants: { some: { userId: viewer.id } } },
-        },
-        select: { userId: true },
-        distinct: ['userId'],
-      });
-      const visible = new Set(rows.map((row) => row.userId));
-      return userIds.map((id) => id === viewer.id || visible.has(id));
-    }),
-    messageBySeq: () => new DataLoader(async (keys) => {
-      const wanted = keys.map((key) => {
-        const at = key.lastIndexOf(':');
-        return { conversationId: key.slice(0, at), seq: Number(key.slice(at + 1)) };
-      });
-      const rows = await db.message.findMany({ where: { OR: wanted }, include: { sender: true } });
-      const byKey = new Map(rows.map((row) => [`${row.conversationId}:${row.seq}`, row]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    }),
-  };
-  const made: Partial<Omit<Loaders, 'clearAll'>> = {};
-  const loaders = {
-    clearAll() {
-      for (const loader of Object.values(made)) loader.clearAll();
-    },
-  } as Loaders;
-  for (const name of Object.keys(factories) as (keyof LoaderFactories)[]) {
-    Object.defineProperty(loaders, name, { get: () => (made[name] ??= factories[name]() as never), enumerable: true });
+  return new LazyLoaders({ db, viewer, presence }) as unknown as Loaders;
+}
+
+const factories: LoaderFactories = {
+  user: ({ db }) => new DataLoader(async (ids) => {
+    const rows = await db.user.findMany({ where: { id: { in: [...ids] } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }),
+  viewerMembership: ({ db, viewer }) => new DataLoader(async (conversationIds) => {
+    if (!viewer) return conversationIds.map(() => null);
+    const rows = await db.participant.findMany({
+      where: { userId: viewer.id, conversationId: { in: [...conversationIds] } },
+    });
+    const byId = new Map(rows.map((row) => [row.conversationId, row]));
+    return conversationIds.map((id) => byId.get(id) ?? null);
+  }),
+  participants: ({ db }) => new DataLoader(async (conversationIds) => {
+    const rows = await db.participant.findMany({
+      where: { conversationId: { in: [...conversationIds] } },
+      include: { user: true },
+      orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }],
+    });
+    const byConversation = new Map<string, ParticipantWithUser[]>();
+    for (const row of rows) {
+      const list = byConversation.get(row.conversationId) ?? [];
+      list.push(row);
+      byConversation.set(row.conversationId, list);
+    }
+    return conversationIds.map((id) => byConversation.get(id) ?? []);
+  }),
+  online: ({ presence }) => new DataLoader(async (userIds) => {
+    const online = await presence.onlineUsers(userIds);
+    return userIds.map((id) => online.has(id));
+  }),
+  canSeePresence: ({ db, viewer }) => new DataLoader(async (userIds) => {
+    if (!viewer) return userIds.map(() => false);
+    const rows = await db.participant.findMany({
+      where: {
+        userId: { in: [...userIds] },
+        conversation: { participants: { some: { userId: viewer.id } } },
+      },
+      select: { userId: true },
+      distinct: ['userId'],
+    });
+    const visible = new Set(rows.map((row) => row.userId));
+    return userIds.map((id) => id === viewer.id || visible.has(id));
+  }),
+  messageBySeq: ({ db }) => new DataLoader(async (keys) => {
+    const wanted = keys.map((key) => {
+      const at = key.lastIndexOf(':');
+      return { conversationId: key.slice(0, at), seq: Number(key.slice(at + 1)) };
+    });
+    const rows = await db.message.findMany({ where: { OR: wanted }, include: { sender: true } });
+    const byKey = new Map(rows.map((row) => [`${row.conversationId}:${row.seq}`, row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  }),
+};
+
+class LazyLoaders {
+  private made: Partial<Record<LoaderName, { clearAll(): unknown }>> | undefined;
+
+  constructor(private readonly scope: LoaderScope) {}
+
+  get(name: LoaderName) {
+    this.made ??= {};
+    return (this.made[name] ??= factories[name](this.scope));
   }
-  return loaders;
+
+  clearAll(): void {
+    for (const loader of Object.values(this.made ?? {})) loader.clearAll();
+  }
+}
+
+for (const name of Object.keys(factories) as LoaderName[]) {
+  Object.defineProperty(LazyLoaders.prototype, name, {
+    get(this: LazyLoaders) {
+      return this.get(name);
+    },
+  });
 }

@@ -73,6 +73,9 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           armExpiry(state, ctx.extra.socket, claims.exp * 1000);
           await services.presence.connected(viewer.id);
           state.connectionId = randomUUID();
+          // Nothing reads the upgrade request after this (the token came in
+          // connectionParams); an idle socket need not keep it and its headers.
+          (ctx.extra as { request?: unknown }).request = undefined;
           services.metrics.openSockets.inc();
           services.log.info('socket connected', { connectionId: state.connectionId, userId: viewer.id });
           return true;
@@ -90,7 +93,6 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
         const state = stateOf(ctx.extra.socket);
         const enveloped = yoga.getEnveloped({
           ...ctx,
-          req: ctx.extra.request,
           params: payload,
           wsViewer: state.viewer,
           wsSocket: state.socket,

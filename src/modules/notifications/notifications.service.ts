@@ -10,7 +10,7 @@
 // not one per member, and nothing at all for members nobody is listening for.
 // The other notifications go to `notifications:<userId>`. Both pass through
 // one queue per process, so each user's notifications keep their order.
-import { Repeater } from '@repeaterjs/repeater';
+import { EventQueue } from '../../infra/event-queue.js';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
 import type { AppPubSub } from '../../topics.js';
@@ -41,6 +41,9 @@ export interface MessageNotice {
 
 /** `messageNotices` has one channel for the whole deployment. */
 const NOTICES = 'all';
+
+/** Notifications waiting for one slow subscriber before its subscription ends. */
+const MAX_QUEUED = 10_000;
 
 /** Messages whose notifications share one counts query at most. */
 const MAX_NOTICES_PER_BATCH = 100;
@@ -99,27 +102,35 @@ export class NotificationsService {
   }
 
   subscribe(userId: string): AsyncIterableIterator<NotificationPayload> {
-    return new Repeater<NotificationPayload>(async (push, stop) => {
-      const handler: Push = (payload) => void push(payload);
-      let handlers = this.local.get(userId);
-      if (!handlers) this.local.set(userId, (handlers = new Set()));
-      handlers.add(handler);
-      let unsubscribe: Unsubscribe | undefined;
+    let handlers = this.local.get(userId);
+    if (!handlers) this.local.set(userId, (handlers = new Set()));
+    const userHandlers = handlers;
+    let unsubscribe: Unsubscribe | undefined;
+    const queue = new EventQueue<NotificationPayload>(() => {
+      userHandlers.delete(handler);
+      if (userHandlers.size === 0 && this.local.get(userId) === userHandlers) this.local.delete(userId);
+      void unsubscribe?.();
+      if (this.local.size === 0) void this.stopNotices();
+    });
+    const handler: Push = (payload) => {
+      if (queue.size >= MAX_QUEUED) queue.end(new Error('Subscriber fell too far behind; resubscribe.'));
+      else queue.push(payload);
+    };
+    userHandlers.add(handler);
+    void (async () => {
       try {
         // Notices first: once the user's own channel is subscribed (what
         // readiness checks count), the notices are flowing too.
         await this.listenToNotices();
-        unsubscribe = await this.pubsub.subscribe('notifications', userId, (payload) => this.enqueue({ kind: 'direct', push: handler, payload }));
-        await stop;
+        if (queue.closed) return;
+        const stop = await this.pubsub.subscribe('notifications', userId, (payload) => this.enqueue({ kind: 'direct', push: handler, payload }));
+        if (queue.closed) void stop();
+        else unsubscribe = stop;
       } catch (error) {
-        stop(error);
-      } finally {
-        await unsubscribe?.();
-        handlers.delete(handler);
-        if (handlers.size === 0) this.local.delete(userId);
-        if (this.local.size === 0) await this.stopNotices();
+        queue.end(error);
       }
-    });
+    })();
+    return queue;
   }
 
   private listenToNotices(): Promise<Unsubscribe> {
