@@ -3,13 +3,13 @@
 // waits for the write before taking the next: per subscriber and event a chain
 // of promises, a JSON.stringify of the payload and a system call. A
 // subscription that arrives over our WebSocket and whose source can be
-// diverted (EventQueue) is written here instead: the payload is serialized
-// once per event and distinct selection (shared-execution.ts), and each
-// subscriber costs a string concatenation and a buffered write. graphql-ws
-// keeps the bookkeeping: subscribe, complete, and an error that ends it.
+// diverted (EventQueue) is written through here instead: the payload is
+// serialized once per event and distinct selection (shared-execution.ts), and
+// each subscriber costs a string concatenation and a buffered write.
+// graphql-ws keeps the bookkeeping: subscribe, complete, and an error that
+// ends it.
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { EventSink } from '../infra/event-queue.js';
 
 /** A WebSocket operation: its graphql-ws id and the socket it came on. */
 export interface OperationChannel {
@@ -50,32 +50,5 @@ export class FrameWriter {
   backlog(socket: WebSocket): number {
     const buffered = socket.bufferedAmount;
     return buffered === 0 ? 0 : Math.ceil(buffered / (this.bytes / this.frames || 1));
-  }
-
-  /**
-   * A sink for one subscription: each event's payload (from `payloadOf`) in a
-   * `next` frame, in event order even when some payloads are asynchronous.
-   * A payload that fails ends the subscription through `fail`.
-   */
-  sink<T>(channel: OperationChannel, payloadOf: (event: T) => Payload, fail: (error: unknown) => void): EventSink<T> {
-    const { socket } = channel;
-    const head = `{"id":${JSON.stringify(channel.id)},"type":"next","payload":`;
-    const send = (payload: string) => this.write(socket, head + payload + '}');
-    let tail: Promise<void> | undefined;
-    return {
-      write: (event) => {
-        const payload = payloadOf(event);
-        if (tail === undefined && typeof payload === 'string') return send(payload);
-        const next: Promise<void> = (tail ?? Promise.resolve())
-          .then(() => payload)
-          .then(send)
-          .catch(fail)
-          .finally(() => {
-            if (tail === next) tail = undefined;
-          });
-        tail = next;
-      },
-      backlog: () => this.backlog(socket),
-    };
   }
 }

@@ -22,9 +22,9 @@ import {
 } from 'graphql';
 import { isAsyncIterable, isPromise, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { EventQueue } from '../infra/event-queue.js';
+import { EventQueue, type EventSink } from '../infra/event-queue.js';
 import { subscriptionEffect } from '../subscription-effects.js';
-import { FrameWriter, type Payload } from './direct-delivery.js';
+import { FrameWriter, type OperationChannel, type Payload } from './direct-delivery.js';
 
 /** Fields whose value depends on who is asking (everything else in a subscription payload does not). */
 const VIEWER_DEPENDENT_FIELDS = new Set(['Conversation.unreadCount', 'Conversation.messages']);
@@ -34,30 +34,121 @@ export interface SharedExecutionOptions {
   maskError: (error: GraphQLError) => Error;
 }
 
-export function useSharedSubscriptionExecution({ maskError }: SharedExecutionOptions): Plugin<Context> {
-  const results = new WeakMap<object, Map<string, ReturnType<typeof execute>>>();
-  const payloads = new WeakMap<object, Map<string, Payload>>();
-  const documentIds = new WeakMap<DocumentNode, number>();
-  const viewerDependence = new WeakMap<DocumentNode, boolean>();
-  const writer = new FrameWriter();
-  let nextDocumentId = 0;
+type Result = ReturnType<typeof execute>;
+type Effect = NonNullable<ReturnType<typeof subscriptionEffect>>;
 
-  const documentId = (document: DocumentNode) => {
-    let id = documentIds.get(document);
-    if (id === undefined) documentIds.set(document, (id = nextDocumentId++));
-    return id;
-  };
-  const dependsOnViewer = (schema: GraphQLSchema, document: DocumentNode) => {
-    let depends = viewerDependence.get(document);
-    if (depends === undefined) {
-      depends = readsViewerDependentField(schema, document);
-      viewerDependence.set(document, depends);
+/** What every subscription of the process shares: per event, its results and serialized payloads by key. */
+class Executions {
+  readonly results = new WeakMap<object, Map<string, Result>>();
+  readonly payloads = new WeakMap<object, Map<string, Payload>>();
+  readonly writer = new FrameWriter();
+  private readonly documentIds = new WeakMap<DocumentNode, number>();
+  private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
+  private nextDocumentId = 0;
+
+  constructor(readonly maskError: (error: GraphQLError) => Error) {}
+
+  /** Subscribers with the same key get the same result for an event. */
+  keyOf(args: ExecutionArgs, viewerId: string | undefined): string {
+    let id = this.documentIds.get(args.document);
+    if (id === undefined) this.documentIds.set(args.document, (id = this.nextDocumentId++));
+    let depends = this.viewerDependence.get(args.document);
+    if (depends === undefined) this.viewerDependence.set(args.document, (depends = readsViewerDependentField(args.schema, args.document)));
+    return `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${depends ? (viewerId ?? '') : '*'}`;
+  }
+
+  serialize(result: Result): Payload {
+    const toJson = (r: ExecutionResult) => JSON.stringify(r.errors ? { ...r, errors: r.errors.map(this.maskError) } : r);
+    return isPromise(result) ? result.then(toJson) : toJson(result);
+  }
+}
+
+/**
+ * One subscription. An object with methods rather than closures: an idle
+ * socket's subscription should cost a few fields, not a dozen functions.
+ * As an EventSink it writes each event's `next` frame to its socket, in event
+ * order even when some executions are asynchronous.
+ */
+class SharedSubscription implements EventSink<unknown> {
+  /** Set when the subscription is written directly: ended when a payload fails. */
+  stream: EventQueue<unknown> | undefined;
+  /** The last frame still waiting for an asynchronous execution. */
+  private tail: Promise<void> | undefined;
+  private frameHead: string | undefined;
+
+  constructor(
+    private readonly executions: Executions,
+    private readonly args: ExecutionArgs,
+    private readonly key: string,
+    private readonly effect: Effect | undefined,
+  ) {}
+
+  private get ctx(): Context {
+    return this.args.contextValue as Context;
+  }
+
+  /** For a subscription served through its iterator. */
+  next(event: unknown): Result {
+    this.effect?.(event, this.ctx);
+    return this.result(event);
+  }
+
+  /** This event's result for every subscriber with the same key, executed by the first to ask. */
+  private result(event: unknown): Result {
+    if (typeof event !== 'object' || event === null) return execute({ ...this.args, rootValue: event });
+    let byKey = this.executions.results.get(event);
+    if (!byKey) this.executions.results.set(event, (byKey = new Map()));
+    let result = byKey.get(this.key);
+    if (!result) {
+      // The executing context may have served earlier events: start with fresh loaders.
+      this.ctx.loaders.clearAll();
+      this.ctx.services.metrics.subscriptionExecutions.inc();
+      result = execute({ ...this.args, rootValue: event });
+      byKey.set(this.key, result);
     }
-    return depends;
-  };
-  const serialize = (result: ExecutionResult) =>
-    JSON.stringify(result.errors ? { ...result, errors: result.errors.map(maskError) } : result);
+    return result;
+  }
 
+  /** The result serialized, once per event and key. */
+  private payload(event: unknown): Payload {
+    if (typeof event !== 'object' || event === null) return this.executions.serialize(this.result(event));
+    let byKey = this.executions.payloads.get(event);
+    if (!byKey) this.executions.payloads.set(event, (byKey = new Map()));
+    let payload = byKey.get(this.key);
+    if (payload === undefined) byKey.set(this.key, (payload = this.executions.serialize(this.result(event))));
+    return payload;
+  }
+
+  write(event: unknown): void {
+    this.effect?.(event, this.ctx);
+    const payload = this.payload(event);
+    if (this.tail === undefined && typeof payload === 'string') return this.send(payload);
+    const next: Promise<void> = (this.tail ?? Promise.resolve())
+      .then(() => payload)
+      .then((json) => this.send(json))
+      .catch((error: unknown) => this.stream?.end(error))
+      .finally(() => {
+        if (this.tail === next) this.tail = undefined;
+      });
+    this.tail = next;
+  }
+
+  backlog(): number {
+    return this.executions.writer.backlog(this.channel.socket);
+  }
+
+  private get channel(): OperationChannel {
+    return this.ctx.channel as OperationChannel;
+  }
+
+  private send(payload: string): void {
+    this.frameHead ??= `{"id":${JSON.stringify(this.channel.id)},"type":"next","payload":`;
+    this.executions.writer.write(this.channel.socket, this.frameHead + payload + '}');
+  }
+}
+
+export function useSharedSubscriptionExecution({ maskError }: SharedExecutionOptions): Plugin<Context> {
+  const executions = new Executions(maskError);
   return {
     onSubscribe({ setSubscribeFn }) {
       setSubscribeFn(async (args: ExecutionArgs) => {
@@ -65,46 +156,18 @@ export function useSharedSubscriptionExecution({ maskError }: SharedExecutionOpt
         if (!isAsyncIterable(stream)) return stream;
         const ctx = args.contextValue as Context;
         const field = rootField(args);
-        const effect = field ? subscriptionEffect(field) : undefined;
-        const viewerPart = dependsOnViewer(args.schema, args.document) ? (ctx.viewer?.id ?? '') : '*';
-        const key = `${documentId(args.document)}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${viewerPart}`;
-
-        /** This event's result for every subscriber with the same key, executed by the first to ask. */
-        const sharedResult = (event: object) => {
-          let byKey = results.get(event);
-          if (!byKey) results.set(event, (byKey = new Map()));
-          let result = byKey.get(key);
-          if (!result) {
-            // The executing context may have served earlier events: start with fresh loaders.
-            ctx.loaders.clearAll();
-            ctx.services.metrics.subscriptionExecutions.inc();
-            result = execute({ ...args, rootValue: event });
-            byKey.set(key, result);
-          }
-          return result as ExecutionResult | Promise<ExecutionResult>;
-        };
-
+        const subscription = new SharedSubscription(
+          executions,
+          args,
+          executions.keyOf(args, ctx.viewer?.id),
+          field ? subscriptionEffect(field) : undefined,
+        );
         if (ctx.channel && stream instanceof EventQueue) {
-          const payloadOf = (event: unknown): Payload => {
-            effect?.(event, ctx);
-            if (typeof event !== 'object' || event === null) return serializeMaybe(execute({ ...args, rootValue: event }));
-            let byKey = payloads.get(event);
-            if (!byKey) payloads.set(event, (byKey = new Map()));
-            let payload = byKey.get(key);
-            if (payload === undefined) byKey.set(key, (payload = serializeMaybe(sharedResult(event))));
-            return payload;
-          };
-          const serializeMaybe = (result: ReturnType<typeof execute>): Payload =>
-            isPromise(result) ? result.then(serialize) : serialize(result);
-          stream.divert(writer.sink(ctx.channel, payloadOf, (error) => stream.end(error)));
+          subscription.stream = stream;
+          stream.divert(subscription);
           return stream;
         }
-
-        return mapAsyncIterator(stream, (event: unknown) => {
-          effect?.(event, ctx);
-          if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-          return sharedResult(event);
-        });
+        return mapAsyncIterator(stream, (event: unknown) => subscription.next(event) as ExecutionResult | Promise<ExecutionResult>);
       });
     },
   };
