@@ -26,13 +26,16 @@ export function rateLimited(retryAfterMs: number, message = 'Too many requests; 
  * graphql-js reports variables that do not fit their declared types without a
  * code; clients switch on `extensions.code`, so these get BAD_USER_INPUT.
  */
+export function withVariableErrorCodes(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) =>
+    !error.extensions?.code && !error.path && /^Variable "\$/.test(error.message)
+      ? createGraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } })
+      : error,
+  );
+}
+
 export function useVariableErrorCodes(): Plugin {
-  const withCode = (errors: readonly GraphQLError[]) =>
-    errors.map((error) =>
-      !error.extensions?.code && !error.path && /^Variable "\$/.test(error.message)
-        ? createGraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT' } })
-        : error,
-    );
+  const withCode = withVariableErrorCodes;
   return {
     onExecute: () => ({
       onExecuteDone: ({ result, setResult }) => {

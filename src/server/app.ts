@@ -26,7 +26,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppPubSub, Topics } from '../topics.js';
 import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
-import { useSharedSubscriptionExecution } from './shared-execution.js';
+import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import type { OperationChannel } from './direct-delivery.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -68,6 +68,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   if (db.pool) metrics.observePool(db.pool);
   const services = createServices(config, db.prisma, pubsub, presenceStore, log, metrics, redis);
 
+  const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
+  const sharedSubscriptions = createSharedSubscriptions({ maskError: maskUnexpected });
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -88,7 +90,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useRequireViewer(),
       useVariableErrorCodes(),
-      useSharedSubscriptionExecution({ maskError: (error) => maskError(error, MASKED_ERROR_MESSAGE, false) }),
+      sharedSubscriptions.plugin,
     ],
     context: async (initial) => {
       if ('wsViewer' in initial) {
@@ -150,7 +152,10 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', checks });
   }
 
-  const ws = attachWebSocket(server, yoga as never, services);
+  const ws = attachWebSocket(server, yoga as never, services, {
+    subscribe: sharedSubscriptions.subscribe,
+    maskError: maskUnexpected,
+  });
   let stopped: Promise<void> | undefined;
 
   return {

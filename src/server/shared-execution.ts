@@ -147,28 +147,42 @@ class SharedSubscription implements EventSink<unknown> {
   }
 }
 
-export function useSharedSubscriptionExecution({ maskError }: SharedExecutionOptions): Plugin<Context> {
+export interface SharedSubscriptions {
+  /** For subscriptions that go through Yoga (HTTP, SSE). */
+  plugin: Plugin<Context>;
+  /**
+   * graphql-js's `subscribe` with shared execution, for our WebSocket: there
+   * a subscription needs none of envelop's per-operation wrappers (ws.ts).
+   */
+  subscribe(args: ExecutionArgs): Promise<AsyncIterable<unknown> | ExecutionResult>;
+}
+
+export function createSharedSubscriptions({ maskError }: SharedExecutionOptions): SharedSubscriptions {
   const executions = new Executions(maskError);
+  const subscribe = async (args: ExecutionArgs) => {
+    const stream = await createSourceEventStream(args);
+    if (!isAsyncIterable(stream)) return stream;
+    const ctx = args.contextValue as Context;
+    const field = rootField(args);
+    const subscription = new SharedSubscription(
+      executions,
+      args,
+      executions.keyOf(args, ctx.viewer?.id),
+      field ? subscriptionEffect(field) : undefined,
+    );
+    if (ctx.channel && stream instanceof EventQueue) {
+      subscription.stream = stream;
+      stream.divert(subscription);
+      return stream;
+    }
+    return mapAsyncIterator(stream, (event: unknown) => subscription.next(event) as ExecutionResult | Promise<ExecutionResult>);
+  };
   return {
-    onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(async (args: ExecutionArgs) => {
-        const stream = await createSourceEventStream(args);
-        if (!isAsyncIterable(stream)) return stream;
-        const ctx = args.contextValue as Context;
-        const field = rootField(args);
-        const subscription = new SharedSubscription(
-          executions,
-          args,
-          executions.keyOf(args, ctx.viewer?.id),
-          field ? subscriptionEffect(field) : undefined,
-        );
-        if (ctx.channel && stream instanceof EventQueue) {
-          subscription.stream = stream;
-          stream.divert(subscription);
-          return stream;
-        }
-        return mapAsyncIterator(stream, (event: unknown) => subscription.next(event) as ExecutionResult | Promise<ExecutionResult>);
-      });
+    subscribe,
+    plugin: {
+      onSubscribe({ setSubscribeFn }) {
+        setSubscribeFn(subscribe);
+      },
     },
   };
 }

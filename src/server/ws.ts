@@ -2,18 +2,28 @@
 // yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
-import { rateLimited } from '../errors.js';
+import { isAsyncIterable, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
+import { EventQueue } from '../infra/event-queue.js';
+import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';
 import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
 import { profileFromClaims } from '../auth/claims.js';
 import { parseBearer, TokenError } from '../auth/jwt.js';
-import type { SocketContext } from '../context.js';
+import { createContext, type SocketContext } from '../context.js';
+import type { SharedSubscriptions } from './shared-execution.js';
 import type { Services } from '../services.js';
 
 /** Close codes this server uses besides graphql-ws's own. */
@@ -41,9 +51,42 @@ export interface WsHandle {
   close(): Promise<void>;
 }
 
-export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>, services: Services): WsHandle {
+/** How WebSocket subscriptions are served: see onSubscribe. */
+export interface WsSubscriptions {
+  subscribe: SharedSubscriptions['subscribe'];
+  maskError: (error: GraphQLError) => Error;
+}
+
+export function attachWebSocket(
+  server: Server,
+  yoga: YogaServerInstance<Record<string, unknown>, Record<string, unknown>>,
+  services: Services,
+  subscriptions: WsSubscriptions,
+): WsHandle {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: LIMITS.maxFrameBytes });
   const states = new WeakMap<object, SocketState>();
+
+  // Subscriptions skip envelop's execution pipeline: its hooks would wrap each
+  // one in iterators and closures that an idle socket keeps for its whole life,
+  // and the one thing they do for our plugins on a socket (which always has a
+  // viewer) is to format errors, done here. Parsing, validation and the
+  // operation limits still go through Yoga.
+  const subscriptionRoot: EnvelopedRoot = {
+    execute: () => {
+      throw new Error('not an execution root');
+    },
+    subscribe: async (args) => {
+      const result = await subscriptions.subscribe(args);
+      if (!isAsyncIterable(result)) return formatErrors(result);
+      // A diverted queue writes its frames itself (masked there); other streams' results are masked here.
+      return (result instanceof EventQueue ? result : mapAsyncIterator(result, (r) => formatErrors(r as ExecutionResult))) as Awaited<OperationResult>;
+    },
+  };
+
+  function formatErrors(result: ExecutionResult): ExecutionResult {
+    if (!result.errors) return result;
+    return { ...result, errors: withVariableErrorCodes(result.errors).map((error) => subscriptions.maskError(error) as GraphQLError) };
+  }
 
   const stateOf = (socket: object) => {
     let state = states.get(socket);
@@ -109,13 +152,17 @@ export function attachWebSocket(server: Server, yoga: YogaServerInstance<Record<
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+        const isSubscription = getOperationAST(document, payload.operationName)?.operation === 'subscription';
+        if (isSubscription && !state.viewer) return [unauthenticated()];
         const args: ExecutionArgs = {
           schema: enveloped.schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          contextValue: isSubscription
+            ? createContext(services, state.viewer ?? null, state.socket, { id, socket: ctx.extra.socket })
+            : await enveloped.contextFactory(),
+          rootValue: isSubscription ? subscriptionRoot : { execute: enveloped.execute, subscribe: enveloped.subscribe },
         };
         const field = subscriptionField(args);
         if (field) {
