@@ -1,7 +1,7 @@
 // The typed topic map of the pub/sub: every topic is scoped by an id.
 import type { TypedPubSub } from './infra/pubsub.js';
 import type { MessageTopicEvent } from './modules/messages/message-events.js';
-import type { MessageNotice, NotificationPayload } from './modules/notifications/notifications.service.js';
+import type { NotificationPayload, PackedNotice } from './modules/notifications/notifications.service.js';
 import type { PresenceEventPayload } from './modules/presence/presence.service.js';
 import type { TypingEventPayload } from './modules/typing/typing.service.js';
 
@@ -13,7 +13,7 @@ export interface Topics extends Record<string, unknown> {
   /** Scoped by the user whose presence changed. */
   presence: PresenceEventPayload;
   /** One channel (id `all`): every stored message, for its recipients' notifications. */
-  messageNotices: MessageNotice;
+  messageNotices: PackedNotice;
   /** Scoped by the recipient's user id. */
   notifications: NotificationPayload;
   /** Scoped by user id: a conversation with them was created, so they have new contacts (presence visibility). */

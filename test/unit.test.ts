@@ -8,6 +8,9 @@ import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
 import { decode, encode } from '../src/infra/codec.js';
 import { statementNames } from '../src/infra/statement-names.js';
+import { FrameWriter } from '../src/server/direct-delivery.js';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
 import { readStateOf } from '../src/modules/messages/message-events.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
@@ -59,6 +62,33 @@ describe('the pub/sub codec', () => {
   it('revives only objects that hold a $date and nothing else', () => {
     const text = JSON.stringify({ a: { $date: '2026-11-21T10:00:00.000Z', other: 1 }, b: { $date: 5 } });
     expect(decode(text)).toEqual({ a: { $date: '2026-11-21T10:00:00.000Z', other: 1 }, b: { $date: 5 } });
+  });
+});
+
+describe('direct frames', () => {
+  it('reach a WebSocket client whole and in order, whatever their length (7-bit, 16-bit and 64-bit lengths, UTF-8)', async () => {
+    const server = new WebSocketServer({ port: 0 });
+    const texts = ['short', 'é'.repeat(100), 'x'.repeat(125), 'y'.repeat(126), '€'.repeat(30_000), 'z'.repeat(70_000)];
+    try {
+      const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+      const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const received: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        client.on('message', (data, isBinary) => {
+          expect(isBinary).toBe(false);
+          if (received.push(String(data)) === texts.length + 1) resolve();
+        }),
+      );
+      const socket = await accepted;
+      const writer = new FrameWriter();
+      for (const text of texts) writer.write(socket, text);
+      socket.send('after'); // ws's own frames stay in order with ours
+      await all;
+      expect(received).toEqual([...texts, 'after']);
+      client.close();
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -39,6 +39,9 @@ export interface MessageNotice {
   recipientMarks: [string, number][];
 }
 
+/** A MessageNotice as published. */
+export type PackedNotice = Omit<MessageNotice, 'recipientMarks'> & { recipientMarks: string };
+
 /** `messageNotices` has one channel for the whole deployment. */
 const NOTICES = 'all';
 
@@ -81,7 +84,10 @@ export class NotificationsService {
   /** One publish for all the message's recipients. */
   async messageSent(notice: MessageNotice): Promise<void> {
     if (notice.recipientMarks.length === 0) return;
-    await this.pubsub.publish('messageNotices', NOTICES, notice).catch((error) => this.log('publishing a message notice failed', error));
+    // The marks as one JSON string: the pub/sub codec visits every value of a
+    // payload, and a big group's marks are most of a notice's values.
+    const packed: PackedNotice = { ...notice, recipientMarks: JSON.stringify(notice.recipientMarks) };
+    await this.pubsub.publish('messageNotices', NOTICES, packed).catch((error) => this.log('publishing a message notice failed', error));
   }
 
   /** The user's read mark moved in a conversation. */
@@ -135,7 +141,9 @@ export class NotificationsService {
 
   private listenToNotices(): Promise<Unsubscribe> {
     this.notices ??= this.pubsub
-      .subscribe('messageNotices', NOTICES, (notice) => this.enqueue({ kind: 'notice', notice }))
+      .subscribe('messageNotices', NOTICES, (packed) =>
+        this.enqueue({ kind: 'notice', notice: { ...packed, recipientMarks: JSON.parse(packed.recipientMarks) as [string, number][] } }),
+      )
       .catch((error) => {
         this.notices = undefined; // the next subscriber tries afresh
         throw error;
