@@ -9,6 +9,7 @@ import { ConversationsService } from './modules/conversations/conversations.serv
 import { MembershipCache } from './modules/conversations/membership.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
+import type { RawQuery } from './infra/db.js';
 import { MessagesService } from './modules/messages/messages.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { PresenceStore } from './modules/presence/presence-store.js';
@@ -42,6 +43,7 @@ export interface Services {
 export function createServices(
   config: Config,
   db: PrismaClient,
+  query: RawQuery,
   pubsub: AppPubSub,
   presenceStore: PresenceStore,
   log: Logger,
@@ -53,8 +55,8 @@ export function createServices(
   const conversations = new ConversationsService(db, membership);
   const notifications = new NotificationsService(db, pubsub, logError);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
-  const deliveries = new DeliveryTracker(db, pubsub, logError);
-  const messages = new MessagesService(db, pubsub, membership, conversations, notifications, deliveries, logError, () =>
+  const deliveries = new DeliveryTracker(query, pubsub, logError);
+  const messages = new MessagesService(db, query, pubsub, membership, conversations, notifications, deliveries, logError, () =>
     metrics.messagesSent.inc(),
   );
   const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error));

@@ -10,7 +10,8 @@
 // square of the group. So the flush interval stretches under load (many marks
 // per flush), batching more messages into each member's event, and stays short
 // when few marks move. Both stay well inside the contract's 2 s.
-import type { PrismaClient, User } from '../../generated/prisma/client.js';
+import type { User } from '../../generated/prisma/client.js';
+import type { RawQuery } from '../../infra/db.js';
 import { withDates } from '../../infra/json-rows.js';
 import type { AppPubSub } from '../../topics.js';
 
@@ -39,7 +40,7 @@ export class DeliveryTracker {
   private readonly options: Required<DeliveryOptions>;
 
   constructor(
-    private readonly db: PrismaClient,
+    private readonly query: RawQuery,
     private readonly pubsub: AppPubSub,
     private readonly log: (message: string, error: unknown) => void,
     options: DeliveryOptions = {},
@@ -91,9 +92,10 @@ export class DeliveryTracker {
     }
     // Marks only move forward; the row lock makes concurrent flushes (other
     // processes) agree. A mark already past by a read mark announces nothing new.
-    const moved = await this.db.$queryRaw<MovedMark[]>`
+    const moved = await this.query<MovedMark>(
+      `
       WITH batch AS (
-        SELECT * FROM unnest(${conversationIds}::text[], ${userIds}::text[], ${seqs}::int[]) AS b("conversationId", "userId", seq)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS b("conversationId", "userId", seq)
       ), prev AS (
         SELECT p."conversationId", p."userId", GREATEST(p."lastDeliveredSeq", p."lastReadSeq") AS seq
         FROM "Participant" p JOIN batch b ON b."conversationId" = p."conversationId" AND b."userId" = p."userId"
@@ -106,7 +108,9 @@ export class DeliveryTracker {
       )
       SELECT moved."conversationId", moved."fromSeq", moved."toSeq", moved."deliveredAt", to_jsonb(u.*) AS "user"
       FROM moved JOIN "User" u ON u.id = moved."userId"
-      WHERE moved."toSeq" > moved."fromSeq"`;
+      WHERE moved."toSeq" > moved."fromSeq"`,
+      [conversationIds, userIds, seqs],
+    );
     await Promise.all(
       moved.map((mark) =>
         this.pubsub

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
 import { withDates } from '../../infra/json-rows.js';
+import type { RawQuery } from '../../infra/db.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -51,6 +52,7 @@ type SentRow = Message & {
 export class MessagesService {
   constructor(
     private readonly db: PrismaClient,
+    private readonly query: RawQuery,
     private readonly pubsub: AppPubSub,
     private readonly membership: MembershipCache,
     private readonly conversations: ConversationsService,
@@ -119,20 +121,21 @@ export class MessagesService {
   }
 
   private async insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null) {
-    const rows = await this.db.$queryRaw<SentRow[]>`
+    const rows = await this.query<SentRow>(
+      `
       WITH prev AS (
         -- FOR UPDATE: a concurrent send of the same sender may be moving this
         -- mark; wait for it and read its result, not the statement's snapshot
         -- (else every send of a burst looks like it skipped messages).
-        SELECT "lastReadSeq" FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ${senderId}
+        SELECT "lastReadSeq" FROM "Participant" WHERE "conversationId" = $1 AND "userId" = $2
         FOR UPDATE
       ), conv AS (
         UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = now(), "updatedAt" = now()
-        WHERE id = ${conversationId} AND EXISTS (SELECT 1 FROM prev)
+        WHERE id = $1 AND EXISTS (SELECT 1 FROM prev)
         RETURNING *
       ), msg AS (
         INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "clientMessageId", "createdAt")
-        SELECT ${randomUUID()}, conv.id, conv."lastSeq", ${senderId}, ${content}, ${clientMessageId}, conv."lastActivityAt"
+        SELECT $3::text, conv.id, conv."lastSeq", $2::text, $4::text, $5::text, conv."lastActivityAt"
         FROM conv
         RETURNING *
       ), mark AS (
@@ -148,8 +151,10 @@ export class MessagesService {
              (SELECT "lastReadSeq" FROM prev) AS "previousReadSeq",
              (SELECT to_jsonb(conv.*) FROM conv) AS conversation,
              (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq")) FROM "Participant" p
-               WHERE p."conversationId" = ${conversationId} AND p."userId" <> ${senderId}) AS "recipientMarks"
-      FROM msg JOIN "User" u ON u.id = msg."senderId"`;
+               WHERE p."conversationId" = $1 AND p."userId" <> $2) AS "recipientMarks"
+      FROM msg JOIN "User" u ON u.id = msg."senderId"`,
+      [conversationId, senderId, randomUUID(), content, clientMessageId],
+    );
     return rows[0];
   }
 
