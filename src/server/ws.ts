@@ -116,9 +116,10 @@ export function attachWebSocket(
           armExpiry(state, ctx.extra.socket, claims.exp * 1000);
           await services.presence.connected(viewer.id);
           state.connectionId = randomUUID();
-          // Nothing reads the upgrade request after this (the token came in
-          // connectionParams); an idle socket need not keep it and its headers.
+          // Nothing reads the upgrade request or the connection params after
+          // this; an idle socket need not keep the headers and the token.
           (ctx.extra as { request?: unknown }).request = undefined;
+          (ctx as { connectionParams?: unknown }).connectionParams = undefined;
           services.metrics.openSockets.inc();
           services.log.info('socket connected', { connectionId: state.connectionId, userId: viewer.id });
           return true;
