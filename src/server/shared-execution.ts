@@ -40,7 +40,10 @@ type Effect = NonNullable<ReturnType<typeof subscriptionEffect>>;
 /** What every subscription of the process shares: per event, its results and serialized payloads by key. */
 class Executions {
   readonly results = new WeakMap<object, Map<string, Result>>();
-  readonly payloads = new WeakMap<object, Map<string, Payload>>();
+  private readonly payloads = new WeakMap<object, Map<string, Payload>>();
+  // Every subscriber of an event asks for its payload in a row: remember the last event's.
+  private lastEvent: object | undefined;
+  private lastPayloads: Map<string, Payload> | undefined;
   readonly writer = new FrameWriter();
   private readonly documentIds = new WeakMap<DocumentNode, number>();
   private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
@@ -55,6 +58,16 @@ class Executions {
     let depends = this.viewerDependence.get(args.document);
     if (depends === undefined) this.viewerDependence.set(args.document, (depends = readsViewerDependentField(args.schema, args.document)));
     return `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${depends ? (viewerId ?? '') : '*'}`;
+  }
+
+  /** Serialized payloads of one event, by key. */
+  payloadsOf(event: object): Map<string, Payload> {
+    if (event === this.lastEvent) return this.lastPayloads!;
+    let byKey = this.payloads.get(event);
+    if (!byKey) this.payloads.set(event, (byKey = new Map()));
+    this.lastEvent = event;
+    this.lastPayloads = byKey;
+    return byKey;
   }
 
   serialize(result: Result): Payload {
@@ -112,8 +125,7 @@ class SharedSubscription implements EventSink<unknown> {
   /** The result serialized, once per event and key. */
   private payload(event: unknown): Payload {
     if (typeof event !== 'object' || event === null) return this.executions.serialize(this.result(event));
-    let byKey = this.executions.payloads.get(event);
-    if (!byKey) this.executions.payloads.set(event, (byKey = new Map()));
+    const byKey = this.executions.payloadsOf(event);
     let payload = byKey.get(this.key);
     if (payload === undefined) byKey.set(this.key, (payload = this.executions.serialize(this.result(event))));
     return payload;
