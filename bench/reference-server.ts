@@ -25,7 +25,6 @@
 // Environment: PORT, DATABASE_URL, REDIS_URL, REDIS_KEY_PREFIX, JWT_SECRET,
 // DATABASE_POOL_SIZE (default 10, as the server's), WS_KEEPALIVE_MS (12000).
 import http from 'node:http';
-import v8 from 'node:v8';
 import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import { Redis } from 'ioredis';
@@ -287,8 +286,6 @@ function metricsText(): string {
     `process_resident_memory_bytes ${memory.rss}`,
     `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
     `nodejs_heap_size_used_bytes ${memory.heapUsed}`,
-    // As prom-client's default metrics name it, for the idle scenario's young-generation correction.
-    `nodejs_heap_space_size_total_bytes{space="new"} ${v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0}`,
     `reference_open_sockets ${conns.size}`,
     `reference_active_subscriptions ${activeSubscriptions}`,
     '',

@@ -28,7 +28,6 @@ import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
-import type { OperationChannel } from './direct-delivery.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
 /** What a client sees of an unexpected error (Yoga's default wording). */
@@ -94,12 +93,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     ],
     context: async (initial) => {
       if ('wsViewer' in initial) {
-        return createContext(
-          services,
-          (initial.wsViewer as Profile | undefined) ?? null,
-          initial.wsSocket as SocketContext,
-          initial.wsChannel as OperationChannel,
-        );
+        return createContext(services, (initial.wsViewer as Profile | undefined) ?? null, initial.wsSocket as SocketContext);
       }
       const request = initial.request as Request;
       const token = bearerToken(request.headers.get('authorization'));

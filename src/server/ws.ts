@@ -1,5 +1,7 @@
 // graphql-ws on the HTTP server's port and path. Operations run through
-// yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking.
+// yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking;
+// subscriptions share parsing, validation and the limits, then go to the
+// shared execution directly (see subscriptionRoot).
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
@@ -140,7 +142,6 @@ export function attachWebSocket(
           params: payload,
           wsViewer: state.viewer,
           wsSocket: state.socket,
-          wsChannel: { id, socket: ctx.extra.socket },
         });
         let document: DocumentNode;
         try {
