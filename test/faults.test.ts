@@ -81,12 +81,20 @@ describe('faults', () => {
       const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
       const acknowledged: string[] = [(await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage.id];
 
+      const socket = wsClient(server.wsUrl, { token: alice.token });
+      await socket.connected;
+
       proxy.cut();
       const startedAt = Date.now();
       const failed = await http(server.url, alice.token, Send, { conversationId, content: 'lost?' });
       expect(Date.now() - startedAt).toBeLessThan(12_000);
       expect(failed.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
       expect(JSON.stringify(failed)).not.toMatch(/prisma|ECONN|stack|SELECT/i);
+      // The same over the WebSocket, which executes without envelop: masked alike.
+      const overSocket = subscribe(socket, Send, { conversationId, content: 'lost over the socket?' });
+      await overSocket.completed;
+      expect(overSocket.results.map((r) => r.errors?.map((e) => e.extensions?.code))).toEqual([['INTERNAL_SERVER_ERROR']]);
+      expect(JSON.stringify(overSocket.results)).not.toMatch(/prisma|ECONN|stack|SELECT/i);
       await waitFor(async () => (await ready(server.url)).status === 503, { what: '/ready 503' });
 
       proxy.restore();
