@@ -35,7 +35,7 @@ type Listener = (event: MessageEvent) => void;
 
 class ConversationHub {
   readonly listeners = new Set<Listener>();
-  /** Listeners per event type they pass on (all types: key null), so that no one's types cost nothing. */
+  /** Listeners per event type they pass on (all types: key null), so that a type no one passes on costs nothing. */
   private readonly wanting = new Map<string | null, number>();
   /** Listeners past their replay, receiving live events. */
   live = 0;
