@@ -56,8 +56,17 @@ export function createServices(
   const notifications = new NotificationsService(db, pubsub, logError);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
-  const messages = new MessagesService(db, query, pubsub, membership, conversations, notifications, deliveries, logError, () =>
-    metrics.messagesSent.inc(),
+  const messages = new MessagesService(
+    db,
+    query,
+    pubsub,
+    membership,
+    conversations,
+    notifications,
+    deliveries,
+    logError,
+    () => metrics.messagesSent.inc(),
+    Number(process.env.SEND_CONCURRENCY ?? (config.databaseUrl ? Math.max(1, Math.floor(config.databasePoolSize / 2)) : 1)),
   );
   const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error));
   return {

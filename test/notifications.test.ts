@@ -134,6 +134,49 @@ describe('NewMessageNotification', () => {
     expect(await notifications(bobFeed, 2)).toEqual([newMessage(conversationId, own, alice, [1, 1]), unreadChanged(conversationId, [0, 0])]);
   });
 
+  it('gives each of many concurrent sends, stored several per statement, the counts as of that message', async () => {
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const conversationId = await direct(alice, bob);
+    const feeds = new Map([
+      [alice.id, await feed(alice)],
+      [bob.id, await feed(bob)],
+    ]);
+    const K = 20;
+    // All at once, alternating senders: the server stores the sends that wait
+    // for the database together, so one statement holds messages of both.
+    const sent = await Promise.all(
+      Array.from({ length: 2 * K }, (_, i) => {
+        const sender = i % 2 === 0 ? alice : bob;
+        return send(sender, { conversationId, content: `m${i}` }).then((m) => ({ seq: m.seq, senderId: sender.id }));
+      }),
+    );
+    const bySeq = sent.sort((a, b) => a.seq - b.seq);
+    expect(bySeq.map((m) => m.seq)).toEqual(Array.from({ length: 2 * K }, (_, i) => i + 1));
+    // Nobody marks read: a reader's mark moves only with their own sends, so a
+    // message is unread together with the other's since the reader's last own one.
+    const unreadAt = (readerId: string, seq: number) =>
+      seq - Math.max(0, ...bySeq.filter((m) => m.senderId === readerId && m.seq < seq).map((m) => m.seq));
+    for (const [readerId, sub] of feeds) {
+      await waitFor(() => payloads(sub, 'notifications').filter(isNewMessage).length >= K, { what: `${K} notifications` });
+      const counts = payloads(sub, 'notifications')
+        .filter(isNewMessage)
+        .map((n) => [n.message.seq, n.conversationUnreadCount, n.totalUnreadCount])
+        .sort((a, b) => a[0]! - b[0]!);
+      const expected = bySeq.filter((m) => m.senderId !== readerId).map((m) => [m.seq, unreadAt(readerId, m.seq), unreadAt(readerId, m.seq)]);
+      expect(counts).toEqual(expected);
+      // A send that passed messages of the other moved the sender's read mark
+      // over them: one UnreadCountChangedNotification each, batch or not.
+      const passedOthers = bySeq.filter((m) => m.senderId === readerId && unreadAt(readerId, m.seq) > 1).length;
+      const isUnreadChange = (n: Notification) => n.__typename === 'UnreadCountChangedNotification';
+      await waitFor(() => payloads(sub, 'notifications').filter(isUnreadChange).length >= passedOthers, { what: `${passedOthers} unread changes` });
+      expect(payloads(sub, 'notifications').filter(isUnreadChange)).toHaveLength(passedOthers);
+    }
+    const finalUnread = async (user: TestUser) => (await ok(server.url, user.token, Unread, {})).unreadCount;
+    expect(await finalUnread(alice)).toBe(unreadAt(alice.id, 2 * K + 1) - 1);
+    expect(await finalUnread(bob)).toBe(unreadAt(bob.id, 2 * K + 1) - 1);
+  });
+
   it('previews the first 100 characters counted in code points, so a 150-emoji message previews exactly 100 whole emoji', async () => {
     const alice = await createUser(server, 'alice');
     const bob = await createUser(server, 'bob');

@@ -2,6 +2,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
+import { Batcher } from '../src/infra/batcher.js';
 import { EventQueue } from '../src/infra/event-queue.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
@@ -226,5 +227,70 @@ describe('the fan-out event queue', () => {
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(queue.closed).toBe(true);
     expect(ended).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the send batcher', () => {
+  /** A run that waits for the test to finish it, recording the batches it was given. */
+  function controlledRuns() {
+    const batches: number[][] = [];
+    const finish: (() => void)[] = [];
+    const run = (items: number[]) => {
+      batches.push(items);
+      return new Promise<string[]>((resolve, reject) =>
+        finish.push(() => {
+          // 13 is the bad item: a run that holds it fails.
+          if (!items.includes(13)) resolve(items.map((i) => `r${i}`));
+          else reject(new Error(items.length > 1 ? 'bad item' : '13 alone'));
+        }),
+      );
+    };
+    return { batches, finish, run };
+  }
+
+  it('runs an item at once when idle, and gathers what waits behind the running ones into one run', async () => {
+    const { batches, finish, run } = controlledRuns();
+    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 3 });
+    const first = batcher.submit(1, 'a');
+    expect(batches).toEqual([[1]]);
+    const rest = [2, 3, 4, 5].map((i) => batcher.submit(i, String(i)));
+    expect(batches).toEqual([[1]]); // at most one run under way
+    finish.shift()!();
+    expect(await first).toBe('r1');
+    await vi.waitFor(() => expect(batches).toEqual([[1], [2, 3, 4]])); // at most three per run
+    finish.shift()!();
+    await vi.waitFor(() => expect(batches).toEqual([[1], [2, 3, 4], [5]]));
+    finish.shift()!();
+    expect(await Promise.all(rest)).toEqual(['r2', 'r3', 'r4', 'r5']);
+  });
+
+  it('answers each item of a failed run on its own: only the bad item fails', async () => {
+    const { batches, finish, run } = controlledRuns();
+    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 10 });
+    const blocker = batcher.submit(0, 'blocker');
+    const items = Promise.allSettled([12, 13, 14].map((i) => batcher.submit(i, 'k')));
+    finish.shift()!();
+    await blocker;
+    await vi.waitFor(() => expect(batches).toEqual([[0], [12, 13, 14]]));
+    finish.shift()!(); // the run of three fails; each runs again alone, in order
+    for (const alone of [[12], [13], [14]]) {
+      await vi.waitFor(() => expect(batches.at(-1)).toEqual(alone));
+      finish.shift()!();
+    }
+    const settled = await items;
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['r12', '13 alone', 'r14']);
+  });
+
+  it('never runs one key in two runs at once, and keeps the order of each key', async () => {
+    const { batches, finish, run } = controlledRuns();
+    const batcher = new Batcher(run, { concurrency: 3, maxBatch: 10 });
+    const answers = [batcher.submit(1, 'a'), batcher.submit(2, 'a'), batcher.submit(3, 'b')];
+    expect(batches).toEqual([[1], [3]]); // 2 waits for 1, though runs are free
+    answers.push(batcher.submit(4, 'a'), batcher.submit(5, 'c'), batcher.submit(6, 'a'));
+    expect(batches).toEqual([[1], [3], [5]]);
+    finish.shift()!();
+    await vi.waitFor(() => expect(batches).toEqual([[1], [3], [5], [2, 4, 6]]));
+    for (const done of finish.splice(0)) done();
+    expect(await Promise.all(answers)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
   });
 });

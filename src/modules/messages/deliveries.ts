@@ -99,6 +99,8 @@ export class DeliveryTracker {
       ), prev AS (
         SELECT p."conversationId", p."userId", GREATEST(p."lastDeliveredSeq", p."lastReadSeq") AS seq
         FROM "Participant" p JOIN batch b ON b."conversationId" = p."conversationId" AND b."userId" = p."userId"
+        -- In the order sends lock them (messages.service.ts): no deadlock.
+        ORDER BY p."conversationId", p."userId"
         FOR UPDATE OF p
       ), moved AS (
         UPDATE "Participant" p SET "lastDeliveredSeq" = b.seq

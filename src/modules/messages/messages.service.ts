@@ -7,6 +7,7 @@ import type { Conversation, Message, PrismaClient, User } from '../../generated/
 import { badUserInput, notFound } from '../../errors.js';
 import { withDates } from '../../infra/json-rows.js';
 import type { RawQuery } from '../../infra/db.js';
+import { Batcher } from '../../infra/batcher.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -49,7 +50,20 @@ type SentRow = Message & {
   recipientMarks: [string, number][] | null;
 };
 
+interface PendingSend {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  content: string;
+  clientMessageId: string | null;
+}
+
+/** Sends stored in one statement at most. */
+const MAX_SENDS_PER_STATEMENT = 100;
+
 export class MessagesService {
+  private readonly stored: Batcher<PendingSend, SentRow | undefined>;
+
   constructor(
     private readonly db: PrismaClient,
     private readonly query: RawQuery,
@@ -61,7 +75,11 @@ export class MessagesService {
     private readonly log: (message: string, error: unknown) => void,
     /** Called once per message stored (not for idempotent replays). */
     private readonly onStored: () => void = () => undefined,
-  ) {}
+    /** Send statements under way at most at once; sends beyond wait and go in together. */
+    sendConcurrency = 4,
+  ) {
+    this.stored = new Batcher((sends) => this.insertBatch(sends), { concurrency: sendConcurrency, maxBatch: MAX_SENDS_PER_STATEMENT });
+  }
 
   /** Persists a message, then publishes it. Returns only after it is stored. */
   async send(senderId: string, input: SendMessageInput): Promise<MessageRecord> {
@@ -120,42 +138,83 @@ export class MessagesService {
     return message;
   }
 
-  private async insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null) {
+  /**
+   * Stores one message. Sends waiting for the database share a statement
+   * (insertBatch); a conversation's sends never run in two statements at once,
+   * so each reads the read marks the previous one moved.
+   */
+  private insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null) {
+    return this.stored.submit({ id: randomUUID(), conversationId, senderId, content, clientMessageId }, conversationId);
+  }
+
+  /**
+   * Stores a batch of messages in one statement and one transaction. The
+   * senders' participant rows, then the conversations, are locked in one order
+   * (so that concurrent batches cannot deadlock); each conversation's seqs
+   * follow the batch's order. Answers per send: its row, or undefined when the
+   * sender no longer takes part (or the conversation is gone).
+   */
+  private async insertBatch(sends: PendingSend[]): Promise<(SentRow | undefined)[]> {
     const rows = await this.query<SentRow>(
       `
-      WITH prev AS (
+      WITH input AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
+          AS i(id, "conversationId", "senderId", content, "clientMessageId", ord)
+      ), prev AS (
         -- FOR UPDATE: a concurrent send of the same sender may be moving this
         -- mark; wait for it and read its result, not the statement's snapshot
         -- (else every send of a burst looks like it skipped messages).
-        SELECT "lastReadSeq" FROM "Participant" WHERE "conversationId" = $1 AND "userId" = $2
+        SELECT p."conversationId", p."userId", p."lastReadSeq"
+        FROM "Participant" p
+        WHERE (p."conversationId", p."userId") IN (SELECT "conversationId", "senderId" FROM input)
+        ORDER BY p."conversationId", p."userId"
         FOR UPDATE
+      ), accepted AS (
+        SELECT i.*, prev."lastReadSeq" AS "previousReadSeq",
+               row_number() OVER (PARTITION BY i."conversationId" ORDER BY i.ord)::int AS n
+        FROM input i JOIN prev ON prev."conversationId" = i."conversationId" AND prev."userId" = i."senderId"
+      ), locked AS (
+        SELECT c.id, count(*)::int AS sends
+        FROM (SELECT c.id FROM "Conversation" c WHERE c.id IN (SELECT "conversationId" FROM accepted) ORDER BY c.id FOR UPDATE) c
+        JOIN accepted a ON a."conversationId" = c.id
+        GROUP BY c.id
       ), conv AS (
-        UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastActivityAt" = now(), "updatedAt" = now()
-        WHERE id = $1 AND EXISTS (SELECT 1 FROM prev)
-        RETURNING *
+        UPDATE "Conversation" c SET "lastSeq" = c."lastSeq" + locked.sends, "lastActivityAt" = now(), "updatedAt" = now()
+        FROM locked WHERE c.id = locked.id
+        RETURNING c.*, c."lastSeq" - locked.sends AS "baseSeq"
       ), msg AS (
         INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "clientMessageId", "createdAt")
-        SELECT $3::text, conv.id, conv."lastSeq", $2::text, $4::text, $5::text, conv."lastActivityAt"
-        FROM conv
+        SELECT a.id, a."conversationId", conv."baseSeq" + a.n, a."senderId", a.content, a."clientMessageId", conv."lastActivityAt"
+        FROM accepted a JOIN conv ON conv.id = a."conversationId"
         RETURNING *
       ), mark AS (
         UPDATE "Participant" p
-        SET "lastReadSeq" = msg.seq, "lastReadAt" = msg."createdAt",
-            "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", msg.seq)
-        FROM msg
-        WHERE p."conversationId" = msg."conversationId" AND p."userId" = msg."senderId" AND p."lastReadSeq" < msg.seq
+        SET "lastReadSeq" = m.seq, "lastReadAt" = m."createdAt",
+            "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", m.seq)
+        FROM (SELECT "conversationId", "senderId", max(seq) AS seq, max("createdAt") AS "createdAt" FROM msg GROUP BY 1, 2) m
+        WHERE p."conversationId" = m."conversationId" AND p."userId" = m."senderId" AND p."lastReadSeq" < m.seq
       )
       SELECT msg.*, u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
              u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
-             (SELECT "lastReadSeq" FROM prev) AS "previousReadSeq",
-             (SELECT to_jsonb(conv.*) FROM conv) AS conversation,
+             a."previousReadSeq",
+             to_jsonb(conv.*) - 'baseSeq' AS conversation,
              (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq")) FROM "Participant" p
-               WHERE p."conversationId" = $1 AND p."userId" <> $2) AS "recipientMarks"
-      FROM msg JOIN "User" u ON u.id = msg."senderId"`,
-      [conversationId, senderId, randomUUID(), content, clientMessageId],
+               WHERE p."conversationId" = msg."conversationId" AND p."userId" <> msg."senderId") AS "recipientMarks"
+      FROM msg JOIN "User" u ON u.id = msg."senderId"
+        JOIN accepted a ON a.id = msg.id
+        JOIN conv ON conv.id = msg."conversationId"
+      ORDER BY msg."conversationId", msg.seq`,
+      [
+        sends.map((s) => s.id),
+        sends.map((s) => s.conversationId),
+        sends.map((s) => s.senderId),
+        sends.map((s) => s.content),
+        sends.map((s) => s.clientMessageId),
+      ],
     );
-    return rows[0];
+    const byId = new Map(asOfEachMessage(rows).map((row) => [row.id, row]));
+    return sends.map((s) => byId.get(s.id));
   }
 
   private async findByClientId(conversationId: string, senderId: string, clientMessageId: string) {
@@ -300,6 +359,32 @@ export class MessagesService {
 
 export function messageCursor(seq: number): string {
   return encodeCursor('msg', [seq]);
+}
+
+/**
+ * The statement reads every row as it was before the batch. For a message
+ * that follows others of the same batch in its conversation, what those moved
+ * is folded in: its sender's previous read mark is the sender's last message
+ * before it, a recipient who sent one of them has read up to it, and the
+ * conversation's lastSeq is the message's own seq. Rows come ordered by
+ * conversation and seq.
+ */
+function asOfEachMessage(rows: SentRow[]): SentRow[] {
+  let conversationId: string | undefined;
+  const sentBefore = new Map<string, number>(); // sender → seq of their last message so far in this batch
+  for (const row of rows) {
+    if (row.conversationId !== conversationId) {
+      conversationId = row.conversationId;
+      sentBefore.clear();
+    }
+    row.conversation.lastSeq = row.seq;
+    if (sentBefore.size > 0) {
+      row.previousReadSeq = sentBefore.get(row.senderId) ?? row.previousReadSeq;
+      row.recipientMarks = (row.recipientMarks ?? []).map(([userId, seq]) => [userId, Math.max(seq, sentBefore.get(userId) ?? 0)]);
+    }
+    sentBefore.set(row.senderId, row.seq);
+  }
+  return rows;
 }
 
 function toRecord(row: SentRow): MessageRecord {

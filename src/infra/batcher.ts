@@ -1,0 +1,81 @@
+// Natural batching for one statement that can handle many items at once.
+// While `concurrency` runs are under way, new items wait; the next run takes
+// every waiting item (at most `maxBatch`). An idle server runs each item at
+// once, alone; under load one statement, one round trip and one commit serve
+// many items, which is what keeps the database's cost per item down.
+//
+// Items of one key (a conversation) never run in two runs at once: a run
+// starts after the previous one of its key has finished, so it reads what
+// that one wrote, and no two of our statements wait on each other's locks.
+export interface BatcherOptions {
+  /** Runs under way at most at once. */
+  concurrency: number;
+  /** Items per run at most. */
+  maxBatch: number;
+}
+
+interface Waiting<I, O> {
+  item: I;
+  key: string;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
+
+export class Batcher<I, O> {
+  private waiting: Waiting<I, O>[] = [];
+  private running = 0;
+  /** Keys with a run under way. */
+  private readonly busy = new Set<string>();
+
+  /** `run` answers with one result per item, in the items' order. */
+  constructor(
+    private readonly run: (items: I[]) => Promise<O[]>,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  submit(item: I, key: string): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.waiting.push({ item, key, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.options.concurrency && this.waiting.length > 0) {
+      const batch = this.take();
+      if (batch.length === 0) return; // everything waiting has a run under way
+      this.running++;
+      const keys = new Set(batch.map((w) => w.key));
+      for (const key of keys) this.busy.add(key);
+      void this.runBatch(batch).finally(() => {
+        this.running--;
+        for (const key of keys) this.busy.delete(key);
+        this.pump();
+      });
+    }
+  }
+
+  /** Removes and returns up to maxBatch waiting items whose keys are free, in order. */
+  private take(): Waiting<I, O>[] {
+    const batch: Waiting<I, O>[] = [];
+    const left: Waiting<I, O>[] = [];
+    for (const waiting of this.waiting) {
+      if (batch.length < this.options.maxBatch && !this.busy.has(waiting.key)) batch.push(waiting);
+      else left.push(waiting);
+    }
+    this.waiting = left;
+    return batch;
+  }
+
+  private async runBatch(batch: Waiting<I, O>[]): Promise<void> {
+    try {
+      const results = await this.run(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(results[i] as O));
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      // One bad item (a duplicate key, say) must not fail the others: each
+      // runs again alone, in order, and gets its own answer.
+      for (const w of batch) await this.run([w.item]).then((results) => w.resolve(results[0] as O), w.reject);
+    }
+  }
+}
