@@ -66,7 +66,8 @@ export function createServices(
     deliveries,
     logError,
     () => metrics.messagesSent.inc(),
-    Number(process.env.SEND_CONCURRENCY ?? (config.databaseUrl ? Math.max(1, Math.floor(config.databasePoolSize / 2)) : 1)),
+    // Half the pool: the other half stays free for everything else. PGlite has one connection.
+    config.databaseUrl ? Math.max(1, Math.floor(config.databasePoolSize / 2)) : 1,
   );
   const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error));
   return {
