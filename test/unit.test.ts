@@ -58,6 +58,17 @@ describe('the pub/sub codec', () => {
   it('keeps dates as dates through the round trip', () => {
     const at = new Date('2026-11-21T10:00:00.123Z');
     expect(decode(encode({ at, nested: [{ at }], text: 'x' }))).toEqual({ at, nested: [{ at }], text: 'x' });
+    expect(decode(encode([at, null, 1]))).toEqual([at, null, 1]);
+  });
+
+  it('leaves the value it encodes as it was', () => {
+    const at = new Date('2026-11-21T10:00:00.123Z');
+    const value = { at, list: [at, { at }], plain: { n: 1 } };
+    expect(encode(value)).toBe(
+      '{"at":{"$date":"2026-11-21T10:00:00.123Z"},"list":[{"$date":"2026-11-21T10:00:00.123Z"},{"at":{"$date":"2026-11-21T10:00:00.123Z"}}],"plain":{"n":1}}',
+    );
+    expect(value).toEqual({ at, list: [at, { at }], plain: { n: 1 } });
+    expect(value.at).toBeInstanceOf(Date);
   });
 
   it('revives only objects that hold a $date and nothing else', () => {

@@ -1,16 +1,51 @@
 // Pub/sub payloads cross process boundaries as JSON, which loses Date. Dates
 // are written as {"$date": "<ISO>"} and revived on the way back, deliberately,
 // so that a payload looks the same whichever engine carried it.
+//
+// Both directions walk the value themselves instead of handing JSON a
+// replacer or reviver: a callback per value takes JSON.stringify and
+// JSON.parse off their fast paths (2-3 times slower for our events).
 
 export function encode(value: unknown): string {
-  return JSON.stringify(value, function (this: Record<string, unknown>, key, v) {
-    const raw = this[key];
-    return raw instanceof Date ? { $date: raw.toISOString() } : v;
-  });
+  return JSON.stringify(withTaggedDates(value));
 }
 
 export function decode<T = unknown>(text: string): T {
-  return JSON.parse(text, (_key, v) => (typeof v === 'object' && v !== null && typeof v.$date === 'string' && isDateOnly(v) ? new Date(v.$date) : v)) as T;
+  return revive(JSON.parse(text)) as T;
+}
+
+/** `value` with every Date replaced by `{ $date }`; objects without dates are reused, not copied. */
+function withTaggedDates(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const tagged = withTaggedDates(value[i]);
+      if (tagged !== value[i]) (copy ??= value.slice())[i] = tagged;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item === null || typeof item !== 'object') continue;
+    const tagged = withTaggedDates(item);
+    if (tagged !== item) (copy ??= { ...value })[key] = tagged;
+  }
+  return copy ?? value;
+}
+
+/** Turns every `{ $date }` (with no other key) back into a Date, in place. */
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (!Array.isArray(value) && typeof record.$date === 'string' && isDateOnly(record)) return new Date(record.$date);
+  for (const key in record) {
+    const item = record[key];
+    if (item !== null && typeof item === 'object') record[key] = revive(item);
+  }
+  return value;
 }
 
 /** `{ $date }` and nothing else (without building a key array for every object decoded). */
