@@ -46,8 +46,12 @@ type SentRow = Message & {
   previousReadSeq: number;
   /** The conversation row as the statement left it (to_jsonb: timestamps as strings). */
   conversation: Conversation;
-  /** [userId, lastReadSeq] of every other participant, as of the message (same snapshot). */
-  recipientMarks: [string, number][] | null;
+  /**
+   * [userId, lastReadSeq] of every other participant, as of the message, as
+   * JSON text: passed on to the notice as it is (a big group's marks are most
+   * of a send's work otherwise); null when there is no other participant.
+   */
+  recipientMarks: string | null;
 };
 
 interface PendingSend {
@@ -127,7 +131,7 @@ export class MessagesService {
       this.notifications.messageSent({
         conversation: withDates(row.conversation, ['lastActivityAt', 'createdAt', 'updatedAt']),
         message,
-        recipientMarks: row.recipientMarks ?? [],
+        recipientMarks: row.recipientMarks ?? '[]',
       }),
     ]);
     if (row.previousReadSeq < row.seq - 1) {
@@ -199,7 +203,7 @@ export class MessagesService {
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
              a."previousReadSeq",
              to_jsonb(conv.*) - 'baseSeq' AS conversation,
-             (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq")) FROM "Participant" p
+             (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq"))::text FROM "Participant" p
                WHERE p."conversationId" = msg."conversationId" AND p."userId" <> msg."senderId") AS "recipientMarks"
       FROM msg JOIN "User" u ON u.id = msg."senderId"
         JOIN accepted a ON a.id = msg.id
@@ -378,9 +382,11 @@ function asOfEachMessage(rows: SentRow[]): SentRow[] {
       sentBefore.clear();
     }
     row.conversation.lastSeq = row.seq;
-    if (sentBefore.size > 0) {
-      row.previousReadSeq = sentBefore.get(row.senderId) ?? row.previousReadSeq;
-      row.recipientMarks = (row.recipientMarks ?? []).map(([userId, seq]) => [userId, Math.max(seq, sentBefore.get(userId) ?? 0)]);
+    row.previousReadSeq = sentBefore.get(row.senderId) ?? row.previousReadSeq;
+    const othersSentBefore = sentBefore.size - (sentBefore.has(row.senderId) ? 1 : 0);
+    if (othersSentBefore > 0 && row.recipientMarks) {
+      const marks = JSON.parse(row.recipientMarks) as [string, number][];
+      row.recipientMarks = JSON.stringify(marks.map(([userId, seq]) => [userId, Math.max(seq, sentBefore.get(userId) ?? 0)]));
     }
     sentBefore.set(row.senderId, row.seq);
   }
