@@ -148,6 +148,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
 
   const ws = attachWebSocket(server, yoga as never, services, {
     subscribe: sharedSubscriptions.subscribe,
+    writer: sharedSubscriptions.writer,
     maskError: maskUnexpected,
   });
   let stopped: Promise<void> | undefined;

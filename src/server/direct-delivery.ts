@@ -21,7 +21,8 @@ export interface OperationChannel {
 export type Payload = string | Promise<string>;
 
 /**
- * Writes `next` frames. Each frame is one buffer (WebSocket header and UTF-8
+ * Writes text frames: subscriptions' `next` frames and graphql-ws's own
+ * (graphql-ws-transport.ts). Each frame is one buffer (WebSocket header and UTF-8
  * text) written straight onto the socket, where ws.send would build an options
  * object, a header buffer and two writes. That is safe because this server's
  * sockets negotiate no extension (no permessage-deflate), so ws's sender never
@@ -57,9 +58,14 @@ export class FrameWriter {
 
   /** Frames written to `socket` and still in its buffer, estimated from the average frame size. */
   backlog(socket: WebSocket): number {
-    const raw = (socket as unknown as { _socket?: Socket | null })._socket;
-    const buffered = raw ? raw.writableLength : socket.bufferedAmount;
+    const buffered = this.bufferedBytes(socket);
     return buffered === 0 ? 0 : Math.ceil(buffered / (this.bytes / this.frames || 1));
+  }
+
+  /** Bytes written to `socket` and not yet handed to the kernel. */
+  bufferedBytes(socket: WebSocket): number {
+    const raw = (socket as unknown as { _socket?: Socket | null })._socket;
+    return raw ? raw.writableLength : socket.bufferedAmount;
   }
 }
 

@@ -167,6 +167,8 @@ export interface SharedSubscriptions {
    * a subscription needs none of envelop's per-operation wrappers (ws.ts).
    */
   subscribe(args: ExecutionArgs): Promise<AsyncIterable<unknown> | ExecutionResult>;
+  /** Writes the frames of our WebSocket, these subscriptions' and graphql-ws's own. */
+  writer: FrameWriter;
 }
 
 export function createSharedSubscriptions({ maskError }: SharedExecutionOptions): SharedSubscriptions {
@@ -191,6 +193,7 @@ export function createSharedSubscriptions({ maskError }: SharedExecutionOptions)
   };
   return {
     subscribe,
+    writer: executions.writer,
     plugin: {
       onSubscribe({ setSubscribeFn }) {
         setSubscribeFn(subscribe);

@@ -1,4 +1,5 @@
-// graphql-ws on the HTTP server's port and path. Operations run through
+// graphql-ws on the HTTP server's port and path (its protocol on our own
+// transport: graphql-ws-transport.ts). Operations run through
 // yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking;
 // subscriptions share parsing, validation and the limits, then go to the
 // shared execution directly (see subscriptionRoot).
@@ -14,7 +15,6 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { isAsyncIterable, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
 import { EventQueue } from '../infra/event-queue.js';
 import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
@@ -26,6 +26,7 @@ import { profileFromClaims } from '../auth/claims.js';
 import { parseBearer, TokenError } from '../auth/jwt.js';
 import { createContext, type SocketContext } from '../context.js';
 import type { SharedSubscriptions } from './shared-execution.js';
+import { serveGraphqlWs } from './graphql-ws-transport.js';
 import type { Services } from '../services.js';
 
 /** Close codes this server uses besides graphql-ws's own. */
@@ -56,6 +57,7 @@ export interface WsHandle {
 /** How WebSocket subscriptions are served: see onSubscribe. */
 export interface WsSubscriptions {
   subscribe: SharedSubscriptions['subscribe'];
+  writer: SharedSubscriptions['writer'];
   maskError: (error: GraphQLError) => Error;
 }
 
@@ -96,7 +98,7 @@ export function attachWebSocket(
     return state;
   };
 
-  const disposer = useServer<Record<string, unknown> | undefined>(
+  const transport = serveGraphqlWs<Record<string, unknown> | undefined>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
@@ -202,7 +204,8 @@ export function attachWebSocket(
       },
     },
     wss,
-    0, // graphql-ws's keep-alive is replaced by ours (keep-alive.ts)
+    subscriptions.writer,
+    (message, error) => services.log.error(message, error),
   );
   const stopKeepAlive = keepAlive(wss, { intervalMs: services.config.keepAliveMs });
 
@@ -211,7 +214,7 @@ export function attachWebSocket(
     async close() {
       stopKeepAlive();
       for (const client of wss.clients) client.close(AppCloseCode.GoingAway, 'Server shutting down');
-      await disposer.dispose();
+      await transport.dispose();
     },
   };
 }
