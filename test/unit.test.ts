@@ -2,7 +2,9 @@
 import { parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
+import { Histogram, Registry } from 'prom-client';
 import { Batcher } from '../src/infra/batcher.js';
+import { TallyHistogram } from '../src/infra/metrics.js';
 import { EventQueue } from '../src/infra/event-queue.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
@@ -303,5 +305,23 @@ describe('the send batcher', () => {
     await vi.waitFor(() => expect(batches).toEqual([[1], [3], [5], [2, 4, 6]]));
     for (const done of finish.splice(0)) done();
     expect(await Promise.all(answers)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+  });
+});
+
+describe('the delivery latency histogram', () => {
+  it('exposes exactly what prom-client’s own Histogram does for the same observations', async () => {
+    const buckets = [0.005, 0.01, 0.1, 1];
+    const observations = [0.001, 0.005, 0.007, 0.2, 0.2, 3, 0.05];
+    const ours = new Registry();
+    const tally = new TallyHistogram(ours, 'latency_seconds', 'help text', buckets);
+    const theirs = new Registry();
+    const histogram = new Histogram({ name: 'latency_seconds', help: 'help text', buckets, registers: [theirs] });
+    expect(await ours.metrics()).toBe(await theirs.metrics()); // zeros before the first observation
+    for (const value of observations) {
+      tally.observe(value);
+      histogram.observe(value);
+    }
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+    expect(await ours.metrics()).toContain('latency_seconds_bucket{le="0.01"} 3');
   });
 });

@@ -42,7 +42,7 @@ export class FrameWriter {
   write(socket: WebSocket, frame: string): void {
     if (socket.readyState !== 1) return; // closing: graphql-ws completes its subscriptions
     const raw = (socket as unknown as { _socket?: Socket | null })._socket;
-    if (!raw || socket.extensions !== '') {
+    if (!raw || hasExtension(socket)) {
       socket.send(frame);
       return;
     }
@@ -67,6 +67,12 @@ export class FrameWriter {
     const raw = (socket as unknown as { _socket?: Socket | null })._socket;
     return raw ? raw.writableLength : socket.bufferedAmount;
   }
+}
+
+/** Whether the socket negotiated an extension (ws's `extensions` getter builds a string on every call). */
+function hasExtension(socket: WebSocket): boolean {
+  for (const _ in (socket as unknown as { _extensions: object })._extensions) return true;
+  return false;
 }
 
 /** An unmasked, final text frame (RFC 6455 §5.2), as a server sends it. */
