@@ -78,9 +78,9 @@ export class MessagesService {
     private readonly deliveries: DeliveryTracker,
     private readonly log: (message: string, error: unknown) => void,
     /** Called once per message stored (not for idempotent replays). */
-    private readonly onStored: () => void = () => undefined,
+    private readonly onStored: () => void,
     /** Send statements under way at most at once; sends beyond wait and go in together. */
-    sendConcurrency = 4,
+    sendConcurrency: number,
   ) {
     this.stored = new Batcher((sends) => this.insertBatch(sends), { concurrency: sendConcurrency, maxBatch: MAX_SENDS_PER_STATEMENT });
   }
