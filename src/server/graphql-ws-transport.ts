@@ -56,7 +56,8 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       },
       { socket, request },
     );
-    socket.once('close', (code, reason) => void closed(code, String(reason)));
+    // A failing close hook (say, presence with Redis away) is logged, not left unhandled.
+    socket.once('close', (code, reason) => void closed(code, String(reason)).catch((error) => logError('closing a graphql-ws socket failed', error)));
   });
 
   return {
