@@ -225,6 +225,23 @@ describe('clientMessageId', () => {
     expect((await send(bob!, { conversationId, content: 'after' })).seq).toBe(2);
   });
 
+  it('a duplicate key among sends stored together fails none of the others', async () => {
+    const [alice, bob] = await createUsers(server, 2, 'batchkey');
+    const conversationId = await direct(server, alice!, bob!);
+    // All at once: sends waiting for the database share a statement, which
+    // the duplicates make fail; every other send must still be stored.
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sendRaw(alice!, { conversationId, content: `m${i}`, clientMessageId: i % 2 === 0 ? 'same-key' : `key-${i}` }),
+      ),
+    );
+    for (const response of responses) expect(response.errors).toBeUndefined();
+    const messages = responses.map((r) => r.data!.sendMessage);
+    expect(new Set(messages.filter((_, i) => i % 2 === 0).map((m) => m.id)).size).toBe(1);
+    expect(new Set(messages.map((m) => m.id)).size).toBe(11);
+    expect(seqs(await history(bob!, conversationId))).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+  });
+
   it('is scoped to sender and conversation: the other participant, and the same sender elsewhere, may use the same key', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'scope');
     const ab = await direct(server, alice!, bob!);

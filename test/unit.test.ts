@@ -263,7 +263,7 @@ describe('the send batcher', () => {
 
   it('runs an item at once when idle, and gathers what waits behind the running ones into one run', async () => {
     const { batches, finish, run } = controlledRuns();
-    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 3 });
+    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 3, retryAlone: () => true });
     const first = batcher.submit(1, 'a');
     expect(batches).toEqual([[1]]);
     const rest = [2, 3, 4, 5].map((i) => batcher.submit(i, String(i)));
@@ -279,7 +279,7 @@ describe('the send batcher', () => {
 
   it('answers each item of a failed run on its own: only the bad item fails', async () => {
     const { batches, finish, run } = controlledRuns();
-    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 10 });
+    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 10, retryAlone: (error) => (error as Error).message === 'bad item' });
     const blocker = batcher.submit(0, 'blocker');
     const items = Promise.allSettled([12, 13, 14].map((i) => batcher.submit(i, 'k')));
     finish.shift()!();
@@ -294,9 +294,24 @@ describe('the send batcher', () => {
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['r12', '13 alone', 'r14']);
   });
 
+  it('fails every item of a run at once when the failure is not one item’s (the database is away, say)', async () => {
+    const batches: number[][] = [];
+    const batcher = new Batcher(
+      async (items: number[]) => {
+        batches.push(items);
+        throw new Error('connection lost');
+      },
+      { concurrency: 1, maxBatch: 10, retryAlone: (error) => (error as Error).message !== 'connection lost' },
+    );
+    const first = batcher.submit(1, 'a').catch((error: Error) => error.message);
+    const rest = [2, 3, 4].map((i) => batcher.submit(i, String(i)).catch((error: Error) => error.message));
+    expect(await Promise.all([first, ...rest])).toEqual(Array(4).fill('connection lost'));
+    expect(batches).toEqual([[1], [2, 3, 4]]); // no run per item after the shared failure
+  });
+
   it('never runs one key in two runs at once, and keeps the order of each key', async () => {
     const { batches, finish, run } = controlledRuns();
-    const batcher = new Batcher(run, { concurrency: 3, maxBatch: 10 });
+    const batcher = new Batcher(run, { concurrency: 3, maxBatch: 10, retryAlone: () => true });
     const answers = [batcher.submit(1, 'a'), batcher.submit(2, 'a'), batcher.submit(3, 'b')];
     expect(batches).toEqual([[1], [3]]); // 2 waits for 1, though runs are free
     answers.push(batcher.submit(4, 'a'), batcher.submit(5, 'c'), batcher.submit(6, 'a'));

@@ -12,6 +12,12 @@ export interface BatcherOptions {
   concurrency: number;
   /** Items per run at most. */
   maxBatch: number;
+  /**
+   * Whether a run that failed with `error` may have failed for one of its
+   * items only (a duplicate key, say): then each item runs again alone.
+   * Otherwise (the database is away, say) every item gets the error at once.
+   */
+  retryAlone: (error: unknown) => boolean;
 }
 
 interface Waiting<I, O> {
@@ -72,9 +78,12 @@ export class Batcher<I, O> {
       const results = await this.run(batch.map((w) => w.item));
       batch.forEach((w, i) => w.resolve(results[i] as O));
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
-      // One bad item (a duplicate key, say) must not fail the others: each
-      // runs again alone, in order, and gets its own answer.
+      if (batch.length === 1 || !this.options.retryAlone(error)) {
+        for (const w of batch) w.reject(error);
+        return;
+      }
+      // One bad item must not fail the others: each runs again alone, in
+      // order, and gets its own answer.
       for (const w of batch) await this.run([w.item]).then((results) => w.resolve(results[0] as O), w.reject);
     }
   }

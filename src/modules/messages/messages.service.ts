@@ -82,7 +82,11 @@ export class MessagesService {
     /** Send statements under way at most at once; sends beyond wait and go in together. */
     sendConcurrency: number,
   ) {
-    this.stored = new Batcher((sends) => this.insertBatch(sends), { concurrency: sendConcurrency, maxBatch: MAX_SENDS_PER_STATEMENT });
+    this.stored = new Batcher((sends) => this.insertBatch(sends), {
+      concurrency: sendConcurrency,
+      maxBatch: MAX_SENDS_PER_STATEMENT,
+      retryAlone: isDataError,
+    });
   }
 
   /** Persists a message, then publishes it. Returns only after it is stored. */
@@ -412,6 +416,23 @@ function toRecord(row: SentRow): MessageRecord {
       updatedAt: row.senderUpdatedAt,
     },
   };
+}
+
+/**
+ * A statement failed on its data (SQLSTATE classes 22 data exception, 23
+ * integrity violation, 40 transaction rollback such as a deadlock), which one
+ * send of a batch can cause alone; not a lost connection or a timeout.
+ */
+function isDataError(error: unknown): boolean {
+  return /^(22|23|40)/.test(sqlState(error) ?? '') || isUniqueViolation(error);
+}
+
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } };
+  for (const code of [e?.code, e?.meta?.code, e?.meta?.driverAdapterError?.cause?.originalCode]) {
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
 }
 
 function isUniqueViolation(error: unknown): boolean {
