@@ -201,17 +201,22 @@ export class MessagesService {
             "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", m.seq)
         FROM (SELECT "conversationId", "senderId", max(seq) AS seq, max("createdAt") AS "createdAt" FROM msg GROUP BY 1, 2) m
         WHERE p."conversationId" = m."conversationId" AND p."userId" = m."senderId" AND p."lastReadSeq" < m.seq
+      ), marks AS (
+        -- Once per conversation and sender, not per message: a big group's marks are most of the statement's work.
+        SELECT s."conversationId", s."senderId",
+               (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq"))::text FROM "Participant" p
+                 WHERE p."conversationId" = s."conversationId" AND p."userId" <> s."senderId") AS "recipientMarks"
+        FROM (SELECT DISTINCT "conversationId", "senderId" FROM accepted) s
       )
       SELECT msg.*, u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
              u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
              a."previousReadSeq",
-             to_jsonb(conv.*) - 'baseSeq' AS conversation,
-             (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq"))::text FROM "Participant" p
-               WHERE p."conversationId" = msg."conversationId" AND p."userId" <> msg."senderId") AS "recipientMarks"
+             to_jsonb(conv.*) - 'baseSeq' AS conversation, marks."recipientMarks"
       FROM msg JOIN "User" u ON u.id = msg."senderId"
         JOIN accepted a ON a.id = msg.id
         JOIN conv ON conv.id = msg."conversationId"
+        JOIN marks ON marks."conversationId" = msg."conversationId" AND marks."senderId" = msg."senderId"
       ORDER BY msg."conversationId", msg.seq`,
       [
         sends.map((s) => s.id),
