@@ -96,6 +96,7 @@ export class TallyHistogram {
     private readonly bounds: number[],
   ) {
     this.counts = bounds.map(() => 0);
+    // prom-client's types ask for its Metric class; its registry reads only name, help, type, get() and reset().
     registry.registerMetric(this as never);
   }
 
