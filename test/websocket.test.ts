@@ -1,4 +1,4 @@
-// WebSocket hygiene: keep-alive, init timeout, subscription cap, and no leak
+// WebSocket hygiene: keep-alive, init timeout, subscription cap, back-pressure, and no leak
 // over many connect/subscribe/disconnect cycles.
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -118,5 +118,39 @@ describe('production mode', () => {
       body: JSON.stringify({ query: '{ mee { id } }' }),
     });
     expect(JSON.stringify(await typo.json())).not.toMatch(/Did you mean/);
+  });
+
+  it('lets the operations of a client that stops reading wait for its socket, and finishes every one once it reads again', async () => {
+    const server = await startServer();
+    const [alice, bob] = await Promise.all([createUser(server, 'reader'), createUser(server, 'writer')]);
+    const conversationId = (
+      (await ok(server.url, alice.token, 'mutation ($u: ID!) { startConversation(userId: $u) { id } }', { u: bob.id })) as { startConversation: { id: string } }
+    ).startConversation.id;
+    const content = 'x'.repeat(4_000);
+    for (let i = 0; i < 100; i++) await ok(server.url, bob.token, 'mutation ($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { id } }', { c: conversationId, t: content });
+
+    const client = rawSocket(server.wsUrl);
+    await client.opened;
+    const frames: { id?: string; type: string }[] = [];
+    client.socket.on('message', (data) => frames.push(JSON.parse(String(data)) as { id?: string; type: string }));
+    client.socket.send(JSON.stringify({ type: 'connection_init', payload: { token: alice.token } }));
+    await waitFor(() => frames.some((f) => f.type === 'connection_ack'), { what: 'connection_ack' });
+
+    // ~400 KB per result, 40 results: far more than the kernel's socket
+    // buffers hold, so the server's own buffer passes its 1 MiB mark and the
+    // operations behind it wait for the socket to drain.
+    (client.socket as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    const query = 'query ($c: ID!) { messages(conversationId: $c, last: 100) { edges { node { content } } } }';
+    for (let i = 0; i < 40; i++) client.socket.send(JSON.stringify({ id: `q${i}`, type: 'subscribe', payload: { query, variables: { c: conversationId } } }));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    (client.socket as unknown as { _socket: import('node:net').Socket })._socket.resume();
+
+    await waitFor(() => frames.filter((f) => f.type === 'complete').length === 40, { what: '40 completes', timeoutMs: 20_000 });
+    const byId = (type: string) => frames.filter((f) => f.type === type).map((f) => f.id).sort();
+    const ids = Array.from({ length: 40 }, (_, i) => `q${i}`).sort();
+    expect(byId('next')).toEqual(ids);
+    expect(byId('complete')).toEqual(ids);
+    expect(frames.filter((f) => f.type === 'error')).toEqual([]);
+    client.socket.close();
   });
 });
