@@ -1,10 +1,12 @@
 // WebSocket hygiene: keep-alive, init timeout, subscription cap, back-pressure, and no leak
 // over many connect/subscribe/disconnect cycles.
 import { describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { ok, subscribe, wsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { startServer } from './helpers/server.js';
+import { direct } from './helpers/seed.js';
 import { createUser } from './helpers/users.js';
 
 function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
@@ -63,9 +65,7 @@ describe('WebSocket hygiene', () => {
   it('releases every listener, hub and socket after many connect/subscribe/disconnect cycles', async () => {
     const server = await startServer();
     const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
-    const conversationId = (
-      (await ok(server.url, alice.token, 'mutation ($u: ID!) { startConversation(userId: $u) { id } }', { u: bob.id })) as { startConversation: { id: string } }
-    ).startConversation.id;
+    const conversationId = await direct(server, alice, bob);
     const { pubsub, feed } = server.app.services;
     for (let round = 0; round < 20; round++) {
       await Promise.all(
@@ -123,9 +123,7 @@ describe('production mode', () => {
   it('lets the operations of a client that stops reading wait for its socket, and finishes every one once it reads again', async () => {
     const server = await startServer();
     const [alice, bob] = await Promise.all([createUser(server, 'reader'), createUser(server, 'writer')]);
-    const conversationId = (
-      (await ok(server.url, alice.token, 'mutation ($u: ID!) { startConversation(userId: $u) { id } }', { u: bob.id })) as { startConversation: { id: string } }
-    ).startConversation.id;
+    const conversationId = await direct(server, alice, bob);
     const content = 'x'.repeat(4_000);
     for (let i = 0; i < 100; i++) await ok(server.url, bob.token, 'mutation ($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { id } }', { c: conversationId, t: content });
 
@@ -139,11 +137,12 @@ describe('production mode', () => {
     // ~400 KB per result, 40 results: far more than the kernel's socket
     // buffers hold, so the server's own buffer passes its 1 MiB mark and the
     // operations behind it wait for the socket to drain.
-    (client.socket as unknown as { _socket: import('node:net').Socket })._socket.pause();
+    const tcp = (client.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause();
     const query = 'query ($c: ID!) { messages(conversationId: $c, last: 100) { edges { node { content } } } }';
     for (let i = 0; i < 40; i++) client.socket.send(JSON.stringify({ id: `q${i}`, type: 'subscribe', payload: { query, variables: { c: conversationId } } }));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    (client.socket as unknown as { _socket: import('node:net').Socket })._socket.resume();
+    tcp.resume();
 
     await waitFor(() => frames.filter((f) => f.type === 'complete').length === 40, { what: '40 completes', timeoutMs: 20_000 });
     const byId = (type: string) => frames.filter((f) => f.type === type).map((f) => f.id).sort();
