@@ -61,8 +61,8 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   });
 
   return {
+    /** Stops serving; closing the open sockets (with which code and reason) is the caller's. */
     async dispose() {
-      closeAll(1001, 'Going away');
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },

@@ -432,21 +432,24 @@ function isDataError(error: unknown): boolean {
   return /^(22|23|40)/.test(sqlState(error) ?? '') || isUniqueViolation(error);
 }
 
+/**
+ * The SQLSTATE of a failed statement: pg's error carries it as `code`,
+ * Prisma's in `meta`, where its own `code` (P2002, P2010 …) is Prisma's.
+ */
 function sqlState(error: unknown): string | undefined {
   const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } };
-  for (const code of [e?.code, e?.meta?.code, e?.meta?.driverAdapterError?.cause?.originalCode]) {
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  for (const code of [e?.meta?.driverAdapterError?.cause?.originalCode, e?.meta?.code, e?.code]) {
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^P\d{4}$/.test(code)) return code;
   }
   return undefined;
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { kind?: string; originalCode?: string } } }; message?: string };
+  const e = error as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } }; message?: string };
   return (
+    sqlState(error) === '23505' ||
     e?.code === 'P2002' ||
-    e?.meta?.code === '23505' ||
     e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation' ||
-    e?.meta?.driverAdapterError?.cause?.originalCode === '23505' ||
     /23505|UniqueConstraintViolation|unique constraint/i.test(e?.message ?? '')
   );
 }
