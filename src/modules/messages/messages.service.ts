@@ -201,8 +201,9 @@ export class MessagesService {
             "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", m.seq)
         FROM (SELECT "conversationId", "senderId", max(seq) AS seq, max("createdAt") AS "createdAt" FROM msg GROUP BY 1, 2) m
         WHERE p."conversationId" = m."conversationId" AND p."userId" = m."senderId" AND p."lastReadSeq" < m.seq
-      ), marks AS (
+      ), marks AS MATERIALIZED (
         -- Once per conversation and sender, not per message: a big group's marks are most of the statement's work.
+        -- MATERIALIZED: inlined, the planner ran this subquery once per message row of the result.
         SELECT s."conversationId", s."senderId",
                (SELECT json_agg(json_build_array(p."userId", p."lastReadSeq"))::text FROM "Participant" p
                  WHERE p."conversationId" = s."conversationId" AND p."userId" <> s."senderId") AS "recipientMarks"
