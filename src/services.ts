@@ -53,7 +53,7 @@ export function createServices(
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
   const conversations = new ConversationsService(db, membership);
-  const notifications = new NotificationsService(db, pubsub, logError);
+  const notifications = new NotificationsService(db, pubsub, logError, config.subscriberMaxQueue);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
   const messages = new MessagesService(
@@ -73,7 +73,9 @@ export function createServices(
     // hold up every send). PGlite has one connection.
     config.databaseUrl ? Math.min(2, config.databasePoolSize) : 1,
   );
-  const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error));
+  const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error), {
+    maxQueue: config.subscriberMaxQueue,
+  });
   return {
     config,
     db,

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { ok, subscribe, wsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
-import { startServer } from './helpers/server.js';
+import { startServer, waitForLiveSubscribers } from './helpers/server.js';
 import { direct } from './helpers/seed.js';
 import { createUser } from './helpers/users.js';
 
@@ -118,6 +118,77 @@ describe('production mode', () => {
       body: JSON.stringify({ query: '{ mee { id } }' }),
     });
     expect(JSON.stringify(await typo.json())).not.toMatch(/Did you mean/);
+  });
+
+  it('does not count frames that wait only for the end of a turn of the event loop as a backlog: a burst leaves a reading subscriber alone', async () => {
+    const server = await startServer({ SUBSCRIBER_MAX_QUEUE: '10' });
+    const [reader, sender] = await Promise.all([createUser(server, 'burstreader'), createUser(server, 'burstsender')]);
+    const conversationId = await direct(server, reader, sender);
+    const reading = subscribe(
+      wsClient(server.wsUrl, { token: reader.token }),
+      'subscription ($c: ID!) { messageEvents(conversationId: $c) { ... on MessageCreated { message { seq } } } }',
+      { c: conversationId },
+    );
+    await waitForLiveSubscribers(server, conversationId);
+    // Sent together, stored together, published together: many events reach
+    // the subscriber in one turn, more than SUBSCRIBER_MAX_QUEUE.
+    const send = 'mutation ($c: ID!) { sendMessage(input: { conversationId: $c, content: "burst" }) { seq } }';
+    for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 60 }, () => ok(server.url, sender.token, send, { c: conversationId })));
+    await reading.waitForCount(300);
+    expect(reading.results.map((r) => (r.data as { messageEvents: { message: { seq: number } } }).messageEvents.message.seq)).toEqual(
+      Array.from({ length: 300 }, (_, i) => i + 1),
+    );
+    expect(server.app.services.feed.liveSubscribers(conversationId)).toBe(1);
+  });
+
+  it('ends the subscription of a subscriber that stops reading once SUBSCRIBER_MAX_QUEUE events wait for it; a reading one gets every message', async () => {
+    const server = await startServer({ SUBSCRIBER_MAX_QUEUE: '20' });
+    const [slow, sender] = await Promise.all([createUser(server, 'slowreader'), createUser(server, 'fastsender')]);
+    const conversationId = await direct(server, slow, sender);
+    const events = (fields: string) => `subscription ($c: ID!) { messageEvents(conversationId: $c) { ... on MessageCreated { message { ${fields} } } } }`;
+
+    // Small frames, many in one turn of the server's event loop: frames waiting
+    // in its buffer until the turn ends are not a backlog.
+    const reading = subscribe(wsClient(server.wsUrl, { token: sender.token }), events('seq'), { c: conversationId });
+    const client = rawSocket(server.wsUrl);
+    await client.opened;
+    const frames: { id?: string; type: string; payload?: unknown }[] = [];
+    client.socket.on('message', (data) => frames.push(JSON.parse(String(data)) as (typeof frames)[number]));
+    client.socket.send(JSON.stringify({ type: 'connection_init', payload: { token: slow.token } }));
+    await waitFor(() => frames.some((f) => f.type === 'connection_ack'), { what: 'connection_ack' });
+    client.socket.send(JSON.stringify({ id: 'events', type: 'subscribe', payload: { query: events('seq content'), variables: { c: conversationId } } }));
+    await waitForLiveSubscribers(server, conversationId, 2);
+
+    // ~16 KB per message (4,000 four-byte characters): a few hundred fill the
+    // kernel's buffers, then the server's, until 20 frames wait in it.
+    const tcp = (client.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause();
+    const content = '\u{1F600}'.repeat(4_000);
+    const send = 'mutation ($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { seq } }';
+    let sent = 0;
+    while (server.app.services.feed.liveSubscribers(conversationId) === 2) {
+      expect(sent, 'the slow subscription was never ended').toBeLessThan(3_000);
+      await Promise.all(Array.from({ length: 20 }, () => ok(server.url, sender.token, send, { c: conversationId, t: content })));
+      sent += 20;
+    }
+    expect(sent).toBeGreaterThan(20); // the kernel's buffers took the first ones: it was the server's own backlog that counted
+    tcp.resume();
+
+    await waitFor(() => frames.some((f) => f.id === 'events' && f.type !== 'next'), { what: 'the end of the slow subscription', timeoutMs: 20_000 });
+    const end = frames.find((f) => f.id === 'events' && f.type !== 'next')!;
+    expect(end.type).toBe('error');
+    expect(JSON.stringify(end.payload)).toContain('fell too far behind');
+    // What it did get came in order with no gap, well short of every message.
+    const seqs = frames.filter((f) => f.type === 'next').map((f) => (f.payload as { data: { messageEvents: { message: { seq: number } } } }).data.messageEvents.message.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(seqs.length).toBeLessThan(sent);
+    // The socket itself stays open and usable; the reading subscriber got everything.
+    expect(client.socket.readyState).toBe(WebSocket.OPEN);
+    await reading.waitForCount(sent, 20_000);
+    expect(reading.results.map((r) => (r.data as { messageEvents: { message: { seq: number } } }).messageEvents.message.seq)).toEqual(
+      Array.from({ length: sent }, (_, i) => i + 1),
+    );
+    client.socket.close();
   });
 
   it('lets the operations of a client that stops reading wait for its socket, and finishes every one once it reads again', async () => {

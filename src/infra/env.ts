@@ -36,6 +36,8 @@ export interface Config {
   rateLimits: boolean;
   /** WebSocket ping interval; a socket that misses 3 in a row is dropped. Default 12 s. */
   keepAliveMs: number;
+  /** Events waiting for one subscriber whose socket does not keep up before its subscription ends with an error. Default 10,000. */
+  subscriberMaxQueue: number;
   presence: {
     /** How long a process's presence lease lives without renewal. Default 45 s. */
     leaseMs: number;
@@ -76,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : !production,
     rateLimits: env.RATE_LIMITS !== 'off',
     keepAliveMs: integer(env.WS_KEEPALIVE_MS, 12_000, 'WS_KEEPALIVE_MS'),
+    subscriberMaxQueue: integer(env.SUBSCRIBER_MAX_QUEUE, 10_000, 'SUBSCRIBER_MAX_QUEUE'),
     presence: {
       leaseMs: integer(env.PRESENCE_LEASE_MS, 45_000, 'PRESENCE_LEASE_MS'),
       heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),

@@ -20,6 +20,9 @@ export interface OperationChannel {
 /** A serialized `ExecutionResult`, or its promise when the execution is asynchronous. */
 export type Payload = string | Promise<string>;
 
+/** net.Socket's default writableHighWaterMark. */
+const HIGH_WATER_MARK = 16 * 1024;
+
 /**
  * Writes text frames: subscriptions' `next` frames and graphql-ws's own
  * (graphql-ws-transport.ts). Each frame is one buffer (WebSocket header and UTF-8
@@ -39,12 +42,17 @@ export class FrameWriter {
     this.corked.length = 0;
   };
 
-  write(socket: WebSocket, frame: string): void {
-    if (socket.readyState !== 1) return; // closing: graphql-ws completes its subscriptions
+  /**
+   * Returns false when the socket holds more than its high-water mark (16 KiB)
+   * not yet handed to the kernel: then, and only then, is its backlog worth
+   * reading (a read of the socket's state per subscriber and event is not free).
+   */
+  write(socket: WebSocket, frame: string): boolean {
+    if (socket.readyState !== 1) return true; // closing: graphql-ws completes its subscriptions
     const raw = (socket as unknown as { _socket?: Socket | null })._socket;
     if (!raw || hasExtension(socket)) {
       socket.send(frame);
-      return;
+      return socket.bufferedAmount < HIGH_WATER_MARK;
     }
     if (raw.writableCorked === 0) {
       raw.cork();
@@ -53,7 +61,7 @@ export class FrameWriter {
     const buffer = textFrame(frame);
     this.frames++;
     this.bytes += buffer.length;
-    raw.write(buffer);
+    return raw.write(buffer);
   }
 
   /** Frames written to `socket` and still in its buffer, estimated from the average frame size. */

@@ -88,6 +88,8 @@ class SharedSubscription implements EventSink<unknown> {
   /** The last frame still waiting for an asynchronous execution. */
   private tail: Promise<void> | undefined;
   private frameHead: string | undefined;
+  /** Whether the socket was past its high-water mark after this subscription's last frame. */
+  private congested = false;
 
   constructor(
     private readonly executions: Executions,
@@ -145,8 +147,14 @@ class SharedSubscription implements EventSink<unknown> {
     this.tail = next;
   }
 
+  /**
+   * Frames the peer has not taken. 0 while the socket stays under its
+   * high-water mark: frames corked until the end of this turn of the event
+   * loop (a burst of events) are not a backlog, and a reading subscriber's
+   * socket state is not read per event.
+   */
   backlog(): number {
-    return this.executions.writer.backlog(this.channel.socket);
+    return this.congested ? this.executions.writer.backlog(this.channel.socket) : 0;
   }
 
   private get channel(): OperationChannel {
@@ -155,7 +163,7 @@ class SharedSubscription implements EventSink<unknown> {
 
   private send(payload: string): void {
     this.frameHead ??= `{"id":${JSON.stringify(this.channel.id)},"type":"next","payload":`;
-    this.executions.writer.write(this.channel.socket, this.frameHead + payload + '}');
+    this.congested = !this.executions.writer.write(this.channel.socket, this.frameHead + payload + '}');
   }
 }
 

@@ -48,9 +48,6 @@ export type PackedNotice = Omit<MessageNotice, 'recipientMarks'> & { recipientMa
 /** `messageNotices` has one channel for the whole deployment. */
 const NOTICES = 'all';
 
-/** Notifications waiting for one slow subscriber before its subscription ends. */
-const MAX_QUEUED = 10_000;
-
 /** Messages whose notifications share one counts query at most. */
 const MAX_NOTICES_PER_BATCH = 100;
 
@@ -68,6 +65,8 @@ export class NotificationsService {
     private readonly db: PrismaClient,
     private readonly pubsub: AppPubSub,
     private readonly log: (message: string, error: unknown) => void,
+    /** Notifications waiting for one slow subscriber before its subscription ends. */
+    private readonly maxQueued = 10_000,
   ) {}
 
   private publish(userId: string, payload: NotificationPayload) {
@@ -121,7 +120,7 @@ export class NotificationsService {
       if (this.local.size === 0) void this.stopNotices();
     });
     const handler: Push = (payload) => {
-      if (queue.size >= MAX_QUEUED) queue.end(new Error('Subscriber fell too far behind; resubscribe.'));
+      if (queue.size >= this.maxQueued) queue.end(new Error('Subscriber fell too far behind; resubscribe.'));
       else queue.push(payload);
     };
     userHandlers.add(handler);
