@@ -76,6 +76,7 @@ export function createServices(
   const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
   });
+  messages.onCreated = (event) => feed.stored(event);
   return {
     config,
     db,

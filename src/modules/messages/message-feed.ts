@@ -9,7 +9,7 @@
 import { EventQueue } from '../../infra/event-queue.js';
 import type { AppPubSub } from '../../topics.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
-import type { DeliveredRangeNotice, MessageEvent, MessageRecord, MessageTopicEvent } from './message-events.js';
+import type { DeliveredRangeNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent } from './message-events.js';
 
 export interface FeedSource {
   /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
@@ -71,7 +71,7 @@ class ConversationHub {
     for (const event of early) this.receive(event);
   }
 
-  private receive(event: MessageTopicEvent): void {
+  receive(event: MessageTopicEvent): void {
     if (this.early) {
       this.early.push(event);
       return;
@@ -271,6 +271,15 @@ export class MessageFeed {
       hub = created;
     }
     return hub;
+  }
+
+  /**
+   * A message stored by this process, for its own subscribers at once: a hop
+   * through Redis less on the way to them. The copy that comes back through
+   * Redis finds its seq passed on already and is dropped (as any duplicate is).
+   */
+  stored(event: MessageCreatedEvent): void {
+    this.hubs.get(event.message.conversationId)?.receive(event);
   }
 
   /** Subscribers of a conversation in this process that are receiving live events. */

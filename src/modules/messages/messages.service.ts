@@ -14,7 +14,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, type PagingArgs } from '../paging.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { DeliveryTracker } from './deliveries.js';
-import type { MessageRecord } from './message-events.js';
+import type { MessageCreatedEvent, MessageRecord } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
@@ -67,6 +67,8 @@ const MAX_SENDS_PER_STATEMENT = 100;
 
 export class MessagesService {
   private readonly stored: Batcher<PendingSend, SentRow | undefined>;
+  /** Called with each new message's event before it is published (this process's own subscribers). */
+  onCreated: (event: MessageCreatedEvent) => void = () => undefined;
 
   constructor(
     private readonly db: PrismaClient,
@@ -241,7 +243,17 @@ export class MessagesService {
   private async publishCreated(message: MessageRecord): Promise<void> {
     const sender = { ...message.sender, visible: true };
     const readState = { readers: [], readByAll: false, deliveredToAll: false };
-    const event = { type: 'MessageCreated' as const, message: { ...message, sender, readState } };
+    const event: MessageCreatedEvent = { type: 'MessageCreated', message: { ...message, sender, readState } };
+    // After the batch's other sends have been answered and the next statement
+    // has started (microtasks queued before this one), not ahead of them.
+    queueMicrotask(() => {
+      try {
+        this.onCreated(event);
+      } catch (error) {
+        // The message is stored: the send succeeds, and the copy from the pub/sub still goes out.
+        this.log('delivering MessageCreated locally failed', error);
+      }
+    });
     await this.pubsub.publish('messageEvents', message.conversationId, event).catch((error) => {
       // The message is stored; subscribers that miss it are backfilled from the database.
       this.log('publishing MessageCreated failed', error);
