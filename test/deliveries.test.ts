@@ -8,6 +8,7 @@ import { waitFor } from './helpers/deferred.js';
 import { ISO_MS, payloads, waitForPayload } from './helpers/events.js';
 import { startServer, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { createUser, type TestUser } from './helpers/users.js';
+import type { MessageTopicEvent } from '../src/modules/messages/message-events.js';
 
 const Start = graphql(`
   mutation DelivStart($userId: ID!) {
@@ -299,5 +300,22 @@ describe('MessagesDelivered', () => {
     await ok(server.url, carol.token, MarkRead, { conversationId });
     await waitForStatus(alice, conversationId, sent.id, 'READ');
     expect((await statusOf(alice, conversationId, sent.id)).readBy.map((u) => u.id).sort()).toEqual([bob.id, carol.id].sort());
+  });
+  it('publishes the marks that moved together in a conversation as one notice, which every listener turns into one MessagesDelivered per member', async () => {
+    const [alice, bob, carol, dave] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob'), createUser(server, 'carol'), createUser(server, 'dave')]);
+    const conversationId = (await ok(server.url, alice.token, Group, { title: 'four', userIds: [bob.id, carol.id, dave.id] })).createGroupConversation.id;
+    const aliceEvents = await events(alice, conversationId, 1);
+    for (const [i, member] of [bob, carol, dave].entries()) await events(member, conversationId, i + 2);
+    const notices: MessageTopicEvent[] = [];
+    const stop = await server.app.services.pubsub.subscribe('messageEvents', conversationId, (event) => void notices.push(event));
+
+    const sent = await send(alice, conversationId, 'to three');
+    // The three subscriptions receive the message in one pass over the hub's listeners: one flush holds their three marks.
+    for (const member of [bob, carol, dave]) await deliveredTo(aliceEvents, member, sent.id);
+    await stop();
+    const ranges = notices.filter((n) => n.type === 'DeliveredRanges');
+    expect(ranges).toHaveLength(1);
+    expect(ranges[0]!.marks.map((m) => [m.user.id, m.fromSeq, m.toSeq]).sort()).toEqual([bob, carol, dave].map((u) => [u.id, 0, 1]).sort());
+    expect(deliveries(aliceEvents).map((d) => [d.user.id, d.messageIds]).sort()).toEqual([bob, carol, dave].map((u) => [u.id, [sent.id]]).sort());
   });
 });

@@ -2,8 +2,9 @@
 // subscriptions received it or a history page returned it. Receipts are
 // gathered in memory (the highest seq per participant and conversation) and
 // written in ONE statement per flush, which also returns every mark that
-// moved, with its user; each is published as a seq range, which the
-// conversation hubs turn into a MessagesDelivered event (message-feed.ts).
+// moved, with its user; each conversation's are published together as seq
+// ranges, which the conversation hubs turn into MessagesDelivered events
+// (message-feed.ts).
 //
 // In a group where everyone is subscribed, every message moves every member's
 // mark and every member's event goes to every member: the events grow with the
@@ -14,6 +15,7 @@ import type { User } from '../../generated/prisma/client.js';
 import type { RawQuery } from '../../infra/db.js';
 import { withDates } from '../../infra/json-rows.js';
 import type { AppPubSub } from '../../topics.js';
+import type { DeliveredRangesNotice } from './message-events.js';
 
 export interface DeliveryOptions {
   /** Interval between flushes while few marks move. Default 250 ms. */
@@ -113,18 +115,23 @@ export class DeliveryTracker {
       WHERE moved."toSeq" > moved."fromSeq"`,
       [conversationIds, userIds, seqs],
     );
+    // One notice per conversation, with all its marks that moved (rows of one statement share deliveredAt).
+    const byConversation = new Map<string, DeliveredRangesNotice>();
+    for (const mark of moved) {
+      let notice = byConversation.get(mark.conversationId);
+      if (!notice) {
+        notice = { type: 'DeliveredRanges', conversationId: mark.conversationId, deliveredAt: mark.deliveredAt, marks: [] };
+        byConversation.set(mark.conversationId, notice);
+      }
+      notice.marks.push({
+        user: { ...withDates(mark.user, ['lastSeenAt', 'createdAt', 'updatedAt']), visible: true } as User,
+        fromSeq: mark.fromSeq,
+        toSeq: mark.toSeq,
+      });
+    }
     await Promise.all(
-      moved.map((mark) =>
-        this.pubsub
-          .publish('messageEvents', mark.conversationId, {
-            type: 'DeliveredRange',
-            conversationId: mark.conversationId,
-            user: { ...withDates(mark.user, ['lastSeenAt', 'createdAt', 'updatedAt']), visible: true } as User,
-            fromSeq: mark.fromSeq,
-            toSeq: mark.toSeq,
-            deliveredAt: mark.deliveredAt,
-          })
-          .catch((error) => this.log('publishing a delivery failed', error)),
+      [...byConversation.values()].map((notice) =>
+        this.pubsub.publish('messageEvents', notice.conversationId, notice).catch((error) => this.log('publishing a delivery failed', error)),
       ),
     );
     return moved.length;

@@ -41,25 +41,30 @@ export interface MessagesDeliveredEvent {
 export type MessageEvent = MessageCreatedEvent | MessagesReadEvent | MessagesDeliveredEvent;
 
 /**
- * What is published when a delivery mark moves: the seq range, not the ids.
- * In a busy group every member's mark moves with every message, so the ids
- * would make the flush, the pub/sub and every process's decoding carry the
- * square of the group; each process's conversation hub turns the range into
- * the other senders' message ids itself, and only when a local subscriber
- * selects MessagesDelivered (message-feed.ts).
+ * What is published when delivery marks move: one notice per conversation and
+ * flush, with each participant's seq range, not the ids. In a busy group
+ * every member's mark moves with every message, so the ids would make the
+ * flush, the pub/sub and every process's decoding carry the square of the
+ * group (and a notice per member, one publish each); each process's
+ * conversation hub turns a range into the other senders' message ids itself,
+ * and only when a local subscriber selects MessagesDelivered (message-feed.ts).
  */
-export interface DeliveredRangeNotice {
-  type: 'DeliveredRange';
+export interface DeliveredRangesNotice {
+  type: 'DeliveredRanges';
   conversationId: string;
+  deliveredAt: Date;
+  marks: DeliveredRange[];
+}
+
+export interface DeliveredRange {
   user: User;
   /** The mark moved from `fromSeq` (exclusive) to `toSeq` (inclusive). */
   fromSeq: number;
   toSeq: number;
-  deliveredAt: Date;
 }
 
 /** What travels on a conversation's `messageEvents` topic. */
-export type MessageTopicEvent = MessageEvent | DeliveredRangeNotice;
+export type MessageTopicEvent = MessageEvent | DeliveredRangesNotice;
 
 export type MessageStatus = 'SENT' | 'DELIVERED' | 'READ';
 

@@ -9,7 +9,7 @@
 import { EventQueue } from '../../infra/event-queue.js';
 import type { AppPubSub } from '../../topics.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
-import type { DeliveredRangeNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent } from './message-events.js';
+import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent } from './message-events.js';
 
 export interface FeedSource {
   /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
@@ -76,7 +76,7 @@ class ConversationHub {
       this.early.push(event);
       return;
     }
-    if (event.type === 'DeliveredRange') {
+    if (event.type === 'DeliveredRanges') {
       this.resolveDelivered(event);
       return;
     }
@@ -131,15 +131,16 @@ class ConversationHub {
     }
   }
 
-  private resolveDelivered(notice: DeliveredRangeNotice): void {
+  private resolveDelivered({ conversationId, deliveredAt, marks }: DeliveredRangesNotice): void {
     if (!this.wanting.get(null) && !this.wanting.get('MessagesDelivered')) return;
-    const { conversationId, user, fromSeq, toSeq, deliveredAt } = notice;
-    const emit = (messageIds: string[]) => {
-      if (messageIds.length > 0 && !this.closed) this.emit({ type: 'MessagesDelivered', conversationId, user, messageIds, deliveredAt });
-    };
-    const known = this.othersMessageIds(fromSeq, toSeq, user.id);
-    if (known) emit(known);
-    else this.source.othersMessageIds(conversationId, fromSeq, toSeq, user.id).then(emit, this.onError);
+    for (const { user, fromSeq, toSeq } of marks) {
+      const emit = (messageIds: string[]) => {
+        if (messageIds.length > 0 && !this.closed) this.emit({ type: 'MessagesDelivered', conversationId, user, messageIds, deliveredAt });
+      };
+      const known = this.othersMessageIds(fromSeq, toSeq, user.id);
+      if (known) emit(known);
+      else this.source.othersMessageIds(conversationId, fromSeq, toSeq, user.id).then(emit, this.onError);
+    }
   }
 
   /** From the messages this hub passed on; undefined when it does not have them all. */
