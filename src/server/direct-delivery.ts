@@ -17,8 +17,8 @@ export interface OperationChannel {
   socket: WebSocket;
 }
 
-/** A serialized `ExecutionResult`, or its promise when the execution is asynchronous. */
-export type Payload = string | Promise<string>;
+/** A serialized `ExecutionResult` (UTF-8 JSON), or its promise when the execution is asynchronous. */
+export type Payload = Buffer | Promise<Buffer>;
 
 /** net.Socket's default writableHighWaterMark. */
 const HIGH_WATER_MARK = 16 * 1024;
@@ -48,20 +48,50 @@ export class FrameWriter {
    * reading (a read of the socket's state per subscriber and event is not free).
    */
   write(socket: WebSocket, frame: string): boolean {
-    if (socket.readyState !== 1) return true; // closing: graphql-ws completes its subscriptions
-    const raw = (socket as unknown as { _socket?: Socket | null })._socket;
-    if (!raw || hasExtension(socket)) {
+    const raw = this.rawSocket(socket);
+    if (raw === undefined) return true;
+    if (raw === null) {
       socket.send(frame);
       return socket.bufferedAmount < HIGH_WATER_MARK;
     }
+    return this.writeRaw(raw, textFrame(frame));
+  }
+
+  /**
+   * A subscription's `next` frame, `head` + `payload` + `}`, from bytes: the
+   * payload is shared by every subscriber of the event and only copied, not
+   * encoded again for each (see write for the return value).
+   */
+  writeNext(socket: WebSocket, head: Buffer, payload: Buffer): boolean {
+    const raw = this.rawSocket(socket);
+    if (raw === undefined) return true;
+    const length = head.length + payload.length + 1;
+    const { frame, offset } = frameWithHeader(length);
+    head.copy(frame, offset);
+    payload.copy(frame, offset + head.length);
+    frame[offset + length - 1] = 0x7d; // }
+    if (raw === null) {
+      socket.send(frame.subarray(offset), { binary: false });
+      return socket.bufferedAmount < HIGH_WATER_MARK;
+    }
+    return this.writeRaw(raw, frame);
+  }
+
+  /** The TCP socket to write frames to; null: use ws.send; undefined: closing (graphql-ws completes its subscriptions). */
+  private rawSocket(socket: WebSocket): Socket | null | undefined {
+    if (socket.readyState !== 1) return undefined;
+    const raw = (socket as unknown as { _socket?: Socket | null })._socket;
+    return !raw || hasExtension(socket) ? null : raw;
+  }
+
+  private writeRaw(raw: Socket, frame: Buffer): boolean {
     if (raw.writableCorked === 0) {
       raw.cork();
       if (this.corked.push(raw) === 1) setImmediate(this.uncork);
     }
-    const buffer = textFrame(frame);
     this.frames++;
-    this.bytes += buffer.length;
-    return raw.write(buffer);
+    this.bytes += frame.length;
+    return raw.write(frame);
   }
 
   /** Frames written to `socket` and still in its buffer, estimated from the average frame size. */
@@ -85,20 +115,25 @@ function hasExtension(socket: WebSocket): boolean {
 
 /** An unmasked, final text frame (RFC 6455 §5.2), as a server sends it. */
 export function textFrame(text: string): Buffer {
-  const length = Buffer.byteLength(text);
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const buffer = Buffer.allocUnsafe(headerLength + length);
-  buffer[0] = 0x81; // FIN, opcode 1 (text)
-  if (headerLength === 2) {
-    buffer[1] = length;
-  } else if (headerLength === 4) {
-    buffer[1] = 126;
-    buffer.writeUInt16BE(length, 2);
+  const { frame, offset } = frameWithHeader(Buffer.byteLength(text));
+  frame.write(text, offset, 'utf8');
+  return frame;
+}
+
+/** A buffer for a text frame of `length` payload bytes, its header written; the payload goes at `offset`. */
+function frameWithHeader(length: number): { frame: Buffer; offset: number } {
+  const offset = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(offset + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (offset === 2) {
+    frame[1] = length;
+  } else if (offset === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
   } else {
-    buffer[1] = 127;
-    buffer.writeUInt16BE(0, 2); // a 64-bit length; ours fit in the low 48 bits
-    buffer.writeUIntBE(length, 4, 6);
+    frame[1] = 127;
+    frame.writeUInt16BE(0, 2); // a 64-bit length; ours fit in the low 48 bits
+    frame.writeUIntBE(length, 4, 6);
   }
-  buffer.write(text, headerLength, 'utf8');
-  return buffer;
+  return { frame, offset };
 }

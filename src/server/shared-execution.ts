@@ -71,7 +71,7 @@ class Executions {
   }
 
   serialize(result: Result): Payload {
-    const toJson = (r: ExecutionResult) => JSON.stringify(r.errors ? { ...r, errors: r.errors.map(this.maskError) } : r);
+    const toJson = (r: ExecutionResult) => Buffer.from(JSON.stringify(r.errors ? { ...r, errors: r.errors.map(this.maskError) } : r));
     return isPromise(result) ? result.then(toJson) : toJson(result);
   }
 }
@@ -87,7 +87,8 @@ class SharedSubscription implements EventSink<unknown> {
   stream: EventQueue<unknown> | undefined;
   /** The last frame still waiting for an asynchronous execution. */
   private tail: Promise<void> | undefined;
-  private frameHead: string | undefined;
+  /** `{"id":…,"type":"next","payload":` of this subscription's frames. */
+  private frameHead: Buffer | undefined;
   /** Whether the socket was past its high-water mark after this subscription's last frame. */
   private congested = false;
 
@@ -136,7 +137,7 @@ class SharedSubscription implements EventSink<unknown> {
   write(event: unknown): void {
     this.effect?.(event, this.ctx);
     const payload = this.payload(event);
-    if (this.tail === undefined && typeof payload === 'string') return this.send(payload);
+    if (this.tail === undefined && !isPromise(payload)) return this.send(payload);
     const next: Promise<void> = (this.tail ?? Promise.resolve())
       .then(() => payload)
       .then((json) => this.send(json))
@@ -161,9 +162,9 @@ class SharedSubscription implements EventSink<unknown> {
     return this.ctx.channel as OperationChannel;
   }
 
-  private send(payload: string): void {
-    this.frameHead ??= `{"id":${JSON.stringify(this.channel.id)},"type":"next","payload":`;
-    this.congested = !this.executions.writer.write(this.channel.socket, this.frameHead + payload + '}');
+  private send(payload: Buffer): void {
+    this.frameHead ??= Buffer.from(`{"id":${JSON.stringify(this.channel.id)},"type":"next","payload":`);
+    this.congested = !this.executions.writer.writeNext(this.channel.socket, this.frameHead, payload);
   }
 }
 
