@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { ok, subscribe, wsClient } from './helpers/clients.js';
+import { http, ok, subscribe, wsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { startServer, waitForLiveSubscribers } from './helpers/server.js';
 import { direct } from './helpers/seed.js';
@@ -118,6 +118,28 @@ describe('production mode', () => {
       body: JSON.stringify({ query: '{ mee { id } }' }),
     });
     expect(JSON.stringify(await typo.json())).not.toMatch(/Did you mean/);
+  });
+
+  it('answers queries and mutations over the socket with the same data and errors as over HTTP', async () => {
+    const server = await startServer();
+    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+    const conversationId = await direct(server, alice, bob);
+    const ws = wsClient(server.wsUrl, { token: alice.token });
+    const send = 'mutation ($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { content sender { id } } }';
+    const cases: [string, Record<string, unknown>][] = [
+      [send, { c: conversationId, t: 'hello' }], // data
+      [send, { c: conversationId }], // a missing variable: BAD_USER_INPUT
+      [send, { c: conversationId, t: 5 }], // a variable of the wrong type: BAD_USER_INPUT
+      [send, { c: conversationId, t: '   ' }], // refused by the resolver: BAD_USER_INPUT
+      [send, { c: 'no-such-conversation', t: 'hi' }], // NOT_FOUND
+      ['query ($c: ID!) { conversation(id: $c) { id } me { id } }', { c: 'no-such-conversation' }], // partial data, NOT_FOUND
+    ];
+    for (const [query, variables] of cases) {
+      const { data, errors } = await http(server.url, alice.token, query, variables);
+      const op = subscribe(ws, query, variables);
+      await op.completed;
+      expect(op.results, JSON.stringify(variables)).toEqual([JSON.parse(JSON.stringify({ data, errors }))]);
+    }
   });
 
   it('does not count frames that wait only for the end of a turn of the event loop as a backlog: a burst leaves a reading subscriber alone', async () => {

@@ -1,13 +1,14 @@
 // graphql-ws on the HTTP server's port and path (its protocol on our own
-// transport: graphql-ws-transport.ts). Operations run through
-// yoga.getEnveloped, so WebSocket and HTTP share plugins, context and masking;
-// subscriptions share parsing, validation and the limits, then go to the
-// shared execution directly (see subscriptionRoot).
+// transport: graphql-ws-transport.ts). Operations are parsed and validated
+// through yoga.getEnveloped, so WebSocket and HTTP share the parser cache and
+// the limits; then they execute without envelop's pipeline, which does on a
+// socket only what operationRoot and subscriptionRoot do themselves.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
   GraphQLError,
   Kind,
+  execute,
   getOperationAST,
   type DocumentNode,
   type ExecutionArgs,
@@ -15,7 +16,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
-import { isAsyncIterable, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
+import { isAsyncIterable, isPromise, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
 import { EventQueue } from '../infra/event-queue.js';
 import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
@@ -24,7 +25,8 @@ import { WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
 import { profileFromClaims } from '../auth/claims.js';
 import { parseBearer, TokenError } from '../auth/jwt.js';
-import { createContext, type SocketContext } from '../context.js';
+import { isIntrospectionOnly } from '../auth/require-viewer.js';
+import { createContext, type Context, type SocketContext } from '../context.js';
 import type { SharedSubscriptions } from './shared-execution.js';
 import { serveGraphqlWs } from './graphql-ws-transport.js';
 import type { Services } from '../services.js';
@@ -84,6 +86,24 @@ export function attachWebSocket(
       if (!isAsyncIterable(result)) return formatErrors(result);
       // A diverted queue writes its frames itself (masked there); other streams' results are masked here.
       return (result instanceof EventQueue ? result : mapAsyncIterator(result, (r) => formatErrors(r as ExecutionResult))) as Awaited<OperationResult>;
+    },
+  };
+
+  // Queries and mutations likewise. Envelop's execution hooks do three things
+  // for our plugins on a socket: the viewer check (useRequireViewer), the
+  // variable error codes and the masking, done here the same way; its context
+  // factory copied the context into graphql-ws's connection context for every
+  // operation.
+  const operationRoot: EnvelopedRoot = {
+    execute: (args) => {
+      if (!(args.contextValue as Context).viewer && !isIntrospectionOnly(args.document, args.operationName)) {
+        return { errors: [unauthenticated()] };
+      }
+      const result = execute(args);
+      return isPromise(result) ? result.then(formatErrors) : formatErrors(result);
+    },
+    subscribe: () => {
+      throw new Error('not a subscription root');
     },
   };
 
@@ -163,10 +183,8 @@ export function attachWebSocket(
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: isSubscription
-            ? createContext(services, state.viewer ?? null, state.socket, { id, socket: ctx.extra.socket })
-            : await enveloped.contextFactory(),
-          rootValue: isSubscription ? subscriptionRoot : { execute: enveloped.execute, subscribe: enveloped.subscribe },
+          contextValue: createContext(services, state.viewer ?? null, state.socket, isSubscription ? { id, socket: ctx.extra.socket } : undefined),
+          rootValue: isSubscription ? subscriptionRoot : operationRoot,
         };
         const field = subscriptionField(args);
         if (field) {
