@@ -9,7 +9,10 @@
 
 export interface EventSink<T> {
   write(value: T): void;
-  /** Values written but not yet taken by the peer (an estimate): the queue's `size` while diverted. */
+  /**
+   * Values written but not yet taken by the peer (an estimate; 0 while the
+   * peer keeps up): the queue's `size` while diverted.
+   */
   backlog(): number;
 }
 
