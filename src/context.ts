@@ -1,5 +1,6 @@
-// The per-operation context, built the same way for HTTP and WebSocket
-// operations (server/app.ts passes both through yoga.getEnveloped).
+// The per-operation context, built by createContext for HTTP and SSE
+// operations (Yoga's context factory, server/app.ts) and for WebSocket ones
+// (server/ws.ts).
 import type { Profile } from './auth/claims.js';
 import type { PrismaClient } from './generated/prisma/client.js';
 import { createLoaders, type Loaders } from './loaders.js';

@@ -15,8 +15,6 @@ import type { Config } from '../infra/env.js';
 import { createTypedPubSub, inProcessEngine } from '../infra/pubsub.js';
 import { connectRedis, createRedis, redisEngine } from '../infra/redis.js';
 import type { Redis } from 'ioredis';
-import type { Profile } from '../auth/claims.js';
-import type { SocketContext } from '../context.js';
 import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '../modules/presence/presence-store.js';
 import { schema } from '../schema.js';
 import { createServices, type Services } from '../services.js';
@@ -91,10 +89,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       useVariableErrorCodes(),
       sharedSubscriptions.plugin,
     ],
+    // HTTP and SSE only: WebSocket operations build their context themselves (ws.ts).
     context: async (initial) => {
-      if ('wsViewer' in initial) {
-        return createContext(services, (initial.wsViewer as Profile | undefined) ?? null, initial.wsSocket as SocketContext);
-      }
       const request = initial.request as Request;
       const token = bearerToken(request.headers.get('authorization'));
       if (!token) return createContext(services, null);

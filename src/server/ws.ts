@@ -159,12 +159,8 @@ export function attachWebSocket(
           return [rateLimited(1_000, `At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`)];
         }
         const state = stateOf(ctx.extra.socket);
-        const enveloped = yoga.getEnveloped({
-          ...ctx,
-          params: payload,
-          wsViewer: state.viewer,
-          wsSocket: state.socket,
-        });
+        // For parsing and validation only: the context is built below, not by envelop.
+        const enveloped = yoga.getEnveloped({ ...ctx, params: payload });
         let document: DocumentNode;
         try {
           // Syntax errors and operation limits (graphql-armor) throw: they

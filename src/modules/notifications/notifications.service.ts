@@ -66,7 +66,7 @@ export class NotificationsService {
     private readonly pubsub: AppPubSub,
     private readonly log: (message: string, error: unknown) => void,
     /** Notifications waiting for one slow subscriber before its subscription ends. */
-    private readonly maxQueued = 10_000,
+    private readonly maxQueued: number,
   ) {}
 
   private publish(userId: string, payload: NotificationPayload) {
