@@ -305,6 +305,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return { bench: n } satisfies CountResult;
     case 'reset':
       n = 0;
+      for (const sub of subs) sub.sawProbe = false;
       bytesAtReset = bytesRead();
       loopDelay.disable();
       loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });

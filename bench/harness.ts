@@ -609,6 +609,7 @@ export class ClientPool {
     return results.reduce((a, r) => a + r.bench, 0);
   }
 
+  /** Starts a measured phase: receipts, bytes read, loop delay and probes seen start from zero. */
   async reset(): Promise<void> {
     await this.all({ cmd: 'reset' }, 30_000);
   }

@@ -31,7 +31,7 @@ export interface OpenResult {
 }
 
 export interface ProbeStatus {
-  /** Subscriber indexes that have received at least one probe message. */
+  /** Subscriber indexes that have received at least one probe message since the last reset. */
   seen: number[];
 }
 

@@ -85,6 +85,8 @@ interface Options {
   sendOver: SendTransport;
   /** Read pg_stat_database around the measured phase (costs 2 x 11 s per run). */
   dbStats: boolean;
+  /** fanout and pairs: the same load, not measured, for this long before the measured phase (0: measure from a cold server). */
+  warmupSeconds: number;
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -100,6 +102,8 @@ const HELP = `Usage: npm run bench -- [options]
   --seconds <n>       pairs: duration of the closed loops (default 15)
   --sockets <n>       idle: sockets (default 5000)
   --workers <n>       subscriber worker threads in the load generator (default 1)
+  --warmup <seconds>  fanout and pairs: run the scenario's load this long first, not measured, and wait
+                      until every subscriber has it (default 5, 1 with --quick; 0 measures a cold server)
   --grace <seconds>   after the 10 s loss deadline, keep counting late receipts this long (default 5)
   --out <file>        JSON results (default bench/results/latest.json, latest-quick.json with --quick)
   --http-sends        the project's senders POST sendMessage over HTTP (default: over their graphql-ws
@@ -117,6 +121,7 @@ function parseOptions(argv: string[]): Options {
   const overrides: Record<string, number> = {};
   let workers = 1;
   let graceMs = 5_000;
+  let warmupSeconds: number | undefined;
   let out: string | undefined;
   let cpuProf = false;
   let sendOver: SendTransport = 'ws';
@@ -170,6 +175,10 @@ function parseOptions(argv: string[]): Options {
         graceMs = Number(value()) * 1000;
         if (!Number.isFinite(graceMs) || graceMs < 0) throw new Error('--grace needs a number of seconds');
         break;
+      case '--warmup':
+        warmupSeconds = Number(value());
+        if (!Number.isFinite(warmupSeconds) || warmupSeconds < 0) throw new Error('--warmup needs a number of seconds');
+        break;
       case '--out':
         out = value();
         break;
@@ -212,6 +221,7 @@ function parseOptions(argv: string[]): Options {
     cpuProf,
     sendOver,
     dbStats: dbStatsFlag ?? !quick,
+    warmupSeconds: warmupSeconds ?? (quick ? 1 : 5),
   };
 }
 
@@ -287,6 +297,16 @@ async function waitLive(pool: ClientPool, groups: ProbeGroup[], timeoutMs: numbe
     }
     await sleep(250);
   }
+}
+
+/**
+ * After a warm-up: waits until every subscriber has received a probe sent
+ * after the warm-up's messages (so none of them arrives in the measured phase).
+ */
+async function drained(pool: ClientPool, groups: ProbeGroup[]) {
+  await pool.reset(); // forgets the probes seen so far
+  const status = await waitLive(pool, groups, 60_000);
+  if (!status.live) throw new Error(`after the warm-up, ${status.notLive} subscribers got no probe within 60 s`);
 }
 
 /** Waits until `expected` receipts arrived or the deadline passed; then, if some are missing, counts late ones for `graceMs` more. */
@@ -379,6 +399,47 @@ interface FanoutResult extends DeliveryFigures {
   offeredDeliveriesPerSecond: number;
 }
 
+/**
+ * Sends `count` messages at `rate` per second from one sender, at most
+ * `maxInFlight` awaiting their answer (open loop: a slow server makes sends
+ * wait for a free slot, not skip). Times are ms (now()).
+ */
+async function sendAtRate(sender: Sender, conversationId: string, count: number, rate: number, maxInFlight: number, content: (i: number) => string) {
+  const start = new Float64Array(count).fill(Number.NaN);
+  const ack = new Float64Array(count).fill(Number.NaN);
+  const errors = sendErrorSampler();
+  let inFlight = 0;
+  let maxInFlightSeen = 0;
+  let attempted = 0;
+  const freed: (() => void)[] = [];
+  const interval = 1000 / rate;
+  const t0 = now() + 5;
+  // Bounded: sending stops if it runs three times longer than planned (plus 30 s).
+  const sendDeadline = t0 + count * interval * 3 + 30_000;
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const wait = t0 + i * interval - now();
+    if (wait > 0) await sleep(wait);
+    while (inFlight >= maxInFlight && now() < sendDeadline) await new Promise<void>((resolve) => freed.push(resolve));
+    if (now() > sendDeadline) break;
+    start[i] = now();
+    attempted++;
+    inFlight++;
+    maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
+    sends.push(
+      sender.send(conversationId, content(i)).then(
+        () => void (ack[i] = now()),
+        (error: unknown) => errors.add(error),
+      ).finally(() => {
+        inFlight--;
+        freed.shift()?.();
+      }),
+    );
+  }
+  await Promise.all(sends);
+  return { start, ack, errors, attempted, maxInFlightSeen };
+}
+
 async function fanout(target: Target, pool: ClientPool, options: Options, secret: string): Promise<FanoutResult> {
   const { members, messages, rate, maxInFlight } = options.sizes.fanout;
   const users = await makeUsers(secret, range(members).map((i) => `fan-${i}`));
@@ -391,45 +452,21 @@ async function fanout(target: Target, pool: ClientPool, options: Options, secret
   const liveSubs = specs.map((s) => s.index).filter((i) => !failed.has(i));
   const sender = await target.sender(users[0]!);
   try {
-    const live = await waitLive(pool, [{ conversationId, sender, subs: liveSubs }], 60_000);
+    const groups = [{ conversationId, sender, subs: liveSubs }];
+    const live = await waitLive(pool, groups, 60_000);
+    if (options.warmupSeconds > 0) {
+      const count = Math.ceil(options.warmupSeconds * rate);
+      await sendAtRate(sender, conversationId, count, rate, maxInFlight, (i) => `w${i}`);
+      await drained(pool, groups);
+    }
     await sleep(1_000);
     await pool.reset();
 
     const db0 = options.dbStats ? await settledDbStats() : undefined;
     const metrics0 = await target.metrics();
     const cpu0 = process.cpuUsage();
-    const start = new Float64Array(messages).fill(Number.NaN);
-    const ack = new Float64Array(messages).fill(Number.NaN);
-    const errors = sendErrorSampler();
-    let inFlight = 0;
-    let maxInFlightSeen = 0;
-    let attempted = 0;
-    const freed: (() => void)[] = [];
-    const interval = 1000 / rate;
-    const t0 = now() + 5;
-    // Bounded: sending stops if it runs three times longer than planned (plus 30 s).
-    const sendDeadline = t0 + messages * interval * 3 + 30_000;
-    const sends: Promise<void>[] = [];
-    for (let i = 0; i < messages; i++) {
-      const wait = t0 + i * interval - now();
-      if (wait > 0) await sleep(wait);
-      while (inFlight >= maxInFlight && now() < sendDeadline) await new Promise<void>((resolve) => freed.push(resolve));
-      if (now() > sendDeadline) break;
-      start[i] = now();
-      attempted++;
-      inFlight++;
-      maxInFlightSeen = Math.max(maxInFlightSeen, inFlight);
-      sends.push(
-        sender.send(conversationId, `b${i}`).then(
-          () => void (ack[i] = now()),
-          (error: unknown) => errors.add(error),
-        ).finally(() => {
-          inFlight--;
-          freed.shift()?.();
-        }),
-      );
-    }
-    await Promise.all(sends);
+    const t0 = now();
+    const { start, ack, errors, attempted, maxInFlightSeen } = await sendAtRate(sender, conversationId, messages, rate, maxInFlight, (i) => `b${i}`);
     let acknowledged = 0;
     let lastAck = 0;
     let firstSend = Number.POSITIVE_INFINITY;
@@ -520,6 +557,33 @@ interface PairsResult extends DeliveryFigures {
   acknowledgedSendsPerSecond: number;
 }
 
+/** One closed loop per conversation (one message in flight) for `seconds`. Times are ms (now()). */
+async function closedLoops(senders: Sender[], conversations: string[], seconds: number, content: (idx: number) => string) {
+  const starts: number[] = [];
+  const acks: number[] = [];
+  const pairOf: number[] = [];
+  const errors = sendErrorSampler();
+  const end = now() + seconds * 1000;
+  await Promise.all(
+    conversations.map(async (conversationId, i) => {
+      while (now() < end) {
+        const idx = starts.length;
+        starts.push(now());
+        acks.push(Number.NaN);
+        pairOf.push(i);
+        try {
+          await senders[i]!.send(conversationId, content(idx));
+          acks[idx] = now();
+        } catch (error) {
+          errors.add(error);
+          await sleep(100);
+        }
+      }
+    }),
+  );
+  return { starts, acks, pairOf, errors };
+}
+
 async function pairs(target: Target, pool: ClientPool, options: Options, secret: string): Promise<PairsResult> {
   const { pairs: n, seconds } = options.sizes.pairs;
   const a = await makeUsers(secret, range(n).map((i) => `pair-${i}-a`));
@@ -535,40 +599,20 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
   const failed = new Set(open.failedIndexes);
   const senders = await mapLimit(range(n), 20, (i) => target.sender(a[i]!));
   try {
-    const live = await waitLive(
-      pool,
-      range(n).map((i) => ({ conversationId: conversations[i]!, sender: senders[i]!, subs: [2 * i, 2 * i + 1].filter((s) => !failed.has(s)) })),
-      60_000,
-    );
+    const groups = range(n).map((i) => ({ conversationId: conversations[i]!, sender: senders[i]!, subs: [2 * i, 2 * i + 1].filter((s) => !failed.has(s)) }));
+    const live = await waitLive(pool, groups, 60_000);
+    if (options.warmupSeconds > 0) {
+      await closedLoops(senders, conversations, options.warmupSeconds, (idx) => `w${idx}`);
+      await drained(pool, groups);
+    }
     await sleep(1_000);
     await pool.reset();
 
     const db0 = options.dbStats ? await settledDbStats() : undefined;
     const metrics0 = await target.metrics();
     const cpu0 = process.cpuUsage();
-    const starts: number[] = [];
-    const acks: number[] = [];
-    const pairOf: number[] = [];
-    const errors = sendErrorSampler();
     const t0 = now();
-    const end = t0 + seconds * 1000;
-    await Promise.all(
-      range(n).map(async (i) => {
-        while (now() < end) {
-          const idx = starts.length;
-          starts.push(now());
-          acks.push(Number.NaN);
-          pairOf.push(i);
-          try {
-            await senders[i]!.send(conversations[i]!, `b${idx}`);
-            acks[idx] = now();
-          } catch (error) {
-            errors.add(error);
-            await sleep(100);
-          }
-        }
-      }),
-    );
+    const { starts, acks, pairOf, errors } = await closedLoops(senders, conversations, seconds, (idx) => `b${idx}`);
     let acknowledged = 0;
     let lastAck = t0;
     let expected = 0;
@@ -899,19 +943,20 @@ function checkTargets(scenario: Scenario, project: Outcome | undefined, referenc
   return checks;
 }
 
-function describeSizes(scenario: Scenario, sizes: Sizes): string {
+function describeSizes(scenario: Scenario, sizes: Sizes, warmupSeconds: number): string {
+  const warmup = warmupSeconds > 0 ? ` after a ${warmupSeconds} s warm-up` : ', cold server';
   if (scenario === 'fanout') {
     const s = sizes.fanout;
-    return `one group of ${s.members}, all subscribed; ${s.messages} messages at ${s.rate}/s (offered ${format(s.members * s.rate)} deliveries/s)`;
+    return `one group of ${s.members}, all subscribed; ${s.messages} messages at ${s.rate}/s (offered ${format(s.members * s.rate)} deliveries/s)${warmup}`;
   }
-  if (scenario === 'pairs') return `${sizes.pairs.pairs} one-to-one conversations, both members subscribed, one closed-loop sender each for ${sizes.pairs.seconds} s`;
+  if (scenario === 'pairs') return `${sizes.pairs.pairs} one-to-one conversations, both members subscribed, one closed-loop sender each for ${sizes.pairs.seconds} s${warmup}`;
   return `${sizes.idle.sockets} sockets, one live subscription each`;
 }
 
 function printScenario(scenario: Scenario, options: Options, outcomes: Partial<Record<ServerKind, Outcome>>, checks: TargetCheck[]) {
   const lines: string[] = [];
   lines.push('');
-  lines.push(`== ${scenario}: ${describeSizes(scenario, options.sizes)}`);
+  lines.push(`== ${scenario}: ${describeSizes(scenario, options.sizes, options.warmupSeconds)}`);
   for (const kind of options.servers) {
     const outcome = outcomes[kind];
     if (outcome && 'error' in outcome) lines.push(`   ${kind}: FAILED: ${outcome.error.split('\n')[0]}`);
@@ -1059,8 +1104,10 @@ async function main() {
       graceMs: options.graceMs,
       dbStats: options.dbStats,
       projectSendsOver: options.sendOver,
+      warmupSeconds: options.warmupSeconds,
     },
     notes: {
+      warmup: `fanout and pairs: before the measured phase, the scenario's own load (same senders, rate and subscribers) ran for ${options.warmupSeconds} s, not measured, and every subscriber received a probe sent after it (both servers alike); duplicates, out-of-order receipts and dropped sockets count from the start`,
       latency: `from the start of the send call (project: sendMessage over ${options.sendOver === 'ws' ? 'its graphql-ws socket' : 'HTTP'}; reference: a send frame) to the receipt at a subscriber; fanout: every subscriber, pairs: the other member`,
       deliveriesPerSecond: 'receipts within the loss deadline / (last receipt - first send start)',
       db: 'pg_stat_database of chat_bench: commits and rows inserted+updated+deleted from before the first send to after the last receipt (each read after 11 s of quiet, as backends flush statistics late), divided by acknowledged sends; read-only transactions count as commits',
