@@ -13,7 +13,7 @@ import { decode, encode } from '../src/infra/codec.js';
 import { statementNames } from '../src/infra/statement-names.js';
 import { FrameWriter } from '../src/server/direct-delivery.js';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { readStateOf } from '../src/modules/messages/message-events.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
@@ -80,28 +80,83 @@ describe('the pub/sub codec', () => {
 });
 
 describe('direct frames', () => {
-  it('reach a WebSocket client whole and in order, whatever their length (7-bit, 16-bit and 64-bit lengths, UTF-8)', async () => {
+  /** A ws server and a client connected to it; `chunks` are the client's TCP reads, `frames` its messages. */
+  async function connectedPair() {
     const server = new WebSocketServer({ port: 0 });
-    const texts = ['short', 'é'.repeat(100), 'x'.repeat(125), 'y'.repeat(126), '€'.repeat(30_000), 'z'.repeat(70_000)];
-    try {
-      const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-      const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
-      const received: string[] = [];
-      const all = new Promise<void>((resolve) =>
-        client.on('message', (data, isBinary) => {
-          expect(isBinary).toBe(false);
-          if (received.push(String(data)) === texts.length + 1) resolve();
-        }),
-      );
-      const socket = await accepted;
-      const writer = new FrameWriter();
-      for (const text of texts) writer.write(socket, text);
-      socket.send('after'); // ws's own frames stay in order with ours
-      await all;
-      expect(received).toEqual([...texts, 'after']);
+    const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await new Promise((resolve) => client.once('open', resolve));
+    const socket = await accepted;
+    const chunks: number[] = [];
+    (client as unknown as { _socket: Socket })._socket.on('data', (data: Buffer) => chunks.push(data.length));
+    const frames: { text: string; at: number }[] = [];
+    const waiters: { count: number; resolve: () => void }[] = [];
+    client.on('message', (data, isBinary) => {
+      expect(isBinary).toBe(false);
+      frames.push({ text: String(data), at: performance.now() });
+      for (const w of waiters) if (frames.length >= w.count) w.resolve();
+    });
+    const received = (count: number) =>
+      new Promise<void>((resolve) => (frames.length >= count ? resolve() : waiters.push({ count, resolve })));
+    const close = () => {
       client.close();
-    } finally {
       server.close();
+    };
+    return { socket, chunks, frames, received, close };
+  }
+
+  it.each([0, 30])(
+    'reach a WebSocket client whole and in order, whatever their length (7-bit, 16-bit and 64-bit lengths, UTF-8), flush interval %i ms',
+    async (interval) => {
+      const texts = ['short', 'é'.repeat(100), 'x'.repeat(125), 'y'.repeat(126), '€'.repeat(30_000), 'z'.repeat(70_000)];
+      const pair = await connectedPair();
+      try {
+        const writer = new FrameWriter(interval);
+        for (const text of texts) writer.write(pair.socket, text);
+        pair.socket.send('after'); // ws's own frames stay in order with ours
+        await pair.received(texts.length + 1);
+        expect(pair.frames.map((f) => f.text)).toEqual([...texts, 'after']);
+      } finally {
+        pair.close();
+      }
+    },
+  );
+
+  it('keeps the frames of a socket written less than the interval ago, then writes them in one system call', async () => {
+    const pair = await connectedPair();
+    try {
+      const writer = new FrameWriter(50);
+      const first = performance.now();
+      writer.write(pair.socket, 'first'); // not written lately: goes at the end of this turn
+      await pair.received(1);
+      expect(pair.frames[0]!.at - first).toBeLessThan(50);
+      const chunksBefore = pair.chunks.length;
+      for (const text of ['a', 'b', 'c', 'd']) writer.write(pair.socket, text);
+      await pair.received(5);
+      expect(pair.frames.map((f) => f.text)).toEqual(['first', 'a', 'b', 'c', 'd']);
+      // Held until 50 ms after the first frame's write (a timer may fire up to 1 ms early)...
+      expect(pair.frames[1]!.at - first).toBeGreaterThanOrEqual(49);
+      // ... and sent together: the four frames came in one read.
+      expect(pair.chunks.length - chunksBefore).toBe(1);
+    } finally {
+      pair.close();
+    }
+  });
+
+  it('writes a socket past its high-water mark at once, not after the interval', async () => {
+    const pair = await connectedPair();
+    try {
+      const writer = new FrameWriter(60_000);
+      writer.write(pair.socket, 'first');
+      await pair.received(1);
+      const big = 'x'.repeat(10_000);
+      // Within the interval: the first is kept, the second passes 16 KiB and both go out.
+      expect(writer.write(pair.socket, big)).toBe(true);
+      expect(writer.write(pair.socket, big)).toBe(true); // the kernel took them: no backlog
+      await pair.received(3);
+      expect(pair.frames.slice(1).map((f) => f.text.length)).toEqual([10_000, 10_000]);
+    } finally {
+      pair.close();
     }
   });
 });

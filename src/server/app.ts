@@ -66,7 +66,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis);
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
-  const sharedSubscriptions = createSharedSubscriptions({ maskError: maskUnexpected });
+  const sharedSubscriptions = createSharedSubscriptions({ maskError: maskUnexpected, flushIntervalMs: config.wsFlushIntervalMs });
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     graphqlEndpoint: '/graphql',

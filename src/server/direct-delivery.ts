@@ -23,23 +23,61 @@ export type Payload = Buffer | Promise<Buffer>;
 /** net.Socket's default writableHighWaterMark. */
 const HIGH_WATER_MARK = 16 * 1024;
 
+/** When a socket last handed its corked frames to the kernel (performance.now()). */
+const LAST_FLUSH = Symbol('lastFlush');
+type RawSocket = Socket & { [LAST_FLUSH]?: number };
+
 /**
  * Writes text frames: subscriptions' `next` frames and graphql-ws's own
  * (graphql-ws-transport.ts). Each frame is one buffer (WebSocket header and UTF-8
  * text) written straight onto the socket, where ws.send would build an options
  * object, a header buffer and two writes. That is safe because this server's
  * sockets negotiate no extension (no permessage-deflate), so ws's sender never
- * queues a frame it could interleave with; otherwise ws.send is used. The
- * frames written in one turn of the event loop to one socket leave in one
- * system call (the socket stays corked until the turn ends).
+ * queues a frame it could interleave with; otherwise ws.send is used.
+ *
+ * Frames leave a socket together: it stays corked until the end of the turn of
+ * the event loop, or, when its last system call was less than
+ * `flushIntervalMs` ago, until that interval has passed (or its frames reach
+ * the high-water mark). A socket that gets a frame now and then is written at
+ * once; one that gets hundreds a second (a member of a busy group) is written
+ * a few dozen times a second, several frames per call: each system call on a
+ * TCP socket costs as much as the whole per-subscriber pass, on the server and
+ * again in the client that reads it.
  */
 export class FrameWriter {
   private frames = 0;
   private bytes = 0;
-  private readonly corked: Socket[] = [];
-  private readonly uncork = () => {
-    for (const socket of this.corked) socket.uncork();
-    this.corked.length = 0;
+  /** Corked sockets written at the end of this turn. */
+  private readonly endOfTurn: RawSocket[] = [];
+  /** Corked sockets written when their interval has passed. */
+  private readonly delayed: RawSocket[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
+
+  constructor(private readonly flushIntervalMs: number) {}
+
+  private readonly flushEndOfTurn = () => {
+    const now = performance.now();
+    for (const socket of this.endOfTurn) flush(socket, now);
+    this.endOfTurn.length = 0;
+  };
+
+  private readonly flushDelayed = () => {
+    this.timer = undefined;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    let kept = 0;
+    for (const socket of this.delayed) {
+      const due = (socket[LAST_FLUSH] ?? 0) + this.flushIntervalMs;
+      // A millisecond early rather than a timer turn late.
+      if (due <= now + 1 || socket.writableCorked === 0) flush(socket, now);
+      else {
+        this.delayed[kept++] = socket;
+        next = Math.min(next, due);
+      }
+    }
+    this.delayed.length = kept;
+    if (kept > 0) this.schedule(next, now);
   };
 
   /**
@@ -84,14 +122,32 @@ export class FrameWriter {
     return !raw || hasExtension(socket) ? null : raw;
   }
 
-  private writeRaw(raw: Socket, frame: Buffer): boolean {
+  private writeRaw(raw: RawSocket, frame: Buffer): boolean {
     if (raw.writableCorked === 0) {
       raw.cork();
-      if (this.corked.push(raw) === 1) setImmediate(this.uncork);
+      const now = performance.now();
+      const due = (raw[LAST_FLUSH] ?? Number.NEGATIVE_INFINITY) + this.flushIntervalMs;
+      if (due <= now) {
+        if (this.endOfTurn.push(raw) === 1) setImmediate(this.flushEndOfTurn);
+      } else {
+        this.delayed.push(raw);
+        this.schedule(due, now);
+      }
     }
     this.frames++;
     this.bytes += frame.length;
-    return raw.write(frame);
+    if (raw.write(frame)) return true;
+    // Past the high-water mark: hand the frames over now, so that what stays
+    // buffered is what the peer has not taken, not what waited for the interval.
+    flush(raw, performance.now());
+    return raw.writableLength < HIGH_WATER_MARK;
+  }
+
+  private schedule(due: number, now: number): void {
+    if (this.timer !== undefined && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(this.flushDelayed, Math.max(0, due - now));
   }
 
   /** Frames written to `socket` and still in its buffer, estimated from the average frame size. */
@@ -105,6 +161,13 @@ export class FrameWriter {
     const raw = (socket as unknown as { _socket?: Socket | null })._socket;
     return raw ? raw.writableLength : socket.bufferedAmount;
   }
+}
+
+/** Hands a socket's corked frames to the kernel (a socket flushed earlier, e.g. at its high-water mark, is left as it is). */
+function flush(socket: RawSocket, now: number): void {
+  if (socket.writableCorked === 0) return;
+  socket[LAST_FLUSH] = now;
+  socket.uncork();
 }
 
 /** Whether the socket negotiated an extension (ws's `extensions` getter builds a string on every call). */

@@ -32,6 +32,8 @@ const VIEWER_DEPENDENT_FIELDS = new Set(['Conversation.unreadCount', 'Conversati
 export interface SharedExecutionOptions {
   /** The server's error masking (Yoga's), for payloads written directly to sockets. */
   maskError: (error: GraphQLError) => Error;
+  /** FrameWriter's: how long a socket written to keeps further frames to write them together. */
+  flushIntervalMs: number;
 }
 
 type Result = ReturnType<typeof execute>;
@@ -44,12 +46,17 @@ class Executions {
   // Every subscriber of an event asks for its payload in a row: remember the last event's.
   private lastEvent: object | undefined;
   private lastPayloads: Map<string, Payload> | undefined;
-  readonly writer = new FrameWriter();
+  readonly writer: FrameWriter;
   private readonly documentIds = new WeakMap<DocumentNode, number>();
   private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
   private nextDocumentId = 0;
 
-  constructor(readonly maskError: (error: GraphQLError) => Error) {}
+  constructor(
+    readonly maskError: (error: GraphQLError) => Error,
+    flushIntervalMs: number,
+  ) {
+    this.writer = new FrameWriter(flushIntervalMs);
+  }
 
   /** Subscribers with the same key get the same result for an event. */
   keyOf(args: ExecutionArgs, viewerId: string | undefined): string {
@@ -180,8 +187,8 @@ export interface SharedSubscriptions {
   writer: FrameWriter;
 }
 
-export function createSharedSubscriptions({ maskError }: SharedExecutionOptions): SharedSubscriptions {
-  const executions = new Executions(maskError);
+export function createSharedSubscriptions({ maskError, flushIntervalMs }: SharedExecutionOptions): SharedSubscriptions {
+  const executions = new Executions(maskError, flushIntervalMs);
   const subscribe = async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
