@@ -146,20 +146,23 @@ describe('production mode', () => {
     }
   });
 
-  it('does not count frames that wait only for the end of a turn of the event loop as a backlog: a burst leaves a reading subscriber alone', async () => {
-    const server = await startServer({ SUBSCRIBER_MAX_QUEUE: '10' });
+  it.each(['30', '2000'])('does not count frames that wait only for the end of a turn or for the socket’s flush interval (%s ms) as a backlog: a burst leaves a reading subscriber alone', async (interval) => {
+    // With 2 s the burst's frames pass the socket's high-water mark while they wait: then they must go out, not count as a backlog.
+    const server = await startServer({ SUBSCRIBER_MAX_QUEUE: '10', WS_FLUSH_INTERVAL_MS: interval });
     const [reader, sender] = await Promise.all([createUser(server, 'burstreader'), createUser(server, 'burstsender')]);
     const conversationId = await direct(server, reader, sender);
     const reading = subscribe(
       wsClient(server.wsUrl, { token: reader.token }),
-      'subscription ($c: ID!) { messageEvents(conversationId: $c) { ... on MessageCreated { message { seq } } } }',
+      'subscription ($c: ID!) { messageEvents(conversationId: $c) { ... on MessageCreated { message { seq content } } } }',
       { c: conversationId },
     );
     await waitForLiveSubscribers(server, conversationId);
     // Sent together, stored together, published together: many events reach
-    // the subscriber in one turn, more than SUBSCRIBER_MAX_QUEUE.
-    const send = 'mutation ($c: ID!) { sendMessage(input: { conversationId: $c, content: "burst" }) { seq } }';
-    for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: 40 }, () => ok(server.url, sender.token, send, { c: conversationId })));
+    // the subscriber in one turn, more than SUBSCRIBER_MAX_QUEUE, and 40 frames
+    // of 1 KB pass the socket's 16 KiB high-water mark.
+    const send = 'mutation ($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { seq } }';
+    const content = 'burst '.repeat(170);
+    for (let round = 0; round < 3; round++) await Promise.all(Array.from({ length: 40 }, () => ok(server.url, sender.token, send, { c: conversationId, t: content })));
     await reading.waitForCount(120);
     expect(reading.results.map((r) => (r.data as { messageEvents: { message: { seq: number } } }).messageEvents.message.seq)).toEqual(
       Array.from({ length: 120 }, (_, i) => i + 1),

@@ -157,9 +157,9 @@ class SharedSubscription implements EventSink<unknown> {
 
   /**
    * Frames the peer has not taken. 0 while the socket stays under its
-   * high-water mark: frames corked until the end of this turn of the event
-   * loop (a burst of events) are not a backlog, and a reading subscriber's
-   * socket state is not read per event.
+   * high-water mark: frames corked until the end of the turn or the socket's
+   * flush interval (a burst of events) are not a backlog, and a reading
+   * subscriber's socket state is not read per event.
    */
   backlog(): number {
     return this.congested ? this.executions.writer.backlog(this.channel.socket) : 0;
