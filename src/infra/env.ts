@@ -38,7 +38,8 @@ export interface Config {
   keepAliveMs: number;
   /**
    * A WebSocket that was written less than this long ago keeps further frames
-   * until the interval has passed, then writes them in one system call. Default 30 ms; 0 writes every turn of the event loop.
+   * until the interval has passed (or they reach 16 KiB), then writes them in
+   * one system call. Default 30 ms; 0 writes at the end of every turn of the event loop.
    */
   wsFlushIntervalMs: number;
   /** Events waiting for one subscriber whose socket does not keep up before its subscription ends with an error. Default 10,000. */

@@ -67,7 +67,7 @@ const MAX_SENDS_PER_STATEMENT = 100;
 
 export class MessagesService {
   private readonly stored: Batcher<PendingSend, SentRow | undefined>;
-  /** Called with each new message's event before it is published (this process's own subscribers). */
+  /** Called with each new message's event for this process's own subscribers: in a microtask, without waiting for the pub/sub's round trip. */
   onCreated: (event: MessageCreatedEvent) => void = () => undefined;
 
   constructor(
