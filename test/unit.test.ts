@@ -10,6 +10,7 @@ import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
 import { decode, encode } from '../src/infra/codec.js';
+import { createTypedPubSub, inProcessEngine } from '../src/infra/pubsub.js';
 import { statementNames } from '../src/infra/statement-names.js';
 import { FrameWriter } from '../src/server/direct-delivery.js';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -76,6 +77,37 @@ describe('the pub/sub codec', () => {
   it('revives only objects that hold a $date and nothing else', () => {
     const text = JSON.stringify({ a: { $date: '2026-11-21T10:00:00.000Z', other: 1 }, b: { $date: 5 } });
     expect(decode(text)).toEqual({ a: { $date: '2026-11-21T10:00:00.000Z', other: 1 }, b: { $date: 5 } });
+  });
+});
+
+describe('the pub/sub', () => {
+  // Two typed pub/subs on one engine act as two processes on one Redis.
+  const twoProcesses = () => {
+    const engine = inProcessEngine();
+    return [createTypedPubSub<{ events: { at: Date; n: number } }>(engine), createTypedPubSub<{ events: { at: Date; n: number } }>(engine)] as const;
+  };
+  const at = new Date('2026-11-22T08:00:00.250Z');
+
+  it('skips, in the publishing process only, a payload it has delivered itself', async () => {
+    const [here, there] = twoProcesses();
+    const gotHere: unknown[] = [];
+    const gotThere: unknown[] = [];
+    await here.subscribe('events', 'c1', (payload) => gotHere.push(payload));
+    await there.subscribe('events', 'c1', (payload) => gotThere.push(payload));
+    await here.publish('events', 'c1', { at, n: 1 }, { deliveredHere: true });
+    await there.publish('events', 'c1', { at, n: 2 }, { deliveredHere: true });
+    await vi.waitFor(() => expect(gotThere).toEqual([{ at, n: 1 }]));
+    await vi.waitFor(() => expect(gotHere).toEqual([{ at, n: 2 }]));
+    expect((gotThere[0] as { at: Date }).at).toBeInstanceOf(Date);
+  });
+
+  it('hands an unmarked payload to every subscriber, those of its own process too', async () => {
+    const [here, there] = twoProcesses();
+    const got: string[] = [];
+    await here.subscribe('events', 'c1', ({ n }) => got.push(`here ${n}`));
+    await there.subscribe('events', 'c1', ({ n }) => got.push(`there ${n}`));
+    await here.publish('events', 'c1', { at, n: 1 });
+    await vi.waitFor(() => expect(got.sort()).toEqual(['here 1', 'there 1']));
   });
 });
 

@@ -2,14 +2,24 @@
 // configured: graphql-subscriptions' in-process PubSub, or Redis through
 // graphql-redis-subscriptions so that several server processes act as one.
 // Topics are scoped by id (`messageEvents:<conversationId>`).
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { decode, encode } from './codec.js';
 
 export type Unsubscribe = () => Promise<void>;
 
+export interface PublishOptions {
+  /**
+   * This process has already handed the payload to its own subscribers of the
+   * topic: they skip it when it comes back, without decoding it (other
+   * processes get it as usual).
+   */
+  deliveredHere?: boolean;
+}
+
 export interface TypedPubSub<TopicMap extends Record<string, unknown>> {
-  publish<K extends keyof TopicMap & string>(topic: K, id: string, payload: TopicMap[K]): Promise<void>;
+  publish<K extends keyof TopicMap & string>(topic: K, id: string, payload: TopicMap[K], options?: PublishOptions): Promise<void>;
   /** Calls `handler` for every payload published on the topic from now on. */
   subscribe<K extends keyof TopicMap & string>(
     topic: K,
@@ -41,6 +51,8 @@ export function inProcessEngine(): EngineHandle {
   return { engine: new PubSub({ eventEmitter }), close: async () => undefined };
 }
 
+const TILDE = 0x7e;
+
 export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
   handle: EngineHandle,
   { serialize = true, prefix = '' }: { serialize?: boolean; /** Prepended to every channel name. */ prefix?: string } = {},
@@ -52,7 +64,14 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
     if (next > 0) counts.set(key, next);
     else counts.delete(key);
   };
-  const wrap = (payload: unknown) => (serialize ? encode(payload) : payload);
+  // A payload published with deliveredHere is encoded behind `~<origin>~`
+  // (JSON never starts with `~`); this instance's own mark is what its
+  // subscribers skip.
+  const ownMark = `~${randomBytes(6).toString('hex')}~`;
+  const wrap = (payload: unknown, options?: PublishOptions) => {
+    if (!serialize) return payload;
+    return options?.deliveredHere ? ownMark + encode(payload) : encode(payload);
+  };
   // An engine hands one message to all of a channel's local handlers in a row:
   // decode it once, so that they share one payload object (and one execution).
   let lastRaw: string | undefined;
@@ -60,18 +79,25 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
   const unwrap = (message: unknown) => {
     if (!serialize || typeof message !== 'string') return message;
     if (message !== lastRaw) {
-      lastDecoded = decode(message);
+      lastDecoded = message.charCodeAt(0) === TILDE ? decode(message.slice(message.indexOf('~', 1) + 1)) : decode(message);
       lastRaw = message;
     }
     return lastDecoded;
   };
+  const isOwnDelivered = (message: unknown) => typeof message === 'string' && message.startsWith(ownMark);
   return {
-    async publish(topic, id, payload) {
-      await engine.publish(`${prefix}${topic}:${id}`, wrap(payload));
+    async publish(topic, id, payload, options) {
+      await engine.publish(`${prefix}${topic}:${id}`, wrap(payload, options));
     },
     async subscribe(topic, id, handler) {
       const key = `${topic}:${id}`;
-      const subId = await engine.subscribe(`${prefix}${key}`, (message: unknown) => handler(unwrap(message) as never), {});
+      const subId = await engine.subscribe(
+        `${prefix}${key}`,
+        (message: unknown) => {
+          if (!isOwnDelivered(message)) handler(unwrap(message) as never);
+        },
+        {},
+      );
       count(key, 1);
       let active = true;
       return async () => {

@@ -250,11 +250,13 @@ export class MessagesService {
       try {
         this.onCreated(event);
       } catch (error) {
-        // The message is stored: the send succeeds, and the copy from the pub/sub still goes out.
+        // The message is stored: the send succeeds. This process's hubs skip the
+        // pub/sub's copy; they read the message from the database when the next one shows the gap.
         this.log('delivering MessageCreated locally failed', error);
       }
     });
-    await this.pubsub.publish('messageEvents', message.conversationId, event).catch((error) => {
+    // Marked as delivered here: this process's hubs skip the copy that comes back.
+    await this.pubsub.publish('messageEvents', message.conversationId, event, { deliveredHere: true }).catch((error) => {
       // The message is stored; subscribers that miss it are backfilled from the database.
       this.log('publishing MessageCreated failed', error);
     });
