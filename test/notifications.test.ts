@@ -59,6 +59,22 @@ const Feed = graphql(`
   }
 `);
 
+const ConversationFeed = graphql(`
+  subscription NotifConversationFeed {
+    notifications {
+      ... on NewMessageNotification {
+        conversation { id kind title createdAt updatedAt }
+        message { id createdAt }
+      }
+    }
+  }
+`);
+const ConversationNow = graphql(`
+  query NotifConversationNow($id: ID!) {
+    conversation(id: $id) { id kind title createdAt updatedAt }
+  }
+`);
+
 type Notification = NotifFeedSubscription['notifications'];
 type NewMessage = Extract<Notification, { __typename: 'NewMessageNotification' }>;
 type Feed = Subscription<NotifFeedSubscription>;
@@ -132,6 +148,26 @@ describe('NewMessageNotification', () => {
     expect(payloads(aliceFeed, 'notifications')).toHaveLength(1);
     // Bob's own reply is no NewMessageNotification for him; it moved his read mark past Alice's message.
     expect(await notifications(bobFeed, 2)).toEqual([newMessage(conversationId, own, alice, [1, 1]), unreadChanged(conversationId, [0, 0])]);
+  });
+
+  it('carries the conversation as the message left it: the same fields as a query of it afterwards', async () => {
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const groupId = (await ok(server.url, alice.token, Group, { title: 'Plans', userIds: [bob.id] })).createGroupConversation.id;
+    const ws = socket(bob);
+    await ws.connected;
+    const sub = subscribe(ws, ConversationFeed);
+    await waitForListeners(server, 'notifications', bob.id, 1);
+
+    const sent = await send(alice, { conversationId: groupId, content: 'hello' });
+    await sub.waitForCount(1);
+    const [notice] = payloads(sub, 'notifications') as { conversation: object; message: { id: string; createdAt: string } }[];
+    const { conversation } = await ok(server.url, bob.token, ConversationNow, { id: groupId });
+    expect(notice!.conversation).toEqual(conversation);
+    expect(conversation).toMatchObject({ kind: 'GROUP', title: 'Plans' });
+    // The statement moves the conversation's updatedAt to the message's time.
+    expect(notice!.message).toEqual({ id: sent.id, createdAt: conversation.updatedAt });
+    expect(conversation.createdAt < conversation.updatedAt).toBe(true);
   });
 
   it('gives each of many concurrent sends, stored several per statement, the counts as of that message', async () => {

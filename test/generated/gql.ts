@@ -98,6 +98,8 @@ type Documents = {
     "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": typeof types.NotifMarkReadDocument,
     "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.NotifUnreadDocument,
     "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": typeof types.NotifFeedDocument,
+    "\n  subscription NotifConversationFeed {\n    notifications {\n      ... on NewMessageNotification {\n        conversation { id kind title createdAt updatedAt }\n        message { id createdAt }\n      }\n    }\n  }\n": typeof types.NotifConversationFeedDocument,
+    "\n  query NotifConversationNow($id: ID!) {\n    conversation(id: $id) { id kind title createdAt updatedAt }\n  }\n": typeof types.NotifConversationNowDocument,
     "\n  mutation PresenceStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.PresenceStartDocument,
     "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n": typeof types.PresenceEventsDocument,
     "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n": typeof types.PresenceUserDocument,
@@ -214,6 +216,8 @@ const documents: Documents = {
     "\n  mutation NotifMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { upToMessageId messageIds unreadCount }\n  }\n": types.NotifMarkReadDocument,
     "\n  query NotifUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.NotifUnreadDocument,
     "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n": types.NotifFeedDocument,
+    "\n  subscription NotifConversationFeed {\n    notifications {\n      ... on NewMessageNotification {\n        conversation { id kind title createdAt updatedAt }\n        message { id createdAt }\n      }\n    }\n  }\n": types.NotifConversationFeedDocument,
+    "\n  query NotifConversationNow($id: ID!) {\n    conversation(id: $id) { id kind title createdAt updatedAt }\n  }\n": types.NotifConversationNowDocument,
     "\n  mutation PresenceStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.PresenceStartDocument,
     "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n": types.PresenceEventsDocument,
     "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n": types.PresenceUserDocument,
@@ -596,6 +600,14 @@ export function graphql(source: "\n  query NotifUnread {\n    unreadCount\n    c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription NotifFeed {\n    notifications {\n      __typename\n      ... on NewMessageNotification {\n        preview\n        conversationUnreadCount\n        totalUnreadCount\n        conversation { id }\n        message { id seq conversationId content sender { id } }\n      }\n      ... on ConversationCreatedNotification {\n        conversation { id kind title participants { id } }\n      }\n      ... on UnreadCountChangedNotification {\n        conversationId\n        conversationUnreadCount\n        totalUnreadCount\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription NotifConversationFeed {\n    notifications {\n      ... on NewMessageNotification {\n        conversation { id kind title createdAt updatedAt }\n        message { id createdAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription NotifConversationFeed {\n    notifications {\n      ... on NewMessageNotification {\n        conversation { id kind title createdAt updatedAt }\n        message { id createdAt }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotifConversationNow($id: ID!) {\n    conversation(id: $id) { id kind title createdAt updatedAt }\n  }\n"): (typeof documents)["\n  query NotifConversationNow($id: ID!) {\n    conversation(id: $id) { id kind title createdAt updatedAt }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
