@@ -82,6 +82,19 @@ describe('operation limits', async () => {
     me.unsubscribe();
   });
 
+  it('refuses an over-limit operation each time a socket sends it, and answers a valid one each time', async () => {
+    // The server remembers the texts that passed (ws.ts); one that failed must fail again.
+    const ws = wsClient(server.wsUrl, { token: user.token });
+    await ws.connected;
+    for (let i = 0; i < 2; i++) {
+      await expect(subscribe(ws, nested(6)).completed).rejects.toThrow(/depth limit of 10/);
+      const me = subscribe(ws, '{ me { id } }');
+      await me.completed;
+      expect(me.results).toEqual([{ data: { me: { id: user.id } } }]);
+    }
+    expect(ws.closes).toEqual([]);
+  });
+
   it('closes a socket that sends a frame over 100 KB with 1009', async () => {
     const socket = new WebSocket(server.wsUrl, 'graphql-transport-ws');
     const closed = new Promise<number>((resolve) => socket.on('close', resolve));

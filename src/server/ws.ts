@@ -1,8 +1,9 @@
 // graphql-ws on the HTTP server's port and path (its protocol on our own
-// transport: graphql-ws-transport.ts). Operations are parsed and validated
-// through yoga.getEnveloped, so WebSocket and HTTP share the parser cache and
-// the limits; then they execute without envelop's pipeline, which does on a
-// socket only what operationRoot and subscriptionRoot do themselves.
+// transport: graphql-ws-transport.ts). An operation text is parsed and
+// validated through yoga.getEnveloped the first time (so WebSocket and HTTP
+// share the parser cache and the limits) and remembered once it passed; then
+// operations execute without envelop's pipeline, which does on a socket only
+// what operationRoot and subscriptionRoot do themselves.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import {
@@ -12,10 +13,12 @@ import {
   getOperationAST,
   type DocumentNode,
   type ExecutionArgs,
+  type GraphQLSchema,
   type ExecutionResult,
   type OperationDefinitionNode,
 } from 'graphql';
 import { CloseCode, type ServerOptions } from 'graphql-ws';
+import { LRUCache } from 'lru-cache';
 import { isAsyncIterable, isPromise, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
 import { EventQueue } from '../infra/event-queue.js';
 import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
@@ -37,6 +40,9 @@ export const AppCloseCode = {
   Forbidden: CloseCode.Forbidden,
   GoingAway: 1001,
 } as const;
+
+/** Distinct operation texts remembered as valid (a client sends the same few again and again). */
+const VALID_DOCUMENTS = 1_000;
 
 /** setTimeout cannot wait longer than this; longer expiries are re-armed. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -71,6 +77,12 @@ export function attachWebSocket(
 ): WsHandle {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: LIMITS.maxFrameBytes });
   const states = new WeakMap<object, SocketState>();
+  // Operation texts that parsed and passed validation, with their document.
+  // What envelop's parse and validate hooks decide (Yoga's caches, the
+  // operation limits, the introspection rule) depends on the text alone, so a
+  // text that passed once passes again; going through the hooks for every
+  // operation allocated about 5 KB each. Failures are not remembered.
+  const validDocuments = new LRUCache<string, { document: DocumentNode; schema: GraphQLSchema }>({ max: VALID_DOCUMENTS });
 
   // Subscriptions skip envelop's execution pipeline: its hooks would wrap each
   // one in iterators and closures that an idle socket keeps for its whole life,
@@ -159,23 +171,28 @@ export function attachWebSocket(
           return [rateLimited(1_000, `At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`)];
         }
         const state = stateOf(ctx.extra.socket);
-        // For parsing and validation only: the context is built below, not by envelop.
-        const enveloped = yoga.getEnveloped({ ...ctx, params: payload });
-        let document: DocumentNode;
-        try {
-          // Syntax errors and operation limits (graphql-armor) throw: they
-          // answer this operation, they must not close the socket (4500).
-          document = enveloped.parse(payload.query);
-          const errors = enveloped.validate(enveloped.schema, document);
-          if (errors.length > 0) return errors;
-        } catch (error) {
-          if (error instanceof GraphQLError) return [error];
-          throw error;
+        let valid = validDocuments.get(payload.query);
+        if (!valid) {
+          // For parsing and validation only: the context is built below, not by envelop.
+          const enveloped = yoga.getEnveloped({ ...ctx, params: payload });
+          try {
+            // Syntax errors and operation limits (graphql-armor) throw: they
+            // answer this operation, they must not close the socket (4500).
+            const document = enveloped.parse(payload.query);
+            const errors = enveloped.validate(enveloped.schema, document);
+            if (errors.length > 0) return errors;
+            valid = { document, schema: enveloped.schema };
+            validDocuments.set(payload.query, valid);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [error];
+            throw error;
+          }
         }
+        const { document, schema } = valid;
         const isSubscription = getOperationAST(document, payload.operationName)?.operation === 'subscription';
         if (isSubscription && !state.viewer) return [unauthenticated()];
         const args: ExecutionArgs = {
-          schema: enveloped.schema,
+          schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
