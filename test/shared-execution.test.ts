@@ -36,8 +36,9 @@ async function scrape(url: string, name: string): Promise<number> {
 }
 
 describe('shared subscription execution', () => {
-  it('gives subscribers with different selections, variables and viewers each their own result for the same event', async () => {
-    const server = await startServer();
+  // COMPILE_AFTER 1: every selection through graphql-jit from its first event; 0: graphql-js only.
+  it.each(['1', '0'])('gives subscribers with different selections, variables and viewers each their own result for the same event (COMPILE_AFTER=%s)', async (compileAfter) => {
+    const server = await startServer({ COMPILE_AFTER: compileAfter });
     const [alice, bob, carol] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob'), createUser(server, 'carol')]);
     const groupA = (await ok(server.url, alice.token, Group, { title: 'A', userIds: [bob.id, carol.id] })).createGroupConversation.id;
     const groupB = (await ok(server.url, alice.token, Group, { title: 'B', userIds: [bob.id] })).createGroupConversation.id;

@@ -1,5 +1,5 @@
 // Pure logic, tested without a server.
-import { parse } from 'graphql';
+import { GraphQLID, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
 import { Histogram, Registry } from 'prom-client';
@@ -13,6 +13,7 @@ import { decode, encode } from '../src/infra/codec.js';
 import { createTypedPubSub, inProcessEngine } from '../src/infra/pubsub.js';
 import { statementNames } from '../src/infra/statement-names.js';
 import { FrameWriter } from '../src/server/direct-delivery.js';
+import { CompiledOperations } from '../src/server/compiled-operations.js';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo, Socket } from 'node:net';
 import { readStateOf } from '../src/modules/messages/message-events.js';
@@ -108,6 +109,64 @@ describe('the pub/sub', () => {
     await there.subscribe('events', 'c1', ({ n }) => got.push(`there ${n}`));
     await here.publish('events', 'c1', { at, n: 1 });
     await vi.waitFor(() => expect(got.sort()).toEqual(['here 1', 'there 1']));
+  });
+});
+
+describe('compiled operations', () => {
+  // Resolvers on the fields, as Pothos defines them (graphql-jit reads a field
+  // without a resolver off its source; it does not call a function found there).
+  const User: GraphQLObjectType = new GraphQLObjectType({
+    name: 'User',
+    fields: () => ({
+      id: { type: new GraphQLNonNull(GraphQLID), resolve: (u: { id: string }) => u.id },
+      friends: {
+        type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(User))),
+        args: { first: { type: GraphQLInt, defaultValue: 2 } },
+        resolve: (u: { id: string }, { first }: { first: number }) => Array.from({ length: first }, (_, i) => ({ id: `${u.id}.${i}` })),
+      },
+    }),
+  });
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        greeting: { type: new GraphQLNonNull(GraphQLString), args: { name: { type: new GraphQLNonNull(GraphQLString) } }, resolve: (_, { name }) => `hello ${name}` },
+        user: { type: User, resolve: () => ({ id: 'u' }) },
+      },
+    }),
+  });
+  const rootValue = {};
+  const document = parse(`
+    query Q($name: String!, $n: Int) { greeting(name: $name) me: user { id friends(first: $n) { id ...F } } }
+    query Other { user { id } }
+    fragment F on User { friends { id } }
+  `);
+  const run = (operations: CompiledOperations, variableValues: Record<string, unknown>, operationName = 'Q') =>
+    operations.execute({ schema, document, rootValue, variableValues, operationName });
+  const plain = (variableValues: Record<string, unknown>, operationName = 'Q') => execute({ schema, document, rootValue, variableValues, operationName });
+
+  it('compiles a document the COMPILE_AFTER-th time it executes, and answers as graphql-js does before and after', () => {
+    const operations = new CompiledOperations(2);
+    const variables = { name: 'a', n: 3 };
+    expect(run(operations, variables)).toEqual(plain(variables));
+    expect(operations.isCompiled(document, 'Q')).toBe(false);
+    expect(run(operations, variables)).toEqual(plain(variables));
+    expect(operations.isCompiled(document, 'Q')).toBe(true);
+    expect(operations.isCompiled(document, 'Other')).toBe(false);
+    expect(run(operations, { name: 'b' })).toEqual(plain({ name: 'b' }));
+    // Variables that do not coerce: graphql-js's wording, compiled or not.
+    expect(run(operations, { name: 5 })).toEqual(plain({ name: 5 }));
+    expect(run(operations, {})).toEqual(plain({}));
+    expect((run(operations, {}) as { errors: unknown[] }).errors).toHaveLength(1);
+  });
+
+  it('never compiles with COMPILE_AFTER=0, and falls back to graphql-js for what it cannot compile', () => {
+    const never = new CompiledOperations(0);
+    for (let i = 0; i < 3; i++) expect(run(never, { name: 'a' })).toEqual(plain({ name: 'a' }));
+    expect(never.isCompiled(document, 'Q')).toBe(false);
+    const eager = new CompiledOperations(1);
+    expect(run(eager, { name: 'a' }, 'Missing')).toEqual(plain({ name: 'a' }, 'Missing'));
+    expect(eager.isCompiled(document, 'Missing')).toBe(false);
   });
 });
 

@@ -124,12 +124,23 @@ describe('production mode', () => {
     expect(JSON.stringify(await typo.json())).not.toMatch(/Did you mean/);
   });
 
-  it('answers queries and mutations over the socket with the same data and errors as over HTTP', async () => {
-    const server = await startServer();
+  // COMPILE_AFTER 1: the socket's operations run compiled by graphql-jit from the first; 0: graphql-js (HTTP always is).
+  it.each(['1', '0'])('answers queries and mutations over the socket with the same data and errors as over HTTP (COMPILE_AFTER=%s)', async (compileAfter) => {
+    const server = await startServer({ COMPILE_AFTER: compileAfter });
     const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
     const conversationId = await direct(server, alice, bob);
     const ws = wsClient(server.wsUrl, { token: alice.token });
     const send = 'mutation ($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { content sender { id } } }';
+    const rich = `query ($skip: Boolean!, $n: Int!) {
+      me { __typename id username online lastSeenAt }
+      again: me @skip(if: $skip) { ...who }
+      conversations(first: $n) {
+        edges { cursor node { __typename id kind title unreadCount participants { ...who } lastMessage { seq content createdAt status sender { ...who } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+      ... on Query { unreadCount }
+    }
+    fragment who on User { id username displayName }`;
     const cases: [string, Record<string, unknown>][] = [
       [send, { c: conversationId, t: 'hello' }], // data
       [send, { c: conversationId }], // a missing variable: BAD_USER_INPUT
@@ -137,6 +148,10 @@ describe('production mode', () => {
       [send, { c: conversationId, t: '   ' }], // refused by the resolver: BAD_USER_INPUT
       [send, { c: 'no-such-conversation', t: 'hi' }], // NOT_FOUND
       ['query ($c: ID!) { conversation(id: $c) { id } me { id } }', { c: 'no-such-conversation' }], // partial data, NOT_FOUND
+      // Fragments, aliases, __typename, directives, lists, relations and dates.
+      [rich, { skip: false, n: 5 }],
+      [rich, { skip: true, n: 1 }],
+      [rich, { skip: 'yes', n: 1 }], // a variable of the wrong type: BAD_USER_INPUT
     ];
     for (const [query, variables] of cases) {
       const { data, errors } = await http(server.url, alice.token, query, variables);

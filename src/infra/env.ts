@@ -44,6 +44,12 @@ export interface Config {
   wsFlushIntervalMs: number;
   /** Events waiting for one subscriber whose socket does not keep up before its subscription ends with an error. Default 10,000. */
   subscriberMaxQueue: number;
+  /**
+   * Executions of an operation document (over a WebSocket, or a
+   * subscription's per event) after which it is compiled with graphql-jit.
+   * Default 2; 0 executes everything with graphql-js.
+   */
+  compileAfter: number;
   presence: {
     /** How long a process's presence lease lives without renewal. Default 45 s. */
     leaseMs: number;
@@ -86,6 +92,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     keepAliveMs: integer(env.WS_KEEPALIVE_MS, 12_000, 'WS_KEEPALIVE_MS'),
     wsFlushIntervalMs: integer(env.WS_FLUSH_INTERVAL_MS, 30, 'WS_FLUSH_INTERVAL_MS'),
     subscriberMaxQueue: integer(env.SUBSCRIBER_MAX_QUEUE, 10_000, 'SUBSCRIBER_MAX_QUEUE'),
+    compileAfter: integer(env.COMPILE_AFTER, 2, 'COMPILE_AFTER'),
     presence: {
       leaseMs: integer(env.PRESENCE_LEASE_MS, 45_000, 'PRESENCE_LEASE_MS'),
       heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),

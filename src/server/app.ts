@@ -26,6 +26,7 @@ import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
+import { CompiledOperations } from './compiled-operations.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
 /** What a client sees of an unexpected error (Yoga's default wording). */
@@ -66,7 +67,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis);
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
-  const sharedSubscriptions = createSharedSubscriptions({ maskError: maskUnexpected, flushIntervalMs: config.wsFlushIntervalMs });
+  const operations = new CompiledOperations(config.compileAfter);
+  const sharedSubscriptions = createSharedSubscriptions({ maskError: maskUnexpected, flushIntervalMs: config.wsFlushIntervalMs, operations });
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -145,6 +147,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   const ws = attachWebSocket(server, yoga as never, services, {
     subscribe: sharedSubscriptions.subscribe,
     writer: sharedSubscriptions.writer,
+    operations,
     maskError: maskUnexpected,
   });
   let stopped: Promise<void> | undefined;

@@ -24,6 +24,7 @@ import { isAsyncIterable, isPromise, mapAsyncIterator, type Plugin } from 'graph
 import type { Context } from '../context.js';
 import { EventQueue, type EventSink } from '../infra/event-queue.js';
 import { subscriptionEffect } from '../subscription-effects.js';
+import type { CompiledOperations } from './compiled-operations.js';
 import { FrameWriter, type OperationChannel, type Payload } from './direct-delivery.js';
 
 /** Fields whose value depends on who is asking (everything else in a subscription payload does not). */
@@ -34,6 +35,8 @@ export interface SharedExecutionOptions {
   maskError: (error: GraphQLError) => Error;
   /** FrameWriter's: how long a socket written to keeps further frames to write them together. */
   flushIntervalMs: number;
+  /** Executes each event's selection (compiled once it has run a few times). */
+  operations: CompiledOperations;
 }
 
 type Result = ReturnType<typeof execute>;
@@ -54,6 +57,7 @@ class Executions {
   constructor(
     readonly maskError: (error: GraphQLError) => Error,
     flushIntervalMs: number,
+    readonly operations: CompiledOperations,
   ) {
     this.writer = new FrameWriter(flushIntervalMs);
   }
@@ -118,7 +122,7 @@ class SharedSubscription implements EventSink<unknown> {
 
   /** This event's result for every subscriber with the same key, executed by the first to ask. */
   private result(event: unknown): Result {
-    if (typeof event !== 'object' || event === null) return execute({ ...this.args, rootValue: event });
+    if (typeof event !== 'object' || event === null) return this.executions.operations.execute({ ...this.args, rootValue: event });
     let byKey = this.executions.results.get(event);
     if (!byKey) this.executions.results.set(event, (byKey = new Map()));
     let result = byKey.get(this.key);
@@ -126,7 +130,7 @@ class SharedSubscription implements EventSink<unknown> {
       // The executing context may have served earlier events: start with fresh loaders.
       this.ctx.loaders.clearAll();
       this.ctx.services.metrics.subscriptionExecutions.inc();
-      result = execute({ ...this.args, rootValue: event });
+      result = this.executions.operations.execute({ ...this.args, rootValue: event });
       byKey.set(this.key, result);
     }
     return result;
@@ -187,8 +191,8 @@ export interface SharedSubscriptions {
   writer: FrameWriter;
 }
 
-export function createSharedSubscriptions({ maskError, flushIntervalMs }: SharedExecutionOptions): SharedSubscriptions {
-  const executions = new Executions(maskError, flushIntervalMs);
+export function createSharedSubscriptions({ maskError, flushIntervalMs, operations }: SharedExecutionOptions): SharedSubscriptions {
+  const executions = new Executions(maskError, flushIntervalMs, operations);
   const subscribe = async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;

@@ -9,7 +9,6 @@ import type { Server } from 'node:http';
 import {
   GraphQLError,
   Kind,
-  execute,
   getOperationAST,
   type DocumentNode,
   type ExecutionArgs,
@@ -31,6 +30,7 @@ import { parseBearer, TokenError } from '../auth/jwt.js';
 import { isIntrospectionOnly } from '../auth/require-viewer.js';
 import { createContext, type Context, type SocketContext } from '../context.js';
 import type { SharedSubscriptions } from './shared-execution.js';
+import type { CompiledOperations } from './compiled-operations.js';
 import { serveGraphqlWs } from './graphql-ws-transport.js';
 import type { Services } from '../services.js';
 
@@ -67,6 +67,8 @@ export interface WsSubscriptions {
   subscribe: SharedSubscriptions['subscribe'];
   writer: SharedSubscriptions['writer'];
   maskError: (error: GraphQLError) => Error;
+  /** Executes queries and mutations (compiled once they have run a few times). */
+  operations: CompiledOperations;
 }
 
 export function attachWebSocket(
@@ -111,7 +113,7 @@ export function attachWebSocket(
       if (!(args.contextValue as Context).viewer && !isIntrospectionOnly(args.document, args.operationName)) {
         return { errors: [unauthenticated()] };
       }
-      const result = execute(args);
+      const result = subscriptions.operations.execute(args);
       return isPromise(result) ? result.then(formatErrors) : formatErrors(result);
     },
     subscribe: () => {
