@@ -14,6 +14,8 @@ import { createTypedPubSub, inProcessEngine } from '../src/infra/pubsub.js';
 import { statementNames } from '../src/infra/statement-names.js';
 import { FrameWriter } from '../src/server/direct-delivery.js';
 import { CompiledOperations } from '../src/server/compiled-operations.js';
+import { parseTimestamptz } from '../src/infra/pg-dates.js';
+import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo, Socket } from 'node:net';
 import { readStateOf } from '../src/modules/messages/message-events.js';
@@ -109,6 +111,37 @@ describe('the pub/sub', () => {
     await there.subscribe('events', 'c1', ({ n }) => got.push(`there ${n}`));
     await here.publish('events', 'c1', { at, n: 1 });
     await vi.waitFor(() => expect(got.sort()).toEqual(['here 1', 'there 1']));
+  });
+});
+
+describe('timestamptz parsing', () => {
+  const pgParse = pg.types.getTypeParser(1184, 'text');
+  const same = (text: string) => {
+    const ours = parseTimestamptz(text);
+    const theirs = pgParse(text);
+    expect(ours instanceof Date ? ours.getTime() : ours, text).toEqual(theirs instanceof Date ? theirs.getTime() : theirs);
+  };
+
+  it('reads what PostgreSQL writes exactly as pg does: fractions of 0 to 6 digits, offsets with minutes and seconds', () => {
+    const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
+    const offsets = [0, 330, -480, 840, -720, 53 + 28 / 60, -(9 * 60 + 30), 345];
+    for (let k = 0; k < 2000; k++) {
+      const utc = Date.UTC(1000, 0, 1) + Math.floor(Math.random() * (Date.UTC(9999, 11, 31) - Date.UTC(1000, 0, 1)));
+      const offsetMinutes = offsets[k % offsets.length]!;
+      const local = new Date(utc + Math.round(offsetMinutes * 60_000));
+      const digits = k % 7;
+      const fraction = digits === 0 ? '' : `.${pad(local.getUTCMilliseconds(), 3)}${String(k).padStart(3, '0')}`.slice(0, digits + 1);
+      const total = Math.round(Math.abs(offsetMinutes) * 60);
+      const seconds = total % 60;
+      const zone = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(total / 3600))}${total % 3600 ? `:${pad(Math.floor((total % 3600) / 60))}` : ''}${seconds ? `:${pad(seconds)}` : ''}`;
+      same(
+        `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${fraction}${zone}`,
+      );
+    }
+  });
+
+  it('hands infinity, BC dates and years outside 1000-9999 to pg', () => {
+    for (const text of ['infinity', '-infinity', '0099-01-01 00:00:00+00', '0999-12-31 23:59:59.5+00', '2020-01-01 00:00:00+00 BC', '12345-01-01 00:00:00+00', '2026-11-22']) same(text);
   });
 });
 

@@ -9,6 +9,7 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import type { Config } from './env.js';
 import { applyMigrations, type SqlSession } from './migrations.js';
 import { statementNames } from './statement-names.js';
+import { fastTypes } from './pg-dates.js';
 
 export type Prisma = PrismaClient;
 
@@ -70,7 +71,7 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
     prisma,
     pool,
     async query<T>(text: string, values: unknown[]) {
-      return (await pool.query({ name: nameOf?.({ sql: text }) || undefined, text, values })).rows as T[];
+      return (await pool.query({ name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes })).rows as T[];
     },
     async withSession(fn) {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
