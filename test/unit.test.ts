@@ -104,6 +104,29 @@ describe('the pub/sub', () => {
     expect((gotThere[0] as { at: Date }).at).toBeInstanceOf(Date);
   });
 
+  it('marks a payload so that a process that does not know the mark still reads it as JSON', async () => {
+    const engine = inProcessEngine();
+    const here = createTypedPubSub<{ events: { at: Date; n: number } }>(engine);
+    const raw: string[] = [];
+    await engine.engine.subscribe('events:c1', (message: string) => raw.push(message), {});
+    await here.publish('events', 'c1', { at, n: 1 }, { deliveredHere: true });
+    await vi.waitFor(() => expect(raw).toHaveLength(1));
+    expect(raw[0]).toMatch(/^\{"\$origin":"[0-9a-f]{12}","at":/);
+    expect(decode(raw[0]!)).toEqual({ $origin: expect.any(String), at, n: 1 });
+  });
+
+  it('drops a message that does not decode, reporting it, and goes on with the next', async () => {
+    const engine = inProcessEngine();
+    const dropped: string[] = [];
+    const pubsub = createTypedPubSub<{ events: { at: Date; n: number } }>(engine, { onUndecodable: (_error, channel) => dropped.push(channel) });
+    const got: unknown[] = [];
+    await pubsub.subscribe('events', 'c1', (payload) => got.push(payload));
+    await engine.engine.publish('events:c1', '{"at": not json');
+    await pubsub.publish('events', 'c1', { at, n: 2 });
+    await vi.waitFor(() => expect(got).toEqual([{ at, n: 2 }]));
+    expect(dropped).toEqual(['events:c1']);
+  });
+
   it('hands an unmarked payload to every subscriber, those of its own process too', async () => {
     const [here, there] = twoProcesses();
     const got: string[] = [];

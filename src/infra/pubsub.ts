@@ -51,11 +51,20 @@ export function inProcessEngine(): EngineHandle {
   return { engine: new PubSub({ eventEmitter }), close: async () => undefined };
 }
 
-const TILDE = 0x7e;
+const ORIGIN_KEY = '{"$origin":"';
+
+export interface TypedPubSubOptions {
+  /** Payloads cross as JSON (codec.ts). Default true. */
+  serialize?: boolean;
+  /** Prepended to every channel name. */
+  prefix?: string;
+  /** A message on one of our channels that does not decode: dropped, and reported here. */
+  onUndecodable?: (error: unknown, channel: string) => void;
+}
 
 export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
   handle: EngineHandle,
-  { serialize = true, prefix = '' }: { serialize?: boolean; /** Prepended to every channel name. */ prefix?: string } = {},
+  { serialize = true, prefix = '', onUndecodable = () => undefined }: TypedPubSubOptions = {},
 ): TypedPubSub<TopicMap> {
   const { engine } = handle;
   const counts = new Map<string, number>();
@@ -64,13 +73,16 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
     if (next > 0) counts.set(key, next);
     else counts.delete(key);
   };
-  // A payload published with deliveredHere is encoded behind `~<origin>~`
-  // (JSON never starts with `~`); this instance's own mark is what its
-  // subscribers skip.
-  const ownMark = `~${randomBytes(6).toString('hex')}~`;
+  // A payload published with deliveredHere carries its publisher as a first
+  // JSON property, `{"$origin":"<12 hex digits>",…}`: this instance's
+  // subscribers skip their own unread; other processes decode it without the
+  // property, and one that does not know the mark (an older version during a
+  // rolling deploy) reads it as JSON like any other.
+  const ownMark = `${ORIGIN_KEY}${randomBytes(6).toString('hex')}",`;
   const wrap = (payload: unknown, options?: PublishOptions) => {
     if (!serialize) return payload;
-    return options?.deliveredHere ? ownMark + encode(payload) : encode(payload);
+    const json = encode(payload);
+    return options?.deliveredHere && json.startsWith('{"') ? ownMark + json.slice(1) : json;
   };
   // An engine hands one message to all of a channel's local handlers in a row:
   // decode it once, so that they share one payload object (and one execution).
@@ -79,7 +91,7 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
   const unwrap = (message: unknown) => {
     if (!serialize || typeof message !== 'string') return message;
     if (message !== lastRaw) {
-      lastDecoded = message.charCodeAt(0) === TILDE ? decode(message.slice(message.indexOf('~', 1) + 1)) : decode(message);
+      lastDecoded = decode(message.startsWith(ORIGIN_KEY) ? `{${message.slice(ownMark.length)}` : message);
       lastRaw = message;
     }
     return lastDecoded;
@@ -91,10 +103,19 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
     },
     async subscribe(topic, id, handler) {
       const key = `${topic}:${id}`;
+      const channel = `${prefix}${key}`;
       const subId = await engine.subscribe(
-        `${prefix}${key}`,
+        channel,
         (message: unknown) => {
-          if (!isOwnDelivered(message)) handler(unwrap(message) as never);
+          if (isOwnDelivered(message)) return;
+          let payload: unknown;
+          try {
+            payload = unwrap(message);
+          } catch (error) {
+            onUndecodable(error, channel);
+            return;
+          }
+          handler(payload as never);
         },
         {},
       );

@@ -48,6 +48,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   try {
     pubsub = createTypedPubSub<Topics>(config.redisUrl ? await redisEngine(config.redisUrl) : inProcessEngine(), {
       prefix: config.redisUrl ? config.redisPrefix : '',
+      onUndecodable: (error, channel) => log.warn(`dropped a pub/sub message on ${channel} that does not decode`, { error: String(error) }),
     });
     if (config.redisUrl) {
       redis = await connectRedis(createRedis(config.redisUrl, 'presence'));
