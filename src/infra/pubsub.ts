@@ -91,6 +91,7 @@ export function createTypedPubSub<TopicMap extends Record<string, unknown>>(
   const unwrap = (message: unknown) => {
     if (!serialize || typeof message !== 'string') return message;
     if (message !== lastRaw) {
+      // Every instance's mark has the same length as this one's.
       lastDecoded = decode(message.startsWith(ORIGIN_KEY) ? `{${message.slice(ownMark.length)}` : message);
       lastRaw = message;
     }
