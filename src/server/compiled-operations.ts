@@ -17,6 +17,7 @@
 // compilation. One that cannot be compiled executes with graphql-js.
 import { execute, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { isPromise } from 'graphql-yoga';
 
 type Result = ReturnType<typeof execute>;
 
@@ -39,7 +40,7 @@ export class CompiledOperations {
     const result = compiled.query(args.rootValue, args.contextValue, args.variableValues ?? {});
     // Variables that do not coerce are answered before anything executes
     // (no data): graphql-js words those errors as HTTP does.
-    if (!('data' in result) && !isThenable(result)) return execute(args);
+    if (!isPromise(result) && !('data' in result)) return execute(args);
     return result as Result;
   }
 
@@ -61,8 +62,4 @@ export class CompiledOperations {
     entry.compiled = isCompiledQuery(compiled) ? compiled : null;
     return entry.compiled;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
