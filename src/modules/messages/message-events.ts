@@ -20,23 +20,34 @@ export interface MessageCreatedEvent {
   message: MessageRecord;
 }
 
-export interface MessagesReadEvent {
-  type: 'MessagesRead';
+/**
+ * A receipt's messages carry their senders (`senderIds[i]` sent
+ * `messageIds[i]`): a subscriber gets the receipt narrowed to the messages its
+ * user sent, and nothing when there are none (receipt-views.ts).
+ */
+interface ReceiptOf {
   conversationId: string;
   user: User;
+  messageIds: string[];
+  senderIds: string[];
+}
+
+export interface MessagesReadEvent extends ReceiptOf {
+  type: 'MessagesRead';
   upToMessageId: string;
   upToSeq: number;
-  messageIds: string[];
   readAt: Date;
 }
 
-export interface MessagesDeliveredEvent {
+export interface MessagesDeliveredEvent extends ReceiptOf {
   type: 'MessagesDelivered';
-  conversationId: string;
-  user: User;
-  messageIds: string[];
   deliveredAt: Date;
 }
+
+export type ReceiptEvent = MessagesReadEvent | MessagesDeliveredEvent;
+
+/** Messages and, index for index, their senders. */
+export type SentMessages = Pick<ReceiptOf, 'messageIds' | 'senderIds'>;
 
 export type MessageEvent = MessageCreatedEvent | MessagesReadEvent | MessagesDeliveredEvent;
 

@@ -9,14 +9,15 @@
 import { EventQueue } from '../../infra/event-queue.js';
 import type { AppPubSub } from '../../topics.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
-import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent } from './message-events.js';
+import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent, SentMessages } from './message-events.js';
+import { receiptFor } from './receipt-views.js';
 
 export interface FeedSource {
   /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
   range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]>;
   lastSeq(conversationId: string): Promise<number>;
-  /** Ids of the messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order. */
-  othersMessageIds(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<string[]>;
+  /** The messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order. */
+  othersMessages(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<SentMessages>;
 }
 
 /** Messages a hub remembers (seq → id and sender) to resolve delivery ranges without a query. */
@@ -134,25 +135,27 @@ class ConversationHub {
   private resolveDelivered({ conversationId, deliveredAt, marks }: DeliveredRangesNotice): void {
     if (!this.wanting.get(null) && !this.wanting.get('MessagesDelivered')) return;
     for (const { user, fromSeq, toSeq } of marks) {
-      const emit = (messageIds: string[]) => {
-        if (messageIds.length > 0 && !this.closed) this.emit({ type: 'MessagesDelivered', conversationId, user, messageIds, deliveredAt });
+      const emit = ({ messageIds, senderIds }: SentMessages) => {
+        if (messageIds.length > 0 && !this.closed) this.emit({ type: 'MessagesDelivered', conversationId, user, messageIds, senderIds, deliveredAt });
       };
-      const known = this.othersMessageIds(fromSeq, toSeq, user.id);
+      const known = this.othersMessages(fromSeq, toSeq, user.id);
       if (known) emit(known);
-      else this.source.othersMessageIds(conversationId, fromSeq, toSeq, user.id).then(emit, this.onError);
+      else this.source.othersMessages(conversationId, fromSeq, toSeq, user.id).then(emit, this.onError);
     }
   }
 
   /** From the messages this hub passed on; undefined when it does not have them all. */
-  private othersMessageIds(fromSeq: number, toSeq: number, userId: string): string[] | undefined {
+  private othersMessages(fromSeq: number, toSeq: number, userId: string): SentMessages | undefined {
     if (toSeq - fromSeq > RECENT_MESSAGES) return undefined;
-    const ids: string[] = [];
+    const sent: SentMessages = { messageIds: [], senderIds: [] };
     for (let seq = fromSeq + 1; seq <= toSeq; seq++) {
       const message = this.recent.get(seq);
       if (!message) return undefined;
-      if (message.senderId !== userId) ids.push(message.id);
+      if (message.senderId === userId) continue;
+      sent.messageIds.push(message.id);
+      sent.senderIds.push(message.senderId);
     }
-    return ids;
+    return sent;
   }
 
   add(listener: Listener, types: ReadonlySet<string> | null): void {
@@ -192,13 +195,15 @@ export class MessageFeed {
   }
 
   /**
-   * Events of one conversation in seq order. With `afterSeq`, every message
+   * Events of one conversation in seq order, as `viewerId` receives them
+   * (receipts narrowed to its own messages). With `afterSeq`, every message
    * after it first (from the database), then live events. `allowed` is asked
    * for every event (per-event authorization); events of a type not in
    * `types` (when given) are not passed on.
    */
   subscribe(
     conversationId: string,
+    viewerId: string,
     afterSeq: number | undefined,
     allowed: () => boolean,
     types: ReadonlySet<string> | null = null,
@@ -219,6 +224,11 @@ export class MessageFeed {
         lastSeq = event.message.seq;
       }
       if (types !== null && !types.has(event.type)) return;
+      if (event.type !== 'MessageCreated') {
+        const receipt = receiptFor(event, viewerId);
+        if (!receipt) return;
+        event = receipt;
+      }
       if (!allowed()) {
         queue.end();
         return;

@@ -211,6 +211,7 @@ builder.subscriptionFields((t) => ({
       }
       return feed.subscribe(
         conversationId,
+        viewer.id,
         afterSeq,
         () => membership.cached(conversationId)?.has(viewer.id) ?? true,
         selectedTypeNames(info),

@@ -13,7 +13,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, type PagingArgs } from '../paging.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { DeliveryTracker } from './deliveries.js';
-import type { MessageCreatedEvent, MessageRecord } from './message-events.js';
+import type { MessageCreatedEvent, MessageRecord, SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
@@ -341,7 +341,7 @@ export class MessagesService {
     upToMessageId: string,
     readAt: Date,
   ): Promise<string[]> {
-    const messageIds = await this.othersMessageIds(conversationId, fromSeq, toSeq, reader.id);
+    const { messageIds, senderIds } = await this.othersMessages(conversationId, fromSeq, toSeq, reader.id);
     if (messageIds.length > 0) {
       await this.pubsub
         .publish('messageEvents', conversationId, {
@@ -351,6 +351,7 @@ export class MessagesService {
           upToMessageId,
           upToSeq: toSeq,
           messageIds,
+          senderIds,
           readAt,
         })
         .catch((error) => this.log('publishing MessagesRead failed', error));
@@ -358,14 +359,14 @@ export class MessagesService {
     return messageIds;
   }
 
-  /** Ids of the messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order. */
-  async othersMessageIds(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<string[]> {
+  /** The messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order, with their senders. */
+  async othersMessages(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<SentMessages> {
     const rows = await this.db.message.findMany({
       where: { conversationId, seq: { gt: afterSeq, lte: upToSeq }, senderId: { not: userId } },
-      select: { id: true },
+      select: { id: true, senderId: true },
       orderBy: { seq: 'asc' },
     });
-    return rows.map((m) => m.id);
+    return { messageIds: rows.map((m) => m.id), senderIds: rows.map((m) => m.senderId) };
   }
 
   /** Unread messages over all the viewer's conversations. Own messages are never unread. */
