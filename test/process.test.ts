@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
-import { http, ok, wsClient } from './helpers/clients.js';
+import { http, ok, subscribe, wsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { spawnServer } from './helpers/processes.js';
 import { baseEnv } from './helpers/server.js';
@@ -15,6 +15,11 @@ const Start = graphql(`mutation ProcStart($userId: ID!) { startConversation(user
 const Send = graphql(`
   mutation ProcSend($conversationId: ID!, $content: String!) {
     sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }
+  }
+`);
+const SendWithKey = graphql(`
+  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {
+    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }
   }
 `);
 const History = graphql(`
@@ -69,12 +74,16 @@ describe('the server process', () => {
     await socket.connected;
 
     // A burst of sends; SIGTERM lands in the middle of it.
+    // Twenty clients sending back to back over keep-alive connections until the server stops answering.
     const acknowledged: string[] = [];
-    const burst = Array.from({ length: 60 }, async (_, i) => {
-      const response = await http(server.url, alice.token, Send, { conversationId, content: `m${i}` }).catch(() => undefined);
-      if (response?.data?.sendMessage) acknowledged.push(response.data.sendMessage.id);
+    const burst = Array.from({ length: 20 }, async (_, client) => {
+      for (let i = 0; ; i++) {
+        const response = await http(server.url, alice.token, Send, { conversationId, content: `c${client} m${i}` }).catch(() => undefined);
+        if (!response?.data?.sendMessage) return;
+        acknowledged.push(response.data.sendMessage.id);
+      }
     });
-    await waitFor(() => acknowledged.length >= 5, { what: 'some sends acknowledged' });
+    await waitFor(() => acknowledged.length >= 300, { what: 'the burst under way' });
     const signalledAt = Date.now();
     server.kill('SIGTERM');
     await Promise.all(burst);
@@ -85,16 +94,57 @@ describe('the server process', () => {
 
     // Same database, new process: every acknowledged message is in history.
     const again = await spawnServer(dataEnv);
-    const stored = new Set<string>();
-    let after: string | null | undefined = null;
-    for (;;) {
-      const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } = (
-        await ok(again.url, alice.token, History, { conversationId, after })
-      ).messages;
-      page.edges.forEach((e) => stored.add(e.node.id));
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
-    }
+    const stored = await storedIds(again.url, alice.token, conversationId);
+    for (const id of acknowledged) expect(stored.has(id)).toBe(true);
+  });
+
+  it('on SIGTERM in the middle of 2,000 sends pipelined on one socket, exits 0 within 10 s and loses no acknowledged message', async () => {
+    const dataEnv = baseEnv();
+    const server = await spawnServer(dataEnv);
+    const alice = { id: `alice-${Date.now()}`, token: await tokenFor(`alice-${Date.now()}`) };
+    const bob = { id: `bob-${Date.now()}`, token: await tokenFor(`bob-${Date.now()}`) };
+    await ok(server.url, bob.token, Me);
+    const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
+    const sender = wsClient(server.wsUrl, { token: alice.token });
+    await sender.connected;
+
+    // A sender on a slow link: every send in flight at once, as a client with a long outbox does.
+    const acknowledged: string[] = [];
+    const sends = Array.from({ length: 2_000 }, (_, i) => {
+      const result = subscribe(sender, SendWithKey, { conversationId, content: `m${i}`, clientMessageId: `burst-${i}` });
+      const done = result.completed.then(
+        () => {
+          const id = result.results[0]?.data?.sendMessage.id;
+          if (id) acknowledged.push(id);
+        },
+        () => undefined,
+      );
+      return done;
+    });
+    await waitFor(() => acknowledged.length >= 50, { what: 'some sends acknowledged' });
+    const signalledAt = Date.now();
+    server.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(10_000);
+    await Promise.all(sends);
+
+    const again = await spawnServer(dataEnv);
+    const stored = await storedIds(again.url, alice.token, conversationId);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(50);
     for (const id of acknowledged) expect(stored.has(id)).toBe(true);
   });
 });
+
+/** Every message id of the conversation's history, page by page. */
+async function storedIds(url: string, token: string, conversationId: string): Promise<Set<string>> {
+  const stored = new Set<string>();
+  let after: string | null | undefined = null;
+  for (;;) {
+    const page: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } } = (
+      await ok(url, token, History, { conversationId, after })
+    ).messages;
+    page.edges.forEach((e) => stored.add(e.node.id));
+    if (!page.pageInfo.hasNextPage) return stored;
+    after = page.pageInfo.endCursor;
+  }
+}

@@ -109,7 +109,14 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     },
   });
 
+  /** Set by stop(): requests that still arrive on kept-alive connections are turned away. */
+  let draining = false;
   const server = createServer((req, res) => {
+    if (draining) {
+      // A client that sends back to back on a kept-alive connection would keep it busy forever: close it.
+      res.setHeader('connection', 'close');
+      return sendJson(res, 503, { errors: [{ message: 'Server shutting down.' }] });
+    }
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
     if (path === '/ready') return void ready(res);
@@ -162,9 +169,15 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       }),
     stop: () =>
       (stopped ??= (async () => {
+        draining = true;
         await ws.close();
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
+          // Requests under way finish and are answered; their connections are closed as they fall idle.
+          const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
+          server.close(() => {
+            clearInterval(closeIdle);
+            resolve();
+          });
           server.closeIdleConnections();
         });
         await services.close();

@@ -107,6 +107,7 @@ type Documents = {
     "query ProcMe { me { id } }": typeof types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
+    "\n  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }\n  }\n": typeof types.ProcSendWithKeyDocument,
     "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": typeof types.ProcHistoryDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
@@ -229,6 +230,7 @@ const documents: Documents = {
     "query ProcMe { me { id } }": types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
+    "\n  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }\n  }\n": types.ProcSendWithKeyDocument,
     "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": types.ProcHistoryDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
@@ -644,6 +646,10 @@ export function graphql(source: "mutation ProcStart($userId: ID!) { startConvers
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"): (typeof documents)["\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }\n  }\n"): (typeof documents)["\n  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
