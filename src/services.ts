@@ -9,7 +9,7 @@ import { ConversationsService } from './modules/conversations/conversations.serv
 import { MembershipCache } from './modules/conversations/membership.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
-import type { RawQuery } from './infra/db.js';
+import { QUERY_TIMEOUT_MS, type RawQuery } from './infra/db.js';
 import { MessagesService } from './modules/messages/messages.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { PresenceStore } from './modules/presence/presence-store.js';
@@ -66,12 +66,18 @@ export function createServices(
     deliveries,
     logError,
     () => metrics.messagesSent.inc(),
-    // Two statements: fewer, bigger batches cost PostgreSQL less (a commit
-    // each), and two keep one statement running while the other's results
-    // are handled (pairs benchmark, alternating runs: 2 beat 5 by 6-11% in
-    // sends/s and in p99; 1 was no better than 2 and lets one slow statement
-    // hold up every send). PGlite has one connection.
-    config.databaseUrl ? Math.min(2, config.databasePoolSize) : 1,
+    {
+      // Two statements: fewer, bigger batches cost PostgreSQL less (a commit
+      // each), and two keep one statement running while the other's results
+      // are handled (pairs benchmark, alternating runs: 2 beat 5 by 6-11% in
+      // sends/s and in p99; 1 was no better than 2 and lets one slow statement
+      // hold up every send). PGlite has one connection.
+      concurrency: config.databaseUrl ? Math.min(2, config.databasePoolSize) : 1,
+      // A send waits for its statement at most this long, and the statement
+      // runs at most QUERY_TIMEOUT_MS: an answer within 10 s when PostgreSQL
+      // stops answering. PGlite is in the process and cannot go silent.
+      maxWaitMs: config.databaseUrl ? 9_000 - QUERY_TIMEOUT_MS : undefined,
+    },
   );
   const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,

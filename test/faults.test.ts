@@ -109,4 +109,54 @@ describe('faults', () => {
       for (const id of acknowledged) expect(stored).toContain(id);
     },
   );
+
+  it.runIf(testDatabase() === 'postgres')(
+    'when PostgreSQL goes silent (connections open, no answers), every send answers within 10 s, over HTTP and the socket, and the server recovers by itself',
+    async () => {
+      const direct = new URL(baseEnv().DATABASE_URL as string);
+      const proxy = await tcpProxy(direct.hostname, Number(direct.port || 5432));
+      const viaProxy = new URL(direct.toString());
+      viaProxy.host = `127.0.0.1:${proxy.port}`;
+      const server = await startServer({ DATABASE_URL: viaProxy.toString() });
+      const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+      const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
+      const acknowledged: string[] = [(await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage.id];
+      const socket = wsClient(server.wsUrl, { token: alice.token });
+      await socket.connected;
+
+      proxy.blackHole();
+      const timed = async (send: () => Promise<unknown>) => {
+        const startedAt = Date.now();
+        const answer = await send();
+        return { ms: Date.now() - startedAt, answer };
+      };
+      // The first send after the silence, then more while it waits (they queue behind it), over both transports.
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          timed(async () => {
+            if (i % 2 === 0) return http(server.url, alice.token, Send, { conversationId, content: `silent ${i}` });
+            const sub = subscribe(socket, Send, { conversationId, content: `silent ${i}` });
+            await sub.completed;
+            return sub.results[0];
+          }),
+        ),
+      );
+      for (const { ms, answer } of answers) {
+        expect(ms).toBeLessThan(10_000);
+        expect(JSON.stringify(answer)).not.toMatch(/prisma|ECONN|stack|SELECT|timeout/i);
+        const response = answer as { data?: { sendMessage?: { id: string } | null } | null; errors?: { extensions?: { code?: string } }[] };
+        if (response.data?.sendMessage) acknowledged.push(response.data.sendMessage.id);
+        else expect(response.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      }
+
+      proxy.restore();
+      await waitFor(async () => {
+        const response = await http(server.url, alice.token, Send, { conversationId, content: 'two' });
+        if (response.data?.sendMessage) acknowledged.push(response.data.sendMessage.id);
+        return !!response.data?.sendMessage;
+      }, { intervalMs: 500, timeoutMs: 20_000, what: 'sends work again' });
+      const stored = (await ok(server.url, bob.token, History, { conversationId })).messages.edges.map((e) => e.node.id);
+      for (const id of acknowledged) expect(stored).toContain(id);
+    },
+  );
 });

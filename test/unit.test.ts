@@ -3,7 +3,7 @@ import { GraphQLID, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, 
 import { describe, expect, it, vi } from 'vitest';
 import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
 import { Histogram, Registry } from 'prom-client';
-import { Batcher } from '../src/infra/batcher.js';
+import { Batcher, WaitedTooLongError } from '../src/infra/batcher.js';
 import { TallyHistogram } from '../src/infra/metrics.js';
 import { EventQueue } from '../src/infra/event-queue.js';
 import { signToken } from './helpers/tokens.js';
@@ -509,6 +509,22 @@ describe('the send batcher', () => {
     const rest = [2, 3, 4].map((i) => batcher.submit(i, String(i)).catch((error: Error) => error.message));
     expect(await Promise.all([first, ...rest])).toEqual(Array(4).fill('connection lost'));
     expect(batches).toEqual([[1], [2, 3, 4]]); // no run per item after the shared failure
+  });
+
+  it('fails items that waited longer than maxWaitMs behind a hung run, unrun; the hung run and later items are unaffected', async () => {
+    const { batches, finish, run } = controlledRuns();
+    const batcher = new Batcher(run, { concurrency: 1, maxBatch: 10, retryAlone: () => true, maxWaitMs: 50 });
+    const hung = batcher.submit(1, 'a');
+    const behind = [2, 3].map((i) => batcher.submit(i, 'a').catch((error: Error) => error));
+    const failed = await Promise.all(behind);
+    expect(failed.every((error) => error instanceof WaitedTooLongError)).toBe(true);
+    expect(batches).toEqual([[1]]); // they never ran
+    const later = batcher.submit(4, 'a');
+    finish.shift()!();
+    expect(await hung).toBe('r1');
+    await vi.waitFor(() => expect(batches).toEqual([[1], [4]]));
+    finish.shift()!();
+    expect(await later).toBe('r4');
   });
 
   it('never runs one key in two runs at once, and keeps the order of each key', async () => {

@@ -18,6 +18,13 @@ export interface BatcherOptions {
    * Otherwise (the database is away, say) every item gets the error at once.
    */
   retryAlone: (error: unknown) => boolean;
+  /**
+   * How long an item may wait for its run before it fails unrun (nothing of it
+   * stored). When the database stops answering, runs hang until their query
+   * times out, and the items of the same key queue behind them: without a
+   * bound each would wait for every hung run ahead of it. Unset: no bound.
+   */
+  maxWaitMs?: number;
 }
 
 interface Waiting<I, O> {
@@ -25,6 +32,15 @@ interface Waiting<I, O> {
   key: string;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
+  /** performance.now() when submitted. */
+  since: number;
+}
+
+/** An item that waited too long for its run; it was not run. */
+export class WaitedTooLongError extends Error {
+  constructor(ms: number) {
+    super(`The database took no statement for ${ms} ms.`);
+  }
 }
 
 export class Batcher<I, O> {
@@ -32,6 +48,7 @@ export class Batcher<I, O> {
   private running = 0;
   /** Keys with a run under way. */
   private readonly busy = new Set<string>();
+  private expiry: NodeJS.Timeout | undefined;
 
   /** `run` answers with one result per item, in the items' order. */
   constructor(
@@ -41,9 +58,26 @@ export class Batcher<I, O> {
 
   submit(item: I, key: string): Promise<O> {
     return new Promise<O>((resolve, reject) => {
-      this.waiting.push({ item, key, resolve, reject });
+      this.waiting.push({ item, key, resolve, reject, since: performance.now() });
       this.pump();
+      this.armExpiry();
     });
+  }
+
+  /** Fails the items that waited longer than maxWaitMs when the oldest one's time is up (items wait in submission order). */
+  private armExpiry(): void {
+    const { maxWaitMs } = this.options;
+    const oldest = this.waiting[0];
+    if (maxWaitMs === undefined || this.expiry !== undefined || !oldest) return;
+    this.expiry = setTimeout(() => {
+      this.expiry = undefined;
+      const now = performance.now();
+      const expired = this.waiting.filter((w) => now - w.since >= maxWaitMs);
+      this.waiting = this.waiting.filter((w) => now - w.since < maxWaitMs);
+      for (const w of expired) w.reject(new WaitedTooLongError(maxWaitMs));
+      this.armExpiry();
+    }, Math.max(0, oldest.since + maxWaitMs - performance.now()));
+    this.expiry.unref();
   }
 
   private pump(): void {

@@ -13,6 +13,13 @@ import { fastTypes } from './pg-dates.js';
 
 export type Prisma = PrismaClient;
 
+/**
+ * How long a statement may go unanswered on PostgreSQL. Ours take
+ * milliseconds; one that takes seconds is on a connection whose network went
+ * silent, and the client is owed an answer (the contract bounds failures at 10 s).
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
+
 /** See Database.query. */
 export type RawQuery = <T>(text: string, values: unknown[]) => Promise<T[]>;
 
@@ -59,7 +66,7 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
     // Fail fast instead of queueing forever when the server is unreachable.
     connectionTimeoutMillis: 5_000,
     // A query on a connection whose network went silent fails instead of hanging.
-    query_timeout: 15_000,
+    query_timeout: QUERY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
   };
   const pool = new pg.Pool(poolConfig);

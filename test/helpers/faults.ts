@@ -57,22 +57,26 @@ export interface TcpProxy {
   port: number;
   /** Drops every open connection and refuses new ones. */
   cut(): void;
+  /** Keeps every connection open and accepts new ones, but passes no byte either way: a network gone silent. */
+  blackHole(): void;
   restore(): void;
 }
 
-/** A TCP proxy in front of `target` that the test can cut and restore. */
+/** A TCP proxy in front of `target` that the test can cut, black-hole and restore. */
 export async function tcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
-  let up = true;
+  let state: 'up' | 'cut' | 'silent' = 'up';
   const server: Server = createServer((client) => {
-    if (!up) {
+    if (state === 'cut') {
       client.destroy();
       return;
     }
     const upstream = connect(targetPort, targetHost);
     open.add(client);
     open.add(upstream);
-    client.pipe(upstream).pipe(client);
+    // Bytes are passed on only while the proxy is up; a silent network swallows them.
+    client.on('data', (chunk) => state === 'up' && upstream.write(chunk));
+    upstream.on('data', (chunk) => state === 'up' && client.write(chunk));
     const drop = () => {
       client.destroy();
       upstream.destroy();
@@ -83,19 +87,27 @@ export async function tcpProxy(targetHost: string, targetPort: number): Promise<
     upstream.on('error', drop).on('close', drop);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup(() => new Promise<void>((resolve) => {
+  const dropAll = () => {
     for (const socket of open) socket.destroy();
+    open.clear();
+  };
+  cleanup(() => new Promise<void>((resolve) => {
+    dropAll();
     server.close(() => resolve());
   }));
   return {
     port: (server.address() as AddressInfo).port,
     cut() {
-      up = false;
-      for (const socket of open) socket.destroy();
-      open.clear();
+      state = 'cut';
+      dropAll();
+    },
+    blackHole() {
+      state = 'silent';
     },
     restore() {
-      up = true;
+      // Connections that lost bytes while silent cannot carry on: they end, as timed-out ones would.
+      if (state === 'silent') dropAll();
+      state = 'up';
     },
   };
 }

@@ -86,11 +86,15 @@ export class MessagesService {
     private readonly log: (message: string, error: unknown) => void,
     /** Called once per message stored (not for idempotent replays). */
     private readonly onStored: () => void,
-    /** Send statements under way at most at once; sends beyond wait and go in together. */
-    sendConcurrency: number,
+    /**
+     * `concurrency`: send statements under way at most at once; sends beyond
+     * wait and go in together. `maxWaitMs`: how long a send may wait for its
+     * statement before it fails unstored (see BatcherOptions).
+     */
+    sendStatements: { concurrency: number; maxWaitMs?: number },
   ) {
     this.stored = new Batcher((sends) => this.insertBatch(sends), {
-      concurrency: sendConcurrency,
+      ...sendStatements,
       maxBatch: MAX_SENDS_PER_STATEMENT,
       retryAlone: isDataError,
     });
