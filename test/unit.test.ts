@@ -5,7 +5,7 @@ import { createTokenVerifier, TokenError } from '../src/auth/jwt.js';
 import { Histogram, Registry } from 'prom-client';
 import { Batcher, WaitedTooLongError } from '../src/infra/batcher.js';
 import { TallyHistogram } from '../src/infra/metrics.js';
-import { EventQueue } from '../src/infra/event-queue.js';
+import { EventQueue } from '../src/realtime/event-queue.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';

@@ -3,7 +3,8 @@
 // is 500 identical executions per message. Here one execution serves every
 // subscriber that shares the event, the document, the variables and (only
 // when the selection reads viewer-dependent fields) the viewer. Per-subscriber
-// effects (delivery marks, metrics) still run for every subscriber. Over our
+// effects (delivery marks, metrics) still run for every subscriber. Both are
+// declared on the schema's fields (realtime/field-rules.ts). Over our
 // WebSocket, the result is also serialized once and written to each socket
 // directly (direct-delivery.ts).
 import {
@@ -22,13 +23,10 @@ import {
 } from 'graphql';
 import { isAsyncIterable, isPromise, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { EventQueue, type EventSink } from '../infra/event-queue.js';
-import { subscriptionEffect } from '../subscription-effects.js';
+import { EventQueue, type EventSink } from '../realtime/event-queue.js';
+import { deliveryEffect, isViewerDependent, type DeliveryEffect } from '../realtime/field-rules.js';
 import type { CompiledOperations } from './compiled-operations.js';
 import { FrameWriter, type OperationChannel, type Payload } from './direct-delivery.js';
-
-/** Fields whose value depends on who is asking (everything else in a subscription payload does not). */
-const VIEWER_DEPENDENT_FIELDS = new Set(['Conversation.unreadCount', 'Conversation.messages']);
 
 export interface SharedExecutionOptions {
   /** The server's error masking (Yoga's), for payloads written directly to sockets. */
@@ -40,7 +38,6 @@ export interface SharedExecutionOptions {
 }
 
 type Result = ReturnType<typeof execute>;
-type Effect = NonNullable<ReturnType<typeof subscriptionEffect>>;
 
 /** What every subscription of the process shares: per event, its results and serialized payloads by key. */
 class Executions {
@@ -107,7 +104,7 @@ class SharedSubscription implements EventSink<unknown> {
     private readonly executions: Executions,
     private readonly args: ExecutionArgs,
     private readonly key: string,
-    private readonly effect: Effect | undefined,
+    private readonly effect: DeliveryEffect | undefined,
   ) {}
 
   private get ctx(): Context {
@@ -202,7 +199,7 @@ export function createSharedSubscriptions({ maskError, flushIntervalMs, operatio
       executions,
       args,
       executions.keyOf(args, ctx.viewer?.id),
-      field ? subscriptionEffect(field) : undefined,
+      field ? deliveryEffect(args.schema, field) : undefined,
     );
     if (ctx.channel && stream instanceof EventQueue) {
       subscription.stream = stream;
@@ -236,9 +233,8 @@ function readsViewerDependentField(schema: GraphQLSchema, document: DocumentNode
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (parent && VIEWER_DEPENDENT_FIELDS.has(`${parent.name}.${node.name.value}`)) depends = true;
+      Field() {
+        if (isViewerDependent(typeInfo.getFieldDef())) depends = true;
       },
     }),
   );

@@ -19,7 +19,7 @@ import {
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { LRUCache } from 'lru-cache';
 import { isAsyncIterable, isPromise, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
-import { EventQueue } from '../infra/event-queue.js';
+import { EventQueue } from '../realtime/event-queue.js';
 import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';

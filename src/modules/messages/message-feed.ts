@@ -6,7 +6,7 @@
 // live, with no gap and no duplicate. It also turns the delivery ranges the
 // delivery tracker publishes into MessagesDelivered events, from the messages
 // it has just passed on when it can, else with one query.
-import { EventQueue } from '../../infra/event-queue.js';
+import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppPubSub } from '../../topics.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
 import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent, SentMessages } from './message-events.js';

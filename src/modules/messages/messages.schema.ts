@@ -14,7 +14,7 @@ import {
 import type { ReadReceipt } from './messages.service.js';
 import { isStorableId } from '../input.js';
 import { selectedTypeNames } from '../selected-types.js';
-import { onSubscriptionEvent } from '../../subscription-effects.js';
+import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
 
@@ -75,6 +75,7 @@ builder.prismaObjectFields('Conversation', (t) => ({
       conversation.lastSeq === 0 ? null : ctx.loaders.messageBySeq.load(`${conversation.id}:${conversation.lastSeq}`),
   }),
   unreadCount: t.int({
+    extensions: viewerDependent,
     description: "The viewer's unread messages here.",
     resolve: async (conversation, _args, ctx) => {
       const membership = await ctx.loaders.viewerMembership.load(conversation.id);
@@ -83,6 +84,8 @@ builder.prismaObjectFields('Conversation', (t) => ({
   }),
   messages: t.field({
     type: MessageConnection,
+    // A page counts as delivered to its viewer (and pages are authorized per viewer).
+    extensions: viewerDependent,
     args: { first: t.arg.int(), after: t.arg.string(), last: t.arg.int(), before: t.arg.string() },
     resolve: (conversation, args, ctx, info) =>
       ctx.services.messages.page(viewerOf(ctx).id, conversation.id, args, queryFromInfo({ context: ctx, info, typeName: 'Message', path: ['edges', 'node'] })),
@@ -218,16 +221,15 @@ builder.subscriptionFields((t) => ({
       );
     },
     resolve: (event: MessageEvent) => event,
+    // A message that reaches a subscriber of someone else's is delivered to them.
+    extensions: onDelivery((event, ctx) => {
+      const { deliveries, metrics } = ctx.services;
+      const e = event as MessageEvent;
+      metrics.countDelivery('messageEvents');
+      if (e.type !== 'MessageCreated') return;
+      metrics.deliveryLatency.observe((Date.now() - e.message.createdAt.getTime()) / 1000);
+      const viewerId = viewerOf(ctx).id;
+      if (e.message.senderId !== viewerId) deliveries.received(viewerId, e.message.conversationId, e.message.seq);
+    }),
   }),
 }));
-
-// For every subscriber and event, whether or not its execution was shared.
-onSubscriptionEvent('messageEvents', (event, ctx) => {
-  const { deliveries, metrics } = ctx.services;
-  const e = event as MessageEvent;
-  metrics.countDelivery('messageEvents');
-  if (e.type !== 'MessageCreated') return;
-  metrics.deliveryLatency.observe((Date.now() - e.message.createdAt.getTime()) / 1000);
-  const viewerId = viewerOf(ctx).id;
-  if (e.message.senderId !== viewerId) deliveries.received(viewerId, e.message.conversationId, e.message.seq);
-});

@@ -3,7 +3,7 @@ import { viewerOf } from '../../context.js';
 import { ConversationRef } from '../conversations/conversations.schema.js';
 import { MessageRef } from '../messages/messages.schema.js';
 import type { NotificationPayload } from './notifications.service.js';
-import { onSubscriptionEvent } from '../../subscription-effects.js';
+import { onDelivery } from '../../realtime/field-rules.js';
 
 type Of<T extends NotificationPayload['type']> = Extract<NotificationPayload, { type: T }>;
 
@@ -45,14 +45,14 @@ builder.subscriptionFields((t) => ({
       "The viewer's own feed across all conversations: new messages from others, conversations created with them, unread counts that change (for example when read on another device).",
     subscribe: (_root, _args, ctx) => ctx.services.notifications.subscribe(viewerOf(ctx).id),
     resolve: (notification: NotificationPayload) => notification,
+    // A new message's notification delivers the message to its recipient.
+    extensions: onDelivery((event, ctx) => {
+      const notification = event as NotificationPayload;
+      ctx.services.metrics.countDelivery('notifications');
+      if (notification.type === 'NewMessageNotification') {
+        const { message } = notification;
+        ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);
+      }
+    }),
   }),
 }));
-
-onSubscriptionEvent('notifications', (event, ctx) => {
-  const notification = event as NotificationPayload;
-  ctx.services.metrics.countDelivery('notifications');
-  if (notification.type === 'NewMessageNotification') {
-    const { message } = notification;
-    ctx.services.deliveries.received(viewerOf(ctx).id, message.conversationId, message.seq);
-  }
-});

@@ -10,7 +10,7 @@
 // not one per member, and nothing at all for members nobody is listening for.
 // The other notifications go to `notifications:<userId>`. Both pass through
 // one queue per process, so each user's notifications keep their order.
-import { EventQueue } from '../../infra/event-queue.js';
+import { EventQueue } from '../../realtime/event-queue.js';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
 import type { Unsubscribe } from '../../infra/pubsub.js';
 import type { AppPubSub } from '../../topics.js';

@@ -2,7 +2,7 @@ import { builder } from '../../builder.js';
 import { viewerOf } from '../../context.js';
 import { UserRef } from '../users/users.schema.js';
 import type { PresenceEventPayload } from './presence.service.js';
-import { onSubscriptionEvent } from '../../subscription-effects.js';
+import { onDelivery } from '../../realtime/field-rules.js';
 
 const PresenceStatus = builder.enumType('PresenceStatus', { values: ['ONLINE', 'OFFLINE'] as const });
 
@@ -23,7 +23,6 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, args, ctx) =>
       ctx.services.presence.subscribe(viewerOf(ctx).id, args.userIds?.map(String) ?? null),
     resolve: (event: PresenceEventPayload) => event,
+    extensions: onDelivery((_event, ctx) => ctx.services.metrics.countDelivery('presence')),
   }),
 }));
-
-onSubscriptionEvent('presence', (_event, ctx) => ctx.services.metrics.countDelivery('presence'));

@@ -2,7 +2,7 @@ import { builder } from '../../builder.js';
 import { viewerOf } from '../../context.js';
 import { UserRef } from '../users/users.schema.js';
 import type { TypingEventPayload } from './typing.service.js';
-import { onSubscriptionEvent } from '../../subscription-effects.js';
+import { onDelivery } from '../../realtime/field-rules.js';
 
 const TypingEventRef = builder.objectRef<TypingEventPayload>('TypingEvent').implement({
   fields: (t) => ({
@@ -39,7 +39,6 @@ builder.subscriptionFields((t) => ({
       return ctx.services.typing.subscribe(conversationId, viewer.id);
     },
     resolve: (event: TypingEventPayload) => event,
+    extensions: onDelivery((_event, ctx) => ctx.services.metrics.countDelivery('typing')),
   }),
 }));
-
-onSubscriptionEvent('typing', (_event, ctx) => ctx.services.metrics.countDelivery('typing'));
