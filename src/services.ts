@@ -4,7 +4,8 @@ import type { PrismaClient } from './generated/prisma/client.js';
 import type { Config } from './infra/env.js';
 import type { Logger } from './infra/logger.js';
 import type { Metrics } from './infra/metrics.js';
-import type { AppPubSub } from './topics.js';
+import type { AppHub, AppPubSub } from './topics.js';
+import { TopicHub } from './realtime/topic-hub.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { MembershipCache } from './modules/conversations/membership.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
@@ -23,6 +24,8 @@ export interface Services {
   config: Config;
   db: PrismaClient;
   pubsub: AppPubSub;
+  /** Where every live subscription listens (realtime/topic-hub.ts). */
+  hub: AppHub;
   log: Logger;
   verifyToken: TokenVerifier;
   users: UsersService;
@@ -53,7 +56,9 @@ export function createServices(
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
   const conversations = new ConversationsService(db, membership);
-  const notifications = new NotificationsService(db, pubsub, logError, config.subscriberMaxQueue);
+  // Every live subscription listens through one hub: one upstream subscription per topic and id.
+  const hub: AppHub = new TopicHub(pubsub);
+  const notifications = new NotificationsService(db, pubsub, hub, logError, config.subscriberMaxQueue);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
   const messages = new MessagesService(
@@ -79,7 +84,7 @@ export function createServices(
       maxWaitMs: config.databaseUrl ? 9_000 - QUERY_TIMEOUT_MS : undefined,
     },
   );
-  const feed = new MessageFeed(pubsub, messages, (error) => logError('message feed backfill failed', error), {
+  const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
   });
   messages.onCreated = (event) => feed.stored(event);
@@ -87,6 +92,7 @@ export function createServices(
     config,
     db,
     pubsub,
+    hub,
     log,
     verifyToken: createTokenVerifier(config.jwt),
     users: new UsersService(db),
@@ -96,8 +102,8 @@ export function createServices(
     feed,
     deliveries,
     notifications,
-    typing: new TypingService(pubsub, membership, logError),
-    presence: new PresenceService(db, pubsub, presenceStore, membership, logError),
+    typing: new TypingService(pubsub, hub, membership, logError, config.subscriberMaxQueue),
+    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, logError, config.subscriberMaxQueue),
     rateLimits: new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action })),
     metrics,
     async close() {

@@ -1,5 +1,6 @@
 // The typed topic map of the pub/sub: every topic is scoped by an id.
 import type { TypedPubSub } from './infra/pubsub.js';
+import type { TopicHub } from './realtime/topic-hub.js';
 import type { MessageTopicEvent } from './modules/messages/message-events.js';
 import type { NotificationPayload, PackedNotice } from './modules/notifications/notifications.service.js';
 import type { PresenceEventPayload } from './modules/presence/presence.service.js';
@@ -21,3 +22,4 @@ export interface Topics extends Record<string, unknown> {
 }
 
 export type AppPubSub = TypedPubSub<Topics>;
+export type AppHub = TopicHub<Topics>;

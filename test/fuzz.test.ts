@@ -105,7 +105,7 @@ describe('fuzzing every mutation and argument', () => {
       { numRuns: 25 },
     );
     const me = subscribe(healthy, 'subscription { notifications { __typename } }');
-    await waitFor(() => server.app.services.pubsub.listeners('notifications', bob.id) > 0, { what: 'healthy socket still subscribes' });
+    await waitFor(() => server.app.services.hub.listeners('notifications', bob.id) > 0, { what: 'healthy socket still subscribes' });
     me.unsubscribe();
   });
 });

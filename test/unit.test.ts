@@ -6,6 +6,7 @@ import { Histogram, Registry } from 'prom-client';
 import { Batcher, WaitedTooLongError } from '../src/infra/batcher.js';
 import { TallyHistogram } from '../src/infra/metrics.js';
 import { EventQueue } from '../src/realtime/event-queue.js';
+import { TopicHub } from '../src/realtime/topic-hub.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
@@ -433,6 +434,17 @@ describe('the fan-out event queue', () => {
     await expect(end).rejects.toThrow('gone');
   });
 
+  it('ends a consumer that falls maxSize values behind with an error saying so, after what it had', async () => {
+    const queue = new EventQueue<number>(() => undefined, { maxSize: 2, resubscribe: 'resubscribe with `after`' });
+    queue.offer(1);
+    queue.offer(2);
+    queue.offer(3);
+    expect(queue.closed).toBe(true);
+    expect(await queue.next()).toEqual({ value: 1, done: false });
+    expect(await queue.next()).toEqual({ value: 2, done: false });
+    await expect(queue.next()).rejects.toThrow('fell too far behind; resubscribe with `after`');
+  });
+
   it('ends once when the consumer returns, releasing a pending next', async () => {
     const ended = vi.fn();
     const queue = new EventQueue<number>(ended);
@@ -442,6 +454,36 @@ describe('the fan-out event queue', () => {
     expect(await pending).toEqual({ value: undefined, done: true });
     expect(queue.closed).toBe(true);
     expect(ended).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the topic hub', () => {
+  it('serves every local listener of a topic from one upstream subscription, ended when the last listener stops', async () => {
+    const pubsub = createTypedPubSub<{ events: { n: number } }>(inProcessEngine());
+    const hub = new TopicHub(pubsub);
+    const first: number[] = [];
+    const second: number[] = [];
+    const a = hub.listen('events', 'c1', (p) => first.push(p.n));
+    const b = hub.listen('events', 'c1', (p) => second.push(p.n));
+    await Promise.all([a.ready, b.ready]);
+    expect(pubsub.listeners('events', 'c1')).toBe(1);
+    expect(hub.listeners('events', 'c1')).toBe(2);
+    await pubsub.publish('events', 'c1', { n: 1 });
+    await vi.waitFor(() => expect([first, second]).toEqual([[1], [1]]));
+    a.stop();
+    a.stop(); // idempotent: b stays
+    await pubsub.publish('events', 'c1', { n: 2 });
+    await vi.waitFor(() => expect(second).toEqual([1, 2]));
+    expect(first).toEqual([1]);
+    expect(pubsub.listeners('events', 'c1')).toBe(1);
+    b.stop();
+    await vi.waitFor(() => expect(pubsub.listeners('events', 'c1')).toBe(0));
+    expect(hub.listeners('events', 'c1')).toBe(0);
+    // A new listener opens a new upstream subscription.
+    const c = hub.listen('events', 'c1', () => undefined);
+    await c.ready;
+    expect(pubsub.listeners('events', 'c1')).toBe(1);
+    c.stop();
   });
 });
 

@@ -55,7 +55,7 @@ describe('WebSocket hygiene', () => {
     const ws = wsClient(server.wsUrl, { token: user.token });
     await ws.connected;
     const subs = Array.from({ length: 100 }, () => subscribe(ws, 'subscription { notifications { __typename } }'));
-    await waitFor(() => server.app.services.pubsub.listeners('notifications', user.id) === 100, { what: '100 subscriptions' });
+    await waitFor(() => server.app.services.hub.listeners('notifications', user.id) === 100, { what: '100 subscriptions' });
     const extra = subscribe(ws, 'subscription { notifications { __typename } }');
     const error = await extra.completed.then(() => undefined, (e: unknown) => e);
     expect((error as Error).message).toContain("RATE_LIMITED");
@@ -66,7 +66,7 @@ describe('WebSocket hygiene', () => {
     const server = await startServer();
     const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
     const conversationId = await direct(server, alice, bob);
-    const { pubsub, feed } = server.app.services;
+    const { hub, pubsub, feed } = server.app.services;
     for (let round = 0; round < 20; round++) {
       await Promise.all(
         Array.from({ length: 25 }, async () => {
@@ -78,7 +78,7 @@ describe('WebSocket hygiene', () => {
             subscribe(ws, 'subscription { notifications { __typename } }'),
             subscribe(ws, 'subscription { presence { status } }'),
           ];
-          await waitFor(() => pubsub.listeners('typing', conversationId) > 0 && pubsub.listeners('notifications', bob.id) > 0);
+          await waitFor(() => hub.listeners('typing', conversationId) > 0 && hub.listeners('notifications', bob.id) > 0);
           subs.forEach((s) => s.unsubscribe());
           await ws.dispose();
         }),
@@ -86,11 +86,11 @@ describe('WebSocket hygiene', () => {
     }
     await waitFor(
       () =>
-        pubsub.listeners('typing', conversationId) === 0 &&
-        pubsub.listeners('notifications', bob.id) === 0 &&
+        (['typing', 'messageEvents'] as const).every((topic) => hub.listeners(topic, conversationId) === 0 && pubsub.listeners(topic, conversationId) === 0) &&
+        (['notifications', 'contacts'] as const).every((topic) => hub.listeners(topic, bob.id) === 0 && pubsub.listeners(topic, bob.id) === 0) &&
+        hub.listeners('presence', alice.id) === 0 &&
         pubsub.listeners('presence', alice.id) === 0 &&
-        pubsub.listeners('contacts', bob.id) === 0 &&
-        pubsub.listeners('messageEvents', conversationId) === 0 &&
+        pubsub.listeners('messageNotices', 'all') === 0 &&
         feed.openHubs === 0,
       { what: 'every listener released', timeoutMs: 15_000 },
     );

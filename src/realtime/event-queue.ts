@@ -1,7 +1,10 @@
 // A push-based async iterator for the fan-out hot path: one per subscriber,
 // O(1) per event (a Repeater's buffer shifts an array, and each push makes
 // promises). Values pushed before the consumer asks wait in order; `end`
-// lets the consumer drain them, then finishes (or throws `error`).
+// lets the consumer drain them, then finishes (or throws `error`). Every
+// subscription field returns one; `offer` applies the one slow-consumer
+// policy: a subscriber that falls `maxSize` values behind is ended with an
+// error (its socket and its other subscriptions go on).
 //
 // A transport that can write values itself (server/direct-delivery.ts) diverts
 // the queue to a sink: values then go straight to it, synchronously, and the
@@ -24,8 +27,26 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   private ended = false;
   private error: unknown;
 
-  /** `onEnd` runs once, when the queue ends from either side. */
-  constructor(private readonly onEnd: () => void) {}
+  /**
+   * `onEnd` runs once, when the queue ends from either side. `limit`: how
+   * many values may wait for the consumer (see `offer`), and what the error
+   * tells it to do.
+   */
+  constructor(
+    private readonly onEnd: () => void,
+    private readonly limit?: { maxSize: number; resubscribe: string },
+  ) {}
+
+  /** Pushes, unless the consumer has fallen `limit.maxSize` values behind: then ends the queue with an error. */
+  offer(value: T): void {
+    if (this.limit && this.size >= this.limit.maxSize) this.fellBehind();
+    else this.push(value);
+  }
+
+  /** Ends the queue with the error of a consumer that could not keep up. */
+  fellBehind(): void {
+    this.end(new Error(`Subscriber fell too far behind; ${this.limit?.resubscribe ?? 'resubscribe'}.`));
+  }
 
   get closed(): boolean {
     return this.ended;

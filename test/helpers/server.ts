@@ -61,5 +61,5 @@ export async function waitForListeners(
   count = 1,
 ): Promise<void> {
   const { waitFor } = await import('./deferred.js');
-  await waitFor(() => server.app.services.pubsub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
+  await waitFor(() => server.app.services.hub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
 }

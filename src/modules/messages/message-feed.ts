@@ -7,8 +7,8 @@
 // delivery tracker publishes into MessagesDelivered events, from the messages
 // it has just passed on when it can, else with one query.
 import { EventQueue } from '../../realtime/event-queue.js';
-import type { AppPubSub } from '../../topics.js';
-import type { Unsubscribe } from '../../infra/pubsub.js';
+import type { AppHub } from '../../topics.js';
+import type { Listening } from '../../realtime/topic-hub.js';
 import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent, SentMessages } from './message-events.js';
 import { receiptFor } from './receipt-views.js';
 
@@ -48,12 +48,12 @@ class ConversationHub {
   private gapTimer: NodeJS.Timeout | undefined;
   private backfilling = false;
   private closed = false;
-  private unsubscribe: Unsubscribe | undefined;
+  private listening: Listening | undefined;
   readonly ready: Promise<void>;
 
   constructor(
     readonly conversationId: string,
-    private readonly pubsub: AppPubSub,
+    private readonly hub: AppHub,
     private readonly source: FeedSource,
     private readonly options: Required<MessageFeedOptions>,
     private readonly onError: (error: unknown) => void,
@@ -64,8 +64,9 @@ class ConversationHub {
   private async start(): Promise<void> {
     // Subscribe first, then read the high-water mark: a message committed in
     // between is either at or below the mark (history) or arrives live.
-    this.unsubscribe = await this.pubsub.subscribe('messageEvents', this.conversationId, (event) => this.receive(event));
-    if (this.closed) void this.unsubscribe();
+    this.listening = this.hub.listen('messageEvents', this.conversationId, (event) => this.receive(event));
+    await this.listening.ready;
+    if (this.closed) this.listening.stop();
     this.delivered = await this.source.lastSeq(this.conversationId);
     const early = this.early ?? [];
     this.early = null;
@@ -177,7 +178,7 @@ class ConversationHub {
   close(): void {
     this.closed = true;
     clearTimeout(this.gapTimer);
-    void this.unsubscribe?.();
+    this.listening?.stop();
   }
 }
 
@@ -186,7 +187,7 @@ export class MessageFeed {
   private readonly options: Required<MessageFeedOptions>;
 
   constructor(
-    private readonly pubsub: AppPubSub,
+    private readonly hub: AppHub,
     private readonly source: FeedSource,
     private readonly onError: (error: unknown) => void,
     options: MessageFeedOptions = {},
@@ -212,12 +213,14 @@ export class MessageFeed {
     let live = false;
     let lastSeq = 0;
     const early: MessageEvent[] = [];
-    const tooFarBehind = () => new Error('Subscriber fell too far behind; resubscribe with `after`.');
-    const queue = new EventQueue<MessageEvent>(() => {
-      if (live) hub.live--;
-      hub.remove(listener, types);
-      if (hub.listeners.size === 0) this.dropHub(hub);
-    });
+    const queue = new EventQueue<MessageEvent>(
+      () => {
+        if (live) hub.live--;
+        hub.remove(listener, types);
+        if (hub.listeners.size === 0) this.dropHub(hub);
+      },
+      { maxSize: this.options.maxQueue, resubscribe: 'resubscribe with `after`' },
+    );
     const forward = (event: MessageEvent) => {
       if (event.type === 'MessageCreated') {
         if (event.message.seq <= lastSeq) return;
@@ -233,13 +236,12 @@ export class MessageFeed {
         queue.end();
         return;
       }
-      if (queue.size >= this.options.maxQueue) queue.end(tooFarBehind());
-      else queue.push(event);
+      queue.offer(event);
     };
     const listener: Listener = (event) => {
       if (live) forward(event);
       else if (early.length < this.options.maxQueue) early.push(event);
-      else queue.end(tooFarBehind());
+      else queue.fellBehind();
     };
     hub.add(listener, types);
     void (async () => {
@@ -275,7 +277,7 @@ export class MessageFeed {
   private hubFor(conversationId: string): ConversationHub {
     let hub = this.hubs.get(conversationId);
     if (!hub) {
-      const created = new ConversationHub(conversationId, this.pubsub, this.source, this.options, this.onError);
+      const created = new ConversationHub(conversationId, this.hub, this.source, this.options, this.onError);
       // A hub that could not start is not reused: the next subscriber tries afresh.
       created.ready.catch(() => this.dropHub(created));
       this.hubs.set(conversationId, created);

@@ -12,8 +12,8 @@
 // one queue per process, so each user's notifications keep their order.
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
-import type { Unsubscribe } from '../../infra/pubsub.js';
-import type { AppPubSub } from '../../topics.js';
+import type { Listening } from '../../realtime/topic-hub.js';
+import type { AppHub, AppPubSub } from '../../topics.js';
 import type { ConversationCreated } from '../conversations/conversations.service.js';
 import type { MessageRecord } from '../messages/message-events.js';
 
@@ -57,13 +57,15 @@ type Push = (payload: NotificationPayload) => void;
 export class NotificationsService {
   /** Local subscribers by user id. */
   private readonly local = new Map<string, Set<Push>>();
-  private notices: Promise<Unsubscribe> | undefined;
+  /** The notices channel, listened to while this process has a subscriber. */
+  private notices: Listening | undefined;
   private readonly queue: Job[] = [];
   private draining: Promise<void> | undefined;
 
   constructor(
     private readonly db: PrismaClient,
     private readonly pubsub: AppPubSub,
+    private readonly hub: AppHub,
     private readonly log: (message: string, error: unknown) => void,
     /** Notifications waiting for one slow subscriber before its subscription ends. */
     private readonly maxQueued: number,
@@ -112,17 +114,17 @@ export class NotificationsService {
     let handlers = this.local.get(userId);
     if (!handlers) this.local.set(userId, (handlers = new Set()));
     const userHandlers = handlers;
-    let unsubscribe: Unsubscribe | undefined;
-    const queue = new EventQueue<NotificationPayload>(() => {
-      userHandlers.delete(handler);
-      if (userHandlers.size === 0 && this.local.get(userId) === userHandlers) this.local.delete(userId);
-      void unsubscribe?.();
-      if (this.local.size === 0) void this.stopNotices();
-    });
-    const handler: Push = (payload) => {
-      if (queue.size >= this.maxQueued) queue.end(new Error('Subscriber fell too far behind; resubscribe.'));
-      else queue.push(payload);
-    };
+    let own: Listening | undefined;
+    const queue = new EventQueue<NotificationPayload>(
+      () => {
+        userHandlers.delete(handler);
+        if (userHandlers.size === 0 && this.local.get(userId) === userHandlers) this.local.delete(userId);
+        own?.stop();
+        if (this.local.size === 0) this.stopNotices();
+      },
+      { maxSize: this.maxQueued, resubscribe: 'resubscribe' },
+    );
+    const handler: Push = (payload) => queue.offer(payload);
     userHandlers.add(handler);
     void (async () => {
       try {
@@ -130,9 +132,8 @@ export class NotificationsService {
         // readiness checks count), the notices are flowing too.
         await this.listenToNotices();
         if (queue.closed) return;
-        const stop = await this.pubsub.subscribe('notifications', userId, (payload) => this.enqueue({ kind: 'direct', push: handler, payload }));
-        if (queue.closed) void stop();
-        else unsubscribe = stop;
+        own = this.hub.listen('notifications', userId, (payload) => this.enqueue({ kind: 'direct', push: handler, payload }));
+        await own.ready;
       } catch (error) {
         queue.end(error);
       }
@@ -140,22 +141,19 @@ export class NotificationsService {
     return queue;
   }
 
-  private listenToNotices(): Promise<Unsubscribe> {
-    this.notices ??= this.pubsub
-      .subscribe('messageNotices', NOTICES, (packed) =>
-        this.enqueue({ kind: 'notice', notice: { ...packed, recipientMarks: JSON.parse(packed.recipientMarks) as [string, number][] } }),
-      )
-      .catch((error) => {
-        this.notices = undefined; // the next subscriber tries afresh
-        throw error;
-      });
-    return this.notices;
+  private listenToNotices(): Promise<void> {
+    const notices = (this.notices ??= this.hub.listen('messageNotices', NOTICES, (packed) =>
+      this.enqueue({ kind: 'notice', notice: { ...packed, recipientMarks: JSON.parse(packed.recipientMarks) as [string, number][] } }),
+    ));
+    return notices.ready.catch((error: unknown) => {
+      if (this.notices === notices) this.notices = undefined; // the next subscriber tries afresh
+      throw error;
+    });
   }
 
-  private async stopNotices(): Promise<void> {
-    const notices = this.notices;
+  private stopNotices(): void {
+    this.notices?.stop();
     this.notices = undefined;
-    await (await notices?.catch(() => undefined))?.();
   }
 
   /** Resolves when every notification received so far has been handed to its subscribers (shutdown). */

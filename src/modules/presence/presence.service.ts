@@ -2,11 +2,11 @@
 // last socket closed anywhere), `lastSeenAt` stored when the last one closes,
 // and a subscription that only ever carries users who share a conversation
 // with the viewer.
-import { Repeater } from '@repeaterjs/repeater';
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
-import type { Unsubscribe } from '../../infra/pubsub.js';
 import { badUserInput } from '../../errors.js';
-import type { AppPubSub } from '../../topics.js';
+import { EventQueue } from '../../realtime/event-queue.js';
+import type { Listening } from '../../realtime/topic-hub.js';
+import type { AppHub, AppPubSub } from '../../topics.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { PresenceStore } from './presence-store.js';
 
@@ -22,9 +22,12 @@ export class PresenceService {
   constructor(
     private readonly db: PrismaClient,
     private readonly pubsub: AppPubSub,
+    private readonly hub: AppHub,
     private readonly store: PresenceStore,
     private readonly membership: MembershipCache,
     private readonly log: (message: string, error: unknown) => void,
+    /** Events waiting for one slow subscriber before its subscription ends. */
+    private readonly maxQueue: number,
   ) {
     store.onExpired((userIds) => {
       for (const userId of userIds) void this.wentOffline(userId);
@@ -83,31 +86,37 @@ export class PresenceService {
    * see. Users become visible when a conversation with them is created, so the
    * subscription also follows the viewer's `contacts` topic.
    */
-  subscribe(viewerId: string, userIds?: readonly string[] | null): AsyncIterableIterator<PresenceEventPayload> {
+  subscribe(viewerId: string, userIds?: readonly string[] | null): EventQueue<PresenceEventPayload> {
     if (userIds && userIds.length > MAX_PRESENCE_USER_IDS) {
       throw badUserInput(`presence takes at most ${MAX_PRESENCE_USER_IDS} userIds.`);
     }
     const wanted = userIds ? new Set(userIds) : null;
-    return new Repeater<PresenceEventPayload>(async (push, stop) => {
-      const watching = new Map<string, Promise<Unsubscribe>>();
-      const watch = (userId: string) => {
-        if (watching.has(userId) || (wanted ? !wanted.has(userId) : userId === viewerId)) return;
-        watching.set(userId, this.pubsub.subscribe('presence', userId, (event) => void push(event)));
-      };
-      const contactsTopic = this.pubsub.subscribe('contacts', viewerId, ({ conversationId }) => {
-        void this.membership.members(conversationId).then((members) => members.forEach(watch), () => undefined);
-      });
-      try {
-        await contactsTopic;
-        const contacts = await this.contactsOf(viewerId);
-        if (wanted?.has(viewerId)) contacts.add(viewerId);
-        contacts.forEach(watch);
-        await Promise.all(watching.values());
-      } catch (error) {
-        stop(error);
-      }
-      await stop;
-      for (const unsubscribe of [contactsTopic, ...watching.values()]) void unsubscribe.then((fn) => fn(), () => undefined);
+    const watching = new Map<string, Listening>();
+    const queue = new EventQueue<PresenceEventPayload>(
+      () => {
+        contacts.stop();
+        for (const listening of watching.values()) listening.stop();
+      },
+      { maxSize: this.maxQueue, resubscribe: 'resubscribe' },
+    );
+    const watch = (userId: string) => {
+      if (queue.closed || watching.has(userId) || (wanted ? !wanted.has(userId) : userId === viewerId)) return;
+      watching.set(userId, this.hub.listen('presence', userId, (event) => queue.offer(event)));
+    };
+    const contacts = this.hub.listen('contacts', viewerId, ({ conversationId }) => {
+      void this.membership.members(conversationId).then((members) => members.forEach(watch), () => undefined);
     });
+    void (async () => {
+      try {
+        await contacts.ready;
+        const known = await this.contactsOf(viewerId);
+        if (wanted?.has(viewerId)) known.add(viewerId);
+        known.forEach(watch);
+        await Promise.all([...watching.values()].map((listening) => listening.ready));
+      } catch (error) {
+        queue.end(error);
+      }
+    })();
+    return queue;
   }
 }

@@ -3,9 +3,9 @@
 // only refreshes the deadline, and `false` comes on setTyping(false), on the
 // deadline (6 s after the last `true`), or when the typist's socket closes.
 // The deadline is kept where events are consumed, so it holds across processes.
-import { Repeater } from '@repeaterjs/repeater';
 import type { User } from '../../generated/prisma/client.js';
-import type { AppPubSub } from '../../topics.js';
+import { EventQueue } from '../../realtime/event-queue.js';
+import type { AppHub, AppPubSub } from '../../topics.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { UserHints } from '../users/users.schema.js';
 
@@ -24,8 +24,11 @@ export type TypingSockets = Set<string>;
 export class TypingService {
   constructor(
     private readonly pubsub: AppPubSub,
+    private readonly hub: AppHub,
     private readonly membership: MembershipCache,
     private readonly log: (message: string, error: unknown) => void,
+    /** Events waiting for one slow subscriber before its subscription ends. */
+    private readonly maxQueue: number,
   ) {}
 
   async setTyping(user: User, conversationId: string, isTyping: boolean, socket?: TypingSockets): Promise<boolean> {
@@ -51,32 +54,38 @@ export class TypingService {
   }
 
   /** Other participants starting and stopping typing, deduplicated, with the 6 s deadline applied here. */
-  subscribe(conversationId: string, viewerId: string): AsyncIterableIterator<TypingEventPayload> {
-    return new Repeater<TypingEventPayload>(async (push, stop) => {
-      const typing = new Map<string, NodeJS.Timeout>();
-      const stopped = (event: TypingEventPayload) => {
-        clearTimeout(typing.get(event.user.id));
-        typing.delete(event.user.id);
-        void push({ ...event, isTyping: false });
-      };
-      const unsubscribe = await this.pubsub.subscribe('typing', conversationId, (event) => {
-        if (event.user.id === viewerId) return;
-        if (!this.membership.cached(conversationId)?.has(viewerId)) {
-          stop();
-          return;
-        }
-        const wasTyping = typing.has(event.user.id);
-        if (!event.isTyping) {
-          if (wasTyping) stopped(event);
-          return;
-        }
-        clearTimeout(typing.get(event.user.id));
-        typing.set(event.user.id, setTimeout(() => stopped(event), TYPING_TIMEOUT_MS));
-        if (!wasTyping) void push(event);
-      });
-      await stop;
-      for (const timer of typing.values()) clearTimeout(timer);
-      await unsubscribe();
+  subscribe(conversationId: string, viewerId: string): EventQueue<TypingEventPayload> {
+    /** Typists with the timer of their deadline. */
+    const typing = new Map<string, NodeJS.Timeout>();
+    const queue = new EventQueue<TypingEventPayload>(
+      () => {
+        listening.stop();
+        for (const timer of typing.values()) clearTimeout(timer);
+        typing.clear();
+      },
+      { maxSize: this.maxQueue, resubscribe: 'resubscribe' },
+    );
+    const stopped = (event: TypingEventPayload) => {
+      clearTimeout(typing.get(event.user.id));
+      typing.delete(event.user.id);
+      queue.offer({ ...event, isTyping: false });
+    };
+    const listening = this.hub.listen('typing', conversationId, (event) => {
+      if (event.user.id === viewerId) return;
+      if (!this.membership.cached(conversationId)?.has(viewerId)) {
+        queue.end();
+        return;
+      }
+      const wasTyping = typing.has(event.user.id);
+      if (!event.isTyping) {
+        if (wasTyping) stopped(event);
+        return;
+      }
+      clearTimeout(typing.get(event.user.id));
+      typing.set(event.user.id, setTimeout(() => stopped(event), TYPING_TIMEOUT_MS));
+      if (!wasTyping) queue.offer(event);
     });
+    listening.ready.catch((error: unknown) => queue.end(error));
+    return queue;
   }
 }
