@@ -10,7 +10,7 @@ import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppHub } from '../../topics.js';
 import type { Listening } from '../../realtime/topic-hub.js';
 import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent, SentMessages } from './message-events.js';
-import { receiptFor } from './receipt-views.js';
+import { isReceipt, receiptFor } from './receipt-views.js';
 
 export interface FeedSource {
   /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
@@ -227,7 +227,7 @@ export class MessageFeed {
         lastSeq = event.message.seq;
       }
       if (types !== null && !types.has(event.type)) return;
-      if (event.type !== 'MessageCreated') {
+      if (isReceipt(event)) {
         const receipt = receiptFor(event, viewerId);
         if (!receipt) return;
         event = receipt;

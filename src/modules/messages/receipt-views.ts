@@ -8,7 +8,11 @@
 // One narrowed event per sender, built once per receipt and shared by every
 // subscription of that sender: shared execution keys its results by the event
 // object, so narrowing costs no execution per subscriber.
-import type { ReceiptEvent } from './message-events.js';
+import type { MessageEvent, ReceiptEvent } from './message-events.js';
+
+export function isReceipt(event: MessageEvent): event is ReceiptEvent {
+  return event.type === 'MessagesRead' || event.type === 'MessagesDelivered';
+}
 
 const narrowed = new WeakMap<ReceiptEvent, Map<string, ReceiptEvent>>();
 
