@@ -57,6 +57,12 @@ type SentRow = Message & {
    * of a send's work otherwise); null when there is no other participant.
    */
   recipientMarks: string | null;
+  /**
+   * Set on the row of a send whose clientMessageId its sender had already
+   * used in the conversation: the earlier message, which answers the retry
+   * (its conversation columns and marks are null).
+   */
+  replayFor: string | null;
 };
 
 interface PendingSend {
@@ -121,10 +127,6 @@ export class MessagesService {
       input.conversationId ?? (await this.conversations.startDirect(senderId, String(input.recipientId))).id;
     await this.membership.assertMember(conversationId, senderId);
 
-    if (clientMessageId !== null) {
-      const existing = await this.findByClientId(conversationId, senderId, clientMessageId);
-      if (existing) return existing;
-    }
     let row: SentRow | undefined;
     try {
       row = await this.insert(conversationId, senderId, content, clientMessageId);
@@ -138,6 +140,8 @@ export class MessagesService {
       throw error;
     }
     if (!row) throw notFound('Conversation');
+    // A retry of a stored send: the first message, nothing stored or published again.
+    if (row.replayFor) return toRecord(row);
     this.onStored();
     const message = toRecord(row);
     // Both in one turn of the event loop: one write to Redis.
@@ -170,8 +174,10 @@ export class MessagesService {
    * Stores a batch of messages in one statement and one transaction. The
    * senders' participant rows, then the conversations, are locked in one order
    * (so that concurrent batches cannot deadlock); each conversation's seqs
-   * follow the batch's order. Answers per send: its row, or undefined when the
-   * sender no longer takes part (or the conversation is gone).
+   * follow the batch's order. Answers per send: its row, the earlier
+   * message's row for a clientMessageId already used (a retry: real clients
+   * send one with every message, so the check costs no query of its own), or
+   * undefined when the sender no longer takes part (or the conversation is gone).
    */
   private async insertBatch(sends: PendingSend[]): Promise<(SentRow | undefined)[]> {
     const rows = await this.query<SentRow>(
@@ -179,19 +185,27 @@ export class MessagesService {
       WITH input AS (
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
           AS i(id, "conversationId", "senderId", content, "clientMessageId", ord)
+      ), replayed AS (
+        -- Retries of stored sends. Two sends of one key in this batch both pass
+        -- here and the INSERT fails on the unique key: then each runs alone.
+        SELECT i.id AS "replayFor", m.* FROM input i
+        JOIN "Message" m ON m."conversationId" = i."conversationId" AND m."senderId" = i."senderId"
+          AND m."clientMessageId" = i."clientMessageId"
+      ), fresh AS (
+        SELECT * FROM input WHERE id NOT IN (SELECT "replayFor" FROM replayed)
       ), prev AS (
         -- FOR UPDATE: a concurrent send of the same sender may be moving this
         -- mark; wait for it and read its result, not the statement's snapshot
         -- (else every send of a burst looks like it skipped messages).
         SELECT p."conversationId", p."userId", p."lastReadSeq"
         FROM "Participant" p
-        WHERE (p."conversationId", p."userId") IN (SELECT "conversationId", "senderId" FROM input)
+        WHERE (p."conversationId", p."userId") IN (SELECT "conversationId", "senderId" FROM fresh)
         ORDER BY p."conversationId", p."userId"
         FOR UPDATE
       ), accepted AS (
         SELECT i.*, prev."lastReadSeq" AS "previousReadSeq",
                row_number() OVER (PARTITION BY i."conversationId" ORDER BY i.ord)::int AS n
-        FROM input i JOIN prev ON prev."conversationId" = i."conversationId" AND prev."userId" = i."senderId"
+        FROM fresh i JOIN prev ON prev."conversationId" = i."conversationId" AND prev."userId" = i."senderId"
       ), locked AS (
         SELECT c.id, count(*)::int AS sends
         FROM (SELECT c.id FROM "Conversation" c WHERE c.id IN (SELECT "conversationId" FROM accepted) ORDER BY c.id FOR UPDATE) c
@@ -220,19 +234,25 @@ export class MessagesService {
                  WHERE p."conversationId" = s."conversationId" AND p."userId" <> s."senderId") AS "recipientMarks"
         FROM (SELECT DISTINCT "conversationId", "senderId" FROM accepted) s
       )
-      SELECT msg.*, u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
+      SELECT msg.id, msg."conversationId", msg.seq, msg."senderId", msg.content, msg."clientMessageId", msg."createdAt",
+             u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
              u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
              a."previousReadSeq",
              conv.kind AS "conversationKind", conv.title AS "conversationTitle", conv."directKey" AS "conversationDirectKey",
              conv."lastActivityAt" AS "conversationLastActivityAt", conv."createdById" AS "conversationCreatedById",
              conv."createdAt" AS "conversationCreatedAt", conv."updatedAt" AS "conversationUpdatedAt",
-             marks."recipientMarks"
+             marks."recipientMarks", NULL AS "replayFor"
       FROM msg JOIN "User" u ON u.id = msg."senderId"
         JOIN accepted a ON a.id = msg.id
         JOIN conv ON conv.id = msg."conversationId"
         JOIN marks ON marks."conversationId" = msg."conversationId" AND marks."senderId" = msg."senderId"
-      ORDER BY msg."conversationId", msg.seq`,
+      UNION ALL
+      SELECT r.id, r."conversationId", r.seq, r."senderId", r.content, r."clientMessageId", r."createdAt",
+             u.username, u."displayName", u."avatarUrl", u."lastSeenAt", u."createdAt", u."updatedAt",
+             NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, r."replayFor"
+      FROM replayed r JOIN "User" u ON u.id = r."senderId"
+      ORDER BY 2, 3`,
       [
         sends.map((s) => s.id),
         sends.map((s) => s.conversationId),
@@ -241,7 +261,9 @@ export class MessagesService {
         sends.map((s) => s.clientMessageId),
       ],
     );
-    const byId = new Map(asOfEachMessage(rows).map((row) => [row.id, row]));
+    const stored = asOfEachMessage(rows.filter((row) => row.replayFor === null));
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    for (const row of rows) if (row.replayFor !== null) byId.set(row.replayFor, row);
     return sends.map((s) => byId.get(s.id));
   }
 
