@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
 import type { RawQuery } from '../../infra/db.js';
+import { withDates } from '../../infra/json-rows.js';
 import { Batcher } from '../../infra/batcher.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
@@ -33,6 +34,24 @@ export interface ReadReceipt {
   messageIds: string[];
   readAt: Date;
   unreadCount: number;
+}
+
+interface MarkReadRow {
+  /** The seq to mark up to; null when `upToMessageId` is not a message of the conversation. */
+  targetSeq: number | null;
+  lastSeq: number;
+  /** The viewer's mark after the statement; null when the viewer is not a participant. */
+  markSeq: number | null;
+  readAt: Date | null;
+  /** Where the mark was, when the statement moved it. */
+  fromSeq: number | null;
+  markMessageId: string | null;
+  /** [id, senderId] of the others' messages the mark moved past, in order. */
+  readMessages: [string, string][] | null;
+  /** The reader's row, when the mark moved. */
+  reader: User | null;
+  /** The viewer's unread messages in their other conversations. */
+  otherUnread: number;
 }
 
 type SentRow = Message & {
@@ -155,7 +174,8 @@ export class MessagesService {
     ]);
     if (row.previousReadSeq < row.seq - 1) {
       // Sending moved the sender's read mark past other people's messages.
-      await this.publishRead(conversationId, message.sender, row.previousReadSeq, row.seq, message.id, message.createdAt);
+      const read = await this.othersMessages(conversationId, row.previousReadSeq, row.seq, senderId);
+      await this.publishRead(conversationId, message.sender, row.seq, message.id, message.createdAt, read);
       await this.notifications.unreadChanged(senderId, conversationId).catch((error) => this.log('unread notification failed', error));
     }
     return message;
@@ -318,71 +338,79 @@ export class MessagesService {
     });
   }
 
-  /** Moves the viewer's read mark forward to `upToMessageId` (default: the newest message). */
+  /**
+   * Moves the viewer's read mark forward to `upToMessageId` (default: the
+   * newest message), in one statement that also answers everything the
+   * receipt, the MessagesRead event and the unread notification need (a chat
+   * screen marks read all the time; this was six queries).
+   */
   async markRead(viewerId: string, conversationId: string, upToMessageId?: string | null): Promise<ReadReceipt> {
     await this.membership.assertMember(conversationId, viewerId);
-    let target: number;
-    if (upToMessageId != null) {
-      if (!isStorableId(upToMessageId)) throw notFound('Message');
-      const message = await this.db.message.findUnique({ where: { id: upToMessageId }, select: { conversationId: true, seq: true } });
-      if (!message || message.conversationId !== conversationId) throw notFound('Message');
-      target = message.seq;
-    } else {
-      target = (await this.db.conversation.findUniqueOrThrow({ where: { id: conversationId }, select: { lastSeq: true } })).lastSeq;
-    }
-    const moved = await this.db.$queryRaw<{ fromSeq: number; readAt: Date }[]>`
-      WITH prev AS (
-        SELECT "lastReadSeq" AS seq FROM "Participant"
-        WHERE "conversationId" = ${conversationId} AND "userId" = ${viewerId}
+    if (upToMessageId != null && !isStorableId(upToMessageId)) throw notFound('Message');
+    const [row] = await this.query<MarkReadRow>(
+      `
+      WITH target AS (
+        SELECT CASE WHEN $3::text IS NULL THEN c."lastSeq"
+                    ELSE (SELECT m.seq FROM "Message" m WHERE m.id = $3::text AND m."conversationId" = c.id) END AS seq,
+               c."lastSeq"
+        FROM "Conversation" c WHERE c.id = $1
+      ), prev AS (
+        SELECT p."lastReadSeq" AS seq, p."lastReadAt" AS "readAt" FROM "Participant" p
+        WHERE p."conversationId" = $1 AND p."userId" = $2
         FOR UPDATE
+      ), moved AS (
+        -- Never backwards: concurrent calls wait on the row lock and read the mark the other one left.
+        UPDATE "Participant" p
+        SET "lastReadSeq" = target.seq, "lastReadAt" = now(), "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", target.seq)
+        FROM prev, target
+        WHERE p."conversationId" = $1 AND p."userId" = $2 AND prev.seq < target.seq
+        RETURNING prev.seq AS "fromSeq", p."lastReadSeq" AS seq, p."lastReadAt" AS "readAt"
+      ), mark AS (
+        SELECT COALESCE(moved.seq, prev.seq) AS seq, COALESCE(moved."readAt", prev."readAt") AS "readAt", moved."fromSeq"
+        FROM prev LEFT JOIN moved ON true
       )
-      UPDATE "Participant" p
-      SET "lastReadSeq" = ${target}, "lastReadAt" = now(), "lastDeliveredSeq" = GREATEST(p."lastDeliveredSeq", ${target})
-      FROM prev
-      WHERE p."conversationId" = ${conversationId} AND p."userId" = ${viewerId} AND prev.seq < ${target}
-      RETURNING prev.seq AS "fromSeq", p."lastReadAt" AS "readAt"`;
-    const state = await this.db.participant.findUniqueOrThrow({
-      where: { conversationId_userId: { conversationId, userId: viewerId } },
-      select: { lastReadSeq: true, lastReadAt: true, user: true, conversation: { select: { lastSeq: true } } },
-    });
-    const markMessage = state.lastReadSeq > 0
-      ? await this.db.message.findUnique({ where: { conversationId_seq: { conversationId, seq: state.lastReadSeq } }, select: { id: true } })
-      : null;
-    const unreadCount = Math.max(0, state.conversation.lastSeq - state.lastReadSeq);
-    const change = moved[0];
-    if (!change) {
-      return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds: [], readAt: state.lastReadAt ?? new Date(), unreadCount };
-    }
-    const messageIds = await this.publishRead(conversationId, state.user, change.fromSeq, target, markMessage?.id ?? '', change.readAt);
-    await this.notifications.unreadChanged(viewerId, conversationId).catch((error) => this.log('unread notification failed', error));
-    return { conversationId, upToMessageId: markMessage?.id ?? null, messageIds, readAt: change.readAt, unreadCount };
+      SELECT target.seq AS "targetSeq", target."lastSeq", mark.seq AS "markSeq", mark."readAt", mark."fromSeq",
+             (SELECT m.id FROM "Message" m WHERE m."conversationId" = $1 AND m.seq = mark.seq) AS "markMessageId",
+             (SELECT json_agg(json_build_array(m.id, m."senderId") ORDER BY m.seq) FROM "Message" m
+               WHERE mark."fromSeq" IS NOT NULL AND m."conversationId" = $1 AND m.seq > mark."fromSeq" AND m.seq <= mark.seq
+                 AND m."senderId" <> $2) AS "readMessages",
+             CASE WHEN mark."fromSeq" IS NOT NULL THEN (SELECT to_jsonb(u.*) FROM "User" u WHERE u.id = $2) END AS reader,
+             -- The statement's snapshot has this conversation's mark as it was: its unread count comes from the new mark.
+             (SELECT COALESCE(SUM(GREATEST(c."lastSeq" - p."lastReadSeq", 0)), 0)::int
+                FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
+               WHERE p."userId" = $2 AND p."conversationId" <> $1) AS "otherUnread"
+      FROM target LEFT JOIN mark ON true`,
+      [conversationId, viewerId, upToMessageId ?? null],
+    );
+    // No conversation, a message of another conversation, or no longer a participant: nothing moved.
+    if (!row || row.targetSeq === null || row.markSeq === null) throw notFound(row && row.targetSeq === null ? 'Message' : 'Conversation');
+    const unreadCount = Math.max(0, row.lastSeq - row.markSeq);
+    const receipt = { conversationId, upToMessageId: row.markMessageId, readAt: row.readAt ?? new Date(), unreadCount };
+    if (row.fromSeq === null || !row.reader) return { ...receipt, messageIds: [] };
+    const reader = withDates(row.reader, ['lastSeenAt', 'createdAt', 'updatedAt']);
+    const read = row.readMessages ?? [];
+    const sent: SentMessages = { messageIds: read.map(([id]) => id), senderIds: read.map(([, senderId]) => senderId) };
+    await this.publishRead(conversationId, reader, row.markSeq, row.markMessageId ?? '', receipt.readAt, sent);
+    await this.notifications
+      .unreadChanged(viewerId, conversationId, { conversationUnreadCount: unreadCount, totalUnreadCount: unreadCount + row.otherUnread })
+      .catch((error) => this.log('unread notification failed', error));
+    return { ...receipt, messageIds: sent.messageIds };
   }
 
-  /** Publishes MessagesRead for the others' messages in (fromSeq, toSeq]; returns their ids. */
-  private async publishRead(
-    conversationId: string,
-    reader: User,
-    fromSeq: number,
-    toSeq: number,
-    upToMessageId: string,
-    readAt: Date,
-  ): Promise<string[]> {
-    const { messageIds, senderIds } = await this.othersMessages(conversationId, fromSeq, toSeq, reader.id);
-    if (messageIds.length > 0) {
-      await this.pubsub
-        .publish('messageEvents', conversationId, {
-          type: 'MessagesRead',
-          conversationId,
-          user: { ...reader, visible: true } as User,
-          upToMessageId,
-          upToSeq: toSeq,
-          messageIds,
-          senderIds,
-          readAt,
-        })
-        .catch((error) => this.log('publishing MessagesRead failed', error));
-    }
-    return messageIds;
+  /** Publishes MessagesRead for the others' messages `sent` that the reader's mark moved past (up to toSeq). */
+  private async publishRead(conversationId: string, reader: User, toSeq: number, upToMessageId: string, readAt: Date, sent: SentMessages): Promise<void> {
+    if (sent.messageIds.length === 0) return;
+    await this.pubsub
+      .publish('messageEvents', conversationId, {
+        type: 'MessagesRead',
+        conversationId,
+        user: { ...reader, visible: true } as User,
+        upToMessageId,
+        upToSeq: toSeq,
+        ...sent,
+        readAt,
+      })
+      .catch((error) => this.log('publishing MessagesRead failed', error));
   }
 
   /** The messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order, with their senders. */

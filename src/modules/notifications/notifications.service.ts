@@ -19,6 +19,11 @@ import type { MessageRecord } from '../messages/message-events.js';
 
 export const PREVIEW_LENGTH = 100;
 
+export interface UnreadCounts {
+  conversationUnreadCount: number;
+  totalUnreadCount: number;
+}
+
 export type NotificationPayload =
   | {
       type: 'NewMessageNotification';
@@ -93,21 +98,19 @@ export class NotificationsService {
       .catch((error) => this.log('publishing a message notice failed', error));
   }
 
-  /** The user's read mark moved in a conversation. */
-  async unreadChanged(userId: string, conversationId: string): Promise<void> {
+  /** The user's read mark moved in a conversation; `counts` when the caller has them as of the move. */
+  async unreadChanged(userId: string, conversationId: string, counts?: UnreadCounts): Promise<void> {
+    await this.publish(userId, { type: 'UnreadCountChangedNotification', conversationId, ...(counts ?? (await this.unreadCounts(userId, conversationId))) });
+  }
+
+  private async unreadCounts(userId: string, conversationId: string): Promise<UnreadCounts> {
     const [row] = await this.db.$queryRaw<{ conversationUnread: number; total: bigint | number }[]>`
       SELECT
         (SELECT GREATEST(c."lastSeq" - p."lastReadSeq", 0) FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
           WHERE p."userId" = ${userId} AND p."conversationId" = ${conversationId}) AS "conversationUnread",
         (SELECT COALESCE(SUM(GREATEST(c."lastSeq" - p."lastReadSeq", 0)), 0) FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
           WHERE p."userId" = ${userId}) AS total`;
-    if (!row) return;
-    await this.publish(userId, {
-      type: 'UnreadCountChangedNotification',
-      conversationId,
-      conversationUnreadCount: Number(row.conversationUnread ?? 0),
-      totalUnreadCount: Number(row.total),
-    });
+    return { conversationUnreadCount: Number(row?.conversationUnread ?? 0), totalUnreadCount: Number(row?.total ?? 0) };
   }
 
   subscribe(userId: string): AsyncIterableIterator<NotificationPayload> {
