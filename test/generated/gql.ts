@@ -62,6 +62,8 @@ type Documents = {
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
+    "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.GraphiqlStartDocument,
+    "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.GraphiqlSendDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": typeof types.HealthMeDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.SeedGroupDocument,
@@ -180,6 +182,8 @@ const documents: Documents = {
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
+    "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.GraphiqlStartDocument,
+    "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.GraphiqlSendDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": types.HealthMeDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.SeedGroupDocument,
@@ -456,6 +460,14 @@ export function graphql(source: "\n  subscription FaultEvents($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"): (typeof documents)["\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
