@@ -132,6 +132,11 @@ type Documents = {
     "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.TypingGroupDocument,
     "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": typeof types.TypingSetDocument,
     "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": typeof types.TypingEventsDocument,
+    "query DemoMe { me { id } }": typeof types.DemoMeDocument,
+    "mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.DemoStartDocument,
+    "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": typeof types.DemoGroupDocument,
+    "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.DemoSendDocument,
+    "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.DemoReadDocument,
 };
 const documents: Documents = {
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
@@ -252,6 +257,11 @@ const documents: Documents = {
     "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.TypingGroupDocument,
     "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": types.TypingSetDocument,
     "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": types.TypingEventsDocument,
+    "query DemoMe { me { id } }": types.DemoMeDocument,
+    "mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.DemoStartDocument,
+    "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": types.DemoGroupDocument,
+    "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.DemoSendDocument,
+    "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.DemoReadDocument,
 };
 
 /**
@@ -740,6 +750,26 @@ export function graphql(source: "\n  mutation TypingSet($conversationId: ID!, $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n"): (typeof documents)["\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DemoMe { me { id } }"): (typeof documents)["query DemoMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }"): (typeof documents)["mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
