@@ -4,7 +4,7 @@
 // messageEvents subscription, which shows a message another user sends.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium, offlineContext, screenshot } from './helpers/browser.js';
+import { browserSkipReason, checkedRun, launchChromium, offlineContext, screenshot } from './helpers/browser.js';
 import { graphql } from './generated/gql.js';
 import { ok } from './helpers/clients.js';
 import { startServer, waitForLiveSubscribers } from './helpers/server.js';
@@ -54,7 +54,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium, offline${skip ? ` (skipped: ${skip}
     const [alice, bob] = [await createUser(server, 'alice'), await createUser(server, 'bob')];
     const { startConversation } = await ok(server.url, bob.token, Start, { userId: alice.id });
     const offline = await offlineContext(browser, { viewport: { width: 1280, height: 800 } });
-    try {
+    await checkedRun([offline], async () => {
       const page = await offline.newPage('graphiql');
 
       // The guard itself: a request to the internet is refused and recorded.
@@ -84,14 +84,6 @@ describe.skipIf(skip)(`GraphiQL in Chromium, offline${skip ? ` (skipped: ${skip}
       await response(page).getByText('"Hello from bob over HTTP"').waitFor();
       await response(page).getByText('"bob"').waitFor();
       await screenshot(page, 'graphiql-subscription');
-
-      expect(offline.outside).toEqual([]);
-      expect(offline.errors).toEqual([]);
-    } catch (error) {
-      if (error instanceof Error && offline.errors.length) error.message += `\nThe page logged:\n${offline.errors.join('\n')}`;
-      throw error;
-    } finally {
-      await offline.context.close();
-    }
+    });
   }, 60_000);
 });

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
-import { browserSkipReason, launchChromium, offlineContext, screenshot, type OfflineContext } from './helpers/browser.js';
+import { browserSkipReason, checkedRun, launchChromium, offlineContext, screenshot, type OfflineContext } from './helpers/browser.js';
 import { ok } from './helpers/clients.js';
 import { startServer, waitForListeners, type TestServer } from './helpers/server.js';
 
@@ -133,11 +133,10 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
   it('signs two users in; they chat live with typing, read receipts, unread badges and presence', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const sessions: OfflineContext[] = [];
-    const errors = () => sessions.flatMap((session) => session.errors);
     const message = (page: Page, side: 'mine' | 'theirs', text: string, receipt?: 'seen') =>
       page.locator(`.messages .message.${side}${receipt ? `[data-receipt=${receipt}]` : ''}`, { hasText: text });
 
-    try {
+    await checkedRun(sessions, async () => {
       const [alice, bob] = (await Promise.all([signIn(server, 'alice'), signIn(server, 'bob')])).map((session) => {
         sessions.push(session.offline);
         return session.page;
@@ -190,17 +189,9 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await sessions[1]!.context.close();
       await alice.locator('.conversation[data-peer=bob] .dot.offline').waitFor();
       await alice.locator('.chat-header', { hasText: 'last seen' }).waitFor();
-
-      expect(errors()).toEqual([]);
-      expect(sessions.flatMap((session) => session.outside)).toEqual([]);
-    } catch (error) {
-      // What the pages logged usually explains a wait that timed out.
-      if (error instanceof Error && errors().length) error.message += `\nThe pages logged:\n${errors().join('\n')}`;
-      throw error;
-    } finally {
-      for (const session of sessions) await session.context.close();
-    }
+    });
   }, 60_000);
+
   it('groups messages, pages history upwards, marks where the reader left off, shows a pill instead of scrolling, keeps drafts and the open conversation across a reload, and passes axe', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const [leo, maya, sam] = [await devUser(server, 'leo'), await devUser(server, 'maya'), await devUser(server, 'sam')];
@@ -219,7 +210,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
     const list = page.locator('.messages');
     /** A message whose text is exactly `text`. */
     const bubble = (text: string) => page.locator('.message', { has: page.locator('.bubble', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
-    try {
+    await checkedRun([offline], async () => {
       await page.locator(`.conversation[data-id="${direct}"]`).click();
       await bubble('Call me when you can').waitFor();
       expect(new URL(page.url()).searchParams.get('conversation')).toBe(direct);
@@ -283,15 +274,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await page.reload();
       await bubble('Are you still there?').waitFor();
       expect(await composer.inputValue()).toBe('Half-written thought');
-
-      expect(offline.errors).toEqual([]);
-      expect(offline.outside).toEqual([]);
-    } catch (error) {
-      if (error instanceof Error && offline.errors.length) error.message += `\nThe page logged:\n${offline.errors.join('\n')}`;
-      throw error;
-    } finally {
-      await offline.context.close();
-    }
+    });
   }, 90_000);
 
   it('is two screens on a phone: the list, then the chat with a way back; nothing overflows at 360 px', async () => {
@@ -303,7 +286,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
     await omar.send(direct, 'Great, I will grab a table by the window');
 
     const { page, offline } = await signIn(server, 'nora', { width: 390, height: 844 });
-    try {
+    await checkedRun([offline], async () => {
       const sidebar = page.getByRole('navigation', { name: 'Conversations' });
       const chatScreen = page.getByRole('main', { name: 'Conversation' });
       expect(await chatScreen.isVisible()).toBe(false);
@@ -327,10 +310,6 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await sidebar.locator(`.conversation[data-id="${direct}"]`).click();
       await chatScreen.locator('.bubble', { hasText: 'grab a table' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-      expect(offline.errors).toEqual([]);
-      expect(offline.outside).toEqual([]);
-    } finally {
-      await offline.context.close();
-    }
+    });
   }, 60_000);
 });

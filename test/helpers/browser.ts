@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { testDatabase } from './database.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,4 +74,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Runs a test's browser steps; then its pages must have logged no error and
+ * tried no other host. A failure carries what the pages logged (it usually
+ * explains a wait that timed out). The contexts are closed either way.
+ */
+export async function checkedRun(contexts: OfflineContext[], steps: () => Promise<void>): Promise<void> {
+  const errors = () => contexts.flatMap((offline) => offline.errors);
+  try {
+    await steps();
+    expect(errors()).toEqual([]);
+    expect(contexts.flatMap((offline) => offline.outside)).toEqual([]);
+  } catch (error) {
+    if (error instanceof Error && errors().length) error.message += `\nThe pages logged:\n${errors().join('\n')}`;
+    throw error;
+  } finally {
+    for (const offline of contexts) await offline.context.close();
+  }
 }
