@@ -156,6 +156,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await bobsItem.locator('.dot.online').waitFor();
       await bobsItem.locator('.preview', { hasText: 'Hi Bob!' }).waitFor();
       await bobsItem.locator('.badge', { hasText: '1' }).waitFor();
+      await screenshot(bob, 'web-e2e-none-open');
 
       // bob opens it: history shows the message, it is marked read, alice sees "Seen".
       await bobsItem.click();
@@ -293,6 +294,8 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await sidebar.locator(`.conversation[data-id="${direct}"]`).click();
       await chatScreen.locator('.bubble', { hasText: 'grab a table' }).waitFor();
       expect(await sidebar.isVisible()).toBe(false);
+      // The focus went with the screen: to the messages, and back to the conversation after.
+      await page.getByRole('list', { name: 'Messages' }).and(page.locator(':focus')).waitFor();
       // The composer is on the screen, whole.
       const composer = await page.getByRole('textbox', { name: 'Message' }).boundingBox();
       expect(composer!.y + composer!.height).toBeLessThanOrEqual(844);
@@ -302,6 +305,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
 
       await page.getByRole('button', { name: 'Back to conversations' }).click();
       await sidebar.waitFor();
+      await sidebar.locator(`.conversation[data-id="${direct}"]:focus`).waitFor();
       expect(await chatScreen.isVisible()).toBe(false);
       expect(new URL(page.url()).searchParams.get('conversation')).toBeNull();
       await screenshot(page, 'web-demo-390-list');

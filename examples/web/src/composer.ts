@@ -2,7 +2,7 @@
 // Shift+Enter starts a new line, and a draft kept per conversation (in this
 // tab's sessionStorage, so a reload keeps it too).
 import * as chat from './chat.js';
-import { h } from './dom.js';
+import { h, icon, ICONS } from './dom.js';
 
 const DRAFTS_KEY = 'chat-demo-drafts';
 /** The textarea grows up to this many pixels, then scrolls. */
@@ -33,7 +33,7 @@ export function createComposer(): Composer {
     enterkeyhint: 'send',
   });
   const hint = h('span', { id: 'composer-hint', class: 'sr-only' }, 'Enter sends, Shift+Enter starts a new line.');
-  const element = h('form', { class: 'composer' }, text, hint, h('button', { type: 'submit', 'aria-label': 'Send' }, sendIcon()));
+  const element = h('form', { class: 'composer' }, text, hint, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(ICONS.send)));
   let conversationId: string | null = null;
 
   const fit = () => {
@@ -80,14 +80,4 @@ export function createComposer(): Composer {
       fit();
     },
   };
-}
-
-function sendIcon(): SVGElement {
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  path.setAttribute('d', 'M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z');
-  svg.append(path);
-  return svg;
 }

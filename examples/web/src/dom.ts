@@ -34,3 +34,19 @@ export function avatar(user: Pick<UserSummaryFragment, 'id' | 'displayName'>, pr
     presence && h('span', { class: `dot ${presence}` }),
   );
 }
+
+/** A one-path icon on a 24×24 grid, in the text's colour; decorative (its button or text says what it is). */
+export function icon(path: string): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const shape = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  shape.setAttribute('d', path);
+  svg.append(shape);
+  return svg;
+}
+
+export const ICONS = {
+  send: 'M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z',
+  chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z',
+};

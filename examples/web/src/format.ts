@@ -3,6 +3,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const time = (iso: string): string => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
+/** When a conversation was last active, in its list item: the time today, else the date. */
+export const shortWhen = (iso: string, now = new Date()): string =>
+  dayKey(iso) === now.toDateString() ? time(iso) : new Date(iso).toLocaleDateString([], { day: 'numeric', month: 'short' });
+
 /** Local calendar day, for comparing two dates. */
 export const dayKey = (iso: string): string => new Date(iso).toDateString();
 

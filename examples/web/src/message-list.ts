@@ -16,6 +16,7 @@ const LOAD_OLDER_PX = 400;
 export interface MessageList {
   element: HTMLElement;
   render(conversation: Conversation): void;
+  focus(): void;
 }
 
 export function createMessageList(): MessageList {
@@ -85,7 +86,7 @@ export function createMessageList(): MessageList {
     if (newest) loadOlderIfNear();
   }
 
-  return { element, render };
+  return { element, render, focus: () => list.focus() };
 }
 
 function renderRow(row: Row, conversation: Conversation, lastOwn: Message | undefined): HTMLLIElement {

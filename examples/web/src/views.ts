@@ -3,8 +3,8 @@
 // once per sign-in; render() refreshes the parts that change.
 import * as chat from './chat.js';
 import { createComposer, type Composer } from './composer.js';
-import { avatar, h } from './dom.js';
-import { dayKey, time } from './format.js';
+import { avatar, h, icon, ICONS } from './dom.js';
+import { shortWhen, time } from './format.js';
 import { onSubmit } from './forms.js';
 import { createMessageList, type MessageList } from './message-list.js';
 import { openConversation, others, peerOf, sortedConversations, state, titleOf, type Conversation } from './state.js';
@@ -43,7 +43,9 @@ function loginView(): HTMLElement {
 interface Shell {
   root: HTMLElement;
   list: HTMLUListElement;
+  chatHeader: HTMLElement;
   chatTitle: HTMLElement;
+  empty: HTMLElement;
   messages: MessageList;
   typing: HTMLElement;
   composer: Composer;
@@ -66,10 +68,17 @@ function buildShell(): Shell {
   back.addEventListener('click', () => chat.attempt(chat.close));
   const chatTitle = h('div', { class: 'chat-title' });
   const chatHeader = h('header', { class: 'chat-header' }, back, chatTitle);
+  const empty = h(
+    'div',
+    { class: 'empty' },
+    icon(ICONS.chat),
+    h('h2', {}, 'Your messages'),
+    h('p', {}, 'Pick a conversation, or start one with a username.'),
+  );
   const messages = createMessageList();
   const typing = h('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer();
-  const chatSection = h('main', { class: 'chat', 'aria-label': 'Conversation' }, chatHeader, messages.element, typing, composer.element);
+  const chatSection = h('main', { class: 'chat', 'aria-label': 'Conversation' }, chatHeader, empty, messages.element, typing, composer.element);
   const root = h(
     'div',
     { class: 'app' },
@@ -83,19 +92,18 @@ function buildShell(): Shell {
     h('nav', { class: 'sidebar', 'aria-label': 'Conversations' }, start, list),
     chatSection,
   );
-  return { root, list, chatTitle, messages, typing, composer };
+  return { root, list, chatHeader, chatTitle, empty, messages, typing, composer };
 }
 
 function conversationItem(conversation: Conversation): HTMLLIElement {
   const peer = peerOf(conversation);
   const last = conversation.lastMessage;
   const active = conversation.id === state.openId;
-  const when = last ? (dayKey(last.createdAt) === dayKey(new Date().toISOString()) ? time(last.createdAt) : new Date(last.createdAt).toLocaleDateString([], { day: 'numeric', month: 'short' })) : '';
   const button = h(
     'button',
     {
       type: 'button',
-      class: `conversation${active ? ' active' : ''}`,
+      class: `conversation${active ? ' active' : ''}${conversation.unreadCount > 0 ? ' unread' : ''}`,
       'data-id': conversation.id,
       'data-peer': peer?.username,
       'aria-current': active ? 'true' : undefined,
@@ -104,7 +112,7 @@ function conversationItem(conversation: Conversation): HTMLLIElement {
     h(
       'span',
       { class: 'summary' },
-      h('span', { class: 'line' }, h('span', { class: 'name' }, titleOf(conversation)), h('span', { class: 'when' }, when)),
+      h('span', { class: 'line' }, h('span', { class: 'name' }, titleOf(conversation)), last && h('span', { class: 'when' }, shortWhen(last.createdAt))),
       h(
         'span',
         { class: 'line' },
@@ -127,13 +135,9 @@ function statusOf(conversation: Conversation): string {
 
 function renderChat(shell: Shell): void {
   const conversation = openConversation();
-  shell.composer.element.hidden = !conversation;
-  shell.messages.element.hidden = !conversation;
-  if (!conversation) {
-    shell.chatTitle.replaceChildren(h('p', { class: 'placeholder' }, 'Pick a conversation, or start one with a username.'));
-    shell.typing.replaceChildren();
-    return;
-  }
+  for (const part of [shell.chatHeader, shell.messages.element, shell.typing, shell.composer.element]) part.hidden = !conversation;
+  shell.empty.hidden = Boolean(conversation);
+  if (!conversation) return;
   shell.chatTitle.replaceChildren(
     conversationAvatar(conversation),
     h('span', { class: 'title' }, h('h2', { class: 'name' }, titleOf(conversation)), h('small', { class: 'status' }, statusOf(conversation))),
@@ -155,6 +159,9 @@ export function mount(root: HTMLElement): () => void {
     errorBar.hidden = true;
   });
 
+  let screen: string | undefined;
+  let lastOpenId: string | null = null;
+
   return function render(): void {
     errorBar.hidden = !state.error;
     errorBar.textContent = state.error ?? '';
@@ -169,11 +176,21 @@ export function mount(root: HTMLElement): () => void {
       root.replaceChildren(shell.root, errorBar);
     }
     // On a phone the list and the chat are two screens: which one shows.
-    shell.root.dataset.screen = state.openId ? 'chat' : 'list';
+    const previousScreen = screen;
+    screen = shell.root.dataset.screen = state.openId ? 'chat' : 'list';
     // The list is rebuilt on every change: the focused conversation keeps the focus.
     const focused = document.activeElement?.closest<HTMLElement>('.conversation')?.dataset.id;
     shell.list.replaceChildren(...sortedConversations().map(conversationItem));
     if (focused) shell.list.querySelector<HTMLElement>(`.conversation[data-id="${CSS.escape(focused)}"]`)?.focus();
     renderChat(shell);
+    // A control hidden with its screen drops the focus (to the body): it goes to the screen that shows,
+    // on the list to the conversation just left.
+    const active = document.activeElement;
+    const lost = !(active instanceof HTMLElement) || active === document.body || !active.checkVisibility();
+    if (screen !== previousScreen && previousScreen && lost) {
+      if (screen === 'chat') shell.messages.focus();
+      else (shell.list.querySelector<HTMLElement>(`.conversation[data-id="${CSS.escape(lastOpenId ?? '')}"]`) ?? shell.list.querySelector<HTMLElement>('.conversation'))?.focus();
+    }
+    lastOpenId = state.openId ?? lastOpenId;
   };
 }
