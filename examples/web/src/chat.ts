@@ -18,13 +18,13 @@ import {
   type MessageItemFragment,
   type NotificationsSubscription,
 } from '../../generated/graphql.js';
-import { addConversation, changed, resetState, state, upsertMessage } from './state.js';
+import { addConversation, changed, resetState, setOpenConversation, state, upsertMessage } from './state.js';
 
 /** Repeat setTyping(true) this often while the user keeps typing (the server forgets it after 6 s). */
 const TYPING_REFRESH_MS = 3_000;
 const SESSION_KEY = 'chat-demo-session';
 /** Messages per history page: the first screenful and each step of scrolling up. */
-export const PAGE_SIZE = 30;
+const PAGE_SIZE = 30;
 /** The page URL's parameter that names the open conversation, so that a reload (or a shared link) opens it again. */
 const CONVERSATION_PARAM = 'conversation';
 
@@ -116,7 +116,7 @@ export async function close(): Promise<void> {
   await stopTyping();
   closeConversation?.();
   closeConversation = null;
-  Object.assign(state, { openId: null, messages: new Map(), typing: new Map(), olderCursor: null, unreadAtOpen: null, announcement: '' });
+  setOpenConversation(null);
   keepInUrl(null);
   changed();
 }
@@ -127,7 +127,7 @@ export async function open(conversationId: string): Promise<void> {
   await stopTyping();
   closeConversation?.();
   const unread = state.conversations.get(conversationId)?.unreadCount ?? 0;
-  Object.assign(state, { openId: conversationId, messages: new Map(), typing: new Map(), olderCursor: null, unreadAtOpen: null, announcement: '' });
+  setOpenConversation(conversationId);
   keepInUrl(conversationId);
   changed();
 

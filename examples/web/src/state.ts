@@ -108,6 +108,11 @@ export function addConversation(conversation: Conversation): void {
   }
 }
 
+/** Switches the open conversation (or to none), forgetting what was loaded of the previous one. */
+export function setOpenConversation(openId: string | null): void {
+  Object.assign(state, { openId, messages: new Map(), typing: new Map(), olderCursor: null, loadingOlder: false, unreadAtOpen: null, announcement: '' });
+}
+
 export function openConversation(): Conversation | undefined {
   return state.openId ? state.conversations.get(state.openId) : undefined;
 }
