@@ -1,4 +1,4 @@
-// Prints a development token: npm run token -- <username> [--name "Display Name"] [--ttl 3600]
+// Prints a development token, and nothing else (with npm's -s): npm run -s token -- <username> [--name "Display Name"] [--ttl 3600]
 // It uses JWT_SECRET when set, else the development secret (the server's default).
 import { parseArgs } from 'node:util';
 import { readConfig } from '../src/infra/env.js';
@@ -10,7 +10,7 @@ const { values, positionals } = parseArgs({
 });
 const username = positionals[0];
 if (!username) {
-  console.error('usage: npm run token -- <username> [--name "Display Name"] [--sub id] [--ttl seconds]');
+  console.error('usage: npm run -s token -- <username> [--name "Display Name"] [--sub id] [--ttl seconds]');
   process.exit(2);
 }
 const config = readConfig();

@@ -149,14 +149,16 @@ describe('requests without a token', () => {
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('serves the GraphiQL page to a browser without a token, with subscriptions over WebSocket', async () => {
+  it('serves the GraphiQL page to a browser without a token, self-contained, with subscriptions over SSE', async () => {
     const response = await fetch(main.url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/text\/html/);
     const html = await response.text();
     expect(html).toMatch(/graphiql/i);
-    // Yoga embeds its GraphiQL options as JSON: subscriptions use graphql-ws.
-    expect(html).toContain('"subscriptionsProtocol":"WS"');
+    // GraphiQL is inlined (it works offline): nothing from unpkg, Yoga's default.
+    expect(html).not.toContain('unpkg.com');
+    // Yoga embeds its GraphiQL options as JSON: subscriptions use SSE, which sends the Headers pane.
+    expect(html).toContain('"subscriptionsProtocol":"SSE"');
   });
 
   it.each([

@@ -1,30 +1,29 @@
 // The demo chat page (examples/web) in a real browser: Vite builds it, Chromium
-// (Debian's, driven by playwright-core) opens it twice, as alice and as bob,
-// against a server that signs development users in. Everything the page shows
-// live is checked: messages, typing, read receipts, unread badges, presence.
+// (Debian's, driven by playwright-core, with no way to the internet) opens it
+// against a server that signs development users in. Checked: what the page
+// shows live (messages, typing, receipts, unread badges, presence), how it
+// shows a conversation (groups, day separators, the unread divider, history
+// paged upwards, the new-messages pill, the composer and its drafts, the URL),
+// the phone layout, and axe-core's scan. Screenshots go to test-results/.
 // Runs once per `npm test` (in the postgres project); on CI it never skips.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabase } from './helpers/database.js';
-import { startServer, waitForListeners } from './helpers/server.js';
+import { graphql } from './generated/gql.js';
+import { browserSkipReason, checkedRun, launchChromium, offlineContext, screenshot, type OfflineContext } from './helpers/browser.js';
+import { ok } from './helpers/clients.js';
+import { startServer, waitForListeners, type TestServer } from './helpers/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CI = Boolean(process.env.CI) && process.env.CI !== 'false';
-const SCREENSHOT = join(root, 'test-results', 'web-e2e.png');
-
-function skipReason(): string | null {
-  if (testDatabase() !== 'postgres') return 'runs once per npm test, in the postgres project';
-  if (!existsSync(CHROMIUM) && !CI) return `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH); on CI this fails`;
-  return null;
-}
-const skip = skipReason();
+const skip = browserSkipReason();
+/** axe-core's script, injected into the page for the accessibility scan. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -46,13 +45,58 @@ async function serveStatic(dir: string): Promise<{ server: Server; url: string }
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+const Me = graphql(`query DemoMe { me { id } }`);
+const Start = graphql(`mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }`);
+const Group = graphql(`mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }`);
+const Send = graphql(`
+  mutation DemoSend($conversationId: ID!, $content: String!) {
+    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }
+  }
+`);
+const Read = graphql(`mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }`);
+
+/** A development user over HTTP (POST /dev/token, then a first request, which creates them): seeds what the pages show. */
+async function devUser(server: TestServer, username: string) {
+  const response = await fetch(server.url.replace(/\/graphql$/, '/dev/token'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
+  const { token } = (await response.json()) as { token: string };
+  await ok(server.url, token, Me);
+  const run = <R, V>(document: Parameters<typeof ok<R, V>>[2], variables: V) => ok(server.url, token, document, variables);
+  return {
+    id: username,
+    start: async (userId: string) => (await run(Start, { userId })).startConversation.id,
+    group: async (title: string, userIds: string[]) => (await run(Group, { title, userIds })).createGroupConversation.id,
+    send: (conversationId: string, content: string) => run(Send, { conversationId, content }),
+    read: (conversationId: string) => run(Read, { conversationId }),
+  };
+}
+
+/** Runs axe-core on the page; returns its serious and critical violations (rule, and the elements). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`);
+}
+
+/** Scroll position of the message list: how far from its top and from its bottom. */
+const scrollOf = (page: Page) =>
+  page.locator('.messages').evaluate((list) => ({ top: list.scrollTop, fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight }));
+
 describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let outDir: string;
   let site: { server: Server; url: string };
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: install it (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH.`);
+    browser = await launchChromium();
     outDir = mkdtempSync(join(tmpdir(), 'chat-demo-web-'));
     // What `npm run build -w examples/web` makes: Vite takes production from NODE_ENV, which vitest sets to "test".
     const { build } = await import('vite');
@@ -65,11 +109,20 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       else process.env.NODE_ENV = nodeEnv;
     }
     site = await serveStatic(outDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
-    });
   }, 120_000);
+
+  /** Signs `username` in through the page (development sign-in) in a context of its own, offline. */
+  async function signIn(server: TestServer, username: string, viewport = { width: 960, height: 600 }): Promise<{ page: Page; offline: OfflineContext }> {
+    const offline = await offlineContext(browser, { viewport });
+    const page = await offline.newPage(username);
+    await page.goto(`${site.url}/?api=${encodeURIComponent(server.url.replace(/\/graphql$/, ''))}`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.topbar .me b', { hasText: username }).waitFor();
+    // Signed in once its live feed is subscribed, so its WebSocket is open (online).
+    await waitForListeners(server, 'notifications', username);
+    return { page, offline };
+  }
 
   afterAll(async () => {
     await browser?.close();
@@ -79,40 +132,23 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
 
   it('signs two users in; they chat live with typing, read receipts, unread badges and presence', async () => {
     const server = await startServer({ JWT_SECRET: '' });
-    const api = server.url.replace(/\/graphql$/, '');
-    const errors: string[] = [];
-    const contexts: BrowserContext[] = [];
-
-    async function signIn(username: string): Promise<Page> {
-      const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
-      context.setDefaultTimeout(10_000);
-      contexts.push(context);
-      const page = await context.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') errors.push(`${username}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => errors.push(`${username}: ${error.message}`));
-      await page.goto(`${site.url}/?api=${encodeURIComponent(api)}`);
-      await page.fill('input[name=username]', username);
-      await page.click('form.login button[type=submit]');
-      await page.locator('.topbar .me b', { hasText: username }).waitFor();
-      // Signed in once its live feed is subscribed, so its WebSocket is open (online).
-      await waitForListeners(server, 'notifications', username);
-      return page;
-    }
+    const sessions: OfflineContext[] = [];
     const message = (page: Page, side: 'mine' | 'theirs', text: string, receipt?: 'seen') =>
       page.locator(`.messages .message.${side}${receipt ? `[data-receipt=${receipt}]` : ''}`, { hasText: text });
 
-    try {
-      const [alice, bob] = await Promise.all([signIn('alice'), signIn('bob')]);
+    await checkedRun(sessions, async () => {
+      const [alice, bob] = (await Promise.all([signIn(server, 'alice'), signIn(server, 'bob')])).map((session) => {
+        sessions.push(session.offline);
+        return session.page;
+      }) as [Page, Page];
 
       // alice starts a conversation with bob (a development user's id is their username) and writes.
       await alice.fill('input[name=peer]', 'bob');
       await alice.press('input[name=peer]', 'Enter');
       await alice.locator('.conversation.active[data-peer=bob] .dot.online').waitFor();
       await alice.locator('.chat-header', { hasText: 'online' }).waitFor();
-      await alice.fill('input[name=message]', 'Hi Bob!');
-      await alice.press('input[name=message]', 'Enter');
+      await alice.fill('textarea[name=message]', 'Hi Bob!');
+      await alice.press('textarea[name=message]', 'Enter');
       await message(alice, 'mine', 'Hi Bob!').waitFor();
 
       // bob's list gets the conversation live, with alice online, the preview and one unread.
@@ -120,6 +156,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await bobsItem.locator('.dot.online').waitFor();
       await bobsItem.locator('.preview', { hasText: 'Hi Bob!' }).waitFor();
       await bobsItem.locator('.badge', { hasText: '1' }).waitFor();
+      await screenshot(bob, 'web-e2e-none-open');
 
       // bob opens it: history shows the message, it is marked read, alice sees "Seen".
       await bobsItem.click();
@@ -128,38 +165,155 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await bobsItem.locator('.badge').waitFor({ state: 'detached' });
 
       // bob types: alice sees it; bob sends: the indicator goes, the reply arrives, bob sees "Seen".
-      await bob.fill('input[name=message]', 'Hello Alice, how are you?');
+      await bob.fill('textarea[name=message]', 'Hello Alice, how are you?');
       await alice.locator('.typing', { hasText: 'bob is typing…' }).waitFor();
-      await bob.press('input[name=message]', 'Enter');
+      await bob.press('textarea[name=message]', 'Enter');
       await message(alice, 'theirs', 'Hello Alice, how are you?').waitFor();
       await alice.waitForFunction(() => document.querySelector('.typing')?.textContent === '');
       await message(bob, 'mine', 'Hello Alice, how are you?', 'seen').waitFor();
 
       // With both in the conversation, a message shows up live on the other side and is seen.
-      await alice.fill('input[name=message]', 'Great, thanks! See you at 3?');
-      await alice.press('input[name=message]', 'Enter');
+      await alice.fill('textarea[name=message]', 'Great, thanks! See you at 3?');
+      await alice.press('textarea[name=message]', 'Enter');
       await message(bob, 'theirs', 'Great, thanks! See you at 3?').waitFor();
       await message(alice, 'mine', 'Great, thanks! See you at 3?', 'seen').waitFor();
       await alice.locator('.conversation[data-peer=bob] .preview', { hasText: 'You: Great, thanks! See you' }).waitFor();
 
       expect(await alice.locator('.messages .message').allInnerTexts()).toHaveLength(3);
+      // Only the last own message carries a receipt.
+      expect(await alice.locator('.messages [data-receipt]').count()).toBe(1);
       expect(await alice.locator('.error').isVisible()).toBe(false);
       expect(await bob.locator('.error').isVisible()).toBe(false);
-      mkdirSync(join(root, 'test-results'), { recursive: true });
-      await alice.screenshot({ path: SCREENSHOT });
+      await screenshot(alice, 'web-e2e');
 
       // bob leaves: his socket closes, alice sees him offline.
-      await contexts[1]!.close();
+      await sessions[1]!.context.close();
       await alice.locator('.conversation[data-peer=bob] .dot.offline').waitFor();
       await alice.locator('.chat-header', { hasText: 'last seen' }).waitFor();
+    });
+  }, 60_000);
 
-      expect(errors).toEqual([]);
-    } catch (error) {
-      // What the pages logged usually explains a wait that timed out.
-      if (error instanceof Error && errors.length) error.message += `\nThe pages logged:\n${errors.join('\n')}`;
-      throw error;
-    } finally {
-      for (const context of contexts) await context.close();
-    }
+  it('groups messages, pages history upwards, marks where the reader left off, shows a pill instead of scrolling, keeps drafts and the open conversation across a reload, and passes axe', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const [leo, maya, sam] = [await devUser(server, 'leo'), await devUser(server, 'maya'), await devUser(server, 'sam')];
+    const direct = await leo.start('maya');
+    // 40 older messages in runs of two, then small talk maya has read, then three she has not.
+    for (let i = 1; i <= 40; i++) await (i % 4 < 2 ? leo : maya).send(direct, `History ${i}`);
+    await leo.send(direct, 'Did you see the new design review notes?');
+    await maya.send(direct, 'Yes! The grouping looks much calmer now.');
+    await maya.send(direct, 'And the dark corners of the composer are gone');
+    await maya.read(direct);
+    for (const text of ['Are you free later today?', 'I have news about the launch', 'Call me when you can']) await leo.send(direct, text);
+    const group = await sam.group('Launch crew', ['leo', 'maya']);
+    await sam.send(group, 'Kick-off at 10, room 4');
+
+    const { page, offline } = await signIn(server, 'maya', { width: 1280, height: 800 });
+    const list = page.locator('.messages');
+    /** A message whose text is exactly `text`. */
+    const bubble = (text: string) => page.locator('.message', { has: page.locator('.bubble', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+    await checkedRun([offline], async () => {
+      await page.locator(`.conversation[data-id="${direct}"]`).click();
+      await bubble('Call me when you can').waitFor();
+      expect(new URL(page.url()).searchParams.get('conversation')).toBe(direct);
+
+      // Grouping: leo's three unread messages are one group under the unread divider, with one avatar and one time.
+      const unreadGroup = page.locator('.unread-divider + .group');
+      expect(await unreadGroup.locator('.message').allInnerTexts()).toEqual(['Are you free later today?', 'I have news about the launch', 'Call me when you can']);
+      expect(await unreadGroup.locator('.avatar').count()).toBe(1);
+      expect(await unreadGroup.locator('time').count()).toBe(1);
+      expect(await list.locator('.unread-divider').count()).toBe(1);
+      expect(await list.locator('.day').allInnerTexts()).toEqual(['Today']);
+      // maya's two messages: one group, and no receipt (her last message is older than leo's).
+      expect(await list.locator('.group.mine', { hasText: 'Yes! The grouping' }).locator('.message').count()).toBe(2);
+      expect(await list.locator('[data-receipt]').count()).toBe(1);
+
+      // The first page holds the newest 30 messages; scrolling up loads the rest, keeping the reader's place.
+      expect(await bubble('History 1').count()).toBe(0);
+      await list.evaluate((element) => element.scrollTo({ top: 0 }));
+      await bubble('History 1').waitFor();
+      expect(await list.locator('.message').count()).toBe(46);
+      expect((await scrollOf(page)).top).toBeGreaterThan(0);
+      expect(await list.locator('.group', { has: bubble('History 2') }).locator('.message').allInnerTexts()).toEqual(['History 2', 'History 3']);
+
+      // Scrolled up, a new message does not move the list: a pill says so, and takes the reader down.
+      const before = await scrollOf(page);
+      await leo.send(direct, 'Are you still there?');
+      const pill = page.getByRole('button', { name: '1 new message' });
+      await pill.waitFor();
+      expect((await scrollOf(page)).top).toBe(before.top);
+      await page.locator('[aria-live=polite][role=status]', { hasText: 'leo: Are you still there?' }).waitFor({ state: 'attached' });
+      await pill.click();
+      await pill.waitFor({ state: 'hidden' });
+      expect((await scrollOf(page)).fromBottom).toBeLessThan(2);
+
+      // The composer: Shift+Enter is a new line, Enter sends.
+      const composer = page.getByRole('textbox', { name: 'Message' });
+      await composer.fill('On my way');
+      await composer.press('Shift+Enter');
+      await composer.pressSequentially('be there in 5');
+      await composer.press('Enter');
+      await bubble('On my way\nbe there in 5').waitFor();
+      expect(await composer.inputValue()).toBe('');
+      await screenshot(page, 'web-demo-1280');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // A draft stays with its conversation, and the group's receipt counts its readers.
+      await composer.fill('Half-written thought');
+      await page.locator(`.conversation[data-id="${group}"]`).click();
+      await bubble('Kick-off at 10, room 4').waitFor();
+      expect(await composer.inputValue()).toBe('');
+      await composer.fill('Count me in');
+      await composer.press('Enter');
+      await list.locator('[data-receipt=sent]', { hasText: 'Count me in' }).waitFor();
+      await Promise.all([leo.read(group), sam.read(group)]);
+      await list.locator('.meta', { hasText: 'Seen by 2' }).waitFor();
+      await page.locator(`.conversation[data-id="${direct}"]`).click();
+      await bubble('Are you still there?').waitFor();
+      expect(await composer.inputValue()).toBe('Half-written thought');
+
+      // A reload opens the same conversation, with its draft.
+      await page.reload();
+      await bubble('Are you still there?').waitFor();
+      expect(await composer.inputValue()).toBe('Half-written thought');
+    });
+  }, 90_000);
+
+  it('is two screens on a phone: the list, then the chat with a way back; nothing overflows at 360 px', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const [nora, omar] = [await devUser(server, 'nora'), await devUser(server, 'omar')];
+    const direct = await omar.start('nora');
+    for (const text of ['Morning! Coffee at the corner place?', 'I can be there at 9:30']) await omar.send(direct, text);
+    await nora.send(direct, 'Sounds perfect, see you there ☕');
+    await omar.send(direct, 'Great, I will grab a table by the window');
+
+    const { page, offline } = await signIn(server, 'nora', { width: 390, height: 844 });
+    await checkedRun([offline], async () => {
+      const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+      const chatScreen = page.getByRole('main', { name: 'Conversation' });
+      expect(await chatScreen.isVisible()).toBe(false);
+      await sidebar.locator(`.conversation[data-id="${direct}"]`).click();
+      await chatScreen.locator('.bubble', { hasText: 'grab a table' }).waitFor();
+      expect(await sidebar.isVisible()).toBe(false);
+      // The focus went with the screen: to the messages, and back to the conversation after.
+      await page.getByRole('list', { name: 'Messages' }).and(page.locator(':focus')).waitFor();
+      // The composer is on the screen, whole.
+      const composer = await page.getByRole('textbox', { name: 'Message' }).boundingBox();
+      expect(composer!.y + composer!.height).toBeLessThanOrEqual(844);
+      expect(composer!.x + composer!.width).toBeLessThanOrEqual(390);
+      await screenshot(page, 'web-demo-390');
+      expect(await seriousViolations(page)).toEqual([]);
+
+      await page.getByRole('button', { name: 'Back to conversations' }).click();
+      await sidebar.waitFor();
+      await sidebar.locator(`.conversation[data-id="${direct}"]:focus`).waitFor();
+      expect(await chatScreen.isVisible()).toBe(false);
+      expect(new URL(page.url()).searchParams.get('conversation')).toBeNull();
+      await screenshot(page, 'web-demo-390-list');
+
+      await page.setViewportSize({ width: 360, height: 740 });
+      await sidebar.locator(`.conversation[data-id="${direct}"]`).click();
+      await chatScreen.locator('.bubble', { hasText: 'grab a table' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    });
   }, 60_000);
 });

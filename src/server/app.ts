@@ -22,7 +22,7 @@ import { createLogger, type Logger } from '../infra/logger.js';
 import { createMetrics } from '../infra/metrics.js';
 import { randomUUID } from 'node:crypto';
 import type { AppPubSub, Topics } from '../topics.js';
-import { DEFAULT_GRAPHIQL_DOCUMENT } from './graphiql.js';
+import { GRAPHIQL_OPTIONS, renderOfflineGraphiQL } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
@@ -75,9 +75,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     graphqlEndpoint: '/graphql',
     landingPage: false,
     maskedErrors: { isDev: false, errorMessage: MASKED_ERROR_MESSAGE },
-    graphiql: config.graphiql
-      ? { subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_GRAPHIQL_DOCUMENT, title: 'Chat API' }
-      : false,
+    graphiql: config.graphiql ? GRAPHIQL_OPTIONS : false,
+    renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: () => undefined,
       info: () => undefined,

@@ -22,7 +22,7 @@ async function main() {
   // The first line stays human-readable: it says where to go.
   console.log(`Chat API on http://localhost:${port}/graphql (WebSocket on the same path), database: ${database}`);
   log.info('listening', { port, database: config.databaseUrl ? 'postgresql' : 'pglite', redis: !!config.redisUrl });
-  if (config.jwt.usingDevelopmentSecret) log.warn('Using the development JWT secret: get a token with `npm run token -- <username>`.');
+  if (config.jwt.usingDevelopmentSecret) log.warn('Using the development JWT secret: get a token with `npm run -s token -- <username>`.');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -62,6 +62,8 @@ type Documents = {
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
+    "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.GraphiqlStartDocument,
+    "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.GraphiqlSendDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": typeof types.HealthMeDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.SeedGroupDocument,
@@ -135,6 +137,11 @@ type Documents = {
     "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.TypingGroupDocument,
     "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": typeof types.TypingSetDocument,
     "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": typeof types.TypingEventsDocument,
+    "query DemoMe { me { id } }": typeof types.DemoMeDocument,
+    "mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.DemoStartDocument,
+    "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": typeof types.DemoGroupDocument,
+    "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.DemoSendDocument,
+    "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.DemoReadDocument,
 };
 const documents: Documents = {
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
@@ -185,6 +192,8 @@ const documents: Documents = {
     "\n  mutation FaultSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FaultSendDocument,
     "\n  subscription FaultEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.FaultEventsDocument,
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
+    "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.GraphiqlStartDocument,
+    "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.GraphiqlSendDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": types.HealthMeDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.SeedGroupDocument,
@@ -258,6 +267,11 @@ const documents: Documents = {
     "\n  mutation TypingGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.TypingGroupDocument,
     "\n  mutation TypingSet($conversationId: ID!, $isTyping: Boolean!) {\n    setTyping(conversationId: $conversationId, isTyping: $isTyping)\n  }\n": types.TypingSetDocument,
     "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n": types.TypingEventsDocument,
+    "query DemoMe { me { id } }": types.DemoMeDocument,
+    "mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.DemoStartDocument,
+    "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": types.DemoGroupDocument,
+    "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.DemoSendDocument,
+    "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.DemoReadDocument,
 };
 
 /**
@@ -466,6 +480,14 @@ export function graphql(source: "\n  subscription FaultEvents($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"): (typeof documents)["\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -758,6 +780,26 @@ export function graphql(source: "\n  mutation TypingSet($conversationId: ID!, $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n"): (typeof documents)["\n  subscription TypingEvents($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id username } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query DemoMe { me { id } }"): (typeof documents)["query DemoMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation DemoStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }"): (typeof documents)["mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -18,11 +18,15 @@ import {
   type MessageItemFragment,
   type NotificationsSubscription,
 } from '../../generated/graphql.js';
-import { addConversation, changed, resetState, state, upsertMessage } from './state.js';
+import { addConversation, changed, resetState, setOpenConversation, state, upsertMessage } from './state.js';
 
 /** Repeat setTyping(true) this often while the user keeps typing (the server forgets it after 6 s). */
 const TYPING_REFRESH_MS = 3_000;
 const SESSION_KEY = 'chat-demo-session';
+/** Messages per history page: the first screenful and each step of scrolling up. */
+const PAGE_SIZE = 30;
+/** The page URL's parameter that names the open conversation, so that a reload (or a shared link) opens it again. */
+const CONVERSATION_PARAM = 'conversation';
 
 export const origin = apiOrigin();
 let api: Api | null = null;
@@ -78,11 +82,22 @@ async function startSession(token: string): Promise<void> {
     changed();
   }, report);
   changed();
+  const inUrl = new URLSearchParams(location.search).get(CONVERSATION_PARAM);
+  if (inUrl && state.conversations.has(inUrl)) await open(inUrl);
+}
+
+/** Puts the open conversation in the page URL (replacing the entry: the back button leaves the page, as before). */
+function keepInUrl(conversationId: string | null): void {
+  const url = new URL(location.href);
+  if (conversationId) url.searchParams.set(CONVERSATION_PARAM, conversationId);
+  else url.searchParams.delete(CONVERSATION_PARAM);
+  history.replaceState(null, '', url);
 }
 
 export function signOut(): void {
   closeConversation?.();
   closeConversation = null;
+  keepInUrl(null);
   api?.close();
   api = null;
   sessionStorage.removeItem(SESSION_KEY);
@@ -96,20 +111,32 @@ export async function startConversation(username: string): Promise<void> {
   await open(startConversation.id);
 }
 
-/** Opens a conversation: its history, then its live events from the last message on. */
+/** Back to the conversation list (on a phone, the list and the chat are two screens). */
+export async function close(): Promise<void> {
+  await stopTyping();
+  closeConversation?.();
+  closeConversation = null;
+  setOpenConversation(null);
+  keepInUrl(null);
+  changed();
+}
+
+/** Opens a conversation: its newest page of history, then its live events from the last message on. */
 export async function open(conversationId: string): Promise<void> {
   if (state.openId === conversationId) return;
   await stopTyping();
   closeConversation?.();
-  state.openId = conversationId;
-  state.messages = new Map();
-  state.typing = new Map();
+  const unread = state.conversations.get(conversationId)?.unreadCount ?? 0;
+  setOpenConversation(conversationId);
+  keepInUrl(conversationId);
   changed();
 
-  const { messages } = await session().query(HistoryDocument, { conversationId, last: 50 });
+  const { messages } = await session().query(HistoryDocument, { conversationId, last: PAGE_SIZE });
   if (state.openId !== conversationId) return;
   for (const { node } of messages.edges) upsertMessage(node);
+  state.olderCursor = messages.pageInfo.hasPreviousPage ? (messages.pageInfo.startCursor ?? null) : null;
   const after = messages.edges.at(-1)?.node.id ?? null;
+  state.unreadAtOpen = { count: unread, upToSeq: messages.edges.at(-1)?.node.seq ?? 0 };
   const stops = [
     session().subscribe(MessageEventsDocument, { conversationId, after }, onMessageEvent, report),
     session().subscribe(TypingDocument, { conversationId }, ({ typing }) => {
@@ -122,6 +149,23 @@ export async function open(conversationId: string): Promise<void> {
   closeConversation = () => stops.forEach((stop) => stop());
   changed();
   await markReadIfShown();
+}
+
+/** Loads the page of history before the oldest loaded message (Relay's `last` + `before`). */
+export async function loadOlder(): Promise<void> {
+  const { openId: conversationId, olderCursor: before } = state;
+  if (!conversationId || !before || state.loadingOlder) return;
+  state.loadingOlder = true;
+  changed();
+  try {
+    const { messages } = await session().query(HistoryDocument, { conversationId, last: PAGE_SIZE, before });
+    if (state.openId !== conversationId) return;
+    for (const { node } of messages.edges) upsertMessage(node);
+    state.olderCursor = messages.pageInfo.hasPreviousPage ? (messages.pageInfo.startCursor ?? null) : null;
+  } finally {
+    state.loadingOlder = false;
+    changed();
+  }
 }
 
 export async function send(content: string): Promise<void> {
@@ -175,7 +219,10 @@ function onMessageEvent({ messageEvents: event }: MessageEventsSubscription): vo
   switch (event.__typename) {
     case 'MessageCreated':
       messageArrived(event.message);
-      if (event.message.sender.id !== state.me?.id) attempt(() => markReadIfShown(true));
+      if (event.message.sender.id !== state.me?.id) {
+        state.announcement = `${event.message.sender.displayName}: ${event.message.content}`;
+        attempt(() => markReadIfShown(true));
+      }
       break;
     case 'MessagesRead':
       for (const id of event.messageIds) {

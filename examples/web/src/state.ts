@@ -23,8 +23,15 @@ export interface State {
   openId: string | null;
   /** Messages of the open conversation, by id. */
   messages: Map<string, Message>;
+  /** Older history of the open conversation: the cursor before its oldest loaded message, if there is more. */
+  olderCursor: string | null;
+  loadingOlder: boolean;
+  /** Where the unread divider goes: the open conversation's unread count when it was opened, and its newest seq then. */
+  unreadAtOpen: { count: number; upToSeq: number } | null;
   /** Who is typing in the open conversation: user id → display name. */
   typing: Map<string, string>;
+  /** The latest message of someone else in the open conversation, read out by screen readers. */
+  announcement: string;
   error: string | null;
 }
 
@@ -36,7 +43,11 @@ function initialState(): State {
     lastSeen: new Map(),
     openId: null,
     messages: new Map(),
+    olderCursor: null,
+    loadingOlder: false,
+    unreadAtOpen: null,
     typing: new Map(),
+    announcement: '',
     error: null,
   };
 }
@@ -97,6 +108,11 @@ export function addConversation(conversation: Conversation): void {
   }
 }
 
+/** Switches the open conversation (or to none), forgetting what was loaded of the previous one. */
+export function setOpenConversation(openId: string | null): void {
+  Object.assign(state, { openId, messages: new Map(), typing: new Map(), olderCursor: null, loadingOlder: false, unreadAtOpen: null, announcement: '' });
+}
+
 export function openConversation(): Conversation | undefined {
   return state.openId ? state.conversations.get(state.openId) : undefined;
 }
@@ -119,12 +135,41 @@ export function sortedMessages(): Message[] {
   return [...state.messages.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/** The viewer's newest message in the open conversation: the only one that shows a receipt. */
+export function lastOwnMessage(messages: Message[]): Message | undefined {
+  return messages.findLast((message) => message.sender.id === state.me?.id);
+}
+
+export interface Receipt {
+  state: 'sent' | 'delivered' | 'seen';
+  /** "Seen", "Delivered", "Sent"; in a group, "Seen by 3". */
+  text: string;
+}
+
 /** Delivery state of one of the viewer's own messages, as the other members see it. */
-export function receiptOf(message: Message): 'Sent' | 'Delivered' | 'Seen' {
+export function receiptOf(message: Message): Receipt {
   const conversation = state.conversations.get(message.conversationId);
   const recipients = conversation ? others(conversation).map((user) => user.id) : [];
-  if (recipients.length === 0) return 'Sent';
-  if (recipients.every((id) => message.readers.has(id))) return 'Seen';
-  if (recipients.every((id) => message.receivers.has(id))) return 'Delivered';
-  return 'Sent';
+  const seenBy = recipients.filter((id) => message.readers.has(id)).length;
+  if (conversation?.kind === 'GROUP' && seenBy > 0) return { state: 'seen', text: `Seen by ${seenBy}` };
+  if (recipients.length > 0 && seenBy === recipients.length) return { state: 'seen', text: 'Seen' };
+  if (recipients.length > 0 && recipients.every((id) => message.receivers.has(id))) return { state: 'delivered', text: 'Delivered' };
+  return { state: 'sent', text: 'Sent' };
+}
+
+/**
+ * The first unread message of the open conversation, where the user left off:
+ * counting back `unreadAtOpen.count` messages of others from the newest one at
+ * opening. Undefined while that part of the history is not loaded.
+ */
+export function firstUnread(messages: Message[]): Message | undefined {
+  const mark = state.unreadAtOpen;
+  if (!mark || mark.count === 0) return undefined;
+  let remaining = mark.count;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.seq > mark.upToSeq || message.sender.id === state.me?.id) continue;
+    if (--remaining === 0) return message;
+  }
+  return undefined;
 }

@@ -1,66 +1,41 @@
-// The page: a sign-in form, then a conversation list and the open conversation.
-// The shell is built once per sign-in; render() refreshes the parts that change.
-// Text from the server only ever goes in through textContent.
+// The page: a sign-in form, then a conversation list and the open conversation
+// (side by side on a wide screen, two screens on a phone). The shell is built
+// once per sign-in; render() refreshes the parts that change.
 import * as chat from './chat.js';
-import {
-  openConversation,
-  peerOf,
-  receiptOf,
-  sortedConversations,
-  sortedMessages,
-  state,
-  titleOf,
-  type Conversation,
-} from './state.js';
+import { createComposer, type Composer } from './composer.js';
+import { avatar, h, icon, ICONS } from './dom.js';
+import { shortWhen, time } from './format.js';
+import { onSubmit } from './forms.js';
+import { createMessageList, type MessageList } from './message-list.js';
+import { openConversation, others, peerOf, sortedConversations, state, titleOf, type Conversation } from './state.js';
 
-type Child = Node | string | null | undefined | false;
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) if (value !== undefined) element.setAttribute(name, value);
-  for (const child of children) if (child) element.append(child);
-  return element;
+function presenceOf(userId: string | undefined): 'online' | 'offline' {
+  return userId !== undefined && state.online.get(userId) === true ? 'online' : 'offline';
 }
 
-const time = (iso: string): string => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-
-function dot(userId: string | undefined): HTMLElement {
-  const online = userId !== undefined && state.online.get(userId) === true;
-  return h('span', { class: `dot ${online ? 'online' : 'offline'}`, title: online ? 'online' : 'offline' });
-}
-
-/** Runs a form's action with its controls disabled; failures show in the error bar. */
-function onSubmit(form: HTMLFormElement, action: () => Promise<unknown>): void {
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    state.error = null;
-    const focused = document.activeElement;
-    const controls = [...form.elements] as HTMLInputElement[];
-    controls.forEach((control) => (control.disabled = true));
-    action()
-      .catch(chat.report)
-      .finally(() => {
-        controls.forEach((control) => (control.disabled = false));
-        if (focused instanceof HTMLElement && form.contains(focused)) focused.focus();
-      });
-  });
+/** A conversation's picture: the peer's avatar with an online dot, or a group's first letters. */
+function conversationAvatar(conversation: Conversation): HTMLElement {
+  const peer = peerOf(conversation);
+  if (peer) return avatar(peer, presenceOf(peer.id));
+  return avatar({ id: conversation.id, displayName: titleOf(conversation) });
 }
 
 // ---- sign-in ----
 
 function loginView(): HTMLElement {
-  const username = h('input', { name: 'username', placeholder: 'alice', autocomplete: 'username', required: '', pattern: '[A-Za-z0-9_.\\-]{1,32}' });
+  const username = h('input', { id: 'username', name: 'username', placeholder: 'alice', autocomplete: 'username', required: '', pattern: '[A-Za-z0-9_.\\-]{1,32}' });
   const form = h(
     'form',
     { class: 'login' },
     h('h1', {}, 'Chat demo'),
-    h('label', {}, 'Username', username),
+    h('label', { for: 'username' }, 'Username'),
+    username,
     h('button', { type: 'submit' }, 'Sign in'),
     h('p', { class: 'hint' }, `Development sign-in at ${chat.origin}: any username works while the server runs without JWT_SECRET.`),
   );
   onSubmit(form, () => chat.signIn(username.value.trim()));
   queueMicrotask(() => username.focus());
-  return form;
+  return h('main', { class: 'login-page' }, form);
 }
 
 // ---- signed in ----
@@ -69,107 +44,106 @@ interface Shell {
   root: HTMLElement;
   list: HTMLUListElement;
   chatHeader: HTMLElement;
-  messages: HTMLOListElement;
+  chatTitle: HTMLElement;
+  empty: HTMLElement;
+  messages: MessageList;
   typing: HTMLElement;
-  composer: HTMLFormElement;
-  draft: HTMLInputElement;
+  composer: Composer;
 }
 
 function buildShell(): Shell {
-  const peer = h('input', { name: 'peer', placeholder: 'Chat with username…', title: 'The username of someone to chat with', required: '' });
-  const start = h('form', { class: 'start' }, peer, h('button', { type: 'submit' }, 'Start'));
+  const peer = h('input', { id: 'peer', name: 'peer', placeholder: 'Chat with username…', required: '', autocomplete: 'off' });
+  const start = h('form', { class: 'start' }, h('label', { for: 'peer', class: 'sr-only' }, 'Start a chat with a username'), peer, h('button', { type: 'submit' }, 'Start'));
   onSubmit(start, async () => {
     await chat.startConversation(peer.value.trim());
     peer.value = '';
   });
 
-  const draft = h('input', { name: 'message', placeholder: 'Write a message', autocomplete: 'off', maxlength: '4000' });
-  const composer = h('form', { class: 'composer' }, draft, h('button', { type: 'submit' }, 'Send'));
-  draft.addEventListener('input', () => chat.attempt(() => chat.draftChanged(draft.value)));
-  onSubmit(composer, async () => {
-    const content = draft.value;
-    draft.value = '';
-    await chat.send(content).catch((error: unknown) => {
-      draft.value = content;
-      throw error;
-    });
-  });
-
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
   signOut.addEventListener('click', () => chat.signOut());
 
+  const me = state.me!;
   const list = h('ul', { class: 'conversations' });
-  const chatHeader = h('header', { class: 'chat-header' });
-  const messages = h('ol', { class: 'messages' });
+  const back = h('button', { type: 'button', class: 'back', 'aria-label': 'Back to conversations' }, '‹');
+  back.addEventListener('click', () => chat.attempt(chat.close));
+  const chatTitle = h('div', { class: 'chat-title' });
+  const chatHeader = h('header', { class: 'chat-header' }, back, chatTitle);
+  const empty = h(
+    'div',
+    { class: 'empty' },
+    icon(ICONS.chat),
+    h('h2', {}, 'Your messages'),
+    h('p', {}, 'Pick a conversation, or start one with a username.'),
+  );
+  const messages = createMessageList();
   const typing = h('div', { class: 'typing', 'aria-live': 'polite' });
+  const composer = createComposer();
+  const chatSection = h('main', { class: 'chat', 'aria-label': 'Conversation' }, chatHeader, empty, messages.element, typing, composer.element);
   const root = h(
     'div',
     { class: 'app' },
-    h('header', { class: 'topbar' }, h('strong', {}, 'Chat demo'), h('span', { class: 'me' }, 'Signed in as ', h('b', {}, state.me?.username)), signOut),
-    h('aside', { class: 'sidebar' }, start, list),
-    h('section', { class: 'chat' }, chatHeader, messages, typing, composer),
+    h(
+      'header',
+      { class: 'topbar' },
+      h('h1', {}, 'Chat'),
+      h('span', { class: 'me' }, avatar(me, 'online'), h('span', { class: 'sr-only' }, 'Signed in as '), h('b', {}, me.username)),
+      signOut,
+    ),
+    h('nav', { class: 'sidebar', 'aria-label': 'Conversations' }, start, list),
+    chatSection,
   );
-  return { root, list, chatHeader, messages, typing, composer, draft };
+  return { root, list, chatHeader, chatTitle, empty, messages, typing, composer };
 }
 
 function conversationItem(conversation: Conversation): HTMLLIElement {
   const peer = peerOf(conversation);
   const last = conversation.lastMessage;
-  const item = h(
-    'li',
+  const active = conversation.id === state.openId;
+  const button = h(
+    'button',
     {
-      class: `conversation${conversation.id === state.openId ? ' active' : ''}`,
+      type: 'button',
+      class: `conversation${active ? ' active' : ''}${conversation.unreadCount > 0 ? ' unread' : ''}`,
       'data-id': conversation.id,
       'data-peer': peer?.username,
+      'aria-current': active ? 'true' : undefined,
     },
-    conversation.kind === 'DIRECT' ? dot(peer?.id) : h('span', { class: 'dot group' }),
+    conversationAvatar(conversation),
     h(
-      'div',
+      'span',
       { class: 'summary' },
-      h('span', { class: 'name' }, titleOf(conversation)),
-      h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content}` : 'No messages yet'),
+      h('span', { class: 'line' }, h('span', { class: 'name' }, titleOf(conversation)), last && h('span', { class: 'when' }, shortWhen(last.createdAt))),
+      h(
+        'span',
+        { class: 'line' },
+        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content}` : 'No messages yet'),
+        conversation.unreadCount > 0 && h('span', { class: 'badge' }, String(conversation.unreadCount), h('span', { class: 'sr-only' }, ' unread')),
+      ),
     ),
-    conversation.unreadCount > 0 && h('span', { class: 'badge', title: 'unread' }, String(conversation.unreadCount)),
   );
-  item.addEventListener('click', () => chat.attempt(() => chat.open(conversation.id)));
-  return item;
+  button.addEventListener('click', () => chat.attempt(() => chat.open(conversation.id)));
+  return h('li', {}, button);
+}
+
+function statusOf(conversation: Conversation): string {
+  const peer = peerOf(conversation);
+  if (!peer) return `${others(conversation).length + 1} members`;
+  if (state.online.get(peer.id)) return 'online';
+  const lastSeen = state.lastSeen.get(peer.id);
+  return lastSeen ? `last seen ${time(lastSeen)}` : 'offline';
 }
 
 function renderChat(shell: Shell): void {
   const conversation = openConversation();
-  shell.composer.hidden = !conversation;
-  if (!conversation) {
-    shell.chatHeader.replaceChildren(h('span', { class: 'placeholder' }, 'Pick a conversation, or start one with a username.'));
-    shell.messages.replaceChildren();
-    shell.typing.replaceChildren();
-    return;
-  }
-  const peer = peerOf(conversation);
-  const online = peer ? state.online.get(peer.id) === true : false;
-  const lastSeen = peer ? state.lastSeen.get(peer.id) : null;
-  shell.chatHeader.replaceChildren(
-    conversation.kind === 'DIRECT' ? dot(peer?.id) : h('span', { class: 'dot group' }),
-    h('span', { class: 'name' }, titleOf(conversation)),
-    peer ? h('small', { class: 'status' }, online ? 'online' : lastSeen ? `last seen ${time(lastSeen)}` : 'offline') : '',
+  for (const part of [shell.chatHeader, shell.messages.element, shell.typing, shell.composer.element]) part.hidden = !conversation;
+  shell.empty.hidden = Boolean(conversation);
+  if (!conversation) return;
+  shell.chatTitle.replaceChildren(
+    conversationAvatar(conversation),
+    h('span', { class: 'title' }, h('h2', { class: 'name' }, titleOf(conversation)), h('small', { class: 'status' }, statusOf(conversation))),
   );
-
-  const atBottom = shell.messages.scrollHeight - shell.messages.scrollTop - shell.messages.clientHeight < 40;
-  const before = shell.messages.childElementCount;
-  shell.messages.replaceChildren(
-    ...sortedMessages().map((message) => {
-      const mine = message.sender.id === state.me?.id;
-      const receipt = mine ? receiptOf(message) : undefined;
-      return h(
-        'li',
-        { class: `message ${mine ? 'mine' : 'theirs'}`, 'data-id': message.id, 'data-receipt': receipt?.toLowerCase() },
-        !mine && conversation.kind === 'GROUP' && h('span', { class: 'author' }, message.sender.displayName),
-        h('div', { class: 'bubble' }, message.content),
-        h('span', { class: 'meta' }, time(message.createdAt), receipt && h('span', { class: 'receipt' }, ` · ${receipt}`)),
-      );
-    }),
-  );
-  if (atBottom || shell.messages.childElementCount !== before) shell.messages.scrollTop = shell.messages.scrollHeight;
-
+  shell.composer.showFor(conversation.id);
+  shell.messages.render(conversation);
   const typists = [...state.typing.values()];
   shell.typing.textContent = typists.length ? `${typists.join(', ')} ${typists.length === 1 ? 'is' : 'are'} typing…` : '';
 }
@@ -185,6 +159,9 @@ export function mount(root: HTMLElement): () => void {
     errorBar.hidden = true;
   });
 
+  let screen: string | undefined;
+  let lastOpenId: string | null = null;
+
   return function render(): void {
     errorBar.hidden = !state.error;
     errorBar.textContent = state.error ?? '';
@@ -198,7 +175,22 @@ export function mount(root: HTMLElement): () => void {
       shell = buildShell();
       root.replaceChildren(shell.root, errorBar);
     }
+    // On a phone the list and the chat are two screens: which one shows.
+    const previousScreen = screen;
+    screen = shell.root.dataset.screen = state.openId ? 'chat' : 'list';
+    // The list is rebuilt on every change: the focused conversation keeps the focus.
+    const focused = document.activeElement?.closest<HTMLElement>('.conversation')?.dataset.id;
     shell.list.replaceChildren(...sortedConversations().map(conversationItem));
+    if (focused) shell.list.querySelector<HTMLElement>(`.conversation[data-id="${CSS.escape(focused)}"]`)?.focus();
     renderChat(shell);
+    // A control hidden with its screen drops the focus (to the body): it goes to the screen that shows,
+    // on the list to the conversation just left.
+    const active = document.activeElement;
+    const lost = !(active instanceof HTMLElement) || active === document.body || !active.checkVisibility();
+    if (screen !== previousScreen && previousScreen && lost) {
+      if (screen === 'chat') shell.messages.focus();
+      else (shell.list.querySelector<HTMLElement>(`.conversation[data-id="${CSS.escape(lastOpenId ?? '')}"]`) ?? shell.list.querySelector<HTMLElement>('.conversation'))?.focus();
+    }
+    lastOpenId = state.openId ?? lastOpenId;
   };
 }

@@ -1,0 +1,52 @@
+// A tiny element builder, and the avatar every list and message group uses.
+// Text from the server only ever goes in through text nodes (append of a string).
+import type { UserSummaryFragment } from '../../generated/graphql.js';
+
+export type Child = Node | string | null | undefined | false;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | undefined> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) if (value !== undefined) element.setAttribute(name, value);
+  for (const child of children) if (child) element.append(child);
+  return element;
+}
+
+/** Hues for avatars: picked from the user id, so that one person keeps one colour everywhere. */
+const AVATAR_HUES = [211, 262, 330, 14, 145, 188, 38, 290];
+
+function hueOf(id: string): number {
+  let hash = 0;
+  for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) | 0;
+  return AVATAR_HUES[Math.abs(hash) % AVATAR_HUES.length]!;
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/[\s._-]+/).filter(Boolean);
+  return ((words[0]?.[0] ?? '?') + (words.length > 1 ? (words.at(-1)?.[0] ?? '') : '')).toUpperCase();
+}
+
+/** Initials on a colour of the user's own (decorative: the name is always written next to it). */
+export function avatar(user: Pick<UserSummaryFragment, 'id' | 'displayName'>, presence?: 'online' | 'offline'): HTMLElement {
+  return h(
+    'span',
+    { class: 'avatar', style: `--hue: ${hueOf(user.id)}`, 'aria-hidden': 'true' },
+    initials(user.displayName),
+    presence && h('span', { class: `dot ${presence}` }),
+  );
+}
+
+/** A one-path icon on a 24×24 grid, in the text's colour; decorative (its button or text says what it is). */
+export function icon(path: string): SVGSVGElement {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const shape = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  shape.setAttribute('d', path);
+  svg.append(shape);
+  return svg;
+}
+
+export const ICONS = {
+  send: 'M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z',
+  chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z',
+};
