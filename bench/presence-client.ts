@@ -23,6 +23,8 @@ interface User {
   connection: Connection | undefined;
   /** Closed by us (churn or the end), not by the server. */
   closingByUs: boolean;
+  /** The user's setTyping in flight, if any: the plan never churns a typing user, so a late answer delays the churn (at most 5 s). */
+  typing: Promise<unknown> | undefined;
 }
 
 let kind: ClientKind = 'graphql';
@@ -198,7 +200,7 @@ async function open(request: Extract<PresenceRequest, { cmd: 'presenceOpen' }>) 
   const lane = async () => {
     while (next < request.users.length) {
       const spec = request.users[next++]!;
-      const user: User = { spec, connection: undefined, closingByUs: false };
+      const user: User = { spec, connection: undefined, closingByUs: false, typing: undefined };
       users.set(spec.index, user);
       try {
         await connect(user, request.timeoutMs);
@@ -234,14 +236,18 @@ async function run(list: PresenceAction[]) {
 
 async function perform(action: PresenceAction) {
   const user = users.get(action.user);
-  const start = now();
+  let start = now();
   let done = Number.NaN;
   try {
     if (!user) throw new Error(`no user ${action.user} in this worker`);
     if (action.kind === 'typing') {
       if (!user.connection) throw new Error(`user ${action.user} not connected for setTyping`);
-      await user.connection.setTyping(conversationIds[action.conversation]!, action.isTyping);
+      const call = user.connection.setTyping(conversationIds[action.conversation]!, action.isTyping);
+      user.typing = call.catch(() => undefined);
+      await call;
     } else if (action.kind === 'disconnect') {
+      if (user.typing) await Promise.race([user.typing, new Promise((r) => setTimeout(r, 5_000))]);
+      start = now();
       const connection = user.connection;
       user.connection = undefined;
       await connection?.close();

@@ -127,10 +127,10 @@ interface Conn {
   userId: string;
   displayName: string;
   channels: Set<string>;
-  /** Typing subscriptions: conversation → typist → deadline timer. */
-  typing: Map<string, Map<string, NodeJS.Timeout>>;
+  /** Typing subscriptions: conversation → typist → deadline timer (made on the first, as an idle socket needs none). */
+  typing: Map<string, Map<string, NodeJS.Timeout>> | undefined;
   /** Conversations this socket said it is typing in. */
-  typingIn: Set<string>;
+  typingIn: Set<string> | undefined;
   alive: boolean;
   missed: number;
 }
@@ -175,8 +175,10 @@ function leaveAll(ws: WebSocket) {
       subscriber.unsubscribe(channel).catch((error: Error) => console.error('unsubscribe failed', error.message));
     }
   }
-  for (const typists of conn.typing.values()) for (const timer of typists.values()) clearTimeout(timer);
-  for (const conversationId of conn.typingIn) publishTyping(conn, conversationId, false);
+  for (const typists of conn.typing?.values() ?? []) for (const timer of typists.values()) clearTimeout(timer);
+  for (const conversationId of conn.typingIn ?? []) {
+    publishTyping(conn, conversationId, false).catch((error: Error) => console.error('publish failed', error.message));
+  }
   void presenceDisconnected(conn);
 }
 
@@ -507,8 +509,8 @@ async function markRead(conn: Conn, conversationId: string, upToMessageId: strin
 // ---- typing and presence ----
 
 function publishTyping(conn: Conn, conversationId: string, isTyping: boolean) {
-  if (isTyping) conn.typingIn.add(conversationId);
-  else conn.typingIn.delete(conversationId);
+  if (isTyping) (conn.typingIn ??= new Set()).add(conversationId);
+  else conn.typingIn?.delete(conversationId);
   const frame = JSON.stringify({ type: 'TypingEvent', conversationId, isTyping, user: { id: conn.userId, displayName: conn.displayName } });
   return publisher.publish(typingChannel(conversationId), `t${isTyping ? 1 : 0} ${conn.userId} ${conversationId}\n${frame}`);
 }
@@ -522,7 +524,7 @@ function onTyping(set: Set<WebSocket>, message: Buffer) {
   for (const ws of set) {
     const conn = conns.get(ws);
     if (!conn || conn.userId === typist) continue;
-    const typists = conn.typing.get(conversationId);
+    const typists = conn.typing?.get(conversationId);
     if (!typists) continue;
     const timer = typists.get(typist);
     if (!isTyping) {
@@ -539,7 +541,7 @@ function onTyping(set: Set<WebSocket>, message: Buffer) {
 }
 
 function stoppedTyping(ws: WebSocket, conversationId: string, typist: string) {
-  conns.get(ws)?.typing.get(conversationId)?.delete(typist);
+  conns.get(ws)?.typing?.get(conversationId)?.delete(typist);
   // The typist's name is not at hand here: the deadline's `false` carries the id only.
   write(ws, JSON.stringify({ type: 'TypingEvent', conversationId, isTyping: false, user: { id: typist } }));
 }
@@ -609,6 +611,7 @@ async function onFrame(ws: WebSocket, conn: Conn, data: RawData) {
         const set = channels.get(channel);
         if (set) conversationOfSet.set(set, conversationId);
       } else {
+        conn.typing ??= new Map();
         if (!conn.typing.has(conversationId)) conn.typing.set(conversationId, new Map());
         await join(ws, typingChannel(conversationId));
       }
@@ -652,7 +655,7 @@ async function onFrame(ws: WebSocket, conn: Conn, data: RawData) {
 const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME });
 
 wss.on('connection', (ws: WebSocket, user: { id: string; displayName: string; lastSeenAt: Date | null }) => {
-  const conn: Conn = { userId: user.id, displayName: user.displayName, channels: new Set(), typing: new Map(), typingIn: new Set(), alive: true, missed: 0 };
+  const conn: Conn = { userId: user.id, displayName: user.displayName, channels: new Set(), typing: undefined, typingIn: undefined, alive: true, missed: 0 };
   conns.set(ws, conn);
   void presenceConnected(user.id, user.displayName, user.lastSeenAt).catch((error: Error) => console.error('presence connect failed', error.message));
   ws.on('pong', () => {

@@ -1,15 +1,21 @@
 // `npm run bench`: the chat server against a reference server doing the same
-// job with no GraphQL (bench/reference-server.ts), on three scenarios:
+// job with no GraphQL (bench/reference-server.ts), on four scenarios:
 //
-//   fanout  one group, every member subscribed to messageEvents, one sender at a fixed rate
-//   pairs   one-to-one conversations, both members subscribed, one closed-loop sender each
-//   idle    many sockets with one live subscription each: the server's memory per socket
+//   fanout    one group, every member subscribed to messageEvents, one sender at a fixed rate
+//   pairs     one-to-one conversations, both members subscribed, one closed-loop sender each
+//   idle      many sockets with one live subscription each: the server's memory per socket
+//   presence  users in 5 conversations of 10, typing and presence subscriptions, setTyping and
+//             reconnections at fixed rates (bench/presence.ts)
+//
+// Every client is a real chat screen's (bench/operations.ts): it selects every
+// event type and the fields a screen shows, sends with a clientMessageId and
+// marks read; selecting less would make receipts free and flatter the server.
 //
 // Each (scenario, server) pair gets a fresh database (chat_bench), a fresh
 // server process and fresh subscriber worker threads. Prints a table and
 // writes bench/results/latest.json (latest-quick.json with --quick).
 //
-//   npm run bench                          all three, full size (a few minutes)
+//   npm run bench                          all four, full size (a few minutes)
 //   npm run bench -- --quick               smaller sizes, for a smoke test
 //   npm run bench -- --scenario fanout     one scenario (repeat or comma-separate for more)
 //   npm run bench -- --help                every option
@@ -970,7 +976,7 @@ const CPU_AND_RECEIPT_ROWS: Row[] = [
   { label: 'MessagesDelivered per subscriber: others', get: receipt('others', 'deliveredEventsPerSubscriber'), digits: 1, ratio: true },
   { label: 'MessagesRead per subscriber: senders', get: receipt('senders', 'readEventsPerSubscriber'), digits: 1, ratio: true },
   { label: 'MessagesRead per subscriber: others', get: receipt('others', 'readEventsPerSubscriber'), digits: 1, ratio: true },
-  { label: 'most receipts at one subscriber', get: receipt('others', 'maxEventsOneSubscriber'), ratio: true },
+  { label: 'most receipts at one non-sender', get: receipt('others', 'maxEventsOneSubscriber'), ratio: true },
   { label: 'markRead calls', get: markReadCalls },
 ];
 
@@ -1284,7 +1290,14 @@ async function main() {
       db: 'pg_stat_database of chat_bench: commits and rows inserted+updated+deleted from before the first send to after the last receipt (each read after 11 s of quiet, as backends flush statistics late), divided by acknowledged sends; read-only transactions count as commits',
       lost: `expected receipts (acknowledged sends x live subscribers) not received within ${LOSS_DEADLINE_MS / 1000} s after the last send completed`,
       memory:
-        'server process resident memory (GET /metrics process_resident_memory_bytes) read after a settle of 3 s and two forced full GCs (servers started with --expose-gc and bench/gc-hook.mjs, SIGUSR2) before the sockets, after half of them and after all, each socket a distinct user with one live subscription; KB per socket = growth over the second half / its sockets (the marginal cost, once one-time reserves such as V8\'s young generation are made); the growth over all sockets / all sockets is reported beside it; heap likewise from nodejs_heap_size_used_bytes; KB = 1024 bytes',
+        'idle: server resident memory from /proc/<pid>/status (VmRSS), no collection forced, read after a settle of 3 s before the first socket, after half of them and after all, each socket a distinct user with one live notifications subscription; KB per socket = (RSS after all - RSS before any) / sockets, as an operator sees it (the target); marginal = growth over the second half / its sockets; then two forced full GCs (bench/gc-hook.mjs, SIGUSR2) and the growth read again, with the heap (nodejs_heap_size_used_bytes) after them against before the first socket; KB = 1024 bytes',
+      client:
+        `every subscriber is a chat screen: messageEvents with a fragment on MessageCreated, MessagesRead and MessagesDelivered and __typename (bench/operations.ts); every send carries a fresh clientMessageId and selects the message as a screen shows it; pairs: each screen calls markRead (up to the newest message shown) after every ${options.markReadEvery} messages from others; fanout: ${options.fanoutMarkReadEvery ? `after every ${options.fanoutMarkReadEvery}` : 'never'}`,
+      receiptEvents:
+        'MessagesRead and MessagesDelivered events received per subscriber in the measured phase, split between the subscribers whose user sent the measured messages (fanout: the sender; pairs: the sending member) and the others (under the revised contract the others get only their own MessagesRead)',
+      serverCpu:
+        'user + system CPU of the server process from /proc/<pid>/stat from the first send to the last receipt (presence: from the first action to 5 s after the last), divided by acknowledged sends (presence: setTyping calls) and by benchmark-message deliveries (presence: typing events delivered); the same reading for both servers',
+      presence: `each user one socket (typing for each of its 5 conversations, presence for its contacts, setTyping on the same socket); a session is setTyping(true) then setTyping(false) 1-2 s later, sessions at half the typing rate; churn closes a socket and reopens it 1-3 s later; a user never types while churning; a typing event is expected at every other member whose socket was open (reopened sockets count from 2 s after connection_ack) from the session's first call to 1 s after its last was answered; lost = expected and not received 5 s after the last action; presence: OFFLINE/ONLINE at every contact open around the change, latency from the close or from the start of the reconnection`,
     },
     results,
   };
