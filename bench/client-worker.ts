@@ -7,11 +7,10 @@
 // the latencies; counts the receipts each subscriber gets; and marks read as
 // an open screen does. Started by bench/run.ts through a tsx bootstrap.
 import { parentPort } from 'node:worker_threads';
-import { createClient, type Client } from 'graphql-ws';
 import { MARK_READ, MESSAGE_EVENTS, NOTIFICATIONS, type ScreenEvent, type ScreenMessage } from './operations.js';
 import { closePresenceUsers, handlePresence, isPresenceCommand } from './presence-client.js';
 import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
-import { bytesRead, CountingWebSocket, describe, loopDelayFigures, now, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
+import { bytesRead, CountingWebSocket, describe, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
 
 if (!parentPort) throw new Error('client-worker.ts runs as a worker thread');
 const port = parentPort;
@@ -165,94 +164,60 @@ function newSub(spec: SubSpec, close: () => void, closed: Promise<void>, markRea
   };
 }
 
-function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
-  return new Promise<Sub>((resolve, reject) => {
-    let settled = false;
-    let resolveClosed!: () => void;
-    const closed = new Promise<void>((r) => (resolveClosed = r));
-    let client: Client;
-    const sub = newSub(
-      spec,
-      () => void client.dispose(),
-      closed,
-      (upToMessageId) => operation(client, MARK_READ, { conversationId: spec.conversationId, upToMessageId }),
-    );
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void client.dispose();
-      resolveClosed();
-      reject(new Error(message));
-    };
-    const timer = setTimeout(() => fail(`subscriber ${spec.index}: no connection_ack within ${timeoutMs} ms`), timeoutMs);
-    client = createClient({
-      url,
-      webSocketImpl: CountingWebSocket,
-      connectionParams: { authorization: `Bearer ${spec.token}` },
-      retryAttempts: 0,
-      lazy: true,
-      lazyCloseTimeout: 0,
-      on: {
-        connected: () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          sub.open = true;
-          resolve(sub);
-        },
-        closed: (event) => {
-          const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
-          resolveClosed();
-          if (!settled) fail(`subscriber ${spec.index}: closed ${code ?? ''} ${reason ?? ''} before connection_ack`);
-          else onClosed(sub, code, reason ?? '');
-        },
-      },
-    });
-    const payload = spec.conversationId
-      ? { query: MESSAGE_EVENTS, variables: { conversationId: spec.conversationId } }
-      : { query: NOTIFICATIONS };
-    client.subscribe<{ messageEvents?: ScreenEvent; notifications?: unknown }>(payload, {
-      next: (result) => {
-        if (result.errors?.length) {
-          subscriptionErrors++;
-          errors.add(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
-          return;
-        }
-        if (spec.conversationId) onEvent(sub, result.data?.messageEvents);
-        else otherEvents++;
-      },
-      error: (error) => {
-        if (closing) return;
-        subscriptionErrors++;
-        errors.add(`subscription errored: ${describe(error)}`);
-      },
-      complete: () => {
-        if (!closing) completed++;
-      },
-    });
+async function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  const { client, connected } = graphqlClient(url, spec.token, timeoutMs, `subscriber ${spec.index}`, (code, reason) => {
+    resolveClosed();
+    onClosed(sub, code, reason);
   });
+  const sub = newSub(
+    spec,
+    () => void client.dispose(),
+    closed,
+    (upToMessageId) => operation(client, MARK_READ, { conversationId: spec.conversationId, upToMessageId }),
+  );
+  const payload = spec.conversationId ? { query: MESSAGE_EVENTS, variables: { conversationId: spec.conversationId } } : { query: NOTIFICATIONS };
+  client.subscribe<{ messageEvents?: ScreenEvent; notifications?: unknown }>(payload, {
+    next: (result) => {
+      if (result.errors?.length) {
+        subscriptionErrors++;
+        errors.add(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
+        return;
+      }
+      if (spec.conversationId) onEvent(sub, result.data?.messageEvents);
+      else otherEvents++;
+    },
+    error: (error) => {
+      if (closing) return;
+      subscriptionErrors++;
+      errors.add(`subscription errored: ${describe(error)}`);
+    },
+    complete: () => {
+      if (!closing) completed++;
+    },
+  });
+  try {
+    await connected;
+  } catch (error) {
+    resolveClosed();
+    throw error;
+  }
+  sub.open = true;
+  return sub;
 }
 
 type ReferenceFrame = { type: string; requestId?: number; error?: string; message?: ScreenMessage; messageIds?: string[] };
 
 function openReference(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
   return new Promise<Sub>((resolve, reject) => {
-    let settled = false;
     const ws = new CountingWebSocket(`${url}?token=${encodeURIComponent(spec.token)}`, { perMessageDeflate: false });
     const requests = new ReferenceRequests();
     const closed = new Promise<void>((r) => ws.once('close', () => r()));
     const sub = newSub(spec, () => ws.close(1000), closed, (upToMessageId) =>
       requests.request(ws, { type: 'markRead', conversationId: spec.conversationId, upToMessageId }),
     );
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error(message));
-    };
-    const timer = setTimeout(() => fail(`subscriber ${spec.index}: not subscribed within ${timeoutMs} ms`), timeoutMs);
+    const start = opening(ws, timeoutMs, `subscriber ${spec.index}`, reject);
     ws.on('open', () => {
       ws.send(JSON.stringify(spec.conversationId ? { type: 'subscribe', conversationId: spec.conversationId } : { type: 'subscribeFeed' }));
     });
@@ -265,26 +230,22 @@ function openReference(spec: SubSpec, url: string, timeoutMs: number): Promise<S
         case 'MessagesDelivered':
           return onEvent(sub, { __typename: frame.type, ...frame } as unknown as ScreenEvent);
         case 'subscribed':
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
+          if (!start.done()) return;
           sub.open = true;
           return resolve(sub);
         case 'error':
           subscriptionErrors++;
           errors.add(`reference error: ${frame.error}`);
-          if (!settled) fail(`subscriber ${spec.index}: ${frame.error}`);
+          start.fail(frame.error ?? 'error');
           return;
         default:
           otherEvents++;
       }
     });
-    ws.on('error', (error) => {
-      if (!settled) fail(`subscriber ${spec.index}: ${describe(error)}`);
-    });
+    ws.on('error', (error) => start.fail(describe(error)));
     ws.on('close', (code, reason) => {
       requests.failAll(`socket closed (${code})`);
-      if (!settled) fail(`subscriber ${spec.index}: closed ${code} ${String(reason)} before subscribed`);
+      if (!start.settled) start.fail(`closed ${code} ${String(reason)} before subscribed`);
       else onClosed(sub, code, String(reason));
     });
   });

@@ -4,10 +4,9 @@
 // the same socket. The main thread plans what each user does and when
 // (PresenceAction); the worker does it on time and records when each action
 // started and was done, and every typing and presence event received.
-import { createClient, type Client } from 'graphql-ws';
 import { PRESENCE, SET_TYPING, TYPING } from './operations.js';
 import type { ClientKind, PresenceAction, PresenceCollect, PresenceUserSpec, WorkerRequest } from './protocol.js';
-import { bytesRead, Columns, CountingWebSocket, describe, loopDelayFigures, now, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
+import { bytesRead, Columns, CountingWebSocket, describe, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
 
 type PresenceRequest = Extract<WorkerRequest, { cmd: 'presenceOpen' | 'presenceRun' | 'presenceCollect' }>;
 
@@ -21,10 +20,6 @@ interface Connection {
 interface User {
   spec: PresenceUserSpec;
   connection: Connection | undefined;
-  /** Closed by us (churn or the end), not by the server. */
-  closingByUs: boolean;
-  /** The user's setTyping in flight, if any: the plan never churns a typing user, so a late answer delays the churn (at most 5 s). */
-  typing: Promise<unknown> | undefined;
 }
 
 let kind: ClientKind = 'graphql';
@@ -62,89 +57,59 @@ function onPresence(user: User, event: { status: string; user: { id: string } })
   presence.push({ recipient: user.spec.index, subject: userIndex.get(event.user.id) ?? -1, online: event.status === 'ONLINE' ? 1 : 0, t: now() });
 }
 
-function onUnexpectedClose(user: User, code: number | undefined) {
-  if (user.closingByUs || ending) return;
+/** A socket closed by the server or the network (each connection knows whether we closed it). */
+function onUnexpectedClose(code: number | undefined) {
+  if (ending) return;
   dropped++;
   fault(`socket closed ${code ?? 'unknown'}`);
 }
 
 /** graphql-ws: connected once connection_ack arrived; the subscriptions go out with the connection. */
-function connectGraphql(user: User, timeoutMs: number): Promise<Connection> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    let client: Client;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      void client.dispose();
-      reject(new Error(`user ${user.spec.index}: no connection_ack within ${timeoutMs} ms`));
-    }, timeoutMs);
-    client = createClient({
-      url,
-      webSocketImpl: CountingWebSocket,
-      connectionParams: { authorization: `Bearer ${user.spec.token}` },
-      retryAttempts: 0,
-      lazy: true,
-      lazyCloseTimeout: 0,
-      on: {
-        connected: () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({
-            setTyping: (conversationId, isTyping) => operation(client, SET_TYPING, { conversationId, isTyping }),
-            close: async () => {
-              user.closingByUs = true;
-              await client.dispose();
-            },
-          });
-        },
-        closed: (event) => {
-          const code = (event as { code?: number } | undefined)?.code;
-          if (!settled) {
-            settled = true;
-            clearTimeout(timer);
-            reject(new Error(`user ${user.spec.index}: closed ${code ?? ''} before connection_ack`));
-          } else onUnexpectedClose(user, code);
-        },
-      },
-    });
-    const sink = <T>(onData: (data: T) => void) => ({
-      next: (result: { data?: T | null; errors?: readonly { message: string }[] }) => {
-        if (result.errors?.length) fault(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
-        else if (result.data) onData(result.data);
-      },
-      error: (error: unknown) => {
-        if (!user.closingByUs && !ending) fault(`subscription errored: ${describe(error)}`);
-      },
-      complete: () => undefined,
-    });
-    for (const c of user.spec.conversations) {
-      client.subscribe<{ typing: Parameters<typeof onTyping>[1] }>(
-        { query: TYPING, variables: { conversationId: conversationIds[c] } },
-        sink((data) => onTyping(user, data.typing)),
-      );
-    }
-    client.subscribe<{ presence: Parameters<typeof onPresence>[1] }>({ query: PRESENCE }, sink((data) => onPresence(user, data.presence)));
+async function connectGraphql(user: User, timeoutMs: number): Promise<Connection> {
+  let closingByUs = false;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  const { client, connected } = graphqlClient(url, user.spec.token, timeoutMs, `user ${user.spec.index}`, (code) => {
+    resolveClosed();
+    if (!closingByUs) onUnexpectedClose(code);
   });
+  const sink = <T>(onData: (data: T) => void) => ({
+    next: (result: { data?: T | null; errors?: readonly { message: string }[] }) => {
+      if (result.errors?.length) fault(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
+      else if (result.data) onData(result.data);
+    },
+    error: (error: unknown) => {
+      if (!closingByUs && !ending) fault(`subscription errored: ${describe(error)}`);
+    },
+    complete: () => undefined,
+  });
+  for (const c of user.spec.conversations) {
+    client.subscribe<{ typing: Parameters<typeof onTyping>[1] }>(
+      { query: TYPING, variables: { conversationId: conversationIds[c] } },
+      sink((data) => onTyping(user, data.typing)),
+    );
+  }
+  client.subscribe<{ presence: Parameters<typeof onPresence>[1] }>({ query: PRESENCE }, sink((data) => onPresence(user, data.presence)));
+  await connected;
+  return {
+    setTyping: (conversationId, isTyping) => operation(client, SET_TYPING, { conversationId, isTyping }),
+    close: async () => {
+      closingByUs = true;
+      await client.dispose();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000))]);
+    },
+  };
 }
 
 /** Reference: connected once every subscription answered `subscribed`. */
 function connectReference(user: User, timeoutMs: number): Promise<Connection> {
   return new Promise((resolve, reject) => {
-    let settled = false;
     let waiting = user.spec.conversations.length + 1;
+    let closingByUs = false;
     const ws = new CountingWebSocket(`${url}?token=${encodeURIComponent(user.spec.token)}`, { perMessageDeflate: false });
     const requests = new ReferenceRequests();
     const closed = new Promise<void>((r) => ws.once('close', () => r()));
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error(message));
-    };
-    const timer = setTimeout(() => fail(`user ${user.spec.index}: not subscribed within ${timeoutMs} ms`), timeoutMs);
+    const start = opening(ws, timeoutMs, `user ${user.spec.index}`, reject);
     ws.on('open', () => {
       for (const c of user.spec.conversations) ws.send(JSON.stringify({ type: 'subscribeTyping', conversationId: conversationIds[c] }));
       ws.send(JSON.stringify({ type: 'subscribePresence' }));
@@ -155,27 +120,25 @@ function connectReference(user: User, timeoutMs: number): Promise<Connection> {
       if (frame.type === 'TypingEvent') onTyping(user, frame as unknown as Parameters<typeof onTyping>[1]);
       else if (frame.type === 'PresenceEvent') onPresence(user, frame as unknown as Parameters<typeof onPresence>[1]);
       else if (frame.type === 'subscribed') {
-        if (--waiting > 0 || settled) return;
-        settled = true;
-        clearTimeout(timer);
+        if (--waiting > 0 || !start.done()) return;
         resolve({
           setTyping: (conversationId, isTyping) => requests.request(ws, { type: 'setTyping', conversationId, isTyping }),
           close: async () => {
-            user.closingByUs = true;
+            closingByUs = true;
             ws.close(1000);
             await closed;
           },
         });
       } else if (frame.type === 'error') {
-        if (!settled) fail(`user ${user.spec.index}: ${frame.error}`);
+        if (!start.settled) start.fail(frame.error ?? 'error');
         else fault(`reference error: ${frame.error}`);
       }
     });
-    ws.on('error', (error) => fail(`user ${user.spec.index}: ${describe(error)}`));
+    ws.on('error', (error) => start.fail(describe(error)));
     ws.on('close', (code) => {
       requests.failAll(`socket closed (${code})`);
-      if (!settled) fail(`user ${user.spec.index}: closed ${code} before subscribed`);
-      else onUnexpectedClose(user, code);
+      if (!start.settled) start.fail(`closed ${code} before subscribed`);
+      else if (!closingByUs) onUnexpectedClose(code);
     });
   });
 }
@@ -183,7 +146,6 @@ function connectReference(user: User, timeoutMs: number): Promise<Connection> {
 const TIMEOUT_MS = 30_000;
 
 async function connect(user: User, timeoutMs = TIMEOUT_MS) {
-  user.closingByUs = false;
   user.connection = await (kind === 'graphql' ? connectGraphql(user, timeoutMs) : connectReference(user, timeoutMs));
 }
 
@@ -200,7 +162,7 @@ async function open(request: Extract<PresenceRequest, { cmd: 'presenceOpen' }>) 
   const lane = async () => {
     while (next < request.users.length) {
       const spec = request.users[next++]!;
-      const user: User = { spec, connection: undefined, closingByUs: false, typing: undefined };
+      const user: User = { spec, connection: undefined };
       users.set(spec.index, user);
       try {
         await connect(user, request.timeoutMs);
@@ -215,7 +177,12 @@ async function open(request: Extract<PresenceRequest, { cmd: 'presenceOpen' }>) 
   return { opened, failed: failedIndexes.length, failedIndexes, errors: openErrors };
 }
 
-/** Does each action at its time; answers when all are done (the reply carries nothing: presenceCollect does). */
+/**
+ * Does each action at its time, a user's actions one after another (a late
+ * answer or a slow reconnection delays that user's next action, never
+ * overlaps it: a user never types on a socket being closed, nor holds two);
+ * answers when all are done (the reply carries nothing: presenceCollect does).
+ */
 async function run(list: PresenceAction[]) {
   typing.reset();
   presence.reset();
@@ -224,30 +191,27 @@ async function run(list: PresenceAction[]) {
   dropped = 0;
   bytesAtStart = bytesRead();
   resetLoopDelay();
-  const pending: Promise<void>[] = [];
+  const last = new Map<number, Promise<void>>();
   for (const action of list) {
     const wait = action.t - now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(perform(action));
+    const previous = last.get(action.user);
+    last.set(action.user, previous ? previous.then(() => perform(action)) : perform(action));
   }
-  await Promise.all(pending);
+  await Promise.all(last.values());
   return null;
 }
 
 async function perform(action: PresenceAction) {
   const user = users.get(action.user);
-  let start = now();
+  const start = now();
   let done = Number.NaN;
   try {
     if (!user) throw new Error(`no user ${action.user} in this worker`);
     if (action.kind === 'typing') {
       if (!user.connection) throw new Error(`user ${action.user} not connected for setTyping`);
-      const call = user.connection.setTyping(conversationIds[action.conversation]!, action.isTyping);
-      user.typing = call.catch(() => undefined);
-      await call;
+      await user.connection.setTyping(conversationIds[action.conversation]!, action.isTyping);
     } else if (action.kind === 'disconnect') {
-      if (user.typing) await Promise.race([user.typing, new Promise((r) => setTimeout(r, 5_000))]);
-      start = now();
       const connection = user.connection;
       user.connection = undefined;
       await connection?.close();

@@ -553,6 +553,7 @@ async function presenceConnected(userId: string, displayName: string, lastSeenAt
 }
 
 async function presenceDisconnected(conn: Conn) {
+  if (stopping) return; // the sockets closing at shutdown: Redis is going too
   try {
     if ((await publisher.decr(presenceCountKey(conn.userId))) > 0) return;
     const { rows } = await pool.query<{ last_seen_at: Date }>(

@@ -934,7 +934,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
       scenario === 'presence'
         ? await presenceScenario(target, pool, options.sizes.presence, secret, Math.min(options.warmupSeconds, 5))
         : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
-    return result;
+    return { ...result, serverLog: server.logs };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error), serverLog: server.logs };
   } finally {

@@ -4,7 +4,7 @@
 // carries subscriptions, as a screen's does).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { Client } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 
 export const now = () => performance.timeOrigin + performance.now();
 
@@ -68,6 +68,54 @@ export function describe(error: unknown): string {
   return String(error);
 }
 
+/**
+ * A graphql-ws client as an app opens it: lazy (its first subscribe opens the
+ * socket), no retries. `connected` resolves on connection_ack and rejects on a
+ * close or the timeout before it; `onClose` hears the closes after it.
+ */
+export function graphqlClient(
+  url: string,
+  token: string,
+  timeoutMs: number,
+  label: string,
+  onClose: (code: number | undefined, reason: string) => void,
+): { client: Client; connected: Promise<void> } {
+  let settled = false;
+  let client!: Client;
+  const connected = new Promise<void>((resolve, reject) => {
+    const fail = (message: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void client.dispose();
+      reject(new Error(message));
+    };
+    const timer = setTimeout(() => fail(`${label}: no connection_ack within ${timeoutMs} ms`), timeoutMs);
+    client = createClient({
+      url,
+      webSocketImpl: CountingWebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy: true,
+      lazyCloseTimeout: 0,
+      on: {
+        connected: () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          resolve();
+        },
+        closed: (event) => {
+          const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+          if (!settled) fail(`${label}: closed ${code ?? ''} ${reason ?? ''} before connection_ack`);
+          else onClose(code, reason ?? '');
+        },
+      },
+    });
+  });
+  return { client, connected };
+}
+
 /** One query or mutation over a graphql-ws client: resolves with its data, rejects with its errors. */
 export function operation<T>(client: Client, query: string, variables: Record<string, unknown>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -85,6 +133,35 @@ export function operation<T>(client: Client, query: string, variables: Record<st
       },
     );
   });
+}
+
+/**
+ * The opening of a reference socket: `done` once subscribed (false if it
+ * already ended), `fail` terminates the socket and rejects unless it ended;
+ * the timeout fails it.
+ */
+export function opening(ws: WebSocket, timeoutMs: number, label: string, reject: (error: Error) => void) {
+  let settled = false;
+  const fail = (message: string) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    ws.terminate();
+    reject(new Error(`${label}: ${message}`));
+  };
+  const timer = setTimeout(() => fail(`not subscribed within ${timeoutMs} ms`), timeoutMs);
+  return {
+    fail,
+    done: () => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      return true;
+    },
+    get settled() {
+      return settled;
+    },
+  };
 }
 
 /** Request/answer over a reference socket: frames carry a requestId, answers are {type:'ack'|'error', requestId}. */
