@@ -165,6 +165,7 @@ function leaveAll(ws: WebSocket) {
   const conn = conns.get(ws);
   if (!conn) return;
   conns.delete(ws);
+  if (stopping) return; // the sockets closing at shutdown: Redis is going too
   for (const channel of conn.channels) {
     const set = channels.get(channel);
     activeSubscriptions--;
@@ -553,7 +554,6 @@ async function presenceConnected(userId: string, displayName: string, lastSeenAt
 }
 
 async function presenceDisconnected(conn: Conn) {
-  if (stopping) return; // the sockets closing at shutdown: Redis is going too
   try {
     if ((await publisher.decr(presenceCountKey(conn.userId))) > 0) return;
     const { rows } = await pool.query<{ last_seen_at: Date }>(
