@@ -124,11 +124,11 @@ function onEvent(sub: Sub, event: ScreenEvent | undefined) {
       return onMessage(sub, event.message);
     case 'MessagesRead':
       sub.readEvents++;
-      sub.readIds += event.messageIds.length;
+      sub.readIds += event.messageIds?.length ?? 0;
       return;
     case 'MessagesDelivered':
       sub.deliveredEvents++;
-      sub.deliveredIds += event.messageIds.length;
+      sub.deliveredIds += event.messageIds?.length ?? 0;
       return;
     default:
       otherEvents++;
