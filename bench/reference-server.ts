@@ -553,7 +553,16 @@ async function presenceConnected(userId: string, displayName: string, lastSeenAt
   await publisher.publish(presenceChannel(userId), `p${frame}`);
 }
 
-async function presenceDisconnected(conn: Conn) {
+/** Presence work in flight, which shutdown lets finish before closing Redis. */
+const presenceWork = new Set<Promise<void>>();
+
+function presenceDisconnected(conn: Conn): Promise<void> {
+  const work = presenceWentAway(conn).finally(() => presenceWork.delete(work));
+  presenceWork.add(work);
+  return work;
+}
+
+async function presenceWentAway(conn: Conn) {
   try {
     if ((await publisher.decr(presenceCountKey(conn.userId))) > 0) return;
     const { rows } = await pool.query<{ last_seen_at: Date }>(
@@ -791,7 +800,9 @@ function shutdown() {
   setTimeout(() => process.exit(1), 10_000).unref();
   for (const ws of conns.keys()) ws.close(1001, 'Server shutting down');
   server.close();
-  Promise.allSettled([pool.end(), publisher.quit(), subscriber.quit()]).then(() => process.exit(0));
+  Promise.allSettled(presenceWork)
+    .then(() => Promise.allSettled([pool.end(), publisher.quit(), subscriber.quit()]))
+    .then(() => process.exit(0));
 }
 process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);

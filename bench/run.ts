@@ -1163,13 +1163,16 @@ function printScenario(scenario: Scenario, options: Options, outcomes: Partial<R
     const outcome = outcomes[kind];
     if (!outcome) continue;
     const notes: string[] = [];
-    const r = outcome as Partial<FanoutResult & PairsResult & IdleResult> & { serverLog?: LogSummary; error?: string };
+    const r = outcome as Partial<FanoutResult & PairsResult & IdleResult> &
+      Partial<Pick<PresenceResult, 'errorSamples' | 'clientLoopDelayMs'>> & { serverLog?: LogSummary; error?: string };
     if (r.live && !r.live.live) notes.push(`${r.live.notLive} subscribers never saw a probe within 60 s`);
     if (r.subscribersFailed) notes.push(`${r.subscribersFailed} subscribers failed to open (${r.openErrors?.[0] ?? ''})`);
     if (r.failed) notes.push(`${r.failed} sockets failed to open (${r.openErrors?.[0] ?? ''})`);
     if (r.sendErrorSamples?.length) notes.push(`send errors: ${r.sendErrorSamples.join(' | ')}`);
     if (r.client?.errorSamples.length) notes.push(`client: ${r.client.errorSamples.slice(0, 3).join(' | ')}`);
-    if (r.client && r.client.clientLoopDelayMs.p99 > 50) notes.push(`load generator event loop p99 ${r.client.clientLoopDelayMs.p99} ms (the client itself was late)`);
+    if (r.errorSamples?.length) notes.push(`client: ${r.errorSamples.slice(0, 3).join(' | ')}`);
+    const loopP99 = r.client?.clientLoopDelayMs.p99 ?? r.clientLoopDelayMs?.p99 ?? 0;
+    if (loopP99 > 50) notes.push(`load generator event loop p99 ${loopP99} ms (the client itself was late)`);
     if (r.serverLog && (r.serverLog.errors || r.serverLog.warnings)) {
       notes.push(`server log: ${r.serverLog.errors} errors, ${r.serverLog.warnings} warnings; ${r.serverLog.samples.slice(0, 3).join(' | ')}`);
     }
