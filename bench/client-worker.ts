@@ -1,31 +1,19 @@
-// A worker thread holding benchmark subscribers: graphql-ws clients (the server
-// under test) or plain WebSocket clients (the reference server). It records,
-// for every benchmark message received, who got it, which message it was and
+// A worker thread holding benchmark clients: chat screens (graphql-ws clients
+// of the server under test, or plain WebSocket clients of the reference
+// server) and, for the presence scenario, bench/presence-client.ts's users. A
+// screen subscribes to every event type of messageEvents (bench/operations.ts),
+// records for every benchmark message who got it, which message it was and
 // when, so that the main thread (which knows when each send started) computes
-// the latencies. Started by bench/run.ts through a tsx bootstrap.
+// the latencies; counts the receipts each subscriber gets; and marks read as
+// an open screen does. Started by bench/run.ts through a tsx bootstrap.
 import { parentPort } from 'node:worker_threads';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { createClient, type Client } from 'graphql-ws';
-import type { ClientKind, CollectResult, CountResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
+import { MARK_READ, MESSAGE_EVENTS, NOTIFICATIONS, type ScreenEvent, type ScreenMessage } from './operations.js';
+import { closePresenceUsers, handlePresence, isPresenceCommand } from './presence-client.js';
+import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
+import { bytesRead, CountingWebSocket, describe, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
 
 if (!parentPort) throw new Error('client-worker.ts runs as a worker thread');
 const port = parentPort;
-
-const now = () => performance.timeOrigin + performance.now();
-
-const MESSAGE_EVENTS = /* GraphQL */ `
-  subscription BenchMessageEvents($conversationId: ID!) {
-    messageEvents(conversationId: $conversationId) {
-      ... on MessageCreated { message { id seq content sender { id } } }
-    }
-  }
-`;
-const NOTIFICATIONS = /* GraphQL */ `
-  subscription BenchNotifications {
-    notifications { __typename }
-  }
-`;
 
 interface Sub {
   spec: SubSpec;
@@ -36,26 +24,23 @@ interface Sub {
   open: boolean;
   close(): void;
   closed: Promise<void>;
+  /** Receipts since the last reset. */
+  readEvents: number;
+  readIds: number;
+  deliveredEvents: number;
+  deliveredIds: number;
+  /** Messages from others shown since the last markRead, and the newest of them. */
+  unread: number;
+  newestId: string | undefined;
+  marking: boolean;
+  markRead(upToMessageId: string): Promise<unknown>;
 }
 
 const subs: Sub[] = [];
 let closing = false;
-
-/** Every client socket, for the bytes received (read from the TCP socket: nothing added per frame). */
-const sockets: WebSocket[] = [];
 let bytesAtReset = 0;
-const bytesRead = () => sockets.reduce((a, ws) => a + ((ws as unknown as { _socket?: { bytesRead: number } | null })._socket?.bytesRead ?? 0), 0);
 
-/** The `ws` client, remembering its instances. */
-class CountingWebSocket extends WebSocket {
-  constructor(address: string, protocolsOrOptions?: string | string[] | WebSocket.ClientOptions, options?: WebSocket.ClientOptions) {
-    if (typeof protocolsOrOptions === 'object' && !Array.isArray(protocolsOrOptions)) super(address, protocolsOrOptions);
-    else super(address, protocolsOrOptions, options);
-    sockets.push(this);
-  }
-}
-
-// Receipts since the last reset.
+// Benchmark-message receipts since the last reset.
 let cap = 1 << 16;
 let rSub = new Int32Array(cap);
 let rIdx = new Int32Array(cap);
@@ -68,15 +53,9 @@ let dropped = 0;
 let subscriptionErrors = 0;
 let completed = 0;
 let otherEvents = 0;
+const markReads = { calls: 0, answered: 0, failed: 0 };
 const closeCodes: Record<string, number> = {};
-const errorSamples: string[] = [];
-const LOOP_RESOLUTION_MS = 5;
-let loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-loopDelay.enable();
-
-function sample(message: string) {
-  if (errorSamples.length < 10 && !errorSamples.includes(message)) errorSamples.push(message);
-}
+const errors = new Samples();
 
 function record(sub: number, idx: number, t: number) {
   if (n === cap) {
@@ -97,9 +76,10 @@ function record(sub: number, idx: number, t: number) {
   n++;
 }
 
-/** One message delivered to one subscriber. Content is `b<index>` for measured messages, `probe<k>` for liveness probes. */
-function onMessage(sub: Sub, seq: number, content: string) {
+/** One message shown by one screen. Content is `b<index>` for measured messages, `w…` for warm-up ones, `probe<k>` for liveness probes. */
+function onMessage(sub: Sub, message: ScreenMessage) {
   const t = now();
+  const { seq, content } = message;
   if (seq >= sub.seen.length) {
     let size = sub.seen.length;
     while (seq >= size) size *= 2;
@@ -116,6 +96,43 @@ function onMessage(sub: Sub, seq: number, content: string) {
   else sub.maxSeq = seq;
   if (content.charCodeAt(0) === 98 /* b */) record(sub.spec.index, Number(content.slice(1)), t);
   else if (content.startsWith('probe')) sub.sawProbe = true;
+  if (message.sender.id !== sub.spec.userId) onShown(sub, message.id);
+}
+
+/** An open screen marks what it shows as read, every `markReadEvery` messages from others, one call at a time. */
+function onShown(sub: Sub, messageId: string) {
+  const every = sub.spec.markReadEvery ?? 0;
+  if (every <= 0) return;
+  sub.unread++;
+  sub.newestId = messageId;
+  if (sub.unread < every || sub.marking || closing) return;
+  sub.unread = 0;
+  sub.marking = true;
+  markReads.calls++;
+  sub.markRead(messageId).then(
+    () => markReads.answered++,
+    (error: unknown) => {
+      markReads.failed++;
+      if (!closing) errors.add(`markRead: ${describe(error)}`);
+    },
+  ).finally(() => (sub.marking = false));
+}
+
+function onEvent(sub: Sub, event: ScreenEvent | undefined) {
+  switch (event?.__typename) {
+    case 'MessageCreated':
+      return onMessage(sub, event.message);
+    case 'MessagesRead':
+      sub.readEvents++;
+      sub.readIds += event.messageIds?.length ?? 0;
+      return;
+    case 'MessagesDelivered':
+      sub.deliveredEvents++;
+      sub.deliveredIds += event.messageIds?.length ?? 0;
+      return;
+    default:
+      otherEvents++;
+  }
 }
 
 function onClosed(sub: Sub, code: number | undefined, reason: string) {
@@ -124,119 +141,111 @@ function onClosed(sub: Sub, code: number | undefined, reason: string) {
   dropped++;
   const key = String(code ?? 'unknown');
   closeCodes[key] = (closeCodes[key] ?? 0) + 1;
-  sample(`socket closed ${key}${reason ? `: ${reason}` : ''}`);
+  errors.add(`socket closed ${key}${reason ? `: ${reason}` : ''}`);
 }
 
-function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
-  return new Promise<Sub>((resolve, reject) => {
-    let settled = false;
-    let resolveClosed!: () => void;
-    const closed = new Promise<void>((r) => (resolveClosed = r));
-    let client: Client;
-    const sub: Sub = {
-      spec,
-      seen: new Uint8Array(64),
-      maxSeq: 0,
-      sawProbe: false,
-      open: false,
-      close: () => void client.dispose(),
-      closed,
-    };
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void client.dispose();
-      resolveClosed();
-      reject(new Error(message));
-    };
-    const timer = setTimeout(() => fail(`subscriber ${spec.index}: no connection_ack within ${timeoutMs} ms`), timeoutMs);
-    client = createClient({
-      url,
-      webSocketImpl: CountingWebSocket,
-      connectionParams: { authorization: `Bearer ${spec.token}` },
-      retryAttempts: 0,
-      lazy: true,
-      lazyCloseTimeout: 0,
-      on: {
-        connected: () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          sub.open = true;
-          resolve(sub);
-        },
-        closed: (event) => {
-          const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
-          resolveClosed();
-          if (!settled) fail(`subscriber ${spec.index}: closed ${code ?? ''} ${reason ?? ''} before connection_ack`);
-          else onClosed(sub, code, reason ?? '');
-        },
-      },
-    });
-    const payload = spec.conversationId
-      ? { query: MESSAGE_EVENTS, variables: { conversationId: spec.conversationId } }
-      : { query: NOTIFICATIONS };
-    client.subscribe<Record<string, unknown>>(payload, {
-      next: (result) => {
-        if (result.errors?.length) {
-          subscriptionErrors++;
-          sample(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
-          return;
-        }
-        const event = (result.data as { messageEvents?: { message?: { seq: number; content: string } } } | undefined)?.messageEvents;
-        if (event?.message) onMessage(sub, event.message.seq, event.message.content);
-        else otherEvents++;
-      },
-      error: (error) => {
-        if (closing) return;
-        subscriptionErrors++;
-        sample(`subscription errored: ${describe(error)}`);
-      },
-      complete: () => {
-        if (!closing) completed++;
-      },
-    });
-  });
+function newSub(spec: SubSpec, close: () => void, closed: Promise<void>, markRead: Sub['markRead']): Sub {
+  return {
+    spec,
+    seen: new Uint8Array(64),
+    maxSeq: 0,
+    sawProbe: false,
+    open: false,
+    close,
+    closed,
+    readEvents: 0,
+    readIds: 0,
+    deliveredEvents: 0,
+    deliveredIds: 0,
+    unread: 0,
+    newestId: undefined,
+    marking: false,
+    markRead,
+  };
 }
+
+async function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  const { client, connected } = graphqlClient(url, spec.token, timeoutMs, `subscriber ${spec.index}`, (code, reason) => {
+    resolveClosed();
+    onClosed(sub, code, reason);
+  });
+  const sub = newSub(
+    spec,
+    () => void client.dispose(),
+    closed,
+    (upToMessageId) => operation(client, MARK_READ, { conversationId: spec.conversationId, upToMessageId }),
+  );
+  const payload = spec.conversationId ? { query: MESSAGE_EVENTS, variables: { conversationId: spec.conversationId } } : { query: NOTIFICATIONS };
+  client.subscribe<{ messageEvents?: ScreenEvent; notifications?: unknown }>(payload, {
+    next: (result) => {
+      if (result.errors?.length) {
+        subscriptionErrors++;
+        errors.add(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
+        return;
+      }
+      if (spec.conversationId) onEvent(sub, result.data?.messageEvents);
+      else otherEvents++;
+    },
+    error: (error) => {
+      if (closing) return;
+      subscriptionErrors++;
+      errors.add(`subscription errored: ${describe(error)}`);
+    },
+    complete: () => {
+      if (!closing) completed++;
+    },
+  });
+  try {
+    await connected;
+  } catch (error) {
+    resolveClosed();
+    throw error;
+  }
+  sub.open = true;
+  return sub;
+}
+
+type ReferenceFrame = { type: string; requestId?: number; error?: string; message?: ScreenMessage; messageIds?: string[] };
 
 function openReference(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
   return new Promise<Sub>((resolve, reject) => {
-    let settled = false;
     const ws = new CountingWebSocket(`${url}?token=${encodeURIComponent(spec.token)}`, { perMessageDeflate: false });
+    const requests = new ReferenceRequests();
     const closed = new Promise<void>((r) => ws.once('close', () => r()));
-    const sub: Sub = { spec, seen: new Uint8Array(64), maxSeq: 0, sawProbe: false, open: false, close: () => ws.close(1000), closed };
-    const fail = (message: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      ws.terminate();
-      reject(new Error(message));
-    };
-    const timer = setTimeout(() => fail(`subscriber ${spec.index}: not subscribed within ${timeoutMs} ms`), timeoutMs);
+    const sub = newSub(spec, () => ws.close(1000), closed, (upToMessageId) =>
+      requests.request(ws, { type: 'markRead', conversationId: spec.conversationId, upToMessageId }),
+    );
+    const start = opening(ws, timeoutMs, `subscriber ${spec.index}`, reject);
     ws.on('open', () => {
       ws.send(JSON.stringify(spec.conversationId ? { type: 'subscribe', conversationId: spec.conversationId } : { type: 'subscribeFeed' }));
     });
     ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { type: string; message?: { seq: number; content: string }; error?: string };
-      if (message.type === 'message' && message.message) onMessage(sub, message.message.seq, message.message.content);
-      else if (message.type === 'subscribed') {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        sub.open = true;
-        resolve(sub);
-      } else if (message.type === 'error') {
-        subscriptionErrors++;
-        sample(`reference error: ${message.error}`);
-        if (!settled) fail(`subscriber ${spec.index}: ${message.error}`);
-      } else otherEvents++;
+      const frame = JSON.parse(String(data)) as ReferenceFrame;
+      if (requests.answer(frame)) return;
+      switch (frame.type) {
+        case 'MessageCreated':
+        case 'MessagesRead':
+        case 'MessagesDelivered':
+          return onEvent(sub, { __typename: frame.type, ...frame } as unknown as ScreenEvent);
+        case 'subscribed':
+          if (!start.done()) return;
+          sub.open = true;
+          return resolve(sub);
+        case 'error':
+          subscriptionErrors++;
+          errors.add(`reference error: ${frame.error}`);
+          start.fail(frame.error ?? 'error');
+          return;
+        default:
+          otherEvents++;
+      }
     });
-    ws.on('error', (error) => {
-      if (!settled) fail(`subscriber ${spec.index}: ${describe(error)}`);
-    });
+    ws.on('error', (error) => start.fail(describe(error)));
     ws.on('close', (code, reason) => {
-      if (!settled) fail(`subscriber ${spec.index}: closed ${code} ${String(reason)} before subscribed`);
+      requests.failAll(`socket closed (${code})`);
+      if (!start.settled) start.fail(`closed ${code} ${String(reason)} before subscribed`);
       else onClosed(sub, code, String(reason));
     });
   });
@@ -247,7 +256,7 @@ async function open(kind: ClientKind, url: string, specs: SubSpec[], concurrency
   let opened = 0;
   let failed = 0;
   const failedIndexes: number[] = [];
-  const errors: string[] = [];
+  const openErrors: string[] = [];
   const lane = async () => {
     while (next < specs.length && !closing) {
       const spec = specs[next++]!;
@@ -258,12 +267,12 @@ async function open(kind: ClientKind, url: string, specs: SubSpec[], concurrency
       } catch (error) {
         failed++;
         failedIndexes.push(spec.index);
-        if (errors.length < 5) errors.push(describe(error));
+        if (openErrors.length < 5) openErrors.push(describe(error));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, specs.length)) }, lane));
-  return { opened, failed, failedIndexes, errors };
+  return { opened, failed, failedIndexes, errors: openErrors };
 }
 
 async function closeAll(timeoutMs: number) {
@@ -277,64 +286,64 @@ async function closeAll(timeoutMs: number) {
   }
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.all(subs.map((s) => s.closed)),
+    Promise.all([...subs.map((s) => s.closed), closePresenceUsers()]),
     new Promise<void>((r) => (timer = setTimeout(r, timeoutMs))),
   ]);
   clearTimeout(timer);
   return { closed: subs.length };
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (Array.isArray(error)) return error.map((e) => describe(e)).join('; ');
-  if (error && typeof error === 'object' && 'code' in error) {
-    const e = error as { code?: unknown; reason?: unknown };
-    return `close ${String(e.code)} ${String(e.reason ?? '')}`;
+function reset() {
+  n = 0;
+  for (const sub of subs) {
+    sub.sawProbe = false;
+    sub.readEvents = sub.readIds = sub.deliveredEvents = sub.deliveredIds = 0;
   }
-  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
-  return String(error);
+  markReads.calls = markReads.answered = markReads.failed = 0;
+  bytesAtReset = bytesRead();
+  resetLoopDelay();
+}
+
+function collect(): CollectResult {
+  return {
+    n,
+    sub: rSub.slice(0, n),
+    idx: rIdx.slice(0, n),
+    t: rT.slice(0, n),
+    duplicates,
+    outOfOrder,
+    dropped,
+    closeCodes,
+    subscriptionErrors,
+    completed,
+    otherEvents,
+    receipts: {
+      sub: Int32Array.from(subs, (s) => s.spec.index),
+      readEvents: Int32Array.from(subs, (s) => s.readEvents),
+      readIds: Int32Array.from(subs, (s) => s.readIds),
+      deliveredEvents: Int32Array.from(subs, (s) => s.deliveredEvents),
+      deliveredIds: Int32Array.from(subs, (s) => s.deliveredIds),
+    },
+    markRead: { ...markReads },
+    bytesReceived: bytesRead() - bytesAtReset,
+    errorSamples: errors.list,
+    loopDelay: loopDelayFigures(),
+  };
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
+  if (isPresenceCommand(request)) return handlePresence(request);
   switch (request.cmd) {
     case 'open':
       return open(request.kind, request.url, request.subs, request.concurrency, request.timeoutMs);
     case 'probeStatus':
       return { seen: subs.filter((s) => s.sawProbe).map((s) => s.spec.index) } satisfies ProbeStatus;
     case 'count':
-      return { bench: n } satisfies CountResult;
+      return { bench: n };
     case 'reset':
-      n = 0;
-      for (const sub of subs) sub.sawProbe = false;
-      bytesAtReset = bytesRead();
-      loopDelay.disable();
-      loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-      loopDelay.enable();
-      return null;
-    case 'collect': {
-      const result: CollectResult = {
-        n,
-        sub: rSub.slice(0, n),
-        idx: rIdx.slice(0, n),
-        t: rT.slice(0, n),
-        duplicates,
-        outOfOrder,
-        dropped,
-        closeCodes,
-        subscriptionErrors,
-        completed,
-        otherEvents,
-        bytesReceived: bytesRead() - bytesAtReset,
-        errorSamples,
-        // The histogram holds the timer's interval plus its delay: keep the delay.
-        loopDelay: {
-          p50: Math.max(0, loopDelay.percentile(50) / 1e6 - LOOP_RESOLUTION_MS),
-          p99: Math.max(0, loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
-          max: Math.max(0, loopDelay.max / 1e6 - LOOP_RESOLUTION_MS),
-        },
-      };
-      return result;
-    }
+      return reset();
+    case 'collect':
+      return collect();
     case 'close':
       return closeAll(request.timeoutMs);
   }
@@ -343,7 +352,7 @@ async function handle(request: WorkerRequest): Promise<unknown> {
 port.on('message', (request: WorkerRequest) => {
   handle(request).then(
     (result) => {
-      const reply: WorkerReply = { id: request.id, ok: true, result };
+      const reply: WorkerReply = { id: request.id, ok: true, result: result ?? null };
       const transfer = request.cmd === 'collect' ? collectTransfer(result as CollectResult) : [];
       port.postMessage(reply, transfer);
     },

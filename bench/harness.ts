@@ -9,7 +9,21 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
-import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest, CountResult } from './protocol.js';
+import { readFileSync } from 'node:fs';
+import { nextClientMessageId, SEND_MESSAGE } from './operations.js';
+import type {
+  ClientKind,
+  CollectResult,
+  CountResult,
+  OpenResult,
+  PresenceAction,
+  PresenceCollect,
+  PresenceUserSpec,
+  ProbeStatus,
+  SubSpec,
+  WorkerReply,
+  WorkerRequest,
+} from './protocol.js';
 import { parsePrometheus } from './stats.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -26,6 +40,24 @@ export type ServerKind = 'project' | 'reference';
 export interface BenchUser {
   id: string;
   token: string;
+}
+
+// ---------------------------------------------------------------- a process, from outside
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system, seconds) of a process, from /proc/<pid>/stat: the same reading for both servers, whatever they report. */
+export function procCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces, in parentheses): utime is the 14th field, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Resident memory (bytes) of a process, from /proc/<pid>/status: what an operator sees, no collection forced. */
+export function procRssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
 }
 
 export async function signToken(secret: string, sub: string, ttlSeconds = 4 * 3600): Promise<string> {
@@ -286,13 +318,23 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
 
 // ---------------------------------------------------------------- targets
 
+/** A message as sendMessage answers it (the fields a screen shows). */
+export interface SentMessage {
+  id: string;
+  seq: number;
+  clientMessageId: string | null;
+}
+
+/** A client's sending side: each send carries a fresh clientMessageId; many may be in flight. */
 export interface Sender {
-  send(conversationId: string, content: string): Promise<{ id: string; seq: number }>;
+  send(conversationId: string, content: string): Promise<SentMessage>;
   close(): void;
 }
 
 export interface Target {
   kind: ServerKind;
+  /** The server's process id (CPU and memory read from /proc); set once it runs. */
+  pid?: number;
   clientKind: ClientKind;
   /** Where subscribers connect. */
   wsUrl: string;
@@ -304,6 +346,8 @@ export interface Target {
   metrics(): Promise<Map<string, number>>;
   /** Live subscriptions of the idle scenario's kind (notifications / the reference's feed). */
   feedSubscriptions(): Promise<number>;
+  /** Live typing and presence subscriptions (the project's gauges; the reference's answer each subscribe, so it needs none). */
+  liveTypingAndPresence?(): Promise<{ typing: number; presence: number }>;
   /** Asks the server process for a full garbage collection (only when started with the GC hook). */
   collectGarbage?: () => void;
 }
@@ -316,7 +360,6 @@ async function fetchMetrics(port: number): Promise<Map<string, number>> {
   return parsePrometheus(await res.text());
 }
 
-const SEND_MUTATION = 'mutation BenchSend($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }';
 
 /** How the project's senders send: over graphql-ws, as the reference's senders do over their socket, or as HTTP POSTs. */
 export type SendTransport = 'ws' | 'http';
@@ -366,8 +409,8 @@ export function projectTarget(port: number, sendOver: SendTransport = 'ws'): Tar
         ? GraphqlWsSender.open(wsUrl, user.token)
         : {
             send: async (conversationId, content) => {
-              const data = await graphql<{ sendMessage: { id: string; seq: number } }>(user.token, SEND_MUTATION, {
-                input: { conversationId, content },
+              const data = await graphql<{ sendMessage: SentMessage }>(user.token, SEND_MESSAGE, {
+                input: { conversationId, content, clientMessageId: nextClientMessageId() },
               });
               return data.sendMessage;
             },
@@ -375,6 +418,13 @@ export function projectTarget(port: number, sendOver: SendTransport = 'ws'): Tar
           },
     metrics: () => fetchMetrics(port),
     feedSubscriptions: async () => (await fetchMetrics(port)).get('chat_active_subscriptions{field="notifications"}') ?? 0,
+    liveTypingAndPresence: async () => {
+      const metrics = await fetchMetrics(port);
+      return {
+        typing: metrics.get('chat_active_subscriptions{field="typing"}') ?? 0,
+        presence: metrics.get('chat_active_subscriptions{field="presence"}') ?? 0,
+      };
+    },
   };
 }
 
@@ -425,16 +475,16 @@ class GraphqlWsSender implements Sender {
     return new GraphqlWsSender(client);
   }
 
-  send(conversationId: string, content: string): Promise<{ id: string; seq: number }> {
+  send(conversationId: string, content: string): Promise<SentMessage> {
     return new Promise((resolve, reject) => {
-      let sent: { id: string; seq: number } | undefined;
+      let sent: SentMessage | undefined;
       let failure: Error | undefined;
       const timer = setTimeout(() => {
         cancel();
         reject(new Error(`no answer within ${SEND_TIMEOUT_MS} ms`));
       }, SEND_TIMEOUT_MS);
-      const cancel = this.client.subscribe<{ sendMessage: { id: string; seq: number } }>(
-        { query: SEND_MUTATION, variables: { input: { conversationId, content } } },
+      const cancel = this.client.subscribe<{ sendMessage: SentMessage }>(
+        { query: SEND_MESSAGE, variables: { input: { conversationId, content, clientMessageId: nextClientMessageId() } } },
         {
           next: (result) => {
             if (result.errors?.length) {
@@ -460,20 +510,20 @@ class GraphqlWsSender implements Sender {
   }
 }
 
-/** A reference-server connection used only for sending (acknowledged per request). */
+/** A reference-server connection used only for sending (acknowledged per request, with the stored message). */
 class WsSender implements Sender {
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: { id: string; seq: number }) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private pending = new Map<number, { resolve: (v: SentMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   private constructor(private ws: WebSocket) {
     ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as { type: string; requestId?: number; id?: string; seq?: number; error?: string };
+      const frame = JSON.parse(String(data)) as { type: string; requestId?: number; result?: SentMessage; error?: string };
       if (frame.requestId === undefined) return;
       const entry = this.pending.get(frame.requestId);
       if (!entry) return;
       this.pending.delete(frame.requestId);
       clearTimeout(entry.timer);
-      if (frame.type === 'ack') entry.resolve({ id: frame.id!, seq: frame.seq! });
+      if (frame.type === 'ack' && frame.result) entry.resolve(frame.result);
       else entry.reject(new Error(frame.error ?? 'reference error'));
     });
     ws.on('close', (code) => {
@@ -503,7 +553,7 @@ class WsSender implements Sender {
     });
   }
 
-  send(conversationId: string, content: string): Promise<{ id: string; seq: number }> {
+  send(conversationId: string, content: string): Promise<SentMessage> {
     return new Promise((resolve, reject) => {
       if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('sender socket is not open'));
       const requestId = this.nextId++;
@@ -512,7 +562,7 @@ class WsSender implements Sender {
         reject(new Error(`no ack within ${SEND_TIMEOUT_MS} ms`));
       }, SEND_TIMEOUT_MS);
       this.pending.set(requestId, { resolve, reject, timer });
-      this.ws.send(JSON.stringify({ type: 'send', requestId, conversationId, content }));
+      this.ws.send(JSON.stringify({ type: 'send', requestId, conversationId, content, clientMessageId: nextClientMessageId() }));
     });
   }
 
@@ -616,6 +666,40 @@ export class ClientPool {
 
   async collect(): Promise<CollectResult[]> {
     return this.all<CollectResult>({ cmd: 'collect' }, 60_000);
+  }
+
+  /** Opens the presence scenario's users (user i in worker i mod workers). */
+  async presenceOpen(kind: ClientKind, url: string, users: PresenceUserSpec[], conversationIds: string[], userIds: string[], concurrency: number): Promise<OpenResult> {
+    const shares: PresenceUserSpec[][] = this.workers.map(() => []);
+    for (const user of users) shares[user.index % shares.length]!.push(user);
+    const perWorker = Math.max(1, Math.ceil(concurrency / this.workers.length));
+    const budget = 30_000 * Math.ceil(users.length / perWorker / this.workers.length + 1) + 60_000;
+    const results = await Promise.all(
+      this.workers.map((w, i) =>
+        this.request<OpenResult>(
+          w,
+          { cmd: 'presenceOpen', kind, url, users: shares[i]!, conversationIds, userIds, concurrency: perWorker, timeoutMs: 30_000 },
+          budget,
+        ),
+      ),
+    );
+    return {
+      opened: results.reduce((a, r) => a + r.opened, 0),
+      failed: results.reduce((a, r) => a + r.failed, 0),
+      failedIndexes: results.flatMap((r) => r.failedIndexes),
+      errors: results.flatMap((r) => r.errors).slice(0, 5),
+    };
+  }
+
+  /** Runs the plan: each worker does its users' actions on time; resolves when every action is done. */
+  async presenceRun(actions: PresenceAction[], timeoutMs: number): Promise<void> {
+    const shares: PresenceAction[][] = this.workers.map(() => []);
+    for (const action of actions) shares[action.user % shares.length]!.push(action);
+    await Promise.all(this.workers.map((w, i) => this.request(w, { cmd: 'presenceRun', actions: shares[i]! }, timeoutMs)));
+  }
+
+  async presenceCollect(): Promise<PresenceCollect[]> {
+    return this.all<PresenceCollect>({ cmd: 'presenceCollect' }, 60_000);
   }
 
   async close(): Promise<void> {

@@ -8,8 +8,40 @@ export interface SubSpec {
   /** Global subscriber index, chosen by the main thread. */
   index: number;
   token: string;
+  userId: string;
   /** messageEvents(conversationId) (reference: subscribe to the conversation); when absent, the viewer's own feed (notifications). */
   conversationId?: string;
+  /** Mark read (up to the newest message shown) after this many messages from others, as an open screen does; 0 or absent: never. */
+  markReadEvery?: number;
+}
+
+/** A presence-scenario user: one socket with typing(conversationId) for each of its conversations and presence for its contacts. */
+export interface PresenceUserSpec {
+  index: number;
+  token: string;
+  userId: string;
+  /** Conversation indexes (into PresencePlan.conversationIds). */
+  conversations: number[];
+}
+
+/** Something a presence-scenario user does at `t` (ms, now() clock). */
+export type PresenceAction =
+  | { t: number; user: number; kind: 'typing'; conversation: number; isTyping: boolean; id: number }
+  | { t: number; user: number; kind: 'disconnect'; id: number }
+  | { t: number; user: number; kind: 'connect'; id: number };
+
+export interface PresenceCollect {
+  /** Typing events received: recipient user, typist user, conversation, isTyping (0/1), time. */
+  typing: { recipient: Float64Array; typist: Float64Array; conversation: Float64Array; isTyping: Float64Array; t: Float64Array };
+  /** Presence events received: recipient user, subject user, online (0/1), time. */
+  presence: { recipient: Float64Array; subject: Float64Array; online: Float64Array; t: Float64Array };
+  /** Per action id: when it started and when it was done (setTyping answered; socket closed; socket connected), NaN if not. */
+  actions: { id: Float64Array; start: Float64Array; done: Float64Array };
+  errors: number;
+  errorSamples: string[];
+  dropped: number;
+  bytesReceived: number;
+  loopDelay: { p50: number; p99: number; max: number };
 }
 
 export type WorkerRequest =
@@ -18,7 +50,10 @@ export type WorkerRequest =
   | { id: number; cmd: 'count' }
   | { id: number; cmd: 'reset' }
   | { id: number; cmd: 'collect' }
-  | { id: number; cmd: 'close'; timeoutMs: number };
+  | { id: number; cmd: 'close'; timeoutMs: number }
+  | { id: number; cmd: 'presenceOpen'; kind: ClientKind; url: string; users: PresenceUserSpec[]; conversationIds: string[]; userIds: string[]; concurrency: number; timeoutMs: number }
+  | { id: number; cmd: 'presenceRun'; actions: PresenceAction[] }
+  | { id: number; cmd: 'presenceCollect' };
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
@@ -57,8 +92,12 @@ export interface CollectResult {
   subscriptionErrors: number;
   /** Subscriptions the server completed by itself. */
   completed: number;
-  /** Events of other kinds (e.g. MessagesDelivered) seen on messageEvents. */
+  /** Events of other kinds seen on messageEvents (neither MessageCreated nor a receipt). */
   otherEvents: number;
+  /** Receipts per subscriber since the last reset: subscriber index, MessagesRead and MessagesDelivered events, and the message ids they listed. */
+  receipts: { sub: Int32Array; readEvents: Int32Array; readIds: Int32Array; deliveredEvents: Int32Array; deliveredIds: Int32Array };
+  /** markRead calls since the last reset, answered, failed. */
+  markRead: { calls: number; answered: number; failed: number };
   /** Bytes read by the subscriber sockets since the last reset (bytes of sockets closed meanwhile not included). */
   bytesReceived: number;
   errorSamples: string[];

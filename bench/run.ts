@@ -1,15 +1,21 @@
 // `npm run bench`: the chat server against a reference server doing the same
-// job with no GraphQL (bench/reference-server.ts), on three scenarios:
+// job with no GraphQL (bench/reference-server.ts), on four scenarios:
 //
-//   fanout  one group, every member subscribed to messageEvents, one sender at a fixed rate
-//   pairs   one-to-one conversations, both members subscribed, one closed-loop sender each
-//   idle    many sockets with one live subscription each: the server's memory per socket
+//   fanout    one group, every member subscribed to messageEvents, one sender at a fixed rate
+//   pairs     one-to-one conversations, both members subscribed, one closed-loop sender each
+//   idle      many sockets with one live subscription each: the server's memory per socket
+//   presence  users in 5 conversations of 10, typing and presence subscriptions, setTyping and
+//             reconnections at fixed rates (bench/presence.ts)
+//
+// Every client is a real chat screen's (bench/operations.ts): it selects every
+// event type and the fields a screen shows, sends with a clientMessageId and
+// marks read; selecting less would make receipts free and flatter the server.
 //
 // Each (scenario, server) pair gets a fresh database (chat_bench), a fresh
 // server process and fresh subscriber worker threads. Prints a table and
 // writes bench/results/latest.json (latest-quick.json with --quick).
 //
-//   npm run bench                          all three, full size (a few minutes)
+//   npm run bench                          all four, full size (a few minutes)
 //   npm run bench -- --quick               smaller sizes, for a smoke test
 //   npm run bench -- --scenario fanout     one scenario (repeat or comma-separate for more)
 //   npm run bench -- --help                every option
@@ -31,6 +37,8 @@ import {
   mapLimit,
   now,
   openFileLimit,
+  procCpuSeconds,
+  procRssBytes,
   projectTarget,
   type SendTransport,
   referenceTarget,
@@ -45,29 +53,36 @@ import {
   type Target,
 } from './harness.js';
 import type { CollectResult, SubSpec } from './protocol.js';
+import { presenceScenario, type PresenceResult, type PresenceSizes } from './presence.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
 
 // ---------------------------------------------------------------- options
 
-const SCENARIOS = ['fanout', 'pairs', 'idle'] as const;
+const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Sizes {
   fanout: { members: number; messages: number; rate: number; maxInFlight: number };
   pairs: { pairs: number; seconds: number };
   idle: { sockets: number };
+  presence: PresenceSizes;
 }
 
 const FULL: Sizes = {
   fanout: { members: 500, messages: 2000, rate: 200, maxInFlight: 50 },
   pairs: { pairs: 200, seconds: 15 },
   idle: { sockets: 5000 },
+  presence: { users: 2000, typingRate: 500, churnRate: 50, seconds: 20 },
 };
 const QUICK: Sizes = {
   fanout: { members: 100, messages: 300, rate: 200, maxInFlight: 50 },
   pairs: { pairs: 50, seconds: 5 },
   idle: { sockets: 1000 },
+  presence: { users: 500, typingRate: 125, churnRate: 12, seconds: 6 },
 };
+
+/** Pairs: the recipient's screen marks read after this many messages (a screen open on the conversation reads what arrives). */
+const MARK_READ_EVERY = 10;
 
 /** Expected receipts not received this long after the last send completed are lost. */
 const LOSS_DEADLINE_MS = 10_000;
@@ -87,12 +102,16 @@ interface Options {
   dbStats: boolean;
   /** fanout and pairs: the same load, not measured, for this long before the measured phase (0: measure from a cold server). */
   warmupSeconds: number;
+  /** Pairs and fanout: a screen marks read after this many messages from others (0: never). */
+  markReadEvery: number;
+  fanoutMarkReadEvery: number;
 }
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --scenario <name>   fanout, pairs or idle; repeat or comma-separate (default: all three)
-  --quick             smaller sizes (fanout 100 members x 300 messages, pairs 50 for 5 s, idle 1000)
+  --scenario <name>   fanout, pairs, idle or presence; repeat or comma-separate (default: all four)
+  --quick             smaller sizes (fanout 100 members x 300 messages, pairs 50 for 5 s, idle 1000,
+                      presence 500 users, 125 setTyping/s, 12 reconnections/s for 6 s)
   --server <kind>     project or reference only (default: both, with ratios)
   --members <n>       fanout: group size (default 500; the contract caps groups at 1000)
   --messages <n>      fanout: messages sent (default 2000)
@@ -101,6 +120,15 @@ const HELP = `Usage: npm run bench -- [options]
   --pairs <n>         pairs: one-to-one conversations (default 200)
   --seconds <n>       pairs: duration of the closed loops (default 15)
   --sockets <n>       idle: sockets (default 5000)
+  --mark-read-every <n>
+                      pairs: the recipient's screen calls markRead after every n messages (default 10; 0: never)
+  --fanout-mark-read-every <n>
+                      fanout: every member's screen does (default 0: never, so that fanout measures delivery)
+  --users <n>         presence: users, one socket each, each in 5 conversations of 10 (default 2000, a multiple of 10)
+  --typing-rate <n>   presence: setTyping calls per second (default 500)
+  --churn-rate <n>    presence: sockets closed (and as many reopened) per second (default 50)
+  --presence-seconds <n>
+                      presence: duration of the measured phase (default 20)
   --workers <n>       subscriber worker threads in the load generator (default 1)
   --warmup <seconds>  fanout and pairs: run the scenario's load this long first, not measured, and wait
                       until every subscriber has it (default 5, 1 with --quick; 0 measures a cold server)
@@ -149,7 +177,7 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--scenario':
         for (const name of value().split(',')) {
-          if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}" (fanout, pairs, idle)`);
+          if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario "${name}" (${SCENARIOS.join(', ')})`);
           if (!scenarios.includes(name as Scenario)) scenarios.push(name as Scenario);
         }
         break;
@@ -166,8 +194,19 @@ function parseOptions(argv: string[]): Options {
       case '--pairs':
       case '--seconds':
       case '--sockets':
+      case '--users':
+      case '--typing-rate':
+      case '--churn-rate':
+      case '--presence-seconds':
         overrides[flag.slice(2)] = int();
         break;
+      case '--mark-read-every':
+      case '--fanout-mark-read-every': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 0) throw new Error(`${flag} needs a whole number`);
+        overrides[flag.slice(2)] = v;
+        break;
+      }
       case '--workers':
         workers = int();
         break;
@@ -208,7 +247,14 @@ function parseOptions(argv: string[]): Options {
     },
     pairs: { pairs: overrides.pairs ?? base.pairs.pairs, seconds: overrides.seconds ?? base.pairs.seconds },
     idle: { sockets: overrides.sockets ?? base.idle.sockets },
+    presence: {
+      users: overrides.users ?? base.presence.users,
+      typingRate: overrides['typing-rate'] ?? base.presence.typingRate,
+      churnRate: overrides['churn-rate'] ?? base.presence.churnRate,
+      seconds: overrides['presence-seconds'] ?? base.presence.seconds,
+    },
   };
+  if (sizes.presence.users % 10 !== 0 || sizes.presence.users < 20) throw new Error('--users must be a multiple of 10, at least 20');
   if (sizes.fanout.members < 2 || sizes.fanout.members > 1000) throw new Error('--members must be 2..1000 (the contract caps groups at 1000)');
   return {
     scenarios: scenarios.length ? scenarios : [...SCENARIOS],
@@ -222,6 +268,8 @@ function parseOptions(argv: string[]): Options {
     sendOver,
     dbStats: dbStatsFlag ?? !quick,
     warmupSeconds: warmupSeconds ?? (quick ? 1 : 5),
+    markReadEvery: overrides['mark-read-every'] ?? MARK_READ_EVERY,
+    fanoutMarkReadEvery: overrides['fanout-mark-read-every'] ?? 0,
   };
 }
 
@@ -319,9 +367,74 @@ async function waitForReceipts(pool: ClientPool, expected: number, deadline: num
   }
 }
 
-function serverCpu(before: Map<string, number>, after: Map<string, number>, seconds: number) {
-  const cpu = (after.get('process_cpu_seconds_total') ?? 0) - (before.get('process_cpu_seconds_total') ?? 0);
-  return round0((cpu / seconds) * 100);
+/** The server process's CPU over the measured phase, from /proc/<pid>/stat (the same reading for both servers). */
+export interface ServerCpu {
+  seconds: number;
+  percent: number;
+  /** CPU ms per acknowledged send and per benchmark-message delivery (receipt at a subscriber). */
+  msPerSend: number;
+  msPerDelivery: number;
+}
+
+function serverCpu(seconds: number, wallSeconds: number, sends: number, deliveries: number): ServerCpu {
+  const per = (n: number) => (n > 0 ? Math.round(((seconds * 1000) / n) * 1000) / 1000 : 0);
+  return { seconds: round1(seconds), percent: round0((seconds / wallSeconds) * 100), msPerSend: per(sends), msPerDelivery: per(deliveries) };
+}
+
+/** Receipts (MessagesRead, MessagesDelivered) a group of subscribers got in the measured phase. */
+interface ReceiptCounts {
+  subscribers: number;
+  readEvents: number;
+  deliveredEvents: number;
+  /** Message ids listed by those events. */
+  readIds: number;
+  deliveredIds: number;
+  readEventsPerSubscriber: number;
+  deliveredEventsPerSubscriber: number;
+  /** The most receipt events (read + delivered) one subscriber got. */
+  maxEventsOneSubscriber: number;
+}
+
+/**
+ * Receipts per subscriber, split between the subscribers whose user sent the
+ * measured messages and the others: under the revised contract the others get
+ * none (their users sent nothing), so the split shows whether receipts still
+ * grow with the square of a group.
+ */
+function receiptFigures(collected: CollectResult[], isSender: (sub: number) => boolean) {
+  const empty = (): ReceiptCounts => ({
+    subscribers: 0,
+    readEvents: 0,
+    deliveredEvents: 0,
+    readIds: 0,
+    deliveredIds: 0,
+    readEventsPerSubscriber: 0,
+    deliveredEventsPerSubscriber: 0,
+    maxEventsOneSubscriber: 0,
+  });
+  const senders = empty();
+  const others = empty();
+  const markRead = { calls: 0, answered: 0, failed: 0 };
+  for (const c of collected) {
+    markRead.calls += c.markRead.calls;
+    markRead.answered += c.markRead.answered;
+    markRead.failed += c.markRead.failed;
+    const r = c.receipts;
+    for (let i = 0; i < r.sub.length; i++) {
+      const group = isSender(r.sub[i]!) ? senders : others;
+      group.subscribers++;
+      group.readEvents += r.readEvents[i]!;
+      group.deliveredEvents += r.deliveredEvents[i]!;
+      group.readIds += r.readIds[i]!;
+      group.deliveredIds += r.deliveredIds[i]!;
+      group.maxEventsOneSubscriber = Math.max(group.maxEventsOneSubscriber, r.readEvents[i]! + r.deliveredEvents[i]!);
+    }
+  }
+  for (const group of [senders, others]) {
+    group.readEventsPerSubscriber = group.subscribers ? round1(group.readEvents / group.subscribers) : 0;
+    group.deliveredEventsPerSubscriber = group.subscribers ? round1(group.deliveredEvents / group.subscribers) : 0;
+  }
+  return { senders, others, markRead };
 }
 
 function sendErrorSampler() {
@@ -384,6 +497,10 @@ interface DeliveryFigures {
   outOfOrder: number;
   socketsDropped: number;
   serverCpuPercent: number;
+  /** Server CPU from /proc over the measured phase, per acknowledged send and per delivery. */
+  serverCpu: ServerCpu;
+  /** MessagesRead / MessagesDelivered received per subscriber (senders of the measured messages apart) and the screens' markRead calls. */
+  receiptEvents: ReturnType<typeof receiptFigures>;
   /** PostgreSQL work of the measured phase per acknowledged send (every transaction counts: sends, delivery marks, …); not with --quick unless --db-stats. */
   db?: ReturnType<typeof perSend>;
   loadgenCpuPercent: number;
@@ -445,7 +562,8 @@ async function fanout(target: Target, pool: ClientPool, options: Options, secret
   const users = await makeUsers(secret, range(members).map((i) => `fan-${i}`));
   await target.registerUsers(users);
   const conversationId = await target.createGroup(users[0]!, users.slice(1));
-  const specs: SubSpec[] = users.map((user, index) => ({ index, token: user.token, conversationId }));
+  const markReadEvery = options.fanoutMarkReadEvery;
+  const specs: SubSpec[] = users.map((user, index) => ({ index, token: user.token, userId: user.id, conversationId, markReadEvery }));
   const open = await pool.open(target.clientKind, target.wsUrl, specs, 50);
   if (open.opened === 0) throw new Error(`no subscriber could connect: ${open.errors.join('; ')}`);
   const failed = new Set(open.failedIndexes);
@@ -463,7 +581,7 @@ async function fanout(target: Target, pool: ClientPool, options: Options, secret
     await pool.reset();
 
     const db0 = options.dbStats ? await settledDbStats() : undefined;
-    const metrics0 = await target.metrics();
+    const serverCpu0 = procCpuSeconds(target.pid!);
     const cpu0 = process.cpuUsage();
     const t0 = now();
     const { start, ack, errors, attempted, maxInFlightSeen } = await sendAtRate(sender, conversationId, messages, rate, maxInFlight, (i) => `b${i}`);
@@ -485,7 +603,7 @@ async function fanout(target: Target, pool: ClientPool, options: Options, secret
     const deadline = Math.max(lastAck, lastSend) + LOSS_DEADLINE_MS;
     await waitForReceipts(pool, expected, deadline, options.graceMs);
     const wall = (now() - t0) / 1000;
-    const metrics1 = await target.metrics();
+    const serverCpuSeconds1 = procCpuSeconds(target.pid!);
     const cpu1 = process.cpuUsage(cpu0);
     const collected = await pool.collect();
     const db = db0 ? perSend(db0, await settledDbStats(), acknowledged) : undefined;
@@ -539,7 +657,9 @@ async function fanout(target: Target, pool: ClientPool, options: Options, secret
       duplicated: health.duplicates,
       outOfOrder: health.outOfOrder,
       socketsDropped: health.socketsDropped,
-      serverCpuPercent: serverCpu(metrics0, metrics1, wall),
+      serverCpuPercent: round0(((serverCpuSeconds1 - serverCpu0) / wall) * 100),
+      serverCpu: serverCpu(serverCpuSeconds1 - serverCpu0, wall, acknowledged, received),
+      receiptEvents: receiptFigures(collected, (sub) => sub === 0),
       db,
       loadgenCpuPercent: round0(((cpu1.user + cpu1.system) / 1e6 / wall) * 100),
       client: health,
@@ -590,9 +710,10 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
   const b = await makeUsers(secret, range(n).map((i) => `pair-${i}-b`));
   await target.registerUsers([...a, ...b]);
   const conversations = await mapLimit(range(n), 20, (i) => target.createDirect(a[i]!, b[i]!));
+  const markReadEvery = options.markReadEvery;
   const specs: SubSpec[] = range(n).flatMap((i) => [
-    { index: 2 * i, token: a[i]!.token, conversationId: conversations[i]! },
-    { index: 2 * i + 1, token: b[i]!.token, conversationId: conversations[i]! },
+    { index: 2 * i, token: a[i]!.token, userId: a[i]!.id, conversationId: conversations[i]!, markReadEvery },
+    { index: 2 * i + 1, token: b[i]!.token, userId: b[i]!.id, conversationId: conversations[i]!, markReadEvery },
   ]);
   const open = await pool.open(target.clientKind, target.wsUrl, specs, 50);
   if (open.opened === 0) throw new Error(`no subscriber could connect: ${open.errors.join('; ')}`);
@@ -609,7 +730,7 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
     await pool.reset();
 
     const db0 = options.dbStats ? await settledDbStats() : undefined;
-    const metrics0 = await target.metrics();
+    const serverCpu0 = procCpuSeconds(target.pid!);
     const cpu0 = process.cpuUsage();
     const t0 = now();
     const { starts, acks, pairOf, errors } = await closedLoops(senders, conversations, seconds, (idx) => `b${idx}`);
@@ -626,7 +747,7 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
     const deadline = lastAck + LOSS_DEADLINE_MS;
     await waitForReceipts(pool, expected, deadline, options.graceMs);
     const wall = (now() - t0) / 1000;
-    const metrics1 = await target.metrics();
+    const serverCpuSeconds1 = procCpuSeconds(target.pid!);
     const cpu1 = process.cpuUsage(cpu0);
     const collected = await pool.collect();
     const db = db0 ? perSend(db0, await settledDbStats(), acknowledged) : undefined;
@@ -677,7 +798,9 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
       duplicated: health.duplicates,
       outOfOrder: health.outOfOrder,
       socketsDropped: health.socketsDropped,
-      serverCpuPercent: serverCpu(metrics0, metrics1, wall),
+      serverCpuPercent: round0(((serverCpuSeconds1 - serverCpu0) / wall) * 100),
+      serverCpu: serverCpu(serverCpuSeconds1 - serverCpu0, wall, acknowledged, received),
+      receiptEvents: receiptFigures(collected, (sub) => sub % 2 === 0),
       db,
       loadgenCpuPercent: round0(((cpu1.user + cpu1.system) / 1e6 / wall) * 100),
       client: health,
@@ -691,88 +814,83 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
 
 interface IdleResult {
   sockets: number;
-  warmupSockets: number;
   opened: number;
   failed: number;
   openErrors: string[];
   openSeconds: number;
   connectionsPerSecond: number;
   liveSubscriptions: number;
+  /** Resident memory from /proc (no collection forced): before the first socket, after half of them, after all. */
   rssBeforeBytes: number;
-  /** After the first half of the sockets. */
   rssHalfBytes: number;
   rssAfterBytes: number;
-  /** (RSS after all − RSS before any) / sockets: one-time growth included. */
-  overallKbPerSocket: number;
-  heapBeforeBytes: number;
-  heapAfterBytes: number;
-  bytesPerSocket: number;
+  /** The target's figure: (RSS after all − RSS before any) / sockets, as an operator sees it. */
   kbPerSocket: number;
+  /** Beside it: the growth over the second half / its sockets (the marginal cost, once one-time reserves are made). */
+  marginalKbPerSocket: number;
+  /** After all of the above, two forced full collections (bench/gc-hook.mjs): how much of the growth was garbage. */
+  rssAfterGcBytes: number;
+  kbPerSocketAfterGc: number;
+  heapBeforeBytes: number;
+  heapAfterGcBytes: number;
   heapBytesPerSocket: number;
   socketsDropped: number;
   client: ClientHealth;
 }
 
-const WARMUP_SOCKETS = 10;
 const SETTLE_MS = 3_000;
 
 async function idle(target: Target, pool: ClientPool, options: Options, secret: string): Promise<IdleResult> {
   const { sockets } = options.sizes.idle;
-  // A few sockets first so that one-time costs (code paths compiled, caches) are not charged to the measured sockets.
-  const warm = await makeUsers(secret, range(WARMUP_SOCKETS).map((i) => `warm-${i}`));
-  const warmOpen = await pool.open(target.clientKind, target.wsUrl, warm.map((u, i) => ({ index: 1_000_000 + i, token: u.token })), 10);
-  if (warmOpen.opened === 0) throw new Error(`no warm-up socket could connect: ${warmOpen.errors.join('; ')}`);
-  await waitFor(async () => (await target.feedSubscriptions()) >= warmOpen.opened, 30_000);
-  await sleep(SETTLE_MS);
-  const before = await settledMetrics(target);
-
+  const pid = target.pid!;
   const users = await makeUsers(secret, range(sockets).map((i) => `idle-${i}`));
-  // Two halves, each read after a settle and full collections: the second
-  // half's growth is the marginal cost of a socket, once the process has made
-  // its one-time reserves (V8's young generation grows to its 32 MB under the
-  // handshakes' allocation and stays; allocator arenas; compiled code), which
-  // otherwise land on whichever run grows them first.
+  await sleep(SETTLE_MS);
+  // No socket has been opened yet and no collection is forced until the last
+  // reading below: the growth is what an operator sees (one-time reserves,
+  // garbage not yet collected and all).
+  const rssBefore = procRssBytes(pid);
+  const heapBefore = (await target.metrics()).get('nodejs_heap_size_used_bytes') ?? 0;
   const half = Math.floor(sockets / 2);
   let openMs = 0;
   let opened = 0;
   const openRange = async (from: number, to: number) => {
     const t0 = now();
-    const result = await pool.open(target.clientKind, target.wsUrl, users.slice(from, to).map((u, i) => ({ index: from + i, token: u.token })), 100);
+    const specs = users.slice(from, to).map((u, i) => ({ index: from + i, token: u.token, userId: u.id }));
+    const result = await pool.open(target.clientKind, target.wsUrl, specs, 100);
     openMs += now() - t0;
     opened += result.opened;
     // graphql-ws answers connection_ack before the subscription is set up: wait until the server counts them.
-    await waitFor(async () => (await target.feedSubscriptions()) >= warmOpen.opened + opened, 120_000);
+    await waitFor(async () => (await target.feedSubscriptions()) >= opened, 120_000);
     await sleep(SETTLE_MS);
-    return { result, metrics: await settledMetrics(target) };
+    return { result, rss: procRssBytes(pid) };
   };
   const first = await openRange(0, half);
   const second = await openRange(half, sockets);
-  const liveSubscriptions = (await target.feedSubscriptions()) - warmOpen.opened;
+  const liveSubscriptions = await target.feedSubscriptions();
+  const afterGc = await settledMetrics(target);
   const collected = await pool.collect();
   const health = clientHealth(collected);
-  const rss = (m: Map<string, number>) => m.get('process_resident_memory_bytes') ?? 0;
-  const heap = (m: Map<string, number>) => m.get('nodejs_heap_size_used_bytes') ?? 0;
-  const marginal = (read: (m: Map<string, number>) => number) =>
-    second.result.opened > 0 ? (read(second.metrics) - read(first.metrics)) / second.result.opened : 0;
-  const overall = opened > 0 ? (rss(second.metrics) - rss(before)) / opened : 0;
+  const heapAfterGc = afterGc.get('nodejs_heap_size_used_bytes') ?? 0;
+  const rssAfterGc = procRssBytes(pid);
+  const kb = (bytes: number, n: number) => (n > 0 ? round1(bytes / n / 1024) : 0);
   return {
     sockets,
-    warmupSockets: warmOpen.opened,
     opened,
     failed: first.result.failed + second.result.failed,
     openErrors: [...first.result.errors, ...second.result.errors].slice(0, 10),
     openSeconds: round1(openMs / 1000),
     connectionsPerSecond: round0(opened / (openMs / 1000)),
     liveSubscriptions,
-    rssBeforeBytes: rss(before),
-    rssHalfBytes: rss(first.metrics),
-    rssAfterBytes: rss(second.metrics),
-    heapBeforeBytes: heap(before),
-    heapAfterBytes: heap(second.metrics),
-    bytesPerSocket: round0(marginal(rss)),
-    kbPerSocket: round1(marginal(rss) / 1024),
-    overallKbPerSocket: round1(overall / 1024),
-    heapBytesPerSocket: round0(marginal(heap)),
+    rssBeforeBytes: rssBefore,
+    rssHalfBytes: first.rss,
+    rssAfterBytes: second.rss,
+    kbPerSocket: kb(second.rss - rssBefore, opened),
+    marginalKbPerSocket: kb(second.rss - first.rss, second.result.opened),
+    rssAfterGcBytes: rssAfterGc,
+    kbPerSocketAfterGc: kb(rssAfterGc - rssBefore, opened),
+    heapBeforeBytes: heapBefore,
+    heapAfterGcBytes: heapAfterGc,
+    heapBytesPerSocket: opened > 0 ? round0((heapAfterGc - heapBefore) / opened) : 0,
     socketsDropped: health.socketsDropped,
     client: health,
   };
@@ -787,7 +905,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
   return false;
 }
 
-/** The forced settle: two full GCs in the server (bench/gc-hook.ts) a second apart, then a reading a second later. */
+/** Two full GCs in the server (bench/gc-hook.mjs) a second apart, then a reading a second later. */
 async function settledMetrics(target: Target) {
   for (let i = 0; i < 2; i++) {
     target.collectGarbage?.();
@@ -798,7 +916,7 @@ async function settledMetrics(target: Target) {
 
 // ---------------------------------------------------------------- running and reporting
 
-type ScenarioResult = (FanoutResult | PairsResult | IdleResult) & { serverLog?: LogSummary; serverExit?: number | string };
+type ScenarioResult = (FanoutResult | PairsResult | IdleResult | PresenceResult) & { serverLog?: LogSummary; serverExit?: number | string };
 type Outcome = ScenarioResult | { error: string; serverLog?: LogSummary };
 
 async function runOne(scenario: Scenario, kind: ServerKind, options: Options, secret: string, redisPrefix: string): Promise<Outcome> {
@@ -807,13 +925,16 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
   const gcHook = scenario === 'idle';
   const server = await startServer(kind, { secret, redisPrefix, nodeArgs, gcHook });
   const target = kind === 'project' ? projectTarget(server.port, options.sendOver) : referenceTarget(server.port);
+  target.pid = server.child.pid;
   if (gcHook) target.collectGarbage = () => void server.child.kill('SIGUSR2');
   let pool: ClientPool | undefined;
   try {
     pool = await ClientPool.start(options.workers);
-    const run = scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle;
-    const result: ScenarioResult = await run(target, pool, options, secret);
-    return result;
+    const result: ScenarioResult =
+      scenario === 'presence'
+        ? await presenceScenario(target, pool, options.sizes.presence, secret, Math.min(options.warmupSeconds, 5))
+        : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
+    return { ...result, serverLog: server.logs };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error), serverLog: server.logs };
   } finally {
@@ -834,11 +955,30 @@ interface Row {
   ratio?: boolean;
 }
 
-const pct = (key: 'latencyMs' | 'ackLatencyMs', p: keyof Percentiles) => (r: Record<string, unknown>) =>
+const pct = (key: 'latencyMs' | 'ackLatencyMs' | 'typingLatencyMs' | 'setTypingAckMs' | 'presenceLatencyMs', p: keyof Percentiles) => (r: Record<string, unknown>) =>
   (r[key] as Percentiles | null | undefined)?.[p];
 const dbField = (key: 'commitsPerSend' | 'rowsWrittenPerSend') => (r: Record<string, unknown>) =>
   (r.db as { commitsPerSend: number; rowsWrittenPerSend: number } | undefined)?.[key];
 const field = (key: string) => (r: Record<string, unknown>) => (typeof r[key] === 'number' ? (r[key] as number) : undefined);
+
+const cpu = (key: 'msPerSend' | 'msPerDelivery') => (r: Record<string, unknown>) => (r.serverCpu as ServerCpu | undefined)?.[key];
+type ReceiptGroup = 'senders' | 'others';
+const receipt = (group: ReceiptGroup, key: 'readEventsPerSubscriber' | 'deliveredEventsPerSubscriber' | 'maxEventsOneSubscriber') => (r: Record<string, unknown>) =>
+  (r.receiptEvents as ReturnType<typeof receiptFigures> | undefined)?.[group][key];
+const markReadCalls = (r: Record<string, unknown>) => (r.receiptEvents as ReturnType<typeof receiptFigures> | undefined)?.markRead.calls;
+
+/** Rows every delivery scenario shows: the server's CPU per unit of work and the receipts a real screen gets. */
+const CPU_AND_RECEIPT_ROWS: Row[] = [
+  { label: 'server CPU %', get: field('serverCpuPercent'), ratio: true },
+  { label: 'server CPU ms per send', get: cpu('msPerSend'), digits: 3, ratio: true },
+  { label: 'server CPU ms per delivery', get: cpu('msPerDelivery'), digits: 3, ratio: true },
+  { label: 'MessagesDelivered per subscriber: senders', get: receipt('senders', 'deliveredEventsPerSubscriber'), digits: 1, ratio: true },
+  { label: 'MessagesDelivered per subscriber: others', get: receipt('others', 'deliveredEventsPerSubscriber'), digits: 1, ratio: true },
+  { label: 'MessagesRead per subscriber: senders', get: receipt('senders', 'readEventsPerSubscriber'), digits: 1, ratio: true },
+  { label: 'MessagesRead per subscriber: others', get: receipt('others', 'readEventsPerSubscriber'), digits: 1, ratio: true },
+  { label: 'most receipts at one non-sender', get: receipt('others', 'maxEventsOneSubscriber'), ratio: true },
+  { label: 'markRead calls', get: markReadCalls },
+];
 
 const ROWS: Record<Scenario, Row[]> = {
   fanout: [
@@ -854,10 +994,10 @@ const ROWS: Record<Scenario, Row[]> = {
     { label: 'sockets dropped', get: field('socketsDropped') },
     { label: 'sends/s achieved', get: field('achievedSendRate'), digits: 1 },
     { label: 'bytes read per receipt', get: field('bytesPerReceipt'), ratio: true },
-    { label: 'other events (not MessageCreated)', get: (r) => (r.client as ClientHealth | undefined)?.otherEvents },
+    { label: 'other events (not a message or receipt)', get: (r) => (r.client as ClientHealth | undefined)?.otherEvents },
     { label: 'send errors', get: field('sendErrors') },
     { label: 'ack p99 (ms)', get: pct('ackLatencyMs', 'p99'), digits: 1, ratio: true },
-    { label: 'server CPU %', get: field('serverCpuPercent'), ratio: true },
+    ...CPU_AND_RECEIPT_ROWS,
     { label: 'db commits per send', get: dbField('commitsPerSend'), digits: 2, ratio: true },
     { label: 'db rows written per send', get: dbField('rowsWrittenPerSend'), digits: 2, ratio: true },
     { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
@@ -878,23 +1018,52 @@ const ROWS: Record<Scenario, Row[]> = {
     { label: 'out of order', get: field('outOfOrder') },
     { label: 'sockets dropped', get: field('socketsDropped') },
     { label: 'send errors', get: field('sendErrors') },
-    { label: 'server CPU %', get: field('serverCpuPercent'), ratio: true },
+    ...CPU_AND_RECEIPT_ROWS,
     { label: 'db commits per send', get: dbField('commitsPerSend'), digits: 2, ratio: true },
     { label: 'db rows written per send', get: dbField('rowsWrittenPerSend'), digits: 2, ratio: true },
     { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
   ],
   idle: [
-    { label: 'KB per socket (RSS)', get: field('kbPerSocket'), digits: 1, ratio: true },
-    { label: 'KB per socket, one-time growth incl.', get: field('overallKbPerSocket'), digits: 1 },
-    { label: 'heap bytes per socket', get: field('heapBytesPerSocket'), ratio: true },
+    { label: 'KB per socket (whole RSS growth)', get: field('kbPerSocket'), digits: 1, ratio: true },
+    { label: 'KB per socket (marginal, second half)', get: field('marginalKbPerSocket'), digits: 1, ratio: true },
+    { label: 'KB per socket after forced GC', get: field('kbPerSocketAfterGc'), digits: 1, ratio: true },
+    { label: 'heap bytes per socket (after GC)', get: field('heapBytesPerSocket'), ratio: true },
     { label: 'RSS before (MB)', get: (r) => mb(r.rssBeforeBytes), digits: 1 },
     { label: 'RSS at half (MB)', get: (r) => mb(r.rssHalfBytes), digits: 1 },
     { label: 'RSS after (MB)', get: (r) => mb(r.rssAfterBytes), digits: 1 },
+    { label: 'RSS after forced GC (MB)', get: (r) => mb(r.rssAfterGcBytes), digits: 1 },
     { label: 'sockets opened', get: field('opened') },
     { label: 'sockets failed', get: field('failed') },
     { label: 'live subscriptions', get: field('liveSubscriptions') },
     { label: 'connections/s (opening)', get: field('connectionsPerSecond'), ratio: true },
     { label: 'sockets dropped', get: field('socketsDropped') },
+  ],
+  presence: [
+    { label: 'setTyping calls', get: field('setTypingCalls') },
+    { label: 'setTyping/s achieved', get: field('achievedTypingRate'), digits: 1 },
+    { label: 'typing events expected', get: field('expectedTypingEvents') },
+    { label: 'typing events received', get: field('typingEventsReceived') },
+    { label: 'typing deliveries/s', get: field('typingDeliveriesPerSecond'), ratio: true },
+    { label: 'typing latency p50 (ms)', get: pct('typingLatencyMs', 'p50'), digits: 1, ratio: true },
+    { label: 'typing latency p99 (ms)', get: pct('typingLatencyMs', 'p99'), digits: 1, ratio: true },
+    { label: 'typing latency max (ms)', get: pct('typingLatencyMs', 'max'), digits: 1, ratio: true },
+    { label: 'typing events lost', get: field('lostTypingEvents') },
+    { label: 'typing events duplicated', get: field('duplicatedTypingEvents') },
+    { label: 'other typing events (deadline, disconnect)', get: field('otherTypingEvents') },
+    { label: 'setTyping ack p99 (ms)', get: pct('setTypingAckMs', 'p99'), digits: 1, ratio: true },
+    { label: 'setTyping errors', get: field('setTypingErrors') },
+    { label: 'reconnections', get: field('reconnections') },
+    { label: 'reconnections failed', get: field('reconnectFailures') },
+    { label: 'presence events expected', get: field('presenceExpected') },
+    { label: 'presence events missed', get: field('presenceMissed') },
+    { label: 'presence latency p50 (ms)', get: pct('presenceLatencyMs', 'p50'), digits: 1, ratio: true },
+    { label: 'presence latency p99 (ms)', get: pct('presenceLatencyMs', 'p99'), digits: 1, ratio: true },
+    { label: 'server CPU %', get: field('serverCpuPercent'), ratio: true },
+    { label: 'server CPU ms per setTyping', get: cpu('msPerSend'), digits: 3, ratio: true },
+    { label: 'server CPU ms per typing delivery', get: cpu('msPerDelivery'), digits: 3, ratio: true },
+    { label: 'sockets dropped', get: field('socketsDropped') },
+    { label: 'client errors', get: field('clientErrors') },
+    { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
   ],
 };
 
@@ -936,9 +1105,13 @@ function checkTargets(scenario: Scenario, project: Outcome | undefined, referenc
       });
     }
     checks.push({ target: 'p99 <= 80 ms', measured: `${format(r.latencyMs?.p99, 1)} ms`, met: (r.latencyMs?.p99 ?? Infinity) <= 80 });
-  } else {
+  } else if (scenario === 'idle') {
     const r = project as IdleResult;
-    checks.push({ target: '<= 15 KB per socket', measured: `${format(r.kbPerSocket, 1)} KB`, met: r.kbPerSocket <= 15 });
+    checks.push({ target: '<= 15 KB per socket (whole RSS growth)', measured: `${format(r.kbPerSocket, 1)} KB (marginal ${format(r.marginalKbPerSocket, 1)} KB)`, met: r.kbPerSocket <= 15 });
+  } else {
+    const r = project as PresenceResult;
+    checks.push({ target: 'typing p99 <= 100 ms', measured: `${format(r.typingLatencyMs?.p99, 1)} ms`, met: (r.typingLatencyMs?.p99 ?? Infinity) <= 100 });
+    checks.push({ target: 'no typing event lost', measured: `${r.lostTypingEvents} lost of ${format(r.expectedTypingEvents)}`, met: r.lostTypingEvents === 0 && r.expectedTypingEvents > 0 });
   }
   return checks;
 }
@@ -950,6 +1123,10 @@ function describeSizes(scenario: Scenario, sizes: Sizes, warmupSeconds: number):
     return `one group of ${s.members}, all subscribed; ${s.messages} messages at ${s.rate}/s (offered ${format(s.members * s.rate)} deliveries/s)${warmup}`;
   }
   if (scenario === 'pairs') return `${sizes.pairs.pairs} one-to-one conversations, both members subscribed, one closed-loop sender each for ${sizes.pairs.seconds} s${warmup}`;
+  if (scenario === 'presence') {
+    const s = sizes.presence;
+    return `${s.users} users, one socket each, 5 conversations of 10 each (typing x5 + presence per socket); ${s.typingRate} setTyping/s and ${s.churnRate} reconnections/s for ${s.seconds} s`;
+  }
   return `${sizes.idle.sockets} sockets, one live subscription each`;
 }
 
@@ -979,20 +1156,23 @@ function printScenario(scenario: Scenario, options: Options, outcomes: Partial<R
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   for (const row of table) lines.push('   ' + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
   if (checks.length) {
-    lines.push('   targets (issue 6):');
+    lines.push('   targets (issue 16):');
     for (const check of checks) lines.push(`     [${check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.measured}`);
   }
   for (const kind of options.servers) {
     const outcome = outcomes[kind];
     if (!outcome) continue;
     const notes: string[] = [];
-    const r = outcome as Partial<FanoutResult & PairsResult & IdleResult> & { serverLog?: LogSummary; error?: string };
+    const r = outcome as Partial<FanoutResult & PairsResult & IdleResult> &
+      Partial<Pick<PresenceResult, 'errorSamples' | 'clientLoopDelayMs'>> & { serverLog?: LogSummary; error?: string };
     if (r.live && !r.live.live) notes.push(`${r.live.notLive} subscribers never saw a probe within 60 s`);
     if (r.subscribersFailed) notes.push(`${r.subscribersFailed} subscribers failed to open (${r.openErrors?.[0] ?? ''})`);
     if (r.failed) notes.push(`${r.failed} sockets failed to open (${r.openErrors?.[0] ?? ''})`);
     if (r.sendErrorSamples?.length) notes.push(`send errors: ${r.sendErrorSamples.join(' | ')}`);
     if (r.client?.errorSamples.length) notes.push(`client: ${r.client.errorSamples.slice(0, 3).join(' | ')}`);
-    if (r.client && r.client.clientLoopDelayMs.p99 > 50) notes.push(`load generator event loop p99 ${r.client.clientLoopDelayMs.p99} ms (the client itself was late)`);
+    if (r.errorSamples?.length) notes.push(`client: ${r.errorSamples.slice(0, 3).join(' | ')}`);
+    const loopP99 = r.client?.clientLoopDelayMs.p99 ?? r.clientLoopDelayMs?.p99 ?? 0;
+    if (loopP99 > 50) notes.push(`load generator event loop p99 ${loopP99} ms (the client itself was late)`);
     if (r.serverLog && (r.serverLog.errors || r.serverLog.warnings)) {
       notes.push(`server log: ${r.serverLog.errors} errors, ${r.serverLog.warnings} warnings; ${r.serverLog.samples.slice(0, 3).join(' | ')}`);
     }
@@ -1038,7 +1218,7 @@ async function main() {
   const limit = openFileLimit();
   let skippedIdle: string | undefined;
   if (options.scenarios.includes('idle')) {
-    const needed = options.sizes.idle.sockets + WARMUP_SOCKETS + 500;
+    const needed = options.sizes.idle.sockets + 500;
     if (limit !== undefined && limit < needed) {
       skippedIdle =
         `The idle scenario needs about ${needed} open files in this process and in the server process, but \`ulimit -n\` is ${limit}. ` +
@@ -1113,7 +1293,14 @@ async function main() {
       db: 'pg_stat_database of chat_bench: commits and rows inserted+updated+deleted from before the first send to after the last receipt (each read after 11 s of quiet, as backends flush statistics late), divided by acknowledged sends; read-only transactions count as commits',
       lost: `expected receipts (acknowledged sends x live subscribers) not received within ${LOSS_DEADLINE_MS / 1000} s after the last send completed`,
       memory:
-        'server process resident memory (GET /metrics process_resident_memory_bytes) read after a settle of 3 s and two forced full GCs (servers started with --expose-gc and bench/gc-hook.mjs, SIGUSR2) before the sockets, after half of them and after all, each socket a distinct user with one live subscription; KB per socket = growth over the second half / its sockets (the marginal cost, once one-time reserves such as V8\'s young generation are made); the growth over all sockets / all sockets is reported beside it; heap likewise from nodejs_heap_size_used_bytes; KB = 1024 bytes',
+        'idle: server resident memory from /proc/<pid>/status (VmRSS), no collection forced, read after a settle of 3 s before the first socket, after half of them and after all, each socket a distinct user with one live notifications subscription; KB per socket = (RSS after all - RSS before any) / sockets, as an operator sees it (the target); marginal = growth over the second half / its sockets; then two forced full GCs (bench/gc-hook.mjs, SIGUSR2) and the growth read again, with the heap (nodejs_heap_size_used_bytes) after them against before the first socket; KB = 1024 bytes',
+      client:
+        `every subscriber is a chat screen: messageEvents with a fragment on MessageCreated, MessagesRead and MessagesDelivered and __typename (bench/operations.ts); every send carries a fresh clientMessageId and selects the message as a screen shows it; pairs: each screen calls markRead (up to the newest message shown) after every ${options.markReadEvery} messages from others; fanout: ${options.fanoutMarkReadEvery ? `after every ${options.fanoutMarkReadEvery}` : 'never'}`,
+      receiptEvents:
+        'MessagesRead and MessagesDelivered events received per subscriber in the measured phase, split between the subscribers whose user sent the measured messages (fanout: the sender; pairs: the sending member) and the others (under the revised contract the others get only their own MessagesRead)',
+      serverCpu:
+        'user + system CPU of the server process from /proc/<pid>/stat from the first send to the last receipt (presence: from the first action to 5 s after the last), divided by acknowledged sends (presence: setTyping calls) and by benchmark-message deliveries (presence: typing events delivered); the same reading for both servers',
+      presence: `each user one socket (typing for each of its 5 conversations, presence for its contacts, setTyping on the same socket); a session is setTyping(true) then setTyping(false) 1-2 s later, sessions at half the typing rate; churn closes a socket and reopens it 1-3 s later; a user never types while churning; a typing event is expected at every other member whose socket was open (reopened sockets count from 2 s after connection_ack) from the session's first call to 1 s after its last was answered; lost = expected and not received 5 s after the last action; presence: OFFLINE/ONLINE at every contact open around the change, latency from the close or from the start of the reconnection`,
     },
     results,
   };
