@@ -14,7 +14,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, type PagingArgs } from '../paging.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { DeliveryTracker } from './deliveries.js';
-import type { MessageCreatedEvent, MessageRecord, SentMessages } from './message-events.js';
+import type { MessageCreatedEvent, MessageRecord, ReadState, SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
@@ -162,7 +162,8 @@ export class MessagesService {
     // A retry of a stored send: the first message, nothing stored or published again.
     if (row.replayFor) return toRecord(row);
     this.onStored();
-    const message = toRecord(row);
+    // As the statement stored it: the others' marks were all below its seq.
+    const message: MessageRecord = { ...toRecord(row), readState: newMessageReadState(row.recipientMarks) };
     // Both in one turn of the event loop: one write to Redis.
     await Promise.all([
       this.publishCreated(message),
@@ -296,8 +297,7 @@ export class MessagesService {
 
   private async publishCreated(message: MessageRecord): Promise<void> {
     const sender = { ...message.sender, visible: true };
-    const readState = { readers: [], readByAll: false, deliveredToAll: false };
-    const event: MessageCreatedEvent = { type: 'MessageCreated', message: { ...message, sender, readState } };
+    const event: MessageCreatedEvent = { type: 'MessageCreated', message: { ...message, sender } };
     // After the batch's other sends have been answered and the next statement
     // has started (microtasks queued before this one), not ahead of them.
     queueMicrotask(() => {
@@ -496,6 +496,17 @@ function conversationOf(row: SentRow): Conversation {
     createdAt: row.conversationCreatedAt,
     updatedAt: row.conversationUpdatedAt,
   };
+}
+
+/**
+ * A message just stored has been read and received by none of the others
+ * (their marks are below its seq, under the conversation's lock); with no
+ * others it is READ, as readStateOf says. So the answer to sendMessage and the
+ * MessageCreated event need no query for `status` and `readBy`.
+ */
+function newMessageReadState(recipientMarks: string | null): ReadState {
+  const alone = recipientMarks === null || recipientMarks === '[]';
+  return { readers: [], readByAll: alone, deliveredToAll: alone };
 }
 
 function toRecord(row: SentRow): MessageRecord {
