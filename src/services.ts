@@ -18,6 +18,7 @@ import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { Redis } from 'ioredis';
+import { ConnectionLimits } from './infra/connection-limits.js';
 
 export interface Services {
   config: Config;
@@ -36,6 +37,8 @@ export interface Services {
   presence: PresenceService;
   rateLimits: RateLimits;
   metrics: Metrics;
+  /** Open WebSockets and SSE streams per user (MAX_CONNECTIONS_PER_USER). */
+  connections: ConnectionLimits;
   /** Stops timers and writes what is pending. */
   close(): Promise<void>;
 }
@@ -52,7 +55,8 @@ export function createServices(
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
-  const conversations = new ConversationsService(db, membership);
+  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }));
+  const conversations = new ConversationsService(db, membership, rateLimits);
   const notifications = new NotificationsService(db, pubsub, logError, config.subscriberMaxQueue);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
@@ -82,7 +86,7 @@ export function createServices(
     db,
     pubsub,
     log,
-    verifyToken: createTokenVerifier(config.jwt),
+    verifyToken: createTokenVerifier(config.jwt, config.jwtMaxTtlSeconds),
     users: new UsersService(db),
     membership,
     conversations,
@@ -92,8 +96,9 @@ export function createServices(
     notifications,
     typing: new TypingService(pubsub, membership, logError),
     presence: new PresenceService(db, pubsub, presenceStore, membership, logError),
-    rateLimits: new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action })),
+    rateLimits,
     metrics,
+    connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
       await deliveries.close();
