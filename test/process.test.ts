@@ -74,12 +74,12 @@ describe('the server process', () => {
 
   it('listens on 127.0.0.1 outside production and on every interface in production, unless HOST says otherwise', async () => {
     const development = await spawnServer({ NODE_ENV: 'development' });
-    expect(development.output()).toMatch(/listening on 127\.0\.0\.1/);
     const lan = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
     if (lan) {
       // Not reachable from the LAN (say, /dev/token): the connection is refused.
       await expect(fetch(`http://${lan}:${development.port}/health`)).rejects.toThrow();
     }
+    expect(development.output()).toMatch(/listening on 127\.0\.0\.1/);
     const production = await spawnServer({ NODE_ENV: 'production' });
     expect(production.output()).toMatch(/listening on 0\.0\.0\.0/);
     if (lan) expect((await fetch(`http://${lan}:${production.port}/health`)).status).toBe(200);
