@@ -368,7 +368,7 @@ describe('9. the smaller ones', () => {
     expect((await http(shorter.url, await signToken(TEST_JWT_SECRET, { sub: id, ttlSeconds: 900 }), '{ me { id } }')).status).toBe(401);
   });
 
-  it('logs an unexpected error with the request id the client got back', async () => {
+  it('logs an unexpected error with the request id the client got back (the connection id over a WebSocket)', async () => {
     const lines: { message: string; fields?: Record<string, unknown> }[] = [];
     const capture: Logger = {
       info: () => undefined,
@@ -392,6 +392,14 @@ describe('9. the smaller ones', () => {
     const logged = lines.filter((line) => line.message === 'unexpected error');
     expect(logged).toHaveLength(1);
     expect(logged[0]!.fields?.requestId).toBe('req-17-abc');
+
+    // Over a WebSocket the socket's connection id plays the request id's part.
+    const op = subscribe(wsClient(`ws://127.0.0.1:${port}/graphql`, { token: user.token }), '{ unreadCount }');
+    await op.completed;
+    expect(op.results[0]?.errors?.map((e) => e.message)).toEqual(['Unexpected error.']);
+    const overSocket = lines.filter((line) => line.message === 'unexpected error').slice(1);
+    expect(overSocket).toHaveLength(1);
+    expect(overSocket[0]!.fields?.connectionId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sends HTML (GraphiQL) with nosniff, DENY framing and a frame-ancestors policy', async () => {

@@ -115,6 +115,7 @@ export function attachWebSocket(
   });
   // What a socket holds for a peer that does not read, results and events alike, is bounded.
   subscriptions.writer.bound(LIMITS.maxSocketBufferedBytes, closeOverflowing);
+  const connectionIds = new WeakMap<SocketContext, string>();
   /** A query's or mutation's admission, told when its result is built. */
   const executing = new WeakMap<ExecutionArgs, Admission>();
   // Operation texts that parsed and passed validation, with their document.
@@ -160,20 +161,27 @@ export function attachWebSocket(
         done();
         throw error;
       }
+      const connectionId = connectionIds.get((args.contextValue as Context).socket as SocketContext);
       if (!isPromise(result)) {
         done();
-        return formatErrors(result);
+        return formatErrors(result, connectionId);
       }
-      return result.then(formatErrors).finally(() => done());
+      return result.then((r) => formatErrors(r, connectionId)).finally(() => done());
     },
     subscribe: () => {
       throw new Error('not a subscription root');
     },
   };
 
-  function formatErrors(result: ExecutionResult): ExecutionResult {
+  /** Masks unexpected errors, logging each with the socket's connection id (the WebSocket's request id). */
+  function formatErrors(result: ExecutionResult, connectionId?: string): ExecutionResult {
     if (!result.errors) return result;
-    return { ...result, errors: withVariableErrorCodes(result.errors).map((error) => subscriptions.maskError(error) as GraphQLError) };
+    const errors = withVariableErrorCodes(result.errors).map((error) => {
+      const masked = subscriptions.maskError(error) as GraphQLError;
+      if (masked !== error) services.log.error('unexpected error', error.originalError ?? error, { connectionId, path: error.path?.join('.') });
+      return masked;
+    });
+    return { ...result, errors };
   }
 
   const stateOf = (socket: object) => {
@@ -207,6 +215,7 @@ export function attachWebSocket(
           armExpiry(state, ctx.extra.socket, expiresAt);
           await services.presence.connected(viewer.id);
           state.connectionId = randomUUID();
+          connectionIds.set(state.socket, state.connectionId);
           // Nothing reads the upgrade request or the connection params after
           // this; an idle socket need not keep the headers and the token.
           (ctx.extra as { request?: unknown }).request = undefined;
