@@ -1,4 +1,4 @@
-// Prints a development token, and nothing else (with npm's -s): npm run -s token -- <username> [--name "Display Name"] [--ttl 3600]
+// Prints a development token, and nothing else (with npm's -s): npm run -s token -- <username> [--name "Display Name"] [--ttl 3600] (default: JWT_MAX_TTL_S, 24 h)
 // It uses JWT_SECRET when set, else the development secret (the server's default).
 import { parseArgs } from 'node:util';
 import { readConfig } from '../src/infra/env.js';
@@ -6,7 +6,7 @@ import { signToken } from '../test/helpers/tokens.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { name: { type: 'string' }, ttl: { type: 'string', default: '86400' }, sub: { type: 'string' } },
+  options: { name: { type: 'string' }, ttl: { type: 'string' }, sub: { type: 'string' } },
 });
 const username = positionals[0];
 if (!username) {
@@ -25,6 +25,7 @@ console.log(
     name: values.name,
     iss: config.jwt.issuer,
     aud: config.jwt.audience,
-    ttlSeconds: Number(values.ttl),
+    // Default: as long as the server accepts (JWT_MAX_TTL_S, 24 h unless set).
+    ttlSeconds: values.ttl ? Number(values.ttl) : config.jwtMaxTtlSeconds,
   }),
 );

@@ -15,6 +15,8 @@ export interface Context {
   /** The authenticated user; null only for introspection requests without a token. */
   viewer: Profile | null;
   loaders: Loaders;
+  /** HTTP and SSE: when the request's token expires (ms since the epoch); an SSE stream ends then. */
+  tokenExpiresAt?: number;
   /** Set for operations that arrive over a WebSocket. */
   socket?: SocketContext;
   /** Set for operations that arrive over a WebSocket: where their results may be written directly. */

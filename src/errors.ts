@@ -22,6 +22,13 @@ export function rateLimited(retryAfterMs: number, message = 'Too many requests; 
   });
 }
 
+/** A user past MAX_CONNECTIONS_PER_USER opening another SSE stream (HTTP 429; a WebSocket closes with 4429 instead). */
+export function tooManyConnections() {
+  return createGraphQLError('Too many open connections for this user; close one first.', {
+    extensions: { code: 'RATE_LIMITED', retryAfterMs: 1_000, http: { status: 429 } },
+  });
+}
+
 /**
  * graphql-js reports variables that do not fit their declared types without a
  * code; clients switch on `extensions.code`, so these get BAD_USER_INPUT.

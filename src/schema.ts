@@ -1,6 +1,7 @@
 // Assembles the schema: each module registers its types on the builder when imported.
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { builder } from './builder.js';
+import { refuseMalformedText } from './modules/input.js';
 import './modules/users/users.schema.js';
 import './modules/conversations/conversations.schema.js';
 import './modules/messages/messages.schema.js';
@@ -8,7 +9,8 @@ import './modules/typing/typing.schema.js';
 import './modules/presence/presence.schema.js';
 import './modules/notifications/notifications.schema.js';
 
-export const schema = builder.toSchema();
+/** Every String argument refuses NUL and lone surrogates before a resolver sees it (modules/input.ts). */
+export const schema = refuseMalformedText(builder.toSchema());
 
 /** The SDL checked in as schema.graphql. */
 export function printedSchema(): string {

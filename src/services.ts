@@ -19,6 +19,7 @@ import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { Redis } from 'ioredis';
+import { ConnectionLimits } from './infra/connection-limits.js';
 
 export interface Services {
   config: Config;
@@ -39,6 +40,8 @@ export interface Services {
   presence: PresenceService;
   rateLimits: RateLimits;
   metrics: Metrics;
+  /** Open WebSockets and SSE streams per user (MAX_CONNECTIONS_PER_USER). */
+  connections: ConnectionLimits;
   /** Stops timers and writes what is pending. */
   close(): Promise<void>;
 }
@@ -55,7 +58,8 @@ export function createServices(
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
-  const conversations = new ConversationsService(db, membership);
+  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }));
+  const conversations = new ConversationsService(db, membership, rateLimits);
   // Every live subscription listens through one hub: one upstream subscription per topic and id.
   const hub: AppHub = new TopicHub(pubsub);
   const notifications = new NotificationsService(db, pubsub, hub, logError, config.subscriberMaxQueue);
@@ -94,7 +98,7 @@ export function createServices(
     pubsub,
     hub,
     log,
-    verifyToken: createTokenVerifier(config.jwt),
+    verifyToken: createTokenVerifier(config.jwt, config.jwtMaxTtlSeconds),
     users: new UsersService(db),
     membership,
     conversations,
@@ -104,8 +108,9 @@ export function createServices(
     notifications,
     typing: new TypingService(pubsub, hub, membership, logError, config.subscriberMaxQueue),
     presence: new PresenceService(db, pubsub, hub, presenceStore, membership, logError, config.subscriberMaxQueue),
-    rateLimits: new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action })),
+    rateLimits,
     metrics,
+    connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
       await deliveries.close();

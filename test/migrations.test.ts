@@ -6,6 +6,7 @@ import { applyMigrations, readMigrations } from '../src/infra/migrations.js';
 import { baseEnv } from './helpers/server.js';
 import { testDatabase } from './helpers/database.js';
 import pg from 'pg';
+import { directKey } from '../src/modules/conversations/conversations.service.js';
 
 async function freshPostgresUrl(): Promise<string> {
   const admin = new URL(baseEnv().DATABASE_URL as string);
@@ -59,4 +60,34 @@ describe('the migration runner', () => {
       await db.close();
     }
   });
+
+  it('rewrites the one-to-one keys of existing conversations into the unambiguous form directKey() builds', async () => {
+    const env = testDatabase() === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : baseEnv();
+    const db = await openDatabase(readConfig(env as NodeJS.ProcessEnv));
+    try {
+      const migrations = readMigrations();
+      const index = migrations.findIndex((m) => m.name.endsWith('_direct_key_length_prefixed'));
+      expect(index).toBeGreaterThan(0);
+      await db.withSession((s) => applyMigrations(s, migrations.slice(0, index)));
+      // Two pairs whose old keys ("<a>\n<b>") would have been equal, stored as version 1 stored them, and a pair with non-ASCII ids.
+      const pairs: [string, string][] = [['a', 'b\nc'], ['zoë', 'Émile']];
+      for (const [i, [x, y]] of pairs.entries()) {
+        await db.withSession(async (s) => {
+          await s.exec(`INSERT INTO "User" (id, username, "displayName", "updatedAt") VALUES (${literal(x)}, 'x', 'x', now()), (${literal(y)}, 'y', 'y', now()) ON CONFLICT DO NOTHING`);
+          await s.exec(`INSERT INTO "Conversation" (id, kind, "directKey", "createdById", "updatedAt") VALUES ('c${i}', 'DIRECT', ${literal([x, y].sort().join('\n'))}, ${literal(x)}, now())`);
+          await s.exec(`INSERT INTO "Participant" ("conversationId", "userId") VALUES ('c${i}', ${literal(x)}), ('c${i}', ${literal(y)})`);
+        });
+      }
+      await db.withSession((s) => applyMigrations(s, migrations.slice(0, index + 1)));
+      const rows = await db.withSession((s) => s.query('SELECT id, "directKey" FROM "Conversation" ORDER BY id'));
+      expect(rows).toEqual(pairs.map(([x, y], i) => ({ id: `c${i}`, directKey: directKey(x, y) })));
+      expect(directKey('a', 'b\nc')).not.toBe(directKey('a\nb', 'c'));
+    } finally {
+      await db.close();
+    }
+  });
 });
+
+function literal(text: string): string {
+  return `E'${text.replaceAll('\\', '\\\\').replaceAll("'", "''").replaceAll('\n', '\\n')}'`;
+}

@@ -7,6 +7,7 @@ import { ok } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { startServer, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { createUser } from './helpers/users.js';
+import { sse } from './helpers/sse.js';
 
 const Start = graphql(`mutation SseStart($userId: ID!) { startConversation(userId: $userId) { id } }`);
 const Send = graphql(`
@@ -21,48 +22,6 @@ const PLAIN = `subscription SsePlain($conversationId: ID!) {
 const RICH = `subscription SseRich($conversationId: ID!) {
   messageEvents(conversationId: $conversationId) { __typename ... on MessageCreated { message { id sender { username } } } }
 }`;
-
-interface SseEvent {
-  event: string;
-  data: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] } | null;
-}
-
-/** A POST with Accept: text/event-stream, read event by event. */
-function sse(server: TestServer, token: string | null, query: string, variables: Record<string, unknown>) {
-  const abort = new AbortController();
-  const events: SseEvent[] = [];
-  const done = (async () => {
-    const res = await fetch(server.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'text/event-stream',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-      signal: abort.signal,
-    });
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffered = '';
-    for (;;) {
-      const { value, done: ended } = await reader.read();
-      if (ended) return;
-      buffered += value;
-      let end: number;
-      while ((end = buffered.indexOf('\n\n')) >= 0) {
-        const block = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        const event = /^event: ?(.*)$/m.exec(block)?.[1];
-        const data = /^data: ?(.*)$/m.exec(block)?.[1];
-        if (event) events.push({ event, data: data ? JSON.parse(data) : null });
-      }
-    }
-  })().catch((error: unknown) => {
-    if (!abort.signal.aborted) throw error;
-  });
-  return { events, done, close: () => abort.abort() };
-}
 
 let server: TestServer;
 beforeAll(async () => {

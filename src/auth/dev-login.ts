@@ -52,5 +52,7 @@ export async function handleDevLogin(config: Config, req: IncomingMessage, res: 
   if (typeof username !== 'string' || !USERNAME.test(username)) {
     return reply(400, { error: 'username must be 1 to 32 letters, digits, "_", "." or "-".' });
   }
-  reply(200, { token: await signDevelopmentToken(config.jwt.secret!, username), expiresIn: TOKEN_TTL_SECONDS });
+  // Never longer than the server accepts (JWT_MAX_TTL_S).
+  const ttlSeconds = Math.min(TOKEN_TTL_SECONDS, config.jwtMaxTtlSeconds);
+  reply(200, { token: await signDevelopmentToken(config.jwt.secret!, username, ttlSeconds), expiresIn: ttlSeconds });
 }

@@ -5,7 +5,7 @@ import { createSecretKey } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../infra/env.js';
-import { isStorableId } from '../modules/input.js';
+import { hasControlCharacter, isStorableId } from '../modules/input.js';
 
 export interface VerifiedToken {
   claims: JWTPayload & { sub: string; exp: number };
@@ -26,7 +26,7 @@ export type TokenVerifier = (token: string, options?: { remember?: boolean }) =>
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'ES256'];
 const VERIFIED_TOKEN_TTL_MS = 60_000;
 
-export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
+export function createTokenVerifier(jwt: Config['jwt'], maxTtlSeconds = 86_400): TokenVerifier {
   // A KeyObject, imported once; jose would import raw bytes again on every verification.
   const secret = jwt.secret ? createSecretKey(Buffer.from(jwt.secret, 'utf8')) : undefined;
   // jose caches the key set and refetches it when it meets an unknown `kid`.
@@ -64,6 +64,12 @@ export function createTokenVerifier(jwt: Config['jwt']): TokenVerifier {
       });
       if (typeof payload.sub !== 'string' || !isStorableId(payload.sub) || typeof payload.exp !== 'number') {
         throw new TokenError('Token must carry a string sub (at most 512 characters) and a numeric exp.');
+      }
+      // A sub is a user id, shown and compared everywhere: "a\nb" must not pass for anything it is not.
+      if (hasControlCharacter(payload.sub)) throw new TokenError('Token sub must not contain control characters.');
+      // Every token, HS256 or from the JWKS: a leaked long-lived token is a long-lived account.
+      if (payload.exp - Date.now() / 1000 > maxTtlSeconds) {
+        throw new TokenError(`Token exp is more than ${maxTtlSeconds} s ahead (JWT_MAX_TTL_S).`);
       }
       return { claims: payload as VerifiedToken['claims'] };
     } catch (error) {

@@ -7,6 +7,8 @@ export const DEVELOPMENT_JWT_SECRET = 'development-secret-do-not-use-in-producti
 export interface Config {
   /** HTTP and WebSocket port. Default 4000. */
   port: number;
+  /** Address to listen on. Default 127.0.0.1 outside production, 0.0.0.0 in production. */
+  host: string;
   /** PostgreSQL URL; unset means the embedded PGlite database. */
   databaseUrl?: string;
   /** Folder of the embedded database. Default `./.data/pglite`. */
@@ -29,7 +31,20 @@ export interface Config {
     issuer?: string;
     audience?: string;
   };
+  /** Any NODE_ENV other than `development` or `test` (case-insensitive); unset is development. */
   production: boolean;
+  /**
+   * CORS_ORIGINS, comma-separated: the origins allowed by CORS and for
+   * WebSocket upgrades. Unset: CORS allows any origin (without credentials)
+   * outside production and sends no headers in production; WebSockets accept any origin.
+   */
+  corsOrigins?: readonly string[];
+  /** Bearer token /metrics requires (METRICS_TOKEN). Unset: open outside production, 404 in production. */
+  metricsToken?: string;
+  /** Tokens whose exp is further than this from now are refused. Default 86,400 s (24 h). */
+  jwtMaxTtlSeconds: number;
+  /** Open WebSockets plus SSE streams per user (per process). Default 20. */
+  maxConnectionsPerUser: number;
   /** GraphiQL and introspection: on outside production, or with GRAPHIQL=true. */
   graphiql: boolean;
   /** Per-user rate limits; RATE_LIMITS=off disables them. */
@@ -60,18 +75,25 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Shortest JWT_SECRET accepted in production, in bytes (HS256 wants a key as long as its hash). */
+export const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+/** Production unless NODE_ENV says development or test, in any case: a typo must not switch the safeguards off. */
+export function isProduction(nodeEnv: string | undefined): boolean {
+  const value = nodeEnv?.trim().toLowerCase();
+  return !!value && value !== 'development' && value !== 'test';
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env.NODE_ENV);
   const secret = nonEmpty(env.JWT_SECRET);
   const jwksUrl = nonEmpty(env.JWT_JWKS_URL);
-  if (production && !secret && !jwksUrl) {
-    throw new ConfigError(
-      'NODE_ENV=production needs JWT_SECRET or JWT_JWKS_URL: the development secret is never used in production.',
-    );
-  }
+  if (production) checkProductionSecrets(secret, jwksUrl);
   const usingDevelopmentSecret = !secret && !jwksUrl;
+  const corsOrigins = nonEmpty(env.CORS_ORIGINS);
   return {
     port: integer(env.PORT, 4000, 'PORT'),
+    host: nonEmpty(env.HOST) ?? (production ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: nonEmpty(env.DATABASE_URL),
     pgliteDataDir: nonEmpty(env.PGLITE_DATA_DIR) ?? './.data/pglite',
     databasePoolSize: integer(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE'),
@@ -87,6 +109,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: nonEmpty(env.JWT_AUDIENCE),
     },
     production,
+    corsOrigins: corsOrigins?.split(',').map((origin) => origin.trim()).filter(Boolean),
+    metricsToken: nonEmpty(env.METRICS_TOKEN),
+    jwtMaxTtlSeconds: integer(env.JWT_MAX_TTL_S, 86_400, 'JWT_MAX_TTL_S'),
+    maxConnectionsPerUser: integer(env.MAX_CONNECTIONS_PER_USER, 20, 'MAX_CONNECTIONS_PER_USER'),
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : !production,
     rateLimits: env.RATE_LIMITS !== 'off',
     keepAliveMs: integer(env.WS_KEEPALIVE_MS, 12_000, 'WS_KEEPALIVE_MS'),
@@ -98,6 +124,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),
     },
   };
+}
+
+function checkProductionSecrets(secret: string | undefined, jwksUrl: string | undefined): void {
+  if (!secret && !jwksUrl) {
+    throw new ConfigError('production (NODE_ENV is not development or test) needs JWT_SECRET or JWT_JWKS_URL: the development secret is never used in production.');
+  }
+  if (secret === DEVELOPMENT_JWT_SECRET) {
+    throw new ConfigError('JWT_SECRET is the published development secret: set a secret of your own in production.');
+  }
+  if (secret && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production.`);
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

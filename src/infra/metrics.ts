@@ -18,6 +18,7 @@ export function createMetrics() {
   const metrics = {
     registry,
     openSockets: new Gauge({ name: 'chat_open_sockets', help: 'Open WebSocket connections', registers: [registry] }),
+    openSseStreams: new Gauge({ name: 'chat_open_sse_streams', help: 'Open subscriptions over SSE', registers: [registry] }),
     activeSubscriptions: new Gauge({
       name: 'chat_active_subscriptions',
       help: 'Active subscriptions by root field',

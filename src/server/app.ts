@@ -3,8 +3,9 @@
 // is the process around it, and tests build as many instances as they need.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga, maskError, type Plugin } from 'graphql-yoga';
-import { profileFromClaims } from '../auth/claims.js';
+import type { GraphQLError } from 'graphql';
+import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
+import { authenticate } from '../auth/authenticate.js';
 import { devLoginEnabled, handleDevLogin } from '../auth/dev-login.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
 import { useRequireViewer } from '../auth/require-viewer.js';
@@ -24,6 +25,8 @@ import { randomUUID } from 'node:crypto';
 import type { AppPubSub, Topics } from '../topics.js';
 import { GRAPHIQL_OPTIONS, renderOfflineGraphiQL } from './graphiql.js';
 import { LIMITS, operationLimitPlugins } from './limits.js';
+import { corsOptions, metricsAccess, useContentTypePolicy, useHtmlSecurityHeaders } from './http-security.js';
+import { useSseStreams } from './sse-streams.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { CompiledOperations } from './compiled-operations.js';
@@ -34,7 +37,7 @@ const MASKED_ERROR_MESSAGE = 'Unexpected error.';
 
 export interface App {
   services: Services;
-  /** Listens on `port` (0 for a free one); resolves with the port. */
+  /** Listens on `port` (0 for a free one) at the configured HOST; resolves with the port. */
   start(port?: number): Promise<number>;
   /** Closes sockets (1001), the HTTP server, pub/sub and the database. */
   stop(): Promise<void>;
@@ -70,25 +73,31 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
   const operations = new CompiledOperations(config.compileAfter);
   const sharedSubscriptions = createSharedSubscriptions({ maskError: maskUnexpected, flushIntervalMs: config.wsFlushIntervalMs, operations });
+  const requestLog = useRequestLog(log, (error) => maskUnexpected(error as GraphQLError) !== error);
   const yoga = createYoga<Record<string, unknown>>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     maskedErrors: { isDev: false, errorMessage: MASKED_ERROR_MESSAGE },
+    cors: corsOptions(config),
     graphiql: config.graphiql ? GRAPHIQL_OPTIONS : false,
     renderGraphiQL: renderOfflineGraphiQL,
     logging: {
       debug: () => undefined,
       info: () => undefined,
       warn: (...args: unknown[]) => log.warn(String(args[0])),
-      error: (...args: unknown[]) => log.error('unexpected error', args[0]),
+      // Execution errors are logged with their request id by useRequestLog; this is for the rest.
+      error: (...args: unknown[]) => void (!requestLog.logged(args[0]) && log.error('unexpected error', args[0])),
     },
     plugins: [
-      useRequestLog(log),
+      useContentTypePolicy(),
+      useHtmlSecurityHeaders(),
+      requestLog.plugin,
       ...operationLimitPlugins({ production: config.production }),
       ...(config.graphiql ? [] : [useDisableIntrospection()]),
       useRequireViewer(),
       useVariableErrorCodes(),
+      useSseStreams(services.connections, metrics),
       sharedSubscriptions.plugin,
     ],
     // HTTP and SSE only: WebSocket operations build their context themselves (ws.ts).
@@ -97,10 +106,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       const token = bearerToken(request.headers.get('authorization'));
       if (!token) return createContext(services, null);
       try {
-        const { claims } = await services.verifyToken(token);
-        const viewer = profileFromClaims(claims);
-        await services.users.ensureUser(viewer);
-        return createContext(services, viewer);
+        const { viewer, expiresAt } = await authenticate(services, token);
+        return { ...createContext(services, viewer), tokenExpiresAt: expiresAt };
       } catch (error) {
         if (error instanceof TokenError) throw unauthenticated(error.message);
         throw error;
@@ -126,6 +133,9 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       });
     }
     if (path === '/metrics') {
+      const access = metricsAccess(config, req);
+      if (access === 404) return sendJson(res, 404, { error: 'Not found.' });
+      if (access === 401) return sendJson(res, 401, { error: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
       return void metrics.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       });
@@ -164,7 +174,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, () => resolve((server.address() as AddressInfo).port));
+        server.listen(port, config.host, () => resolve((server.address() as AddressInfo).port));
       }),
     stop: () =>
       (stopped ??= (async () => {
@@ -187,10 +197,29 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   };
 }
 
-/** One log line per HTTP request, with an id (a sane incoming X-Request-Id, else a new one) echoed back. */
-function useRequestLog(log: Logger): Plugin {
+/**
+ * One log line per HTTP request, with an id (a sane incoming X-Request-Id,
+ * else a new one) echoed back; unexpected execution errors are logged with
+ * that id too (`isUnexpected`: those the client sees masked).
+ */
+function useRequestLog(log: Logger, isUnexpected: (error: unknown) => boolean): { plugin: Plugin; logged(error: unknown): boolean } {
   const started = new WeakMap<Request, { id: string; at: number }>();
-  return {
+  const loggedErrors = new WeakSet<object>();
+  const logErrors = (request: Request, errors: readonly GraphQLError[] | undefined) => {
+    for (const error of errors ?? []) {
+      const original = error.originalError ?? error;
+      if (!isUnexpected(error) || loggedErrors.has(original)) continue;
+      loggedErrors.add(original);
+      log.error('unexpected error', original, { requestId: started.get(request)?.id, path: error.path?.join('.') });
+    }
+  };
+  const plugin: Plugin = {
+    onExecute: ({ args }) => ({
+      onExecuteDone: ({ result }) => {
+        const request = (args.contextValue as { request?: Request }).request;
+        if (request && !isAsyncIterable(result)) logErrors(request, result.errors);
+      },
+    }),
     onRequest({ request }) {
       const incoming = request.headers.get('x-request-id');
       const id = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -209,6 +238,10 @@ function useRequestLog(log: Logger): Plugin {
       });
     },
   };
+  // Yoga logs what it masks with the original error (or the masked one when it has none).
+  const logged = (error: unknown) =>
+    typeof error === 'object' && error !== null && (loggedErrors.has(error) || loggedErrors.has((error as GraphQLError).originalError ?? error));
+  return { plugin, logged };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

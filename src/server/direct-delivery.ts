@@ -90,9 +90,9 @@ export class FrameWriter {
     if (raw === undefined) return true;
     if (raw === null) {
       socket.send(frame);
-      return socket.bufferedAmount < HIGH_WATER_MARK;
+      return this.bounded(socket, socket.bufferedAmount < HIGH_WATER_MARK);
     }
-    return this.writeRaw(raw, textFrame(frame));
+    return this.bounded(socket, this.writeRaw(raw, textFrame(frame)));
   }
 
   /**
@@ -110,9 +110,27 @@ export class FrameWriter {
     frame[offset + length - 1] = 0x7d; // }
     if (raw === null) {
       socket.send(frame.subarray(offset), { binary: false });
-      return socket.bufferedAmount < HIGH_WATER_MARK;
+      return this.bounded(socket, socket.bufferedAmount < HIGH_WATER_MARK);
     }
-    return this.writeRaw(raw, frame);
+    return this.bounded(socket, this.writeRaw(raw, frame));
+  }
+
+  /**
+   * Bounds what one socket may hold for its peer, results and events alike:
+   * past `maxBufferedBytes` not taken, `onOverflow` runs for it (ws.ts closes
+   * it). Checked only past the high-water mark, so a reading socket costs nothing.
+   */
+  bound(maxBufferedBytes: number, onOverflow: (socket: WebSocket) => void): void {
+    this.maxBufferedBytes = maxBufferedBytes;
+    this.onOverflow = onOverflow;
+  }
+
+  private maxBufferedBytes = Number.POSITIVE_INFINITY;
+  private onOverflow: (socket: WebSocket) => void = () => undefined;
+
+  private bounded(socket: WebSocket, underHighWaterMark: boolean): boolean {
+    if (!underHighWaterMark && this.bufferedBytes(socket) > this.maxBufferedBytes) this.onOverflow(socket);
+    return underHighWaterMark;
   }
 
   /** The TCP socket to write frames to; null: use ws.send; undefined: closing (graphql-ws completes its subscriptions). */

@@ -20,6 +20,8 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   wss: WebSocketServer,
   writer: FrameWriter,
   logError: (message: string, error: unknown) => void,
+  /** Sees each frame graphql-ws sends (results included) before it is written. */
+  onFrame: (socket: WebSocket, frame: string) => void = () => undefined,
 ): GraphqlWsTransport {
   const server = makeServer<P, Extra>(options);
   wss.options.handleProtocols = handleProtocols;
@@ -40,6 +42,7 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
       {
         protocol: socket.protocol,
         send: (data) => {
+          onFrame(socket, data);
           writer.write(socket, data);
           return writer.bufferedBytes(socket) > HIGH_WATER_BYTES ? drained(socket) : undefined;
         },

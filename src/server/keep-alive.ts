@@ -2,8 +2,10 @@
 // is merely late because this process was busy. graphql-ws's own keep-alive
 // terminates a socket whose pong has not been handled by the next ping, which
 // under load kills healthy sockets; here a socket must miss several pings in a
-// row, any frame from it counts as life, and a round in which the event loop
-// itself ran late does not count against anyone.
+// row, and a round in which the event loop itself ran late does not count
+// against anyone. Only a pong counts as an answer: a peer that stopped reading
+// can still send (graphql-ws pings, operations), and must not be kept alive by
+// it while what we write for it piles up (issue 17).
 import type { WebSocket, WebSocketServer } from 'ws';
 
 export interface KeepAliveOptions {
@@ -19,7 +21,6 @@ export function keepAlive(wss: WebSocketServer, { intervalMs = 12_000, maxMissed
   wss.on('connection', (socket) => {
     missed.set(socket, 0);
     socket.on('pong', alive(socket));
-    socket.on('message', alive(socket));
   });
   let lastTick = performance.now();
   const timer = setInterval(() => {

@@ -15,7 +15,16 @@ export const LIMITS = {
   maxBodyBytes: 100 * 1024,
   /** Bytes of one WebSocket frame. */
   maxFrameBytes: 100 * 1024,
+  /** Subscriptions per socket; queries and mutations in flight are not counted (they wait instead, see below). */
   subscriptionsPerSocket: 100,
+  /** A user's queries and mutations executing at once over all their sockets; more wait (operation-flow.ts). */
+  operationsRunningPerUser: 4,
+  /** Bytes a socket may have been sent and not confirmed reading (by a pong) when one of its operations starts. */
+  socketWindowBytes: 256 * 1024,
+  /** Operations waiting on one socket before the server stops reading it (TCP pushes back on the client). */
+  operationsWaitingPerSocket: 64,
+  /** Bytes one socket may hold for a peer that does not read (results and events written, operations waiting); past it the socket closes with 4413. */
+  maxSocketBufferedBytes: 4 * 1024 * 1024,
 } as const;
 
 export function operationLimitPlugins({ production }: { production: boolean }): Plugin[] {

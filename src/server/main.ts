@@ -20,8 +20,8 @@ async function main() {
   const port = await app.start(config.port);
   const database = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite in ${config.pgliteDataDir}`;
   // The first line stays human-readable: it says where to go.
-  console.log(`Chat API on http://localhost:${port}/graphql (WebSocket on the same path), database: ${database}`);
-  log.info('listening', { port, database: config.databaseUrl ? 'postgresql' : 'pglite', redis: !!config.redisUrl });
+  console.log(`Chat API on http://localhost:${port}/graphql (WebSocket on the same path; listening on ${config.host}), database: ${database}`);
+  log.info('listening', { host: config.host, port, database: config.databaseUrl ? 'postgresql' : 'pglite', redis: !!config.redisUrl });
   if (config.jwt.usingDevelopmentSecret) log.warn('Using the development JWT secret: get a token with `npm run -s token -- <username>`.');
 
   let stopping = false;

@@ -23,10 +23,12 @@ import { EventQueue } from '../realtime/event-queue.js';
 import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Profile } from '../auth/claims.js';
-import { profileFromClaims } from '../auth/claims.js';
+import { authenticate } from '../auth/authenticate.js';
 import { parseBearer, TokenError } from '../auth/jwt.js';
+import { allowedWebSocketOrigin } from './http-security.js';
+import { OperationFlow, type Admission } from './operation-flow.js';
 import { isIntrospectionOnly } from '../auth/require-viewer.js';
 import { createContext, type Context, type SocketContext } from '../context.js';
 import type { SharedSubscriptions } from './shared-execution.js';
@@ -39,7 +41,14 @@ export const AppCloseCode = {
   /** Missing, invalid or expired token (graphql-ws clients retry and call connectionParams again). */
   Forbidden: CloseCode.Forbidden,
   GoingAway: 1001,
+  /** The user already holds MAX_CONNECTIONS_PER_USER open connections (or opened too many a minute). */
+  TooManyConnections: CloseCode.TooManyInitialisationRequests,
+  /** More than LIMITS.maxSocketBufferedBytes waited for a peer that does not read (graphql-ws clients reconnect). */
+  TooMuchBuffered: 4413,
 } as const;
+
+/** After closing an overflowing socket, how long its close frame may take before the socket is dropped. */
+const OVERFLOW_CLOSE_GRACE_MS = 1_000;
 
 /** Distinct operation texts remembered as valid (a client sends the same few again and again). */
 const VALID_DOCUMENTS = 1_000;
@@ -55,6 +64,10 @@ interface SocketState {
   connectionId?: string;
   /** Active subscription operations: graphql-ws id → root field (for metrics). */
   subscriptions: Map<string, string>;
+  /** Queries and mutations admitted by the operation flow, by graphql-ws id. */
+  operations: Map<string, Admission>;
+  /** Whether this socket holds one of its user's connection slots. */
+  holdsConnectionSlot?: boolean;
 }
 
 export interface WsHandle {
@@ -77,8 +90,34 @@ export function attachWebSocket(
   services: Services,
   subscriptions: WsSubscriptions,
 ): WsHandle {
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: LIMITS.maxFrameBytes });
+  const config = services.config;
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: LIMITS.maxFrameBytes,
+    // With CORS_ORIGINS set, a page of another origin cannot open a socket (403).
+    verifyClient: ({ origin }: { origin?: string }, accept: (ok: boolean, status?: number, reason?: string) => void) =>
+      allowedWebSocketOrigin(config, origin) ? accept(true) : accept(false, 403, 'Origin not allowed'),
+  });
   const states = new WeakMap<object, SocketState>();
+  const closeOverflowing = (socket: WebSocket) => {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.close(AppCloseCode.TooMuchBuffered, 'Too much data waiting: the client does not read');
+    // The close frame waits behind what the peer does not read: do not keep it (and the buffer) for ws's 30 s.
+    setTimeout(() => socket.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
+  };
+  const flow = new OperationFlow({
+    maxRunningPerUser: LIMITS.operationsRunningPerUser,
+    maxWaitingPerSocket: LIMITS.operationsWaitingPerSocket,
+    maxWaitingBytes: LIMITS.maxSocketBufferedBytes,
+    windowBytes: LIMITS.socketWindowBytes,
+    onOverflow: closeOverflowing,
+  });
+  // What a socket holds for a peer that does not read, results and events alike, is bounded.
+  subscriptions.writer.bound(LIMITS.maxSocketBufferedBytes, closeOverflowing);
+  const connectionIds = new WeakMap<SocketContext, string>();
+  /** A query's or mutation's admission, told when its result is built. */
+  const executing = new WeakMap<ExecutionArgs, Admission>();
   // Operation texts that parsed and passed validation, with their document.
   // What envelop's parse and validate hooks decide (Yoga's caches, the
   // operation limits, the introspection rule) depends on the text alone, so a
@@ -110,25 +149,44 @@ export function attachWebSocket(
   // operation.
   const operationRoot: EnvelopedRoot = {
     execute: (args) => {
+      const done = () => executing.get(args)?.executed();
       if (!(args.contextValue as Context).viewer && !isIntrospectionOnly(args.document, args.operationName)) {
+        done();
         return { errors: [unauthenticated()] };
       }
-      const result = subscriptions.operations.execute(args);
-      return isPromise(result) ? result.then(formatErrors) : formatErrors(result);
+      let result: ReturnType<CompiledOperations['execute']>;
+      try {
+        result = subscriptions.operations.execute(args);
+      } catch (error) {
+        done();
+        throw error;
+      }
+      const connectionId = connectionIds.get((args.contextValue as Context).socket as SocketContext);
+      if (!isPromise(result)) {
+        done();
+        return formatErrors(result, connectionId);
+      }
+      return result.then((r) => formatErrors(r, connectionId)).finally(() => done());
     },
     subscribe: () => {
       throw new Error('not a subscription root');
     },
   };
 
-  function formatErrors(result: ExecutionResult): ExecutionResult {
+  /** Masks unexpected errors, logging each with the socket's connection id (the WebSocket's request id). */
+  function formatErrors(result: ExecutionResult, connectionId?: string): ExecutionResult {
     if (!result.errors) return result;
-    return { ...result, errors: withVariableErrorCodes(result.errors).map((error) => subscriptions.maskError(error) as GraphQLError) };
+    const errors = withVariableErrorCodes(result.errors).map((error) => {
+      const masked = subscriptions.maskError(error) as GraphQLError;
+      if (masked !== error) services.log.error('unexpected error', error.originalError ?? error, { connectionId, path: error.path?.join('.') });
+      return masked;
+    });
+    return { ...result, errors };
   }
 
   const stateOf = (socket: object) => {
     let state = states.get(socket);
-    if (!state) states.set(socket, (state = { socket: { typing: new Set() }, subscriptions: new Map() }));
+    if (!state) states.set(socket, (state = { socket: { typing: new Set() }, subscriptions: new Map(), operations: new Map() }));
     return state;
   };
 
@@ -140,20 +198,24 @@ export function attachWebSocket(
         const token = tokenFromParams(ctx.connectionParams);
         if (!token) return false;
         try {
-          const { claims } = await services.verifyToken(token, { remember: false });
-          const viewer = profileFromClaims(claims);
+          const { viewer, expiresAt } = await authenticate(services, token, { remember: false });
           try {
             await services.rateLimits.consume('connection', viewer.id);
           } catch {
-            ctx.extra.socket.close(CloseCode.TooManyInitialisationRequests, 'Rate limited: too many connections');
+            ctx.extra.socket.close(AppCloseCode.TooManyConnections, 'Rate limited: too many connections');
             return false;
           }
-          await services.users.ensureUser(viewer);
+          if (!services.connections.acquire(viewer.id)) {
+            ctx.extra.socket.close(AppCloseCode.TooManyConnections, `Too many open connections: at most ${config.maxConnectionsPerUser} per user`);
+            return false;
+          }
           const state = stateOf(ctx.extra.socket);
+          state.holdsConnectionSlot = true;
           state.viewer = viewer;
-          armExpiry(state, ctx.extra.socket, claims.exp * 1000);
+          armExpiry(state, ctx.extra.socket, expiresAt);
           await services.presence.connected(viewer.id);
           state.connectionId = randomUUID();
+          connectionIds.set(state.socket, state.connectionId);
           // Nothing reads the upgrade request or the connection params after
           // this; an idle socket need not keep the headers and the token.
           (ctx.extra as { request?: unknown }).request = undefined;
@@ -168,10 +230,6 @@ export function attachWebSocket(
       },
       connectionInitWaitTimeout: 3_000,
       onSubscribe: async (ctx, id, payload) => {
-        // graphql-ws has already registered this subscription when onSubscribe runs.
-        if (Object.keys(ctx.subscriptions).length > LIMITS.subscriptionsPerSocket) {
-          return [rateLimited(1_000, `At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`)];
-        }
         const state = stateOf(ctx.extra.socket);
         let valid = validDocuments.get(payload.query);
         if (!valid) {
@@ -193,6 +251,17 @@ export function attachWebSocket(
         const { document, schema } = valid;
         const isSubscription = getOperationAST(document, payload.operationName)?.operation === 'subscription';
         if (isSubscription && !state.viewer) return [unauthenticated()];
+        // The cap counts subscriptions only: queries and mutations in flight wait in the operation flow instead.
+        if (isSubscription && state.subscriptions.size >= LIMITS.subscriptionsPerSocket) {
+          return [rateLimited(1_000, `At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`)];
+        }
+        let admission: Admission | undefined;
+        if (!isSubscription && state.viewer) {
+          const size = payload.query.length + (payload.variables ? JSON.stringify(payload.variables).length : 0);
+          admission = await flow.enter(state.viewer.id, ctx.extra.socket, size);
+          if (!admission) return [new GraphQLError('The socket closed before the operation started.')];
+          state.operations.set(id, admission);
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
@@ -201,6 +270,7 @@ export function attachWebSocket(
           contextValue: createContext(services, state.viewer ?? null, state.socket, isSubscription ? { id, socket: ctx.extra.socket } : undefined),
           rootValue: isSubscription ? subscriptionRoot : operationRoot,
         };
+        if (admission) executing.set(args, admission);
         const field = subscriptionField(args);
         if (field) {
           state.subscriptions.set(id, field);
@@ -210,6 +280,12 @@ export function attachWebSocket(
       },
       onComplete: (ctx, id) => {
         const state = states.get(ctx.extra.socket);
+        const admission = state?.operations.get(id);
+        if (admission) {
+          admission.executed();
+          admission.completed();
+          state!.operations.delete(id);
+        }
         const field = state?.subscriptions.get(id);
         if (!state || !field) return;
         state.subscriptions.delete(id);
@@ -224,6 +300,13 @@ export function attachWebSocket(
         }
         for (const field of state.subscriptions.values()) services.metrics.activeSubscriptions.dec({ field });
         state.subscriptions.clear();
+        for (const admission of state.operations.values()) {
+          admission.executed();
+          admission.completed();
+        }
+        state.operations.clear();
+        if (state.holdsConnectionSlot && state.viewer) services.connections.release(state.viewer.id);
+        state.holdsConnectionSlot = false;
         clearTimeout(state.expiryTimer);
         if (state.viewer) {
           const viewer = state.viewer;
@@ -239,6 +322,7 @@ export function attachWebSocket(
     wss,
     subscriptions.writer,
     (message, error) => services.log.error(message, error),
+    (socket, frame) => flow.sent(socket, frame.length, frame.includes('"type":"next"')),
   );
   const stopKeepAlive = keepAlive(wss, { intervalMs: services.config.keepAliveMs });
 

@@ -48,20 +48,12 @@ builder.mutationFields((t) => ({
     description:
       'Get or create the one-to-one conversation between the viewer and `userId`. Idempotent and safe under concurrent calls: one pair, one conversation. BAD_USER_INPUT for the viewer\'s own id, NOT_FOUND for an unknown user.',
     args: { userId: t.arg.id({ required: true }) },
-    resolve: async (_query, _root, args, ctx) => {
-      const viewer = viewerOf(ctx);
-      await ctx.services.rateLimits.consume('createConversation', viewer.id);
-      return ctx.services.conversations.startDirect(viewer.id, String(args.userId));
-    },
+    resolve: (_query, _root, args, ctx) => ctx.services.conversations.startDirect(viewerOf(ctx).id, String(args.userId)),
   }),
   createGroupConversation: t.prismaField({
     type: 'Conversation',
     description: 'A group conversation of the viewer and `userIds` (2 to 1000 members in all).',
     args: { title: t.arg.string({ required: true }), userIds: t.arg.idList({ required: true }) },
-    resolve: async (_query, _root, args, ctx) => {
-      const viewer = viewerOf(ctx);
-      await ctx.services.rateLimits.consume('createConversation', viewer.id);
-      return ctx.services.conversations.createGroup(viewer.id, args.title, args.userIds.map(String));
-    },
+    resolve: (_query, _root, args, ctx) => ctx.services.conversations.createGroup(viewerOf(ctx).id, args.title, args.userIds.map(String)),
   }),
 }));

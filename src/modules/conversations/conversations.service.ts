@@ -1,12 +1,14 @@
 // Creating and listing conversations. One pair of users has one DIRECT
 // conversation, enforced by the unique `directKey`, so concurrent
-// startConversation calls converge on the same row.
+// startConversation calls converge on the same row. Every way of creating a
+// conversation takes from the creator's one budget (createConversation).
 import { randomUUID } from 'node:crypto';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page } from '../paging.js';
 import { isStorableId, isStorableText } from '../input.js';
 import type { MembershipCache } from './membership.js';
+import type { RateLimits } from '../rate-limits/rate-limits.service.js';
 
 export const GROUP_MIN_MEMBERS = 2;
 export const GROUP_MAX_MEMBERS = 1000;
@@ -25,21 +27,37 @@ export class ConversationsService {
   constructor(
     private readonly db: PrismaClient,
     private readonly membership: MembershipCache,
+    private readonly rateLimits: RateLimits,
   ) {}
 
-  /** Gets or creates the one-to-one conversation between the viewer and `userId`. */
+  /** startConversation: gets or creates the one-to-one conversation between the viewer and `userId`; takes from the budget either way. */
   async startDirect(viewerId: string, userId: string): Promise<Conversation> {
+    await this.rateLimits.consume('createConversation', viewerId);
+    return this.getOrCreateDirect(viewerId, userId);
+  }
+
+  /** sendMessage(recipientId): the pair's conversation; only creating it takes from the budget. */
+  async directFor(senderId: string, recipientId: string): Promise<Conversation> {
+    const existing = isStorableId(recipientId)
+      ? await this.db.conversation.findUnique({ where: { directKey: directKey(senderId, recipientId) } })
+      : null;
+    if (existing) return existing;
+    await this.rateLimits.consume('createConversation', senderId);
+    return this.getOrCreateDirect(senderId, recipientId);
+  }
+
+  private async getOrCreateDirect(viewerId: string, userId: string): Promise<Conversation> {
     if (userId === viewerId) throw badUserInput('You cannot start a conversation with yourself.');
     if (!isStorableId(userId)) throw notFound('User');
     const other = await this.db.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!other) throw notFound('User');
-    const directKey = [viewerId, userId].sort().join('\n');
+    const key = directKey(viewerId, userId);
     const id = randomUUID();
     // One statement: the conversation and both participants appear together or not at all.
     const created = await this.db.$queryRaw<{ id: string }[]>`
       WITH conv AS (
         INSERT INTO "Conversation" (id, kind, "directKey", "createdById", "lastActivityAt", "createdAt", "updatedAt")
-        VALUES (${id}, 'DIRECT'::"ConversationKind", ${directKey}, ${viewerId}, now(), now(), now())
+        VALUES (${id}, 'DIRECT'::"ConversationKind", ${key}, ${viewerId}, now(), now(), now())
         ON CONFLICT ("directKey") DO NOTHING
         RETURNING id
       ), members AS (
@@ -47,13 +65,19 @@ export class ConversationsService {
         SELECT conv.id, member, now() FROM conv, unnest(ARRAY[${viewerId}, ${userId}]::text[]) AS member
       )
       SELECT id FROM conv`;
-    const conversation = await this.db.conversation.findUniqueOrThrow({ where: { directKey } });
-    this.membership.remember(conversation.id, [viewerId, userId]);
-    if (created.length > 0) this.onCreated({ conversation, creatorId: viewerId, memberIds: [viewerId, userId] });
+    const conversation = await this.db.conversation.findUniqueOrThrow({ where: { directKey: key } });
+    if (created.length > 0) {
+      // Created by this statement: its members are known. One found instead is checked, never assumed.
+      this.membership.remember(conversation.id, [viewerId, userId]);
+      this.onCreated({ conversation, creatorId: viewerId, memberIds: [viewerId, userId] });
+    } else {
+      await this.membership.assertMember(conversation.id, viewerId);
+    }
     return conversation;
   }
 
   async createGroup(viewerId: string, rawTitle: string, userIds: string[]): Promise<Conversation> {
+    await this.rateLimits.consume('createConversation', viewerId);
     const title = rawTitle.trim();
     const titleLength = [...title].length;
     if (titleLength < 1 || titleLength > TITLE_MAX_LENGTH || !isStorableText(title)) {
@@ -117,4 +141,16 @@ export class ConversationsService {
       hasMoreBehind: !!after,
     });
   }
+}
+
+/**
+ * The unique key of a pair's DIRECT conversation: the smaller id (by UTF-8
+ * bytes, the order of PostgreSQL's "C" collation, which the migration that
+ * introduced this key uses) prefixed by its length in code points, then the
+ * other. Ids may contain any separator, so the length is what makes
+ * ("a\nb", "c") and ("a", "b\nc") two keys.
+ */
+export function directKey(a: string, b: string): string {
+  const [first, second] = [a, b].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+  return `${[...first!].length}:${first}\n${second}`;
 }

@@ -143,7 +143,7 @@ export class MessagesService {
       throw badUserInput('Pass exactly one of conversationId and recipientId.');
     }
     const conversationId =
-      input.conversationId ?? (await this.conversations.startDirect(senderId, String(input.recipientId))).id;
+      input.conversationId ?? (await this.conversations.directFor(senderId, String(input.recipientId))).id;
     await this.membership.assertMember(conversationId, senderId);
 
     let row: SentRow | undefined;
