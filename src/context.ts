@@ -21,6 +21,8 @@ export interface Context {
   socket?: SocketContext;
   /** Set for operations that arrive over a WebSocket: where their results may be written directly. */
   channel?: OperationChannel;
+  /** performance.now() when the operation arrived (before it waited for its turn): deadlines count from here. */
+  receivedAt: number;
 }
 
 /** What an operation may need to know about the socket it came on. */
@@ -29,8 +31,14 @@ export interface SocketContext {
   typing: TypingSockets;
 }
 
-export function createContext(services: Services, viewer: Profile | null, socket?: SocketContext, channel?: OperationChannel): Context {
-  return { db: services.db, services, viewer, socket, channel, loaders: createLoaders(services.db, viewer, services.presence) };
+export function createContext(
+  services: Services,
+  viewer: Profile | null,
+  socket?: SocketContext,
+  channel?: OperationChannel,
+  receivedAt = performance.now(),
+): Context {
+  return { db: services.db, services, viewer, socket, channel, receivedAt, loaders: createLoaders(services.db, viewer, services.presence) };
 }
 
 export function viewerOf(ctx: Context): Profile {

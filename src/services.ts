@@ -82,10 +82,13 @@ export function createServices(
       // sends/s and in p99; 1 was no better than 2 and lets one slow statement
       // hold up every send). PGlite has one connection.
       concurrency: config.databaseUrl ? Math.min(2, config.databasePoolSize) : 1,
-      // A send waits for its statement at most this long, and the statement
-      // runs at most QUERY_TIMEOUT_MS: an answer within 10 s when PostgreSQL
-      // stops answering. PGlite is in the process and cannot go silent.
-      maxWaitMs: config.databaseUrl ? 9_000 - QUERY_TIMEOUT_MS : undefined,
+      // A send waits for its statement at most 4 s, the statement runs at
+      // most QUERY_TIMEOUT_MS, and both end by the send's deadline
+      // (SEND_DEADLINE_MS after its request arrived, whatever it waited for
+      // before): answered within 10 s when PostgreSQL stops answering. PGlite
+      // is in the process and cannot go silent.
+      maxWaitMs: config.databaseUrl ? 4_000 : undefined,
+      maxRunMs: config.databaseUrl ? QUERY_TIMEOUT_MS : undefined,
     },
   );
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {

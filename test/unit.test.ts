@@ -569,6 +569,30 @@ describe('the send batcher', () => {
     expect(await later).toBe('r4');
   });
 
+  it('gives a run no more time than its items have left, and fails unrun an item whose deadline leaves no time for a run', async () => {
+    const timeouts: (number | undefined)[] = [];
+    let release: () => void = () => undefined;
+    const batcher = new Batcher(
+      (items: number[], timeoutMs) => {
+        timeouts.push(timeoutMs);
+        return new Promise<string[]>((resolve) => (release = () => resolve(items.map((i) => `r${i}`))));
+      },
+      { concurrency: 1, maxBatch: 10, retryAlone: () => true, maxRunMs: 5_000 },
+    );
+    const first = batcher.submit(1, 'a', performance.now() + 2_000);
+    expect(timeouts[0]).toBeGreaterThan(1_900);
+    expect(timeouts[0]).toBeLessThanOrEqual(2_000);
+    // Due in 600 ms, behind a run that holds its key: it must start within 100 ms, and cannot.
+    const late = await batcher.submit(2, 'a', performance.now() + 600).catch((error: Error) => error);
+    expect(late).toBeInstanceOf(WaitedTooLongError);
+    release();
+    expect(await first).toBe('r1');
+    const unbounded = batcher.submit(3, 'a');
+    await vi.waitFor(() => expect(timeouts).toEqual([expect.any(Number), 5_000]));
+    release();
+    expect(await unbounded).toBe('r3');
+  });
+
   it('never runs one key in two runs at once, and keeps the order of each key', async () => {
     const { batches, finish, run } = controlledRuns();
     const batcher = new Batcher(run, { concurrency: 3, maxBatch: 10, retryAlone: () => true });

@@ -25,6 +25,8 @@ export interface BatcherOptions {
    * bound each would wait for every hung run ahead of it. Unset: no bound.
    */
   maxWaitMs?: number;
+  /** The longest a run may take (its statement's timeout); shortened to the earliest deadline of its items. */
+  maxRunMs?: number;
 }
 
 interface Waiting<I, O> {
@@ -32,14 +34,19 @@ interface Waiting<I, O> {
   key: string;
   resolve: (value: O) => void;
   reject: (error: unknown) => void;
-  /** performance.now() when submitted. */
-  since: number;
+  /** performance.now() by which its run must start. */
+  startBy: number;
+  /** performance.now() by which its run must end; Infinity: none. */
+  deadline: number;
 }
+
+/** The shortest run worth starting for an item: less, and it fails unrun. */
+const MIN_RUN_MS = 500;
 
 /** An item that waited too long for its run; it was not run. */
 export class WaitedTooLongError extends Error {
-  constructor(ms: number) {
-    super(`The database took no statement for ${ms} ms.`);
+  constructor() {
+    super('The database took no statement in time.');
   }
 }
 
@@ -51,32 +58,36 @@ export class Batcher<I, O> {
   private expiry: NodeJS.Timeout | undefined;
 
   /** `run` answers with one result per item, in the items' order. */
+  /** `run` answers with one result per item, in the items' order, within `timeoutMs` when given. */
   constructor(
-    private readonly run: (items: I[]) => Promise<O[]>,
+    private readonly run: (items: I[], timeoutMs: number | undefined) => Promise<O[]>,
     private readonly options: BatcherOptions,
   ) {}
 
-  submit(item: I, key: string): Promise<O> {
+  /** `deadline` (performance.now()): when the item's answer is due; its run must end by then. */
+  submit(item: I, key: string, deadline = Number.POSITIVE_INFINITY): Promise<O> {
+    const now = performance.now();
+    const startBy = Math.min(now + (this.options.maxWaitMs ?? Number.POSITIVE_INFINITY), deadline - MIN_RUN_MS);
     return new Promise<O>((resolve, reject) => {
-      this.waiting.push({ item, key, resolve, reject, since: performance.now() });
+      this.waiting.push({ item, key, resolve, reject, startBy, deadline });
       this.pump();
       this.armExpiry();
     });
   }
 
-  /** Fails the items that waited longer than maxWaitMs when the oldest one's time is up (items wait in submission order). */
+  /** Fails, unrun, the items whose run did not start in time, as soon as the first one's time is up. */
   private armExpiry(): void {
-    const { maxWaitMs } = this.options;
-    const oldest = this.waiting[0];
-    if (maxWaitMs === undefined || this.expiry !== undefined || !oldest) return;
+    if (this.expiry !== undefined || this.waiting.length === 0) return;
+    const first = Math.min(...this.waiting.map((w) => w.startBy));
+    if (first === Number.POSITIVE_INFINITY) return;
     this.expiry = setTimeout(() => {
       this.expiry = undefined;
       const now = performance.now();
-      const expired = this.waiting.filter((w) => now - w.since >= maxWaitMs);
-      this.waiting = this.waiting.filter((w) => now - w.since < maxWaitMs);
-      for (const w of expired) w.reject(new WaitedTooLongError(maxWaitMs));
+      const expired = this.waiting.filter((w) => w.startBy <= now);
+      this.waiting = this.waiting.filter((w) => w.startBy > now);
+      for (const w of expired) w.reject(new WaitedTooLongError());
       this.armExpiry();
-    }, Math.max(0, oldest.since + maxWaitMs - performance.now()));
+    }, Math.max(0, first - performance.now()));
     this.expiry.unref();
   }
 
@@ -95,12 +106,21 @@ export class Batcher<I, O> {
     }
   }
 
-  /** Removes and returns up to maxBatch waiting items whose keys are free, in order. */
+  /** The run's time: maxRunMs, shortened to its items' earliest deadline (at least MIN_RUN_MS). */
+  private runTimeout(batch: Waiting<I, O>[]): number | undefined {
+    const due = Math.min(...batch.map((w) => w.deadline)) - performance.now();
+    const limit = Math.min(this.options.maxRunMs ?? Number.POSITIVE_INFINITY, Math.max(MIN_RUN_MS, due));
+    return limit === Number.POSITIVE_INFINITY ? undefined : Math.ceil(limit);
+  }
+
+  /** Removes and returns up to maxBatch waiting items whose keys are free, in order (those too late to start fail). */
   private take(): Waiting<I, O>[] {
     const batch: Waiting<I, O>[] = [];
     const left: Waiting<I, O>[] = [];
+    const now = performance.now();
     for (const waiting of this.waiting) {
-      if (batch.length < this.options.maxBatch && !this.busy.has(waiting.key)) batch.push(waiting);
+      if (waiting.startBy <= now) waiting.reject(new WaitedTooLongError());
+      else if (batch.length < this.options.maxBatch && !this.busy.has(waiting.key)) batch.push(waiting);
       else left.push(waiting);
     }
     this.waiting = left;
@@ -109,16 +129,26 @@ export class Batcher<I, O> {
 
   private async runBatch(batch: Waiting<I, O>[]): Promise<void> {
     try {
-      const results = await this.run(batch.map((w) => w.item));
+      const results = await this.run(batch.map((w) => w.item), this.runTimeout(batch));
       batch.forEach((w, i) => w.resolve(results[i] as O));
     } catch (error) {
-      if (batch.length === 1 || !this.options.retryAlone(error)) {
-        for (const w of batch) w.reject(error);
+      if (!this.options.retryAlone(error)) {
+        // The database failed the run as a whole (away, or silent until the
+        // statement timed out): the items of its keys queued behind it would
+        // only start another run against it. They get the error too, now.
+        const keys = new Set(batch.map((w) => w.key));
+        const behind = this.waiting.filter((w) => keys.has(w.key));
+        this.waiting = this.waiting.filter((w) => !keys.has(w.key));
+        for (const w of [...batch, ...behind]) w.reject(error);
+        return;
+      }
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
         return;
       }
       // One bad item must not fail the others: each runs again alone, in
       // order, and gets its own answer.
-      for (const w of batch) await this.run([w.item]).then((results) => w.resolve(results[0] as O), w.reject);
+      for (const w of batch) await this.run([w.item], this.runTimeout([w])).then((results) => w.resolve(results[0] as O), w.reject);
     }
   }
 }

@@ -20,8 +20,8 @@ export type Prisma = PrismaClient;
  */
 export const QUERY_TIMEOUT_MS = 5_000;
 
-/** See Database.query. */
-export type RawQuery = <T>(text: string, values: unknown[]) => Promise<T[]>;
+/** See Database.query. `timeoutMs`: this statement's own timeout (PostgreSQL), shorter than QUERY_TIMEOUT_MS. */
+export type RawQuery = <T>(text: string, values: unknown[], options?: { timeoutMs?: number }) => Promise<T[]>;
 
 export interface Database {
   prisma: PrismaClient;
@@ -77,8 +77,9 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
   return {
     prisma,
     pool,
-    async query<T>(text: string, values: unknown[]) {
-      return (await pool.query({ name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes })).rows as T[];
+    async query<T>(text: string, values: unknown[], options?: { timeoutMs?: number }) {
+      const config = { name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
+      return (await pool.query(config)).rows as T[];
     },
     async withSession(fn) {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });

@@ -53,6 +53,9 @@ const OVERFLOW_CLOSE_GRACE_MS = 1_000;
 /** Distinct operation texts remembered as valid (a client sends the same few again and again). */
 const VALID_DOCUMENTS = 1_000;
 
+/** How long a peer has at shutdown to answer our 1001 close frame before its socket is cut off. */
+const CLOSE_HANDSHAKE_MS = 2_000;
+
 /** setTimeout cannot wait longer than this; longer expiries are re-armed. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -255,6 +258,7 @@ export function attachWebSocket(
         if (isSubscription && state.subscriptions.size >= LIMITS.subscriptionsPerSocket) {
           return [rateLimited(1_000, `At most ${LIMITS.subscriptionsPerSocket} subscriptions per socket.`)];
         }
+        const receivedAt = performance.now();
         let admission: Admission | undefined;
         if (!isSubscription && state.viewer) {
           const size = payload.query.length + (payload.variables ? JSON.stringify(payload.variables).length : 0);
@@ -267,7 +271,7 @@ export function attachWebSocket(
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: createContext(services, state.viewer ?? null, state.socket, isSubscription ? { id, socket: ctx.extra.socket } : undefined),
+          contextValue: createContext(services, state.viewer ?? null, state.socket, isSubscription ? { id, socket: ctx.extra.socket } : undefined, receivedAt),
           rootValue: isSubscription ? subscriptionRoot : operationRoot,
         };
         if (admission) executing.set(args, admission);
@@ -330,8 +334,17 @@ export function attachWebSocket(
     wss,
     async close() {
       stopKeepAlive();
-      for (const client of wss.clients) client.close(AppCloseCode.GoingAway, 'Server shutting down');
+      for (const client of wss.clients) {
+        client.close(AppCloseCode.GoingAway, 'Server shutting down');
+        // A socket the operation flow stopped reading would never take the peer's answering close frame.
+        if (client.isPaused) client.resume();
+      }
+      // A peer that does not complete the closing handshake in time is cut off: shutdown is bounded.
+      const cutOff = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, CLOSE_HANDSHAKE_MS);
       await transport.dispose();
+      clearTimeout(cutOff);
     },
   };
 }

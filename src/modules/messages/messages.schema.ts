@@ -11,7 +11,7 @@ import {
   type MessagesDeliveredEvent,
   type MessagesReadEvent,
 } from './message-events.js';
-import type { ReadReceipt } from './messages.service.js';
+import { SEND_DEADLINE_MS, type ReadReceipt } from './messages.service.js';
 import { isStorableId } from '../input.js';
 import { selectedTypeNames } from '../selected-types.js';
 import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
@@ -170,12 +170,14 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SendMessageInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       await ctx.services.rateLimits.consume('sendMessage', viewerOf(ctx).id);
-      return ctx.services.messages.send(viewerOf(ctx).id, {
+      const message = {
         conversationId: input.conversationId == null ? null : String(input.conversationId),
         recipientId: input.recipientId == null ? null : String(input.recipientId),
         content: input.content,
         clientMessageId: input.clientMessageId,
-      });
+      };
+      // The deadline counts from the request's arrival, not from its turn to execute.
+      return ctx.services.messages.send(viewerOf(ctx).id, message, ctx.receivedAt + SEND_DEADLINE_MS);
     },
   }),
   markRead: t.field({

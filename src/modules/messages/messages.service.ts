@@ -28,6 +28,9 @@ export interface SendMessageInput {
   clientMessageId?: string | null;
 }
 
+/** How long after its request arrived a send is answered at the latest (the contract bounds failures at 10 s). */
+export const SEND_DEADLINE_MS = 9_000;
+
 export interface ReadReceipt {
   conversationId: string;
   upToMessageId: string | null;
@@ -113,20 +116,24 @@ export class MessagesService {
     private readonly onStored: () => void,
     /**
      * `concurrency`: send statements under way at most at once; sends beyond
-     * wait and go in together. `maxWaitMs`: how long a send may wait for its
-     * statement before it fails unstored (see BatcherOptions).
+     * wait and go in together. `maxWaitMs`, `maxRunMs`: how long a send may
+     * wait for its statement, and the statement may run (see BatcherOptions).
      */
-    sendStatements: { concurrency: number; maxWaitMs?: number },
+    sendStatements: { concurrency: number; maxWaitMs?: number; maxRunMs?: number },
   ) {
-    this.stored = new Batcher((sends) => this.insertBatch(sends), {
+    this.stored = new Batcher((sends, timeoutMs) => this.insertBatch(sends, timeoutMs), {
       ...sendStatements,
       maxBatch: MAX_SENDS_PER_STATEMENT,
       retryAlone: isDataError,
     });
   }
 
-  /** Persists a message, then publishes it. Returns only after it is stored. */
-  async send(senderId: string, input: SendMessageInput): Promise<MessageRecord> {
+  /**
+   * Persists a message, then publishes it. Returns only after it is stored.
+   * `deadline` (performance.now()): when the statement that stores it must
+   * have ended; past it the send fails (unstored if its statement never started).
+   */
+  async send(senderId: string, input: SendMessageInput, deadline = performance.now() + SEND_DEADLINE_MS): Promise<MessageRecord> {
     const content = input.content.trim();
     const length = [...content].length;
     if (length < 1 || length > CONTENT_MAX_LENGTH || !isStorableText(content)) {
@@ -148,7 +155,7 @@ export class MessagesService {
 
     let row: SentRow | undefined;
     try {
-      row = await this.insert(conversationId, senderId, content, clientMessageId);
+      row = await this.insert(conversationId, senderId, content, clientMessageId, deadline);
     } catch (error) {
       // A concurrent retry with the same clientMessageId won the race: the
       // statement failed as a whole (no seq used), so answer with the winner.
@@ -187,8 +194,8 @@ export class MessagesService {
    * (insertBatch); a conversation's sends never run in two statements at once,
    * so each reads the read marks the previous one moved.
    */
-  private insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null) {
-    return this.stored.submit({ id: randomUUID(), conversationId, senderId, content, clientMessageId }, conversationId);
+  private insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null, deadline: number) {
+    return this.stored.submit({ id: randomUUID(), conversationId, senderId, content, clientMessageId }, conversationId, deadline);
   }
 
   /**
@@ -200,7 +207,7 @@ export class MessagesService {
    * send one with every message, so the check costs no query of its own), or
    * undefined when the sender no longer takes part (or the conversation is gone).
    */
-  private async insertBatch(sends: PendingSend[]): Promise<(SentRow | undefined)[]> {
+  private async insertBatch(sends: PendingSend[], timeoutMs: number | undefined): Promise<(SentRow | undefined)[]> {
     const rows = await this.query<SentRow>(
       `
       WITH input AS (
@@ -281,6 +288,7 @@ export class MessagesService {
         sends.map((s) => s.content),
         sends.map((s) => s.clientMessageId),
       ],
+      { timeoutMs },
     );
     const stored = asOfEachMessage(rows.filter((row) => row.replayFor === null));
     const byId = new Map(stored.map((row) => [row.id, row]));
