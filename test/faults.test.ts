@@ -74,14 +74,7 @@ describe('faults', () => {
   it.runIf(testDatabase() === 'postgres')(
     'when PostgreSQL is cut off, operations fail within a bounded time with a masked error, and the server recovers by itself',
     async () => {
-      const direct = new URL(baseEnv().DATABASE_URL as string);
-      const proxy = await tcpProxy(direct.hostname, Number(direct.port || 5432));
-      const viaProxy = new URL(direct.toString());
-      viaProxy.host = `127.0.0.1:${proxy.port}`;
-      const server = await startServer({ DATABASE_URL: viaProxy.toString() });
-      const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
-      const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
-      const acknowledged: string[] = [(await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage.id];
+      const { proxy, server, alice, conversationId, acknowledged, recovers } = await chatBehindProxy();
 
       const socket = wsClient(server.wsUrl, { token: alice.token });
       await socket.connected;
@@ -100,27 +93,14 @@ describe('faults', () => {
       await waitFor(async () => (await ready(server.url)).status === 503, { what: '/ready 503' });
 
       proxy.restore();
-      await waitFor(async () => {
-        const response = await http(server.url, alice.token, Send, { conversationId, content: 'two' });
-        if (response.data?.sendMessage) acknowledged.push(response.data.sendMessage.id);
-        return !!response.data?.sendMessage;
-      }, { intervalMs: 500, timeoutMs: 20_000, what: 'sends work again' });
-      const stored = (await ok(server.url, bob.token, History, { conversationId })).messages.edges.map((e) => e.node.id);
-      for (const id of acknowledged) expect(stored).toContain(id);
+      await recovers();
     },
   );
 
   it.runIf(testDatabase() === 'postgres')(
     'when PostgreSQL goes silent (connections open, no answers), every send answers within 10 s, over HTTP and the socket, and the server recovers by itself',
     async () => {
-      const direct = new URL(baseEnv().DATABASE_URL as string);
-      const proxy = await tcpProxy(direct.hostname, Number(direct.port || 5432));
-      const viaProxy = new URL(direct.toString());
-      viaProxy.host = `127.0.0.1:${proxy.port}`;
-      const server = await startServer({ DATABASE_URL: viaProxy.toString() });
-      const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
-      const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
-      const acknowledged: string[] = [(await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage.id];
+      const { proxy, server, alice, conversationId, acknowledged, recovers } = await chatBehindProxy();
       const socket = wsClient(server.wsUrl, { token: alice.token });
       await socket.connected;
 
@@ -150,13 +130,33 @@ describe('faults', () => {
       }
 
       proxy.restore();
-      await waitFor(async () => {
-        const response = await http(server.url, alice.token, Send, { conversationId, content: 'two' });
-        if (response.data?.sendMessage) acknowledged.push(response.data.sendMessage.id);
-        return !!response.data?.sendMessage;
-      }, { intervalMs: 500, timeoutMs: 20_000, what: 'sends work again' });
-      const stored = (await ok(server.url, bob.token, History, { conversationId })).messages.edges.map((e) => e.node.id);
-      for (const id of acknowledged) expect(stored).toContain(id);
+      await recovers();
     },
   );
 });
+
+/**
+ * A server whose PostgreSQL is behind a TCP proxy the test controls, with a
+ * conversation of alice and bob and one acknowledged message. `recovers`:
+ * sends work again, and every acknowledged message is stored.
+ */
+async function chatBehindProxy() {
+  const direct = new URL(baseEnv().DATABASE_URL as string);
+  const proxy = await tcpProxy(direct.hostname, Number(direct.port || 5432));
+  const viaProxy = new URL(direct.toString());
+  viaProxy.host = `127.0.0.1:${proxy.port}`;
+  const server = await startServer({ DATABASE_URL: viaProxy.toString() });
+  const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+  const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
+  const acknowledged: string[] = [(await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage.id];
+  const recovers = async () => {
+    await waitFor(async () => {
+      const response = await http(server.url, alice.token, Send, { conversationId, content: 'two' });
+      if (response.data?.sendMessage) acknowledged.push(response.data.sendMessage.id);
+      return !!response.data?.sendMessage;
+    }, { intervalMs: 500, timeoutMs: 20_000, what: 'sends work again' });
+    const stored = (await ok(server.url, bob.token, History, { conversationId })).messages.edges.map((e) => e.node.id);
+    for (const id of acknowledged) expect(stored).toContain(id);
+  };
+  return { proxy, server, alice, conversationId, acknowledged, recovers };
+}
