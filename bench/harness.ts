@@ -204,6 +204,9 @@ export interface StartOptions {
   gcHook?: boolean;
 }
 
+/** The bench's own METRICS_TOKEN for the project server (the reference's /metrics is open). */
+const BENCH_METRICS_TOKEN = 'bench-metrics-token';
+
 export const GC_HOOK_URL = new URL('./gc-hook.mjs', import.meta.url).href;
 
 export async function startServer(kind: ServerKind, options: StartOptions): Promise<ServerHandle> {
@@ -226,6 +229,8 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       LOG_LEVEL: 'warn',
       NODE_ENV: 'production',
       GRAPHIQL: 'false',
+      // In production /metrics answers only with this token (404 without it).
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -355,7 +360,10 @@ export interface Target {
 const SEND_TIMEOUT_MS = 30_000;
 
 async function fetchMetrics(port: number): Promise<Map<string, number>> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
   return parsePrometheus(await res.text());
 }

@@ -17,8 +17,8 @@ export const LIMITS = {
   maxFrameBytes: 100 * 1024,
   /** Subscriptions per socket; queries and mutations in flight are not counted (they wait instead, see below). */
   subscriptionsPerSocket: 100,
-  /** A user's queries and mutations executing at once over all their sockets; more wait (operation-flow.ts). */
-  operationsRunningPerUser: 4,
+  /** Expected result bytes of a user's queries and mutations executing at once over all their sockets; more wait (operation-flow.ts). */
+  runningResultBytesPerUser: 1024 * 1024,
   /** Bytes a socket may have been sent and not confirmed reading (by a pong) when one of its operations starts. */
   socketWindowBytes: 256 * 1024,
   /** Operations waiting on one socket before the server stops reading it (TCP pushes back on the client). */

@@ -2,8 +2,13 @@
 // that what one user makes this process hold stays bounded however many
 // operations they pipeline (contract, "Hardening details"; issue 17, finding
 // 1: 150 big queries on one socket that stopped reading held 670 MB):
-// - at most `maxRunningPerUser` of a user's operations execute at once, over
-//   all their sockets (a result is built whole in memory before it is written);
+// - a user's operations executing at once, over all their sockets, are
+//   bounded by the size of the results they are expected to build (a result
+//   is built whole in memory before it is written): `maxRunningBytesPerUser`,
+//   each counted at its socket's recent result size, one always admitted. A
+//   sender with hundreds of sendMessage in flight (results of a few hundred
+//   bytes) keeps many executing, so that they share statements; big queries
+//   run one or a few at a time;
 // - a socket admits an operation only while the bytes it was sent and has
 //   not confirmed reading, plus the expected results of the operations it has
 //   admitted, stay within `windowBytes`. Reading is confirmed by a pong: the
@@ -19,8 +24,8 @@
 import type { WebSocket } from 'ws';
 
 export interface OperationFlowOptions {
-  /** A user's operations executing at once, over all their sockets. Default 4. */
-  maxRunningPerUser?: number;
+  /** Expected result bytes of a user's operations executing at once, over all their sockets (one always runs). Default 1 MiB. */
+  maxRunningBytesPerUser?: number;
   /** Operations waiting on one socket before it is no longer read. Default 64. */
   maxWaitingPerSocket?: number;
   /** Bytes of operations waiting on a socket that is read because it owes a pong; past them it is closed. Default 4 MiB. */
@@ -46,11 +51,14 @@ export interface Admission {
 interface Waiter {
   socket: WebSocket;
   bytes: number;
-  admit: (admitted: boolean) => void;
+  /** With the result bytes it was admitted at; undefined when its socket closed first. */
+  admit: (admittedAt: number | undefined) => void;
 }
 
 interface UserFlow {
   running: number;
+  /** The expected result bytes of the running operations. */
+  runningBytes: number;
   waiting: Waiter[];
 }
 
@@ -75,7 +83,7 @@ export class OperationFlow {
 
   constructor(options: OperationFlowOptions = {}) {
     this.options = {
-      maxRunningPerUser: 4,
+      maxRunningBytesPerUser: 1024 * 1024,
       maxWaitingPerSocket: 64,
       maxWaitingBytes: 4 * 1024 * 1024,
       windowBytes: 256 * 1024,
@@ -88,14 +96,14 @@ export class OperationFlow {
   /** Resolves once the operation may execute, or with undefined when its socket closed first. `bytes`: the operation's size. */
   async enter(userId: string, socket: WebSocket, bytes: number): Promise<Admission | undefined> {
     let user = this.users.get(userId);
-    if (!user) this.users.set(userId, (user = { running: 0, waiting: [] }));
+    if (!user) this.users.set(userId, (user = { running: 0, runningBytes: 0, waiting: [] }));
     const flow = this.socketFlow(socket, userId);
-    const admitted = await new Promise<boolean>((admit) => {
+    const admitted = await new Promise<number | undefined>((admit) => {
       user.waiting.push({ socket, bytes, admit });
       this.countWaiting(socket, flow, 1, bytes);
       this.admit(userId);
     });
-    if (!admitted) return undefined;
+    if (admitted === undefined) return undefined;
     let executed = false;
     let completed = false;
     return {
@@ -103,6 +111,7 @@ export class OperationFlow {
         if (executed) return;
         executed = true;
         user.running--;
+        user.runningBytes -= admitted;
         this.admit(userId);
       },
       completed: () => {
@@ -156,16 +165,20 @@ export class OperationFlow {
     for (const waiter of user.waiting) {
       const open = waiter.socket.readyState === 1;
       const flow = this.socketFlow(waiter.socket, userId);
-      if (open && (user.running >= this.options.maxRunningPerUser || !this.hasRoom(flow))) {
+      const busy = user.running > 0 && user.runningBytes + flow.resultEstimate > this.options.maxRunningBytesPerUser;
+      if (open && (busy || !this.hasRoom(flow))) {
         user.waiting[kept++] = waiter;
         continue;
       }
       this.countWaiting(waiter.socket, flow, -1, -waiter.bytes);
-      if (open) {
-        user.running++;
-        flow.inProgress++;
+      if (!open) {
+        waiter.admit(undefined);
+        continue;
       }
-      waiter.admit(open);
+      user.running++;
+      user.runningBytes += flow.resultEstimate;
+      flow.inProgress++;
+      waiter.admit(flow.resultEstimate);
     }
     user.waiting.length = kept;
     if (user.running === 0 && kept === 0) this.users.delete(userId);

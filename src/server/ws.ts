@@ -110,7 +110,7 @@ export function attachWebSocket(
     setTimeout(() => socket.terminate(), OVERFLOW_CLOSE_GRACE_MS).unref();
   };
   const flow = new OperationFlow({
-    maxRunningPerUser: LIMITS.operationsRunningPerUser,
+    maxRunningBytesPerUser: LIMITS.runningResultBytesPerUser,
     maxWaitingPerSocket: LIMITS.operationsWaitingPerSocket,
     maxWaitingBytes: LIMITS.maxSocketBufferedBytes,
     windowBytes: LIMITS.socketWindowBytes,
