@@ -78,7 +78,7 @@ export class Batcher<I, O> {
   /** Fails, unrun, the items whose run did not start in time, as soon as the first one's time is up. */
   private armExpiry(): void {
     if (this.expiry !== undefined || this.waiting.length === 0) return;
-    const first = Math.min(...this.waiting.map((w) => w.startBy));
+    const first = earliest(this.waiting, (w) => w.startBy);
     if (first === Number.POSITIVE_INFINITY) return;
     this.expiry = setTimeout(() => {
       this.expiry = undefined;
@@ -108,7 +108,7 @@ export class Batcher<I, O> {
 
   /** The run's time: maxRunMs, shortened to its items' earliest deadline (at least MIN_RUN_MS). */
   private runTimeout(batch: Waiting<I, O>[]): number | undefined {
-    const due = Math.min(...batch.map((w) => w.deadline)) - performance.now();
+    const due = earliest(batch, (w) => w.deadline) - performance.now();
     const limit = Math.min(this.options.maxRunMs ?? Number.POSITIVE_INFINITY, Math.max(MIN_RUN_MS, due));
     return limit === Number.POSITIVE_INFINITY ? undefined : Math.ceil(limit);
   }
@@ -151,4 +151,11 @@ export class Batcher<I, O> {
       for (const w of batch) await this.run([w.item], this.runTimeout([w])).then((results) => w.resolve(results[0] as O), w.reject);
     }
   }
+}
+
+/** The smallest of `of(item)` (a loop: a spread of thousands of waiting items could pass the argument limit). */
+function earliest<T>(items: readonly T[], of: (item: T) => number): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const item of items) min = Math.min(min, of(item));
+  return min;
 }

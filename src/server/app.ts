@@ -164,6 +164,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   const ws = attachWebSocket(server, yoga as never, services, {
     subscribe: sharedSubscriptions.subscribe,
     writer: sharedSubscriptions.writer,
+    writesItself: sharedSubscriptions.writesItself,
     operations,
     maskError: maskUnexpected,
   });

@@ -186,10 +186,13 @@ export interface SharedSubscriptions {
   subscribe(args: ExecutionArgs): Promise<AsyncIterable<unknown> | ExecutionResult>;
   /** Writes the frames of our WebSocket, these subscriptions' and graphql-ws's own. */
   writer: FrameWriter;
+  /** Whether `subscribe` diverted this stream to write its frames itself (masked there): the transport only awaits its end. */
+  writesItself(stream: object): boolean;
 }
 
 export function createSharedSubscriptions({ maskError, flushIntervalMs, operations }: SharedExecutionOptions): SharedSubscriptions {
   const executions = new Executions(maskError, flushIntervalMs, operations);
+  const diverted = new WeakSet<object>();
   const subscribe = async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
@@ -204,6 +207,7 @@ export function createSharedSubscriptions({ maskError, flushIntervalMs, operatio
     if (ctx.channel && stream instanceof EventQueue) {
       subscription.stream = stream;
       stream.divert(subscription);
+      diverted.add(stream);
       return stream;
     }
     return mapAsyncIterator(stream, (event: unknown) => subscription.next(event) as ExecutionResult | Promise<ExecutionResult>);
@@ -211,6 +215,7 @@ export function createSharedSubscriptions({ maskError, flushIntervalMs, operatio
   return {
     subscribe,
     writer: executions.writer,
+    writesItself: (stream) => diverted.has(stream),
     plugin: {
       onSubscribe({ setSubscribeFn }) {
         setSubscribeFn(subscribe);

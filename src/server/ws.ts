@@ -19,7 +19,6 @@ import {
 import { CloseCode, type ServerOptions } from 'graphql-ws';
 import { LRUCache } from 'lru-cache';
 import { isAsyncIterable, isPromise, mapAsyncIterator, type YogaServerInstance } from 'graphql-yoga';
-import { EventQueue } from '../realtime/event-queue.js';
 import { rateLimited, unauthenticated, withVariableErrorCodes } from '../errors.js';
 import { keepAlive } from './keep-alive.js';
 import { LIMITS } from './limits.js';
@@ -82,6 +81,7 @@ export interface WsHandle {
 export interface WsSubscriptions {
   subscribe: SharedSubscriptions['subscribe'];
   writer: SharedSubscriptions['writer'];
+  writesItself: SharedSubscriptions['writesItself'];
   maskError: (error: GraphQLError) => Error;
   /** Executes queries and mutations (compiled once they have run a few times). */
   operations: CompiledOperations;
@@ -141,7 +141,7 @@ export function attachWebSocket(
       const result = await subscriptions.subscribe(args);
       if (!isAsyncIterable(result)) return formatErrors(result);
       // A diverted queue writes its frames itself (masked there); other streams' results are masked here.
-      return (result instanceof EventQueue ? result : mapAsyncIterator(result, (r) => formatErrors(r as ExecutionResult))) as Awaited<OperationResult>;
+      return (subscriptions.writesItself(result) ? result : mapAsyncIterator(result, (r) => formatErrors(r as ExecutionResult))) as Awaited<OperationResult>;
     },
   };
 
