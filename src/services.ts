@@ -10,8 +10,9 @@ import { ConversationsService } from './modules/conversations/conversations.serv
 import { MembershipCache } from './modules/conversations/membership.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
-import { QUERY_TIMEOUT_MS, type RawQuery } from './infra/db.js';
+import { QUERY_TIMEOUT_MS, type RawQuery, type RawTransaction } from './infra/db.js';
 import { MessagesService } from './modules/messages/messages.service.js';
+import { MessageLifecycle } from './modules/messages/lifecycle.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { PresenceStore } from './modules/presence/presence-store.js';
 import { PresenceService } from './modules/presence/presence.service.js';
@@ -33,6 +34,8 @@ export interface Services {
   membership: MembershipCache;
   conversations: ConversationsService;
   messages: MessagesService;
+  /** Edits, deletions and reactions. */
+  lifecycle: MessageLifecycle;
   feed: MessageFeed;
   deliveries: DeliveryTracker;
   notifications: NotificationsService;
@@ -50,6 +53,7 @@ export function createServices(
   config: Config,
   db: PrismaClient,
   query: RawQuery,
+  transaction: RawTransaction,
   pubsub: AppPubSub,
   presenceStore: PresenceStore,
   log: Logger,
@@ -94,7 +98,9 @@ export function createServices(
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
   });
-  messages.onCreated = (event) => feed.stored(event);
+  messages.onChanged = (event) => feed.stored(event);
+  // Roles are not stored yet: only senders delete (see CanDeleteOthersMessages).
+  const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event));
   return {
     config,
     db,
@@ -106,6 +112,7 @@ export function createServices(
     membership,
     conversations,
     messages,
+    lifecycle,
     feed,
     deliveries,
     notifications,

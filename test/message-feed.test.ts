@@ -30,10 +30,16 @@ describe('the message feed', () => {
     await ok(server.url, alice.token, Send, { conversationId, content: 'one' });
 
     // A message stored without its publish (as when Redis drops it): seq 2 exists only in the database.
+    const id = randomUUID();
     await server.app.services.db.$executeRaw`
-      WITH conv AS (UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${conversationId} RETURNING "lastSeq")
-      INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt")
-      SELECT ${randomUUID()}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now() FROM conv`;
+      WITH conv AS (
+        UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastEventPos" = "lastEventPos" + 1 WHERE id = ${conversationId}
+        RETURNING "lastSeq", "lastEventPos"
+      ), msg AS (
+        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt", "createdPos", "eventPos")
+        SELECT ${id}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now(), conv."lastEventPos", conv."lastEventPos" FROM conv
+      )
+      INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${id}, 1 FROM conv`;
     await ok(server.url, alice.token, Send, { conversationId, content: 'three' });
 
     const created = () => events.results.map((r) => r.data?.messageEvents).filter((e) => e && 'message' in e);

@@ -24,8 +24,12 @@ export type SendMessageInput = {
   content: string;
   /** Exactly one of conversationId and recipientId. */
   conversationId?: string | number | null | undefined;
+  /** Participants this message mentions (ids that are not participants are ignored). */
+  mentionedUserIds?: Array<string | number> | null | undefined;
   /** Send to a user directly: gets or creates the one-to-one conversation. */
   recipientId?: string | number | null | undefined;
+  /** A message of the same conversation that this one answers. */
+  replyToId?: string | number | null | undefined;
 };
 
 export type UserSummaryFragment = { id: string, username: string, displayName: string, avatarUrl: string | null, online: boolean, lastSeenAt: string | null };
@@ -134,8 +138,11 @@ export type MessageEventsSubscriptionVariables = Exact<{
 
 export type MessageEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, conversationId: string, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, sender: { id: string, username: string, displayName: string, avatarUrl: string | null, online: boolean, lastSeenAt: string | null }, readBy: Array<{ id: string }> } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string } }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type TypingSubscriptionVariables = Exact<{

@@ -68,7 +68,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   }
   const metrics = createMetrics();
   if (db.pool) metrics.observePool(db.pool);
-  const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis);
+  const services = createServices(config, db.prisma, db.query, db.transaction, pubsub, presenceStore, log, metrics, redis);
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
   const operations = new CompiledOperations(config.compileAfter);

@@ -24,8 +24,12 @@ export type SendMessageInput = {
   content: string;
   /** Exactly one of conversationId and recipientId. */
   conversationId?: string | number | null | undefined;
+  /** Participants this message mentions (ids that are not participants are ignored). */
+  mentionedUserIds?: Array<string | number> | null | undefined;
   /** Send to a user directly: gets or creates the one-to-one conversation. */
   recipientId?: string | number | null | undefined;
+  /** A message of the same conversation that this one answers. */
+  replyToId?: string | number | null | undefined;
 };
 
 export type AuthMeQueryVariables = Exact<{ [key: string]: never; }>;
@@ -156,8 +160,11 @@ export type AuthzEventsSubscriptionVariables = Exact<{
 
 export type AuthzEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, conversationId: string } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type AuthzTypingSubscriptionVariables = Exact<{
@@ -274,8 +281,11 @@ export type DelivEventsSubscriptionVariables = Exact<{
 
 export type DelivEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, sender: { id: string } } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type DelivResumeSubscriptionVariables = Exact<{
@@ -286,8 +296,11 @@ export type DelivResumeSubscriptionVariables = Exact<{
 
 export type DelivResumeSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, sender: { id: string } } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type DelivFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
@@ -336,8 +349,11 @@ export type SelEverythingSubscriptionVariables = Exact<{
 
 export type SelEverythingSubscription = { messageEvents:
     | { __typename: 'MessageCreated' }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type SelReadsFragment = { messageIds: Array<string> };
@@ -472,8 +488,11 @@ export type EvEventsSubscriptionVariables = Exact<{
 
 export type EvEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, conversationId: string, sender: { id: string } } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string, username: string } }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type EvSlimEventsSubscriptionVariables = Exact<{
@@ -483,8 +502,11 @@ export type EvSlimEventsSubscriptionVariables = Exact<{
 
 export type EvSlimEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { seq: number } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type EvRichEventsSubscriptionVariables = Exact<{
@@ -494,8 +516,11 @@ export type EvRichEventsSubscriptionVariables = Exact<{
 
 export type EvRichEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, readBy: Array<{ id: string }>, sender: { id: string, username: string, displayName: string }, conversation: { id: string, kind: ConversationKind, unreadCount: number } } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type FeedStartMutationVariables = Exact<{
@@ -871,8 +896,11 @@ export type ReceiptEventsSubscriptionVariables = Exact<{
 
 export type ReceiptEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', messageIds: Array<string>, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type SharedGroupMutationVariables = Exact<{
@@ -940,8 +968,11 @@ export type SmokeEventsSubscriptionVariables = Exact<{
 
 export type SmokeEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { seq: number, content: string, sender: { username: string } } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type SseStartMutationVariables = Exact<{

@@ -11,6 +11,10 @@ export const RATE_LIMITS = {
   sendMessage: { points: 30, durationSeconds: 10 },
   setTyping: { points: 30, durationSeconds: 10 },
   markRead: { points: 60, durationSeconds: 10 },
+  editMessage: { points: 20, durationSeconds: 10 },
+  deleteMessage: { points: 20, durationSeconds: 10 },
+  /** addReaction and removeReaction, one budget. */
+  reaction: { points: 60, durationSeconds: 10 },
   createConversation: { points: 20, durationSeconds: 60 },
   connection: { points: 30, durationSeconds: 60 },
 } as const;
