@@ -76,6 +76,19 @@ type Documents = {
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
+    "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n": typeof types.LcMessageFragmentDoc,
+    "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n": typeof types.LcSendDocument,
+    "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n": typeof types.LcEditDocument,
+    "\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n": typeof types.LcDeleteDocument,
+    "\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": typeof types.LcReactDocument,
+    "\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": typeof types.LcUnreactDocument,
+    "\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n": typeof types.LcHistoryDocument,
+    "\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n": typeof types.LcConversationDocument,
+    "query LcUnread { unreadCount }": typeof types.LcUnreadDocument,
+    "\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n": typeof types.LcMarkReadDocument,
+    "\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n": typeof types.LcEventsDocument,
+    "\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n": typeof types.LcNotificationsDocument,
+    "mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.LcRlStartDocument,
     "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": typeof types.MsgSendDocument,
     "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MsgHistoryDocument,
     "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": typeof types.MsgConversationHistoryDocument,
@@ -206,6 +219,19 @@ const documents: Documents = {
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
+    "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n": types.LcMessageFragmentDoc,
+    "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n": types.LcSendDocument,
+    "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n": types.LcEditDocument,
+    "\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n": types.LcDeleteDocument,
+    "\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": types.LcReactDocument,
+    "\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": types.LcUnreactDocument,
+    "\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n": types.LcHistoryDocument,
+    "\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n": types.LcConversationDocument,
+    "query LcUnread { unreadCount }": types.LcUnreadDocument,
+    "\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n": types.LcMarkReadDocument,
+    "\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n": types.LcEventsDocument,
+    "\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n": types.LcNotificationsDocument,
+    "mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.LcRlStartDocument,
     "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": types.MsgSendDocument,
     "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MsgHistoryDocument,
     "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": types.MsgConversationHistoryDocument,
@@ -536,6 +562,58 @@ export function graphql(source: "\n  mutation FeedSend($conversationId: ID!, $co
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"): (typeof documents)["\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n"): (typeof documents)["\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n"): (typeof documents)["\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n"): (typeof documents)["\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LcUnread { unreadCount }"): (typeof documents)["query LcUnread { unreadCount }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n"): (typeof documents)["\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n"): (typeof documents)["\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n"): (typeof documents)["\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
