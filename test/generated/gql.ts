@@ -34,6 +34,15 @@ type Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": typeof types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": typeof types.AuthzMeDocument,
+    "\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n": typeof types.CfSendDocument,
+    "mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }": typeof types.CfEditDocument,
+    "mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }": typeof types.CfDeleteDocument,
+    "mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.CfReactDocument,
+    "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.CfUnreactDocument,
+    "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": typeof types.CfCursorDocument,
+    "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": typeof types.CfHistoryDocument,
+    "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": typeof types.CfEventsDocument,
+    "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": typeof types.ConvSendDocument,
@@ -177,6 +186,15 @@ const documents: Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": types.AuthzMeDocument,
+    "\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n": types.CfSendDocument,
+    "mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }": types.CfEditDocument,
+    "mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }": types.CfDeleteDocument,
+    "mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }": types.CfReactDocument,
+    "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": types.CfUnreactDocument,
+    "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": types.CfCursorDocument,
+    "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": types.CfHistoryDocument,
+    "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": types.CfEventsDocument,
+    "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": types.ConvSendDocument,
@@ -394,6 +412,42 @@ export function graphql(source: "\n  query AuthzUnread {\n    unreadCount\n    c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthzMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query AuthzMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n"): (typeof documents)["\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }"): (typeof documents)["mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }"): (typeof documents)["mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }"): (typeof documents)["mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }"): (typeof documents)["mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }"): (typeof documents)["query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n"): (typeof documents)["\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"): (typeof documents)["\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
