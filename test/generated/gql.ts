@@ -86,6 +86,7 @@ type Documents = {
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
+    "\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n": typeof types.FeedChangesDocument,
     "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n": typeof types.LcMessageFragmentDoc,
     "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n": typeof types.LcSendDocument,
     "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n": typeof types.LcEditDocument,
@@ -239,6 +240,7 @@ const documents: Documents = {
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
+    "\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n": types.FeedChangesDocument,
     "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n": types.LcMessageFragmentDoc,
     "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n": types.LcSendDocument,
     "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n": types.LcEditDocument,
@@ -622,6 +624,10 @@ export function graphql(source: "\n  mutation FeedSend($conversationId: ID!, $co
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"): (typeof documents)["\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n"): (typeof documents)["\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
