@@ -81,8 +81,8 @@ describe('the message feed', () => {
       INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${one.id}, 2 FROM conv`;
     await ok(server.url, alice.token, Send, { conversationId, content: 'two' });
 
-    type Change = { __typename: string; cursor: string; message: { content: string; version: number } };
-    const changes = () => events.results.map((r) => r.data?.messageEvents).filter((e): e is Change => !!e && 'message' in e);
+    type Event = NonNullable<(typeof events.results)[number]['data']>['messageEvents'];
+    const changes = () => events.results.map((r) => r.data?.messageEvents).filter((e): e is Extract<Event, { cursor: string }> => !!e && 'cursor' in e);
     await waitFor(() => changes().length >= 3, { what: 'three changes' });
     expect(changes().map((e) => [e.__typename, e.message.content, e.message.version])).toEqual([
       ['MessageCreated', 'one', 1],
