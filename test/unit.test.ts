@@ -109,7 +109,7 @@ describe('the pub/sub', () => {
     const engine = inProcessEngine();
     const here = createTypedPubSub<{ events: { at: Date; n: number } }>(engine);
     const raw: string[] = [];
-    await engine.engine.subscribe('events:c1', (message: string) => raw.push(message), {});
+    await engine.engine.subscribe('events:c1', (message) => raw.push(message as string), {});
     await here.publish('events', 'c1', { at, n: 1 }, { deliveredHere: true });
     await vi.waitFor(() => expect(raw).toHaveLength(1));
     expect(raw[0]).toMatch(/^\{"\$origin":"[0-9a-f]{12}","at":/);

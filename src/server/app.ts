@@ -14,8 +14,7 @@ import { unauthenticated, useVariableErrorCodes } from '../errors.js';
 import { openMigratedDatabase } from '../infra/db.js';
 import type { Config } from '../infra/env.js';
 import { createTypedPubSub, inProcessEngine } from '../infra/pubsub.js';
-import { connectRedis, createRedis, redisEngine } from '../infra/redis.js';
-import type { Redis } from 'ioredis';
+import { commandsClient, redisEngine, redisTarget, type RedisClient } from '../infra/redis.js';
 import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '../modules/presence/presence-store.js';
 import { schema } from '../schema.js';
 import { createServices, type Services } from '../services.js';
@@ -45,16 +44,20 @@ export interface App {
 
 export async function buildApp(config: Config, log: Logger = createLogger()): Promise<App> {
   const db = await openMigratedDatabase(config);
-  let redis: Redis | undefined;
+  const target = redisTarget(config);
+  // ioredis reconnects and follows failovers by itself: its errors are worth a line in the log, not a crash.
+  const onRedisError = (error: unknown, connection: string) =>
+    log.warn(`redis ${connection} connection: ${error instanceof Error ? error.message : String(error)}`);
+  let redis: RedisClient | undefined;
   let pubsub: AppPubSub;
   let presenceStore: PresenceStore;
   try {
-    pubsub = createTypedPubSub<Topics>(config.redisUrl ? await redisEngine(config.redisUrl) : inProcessEngine(), {
-      prefix: config.redisUrl ? config.redisPrefix : '',
+    pubsub = createTypedPubSub<Topics>(target ? await redisEngine(target, onRedisError) : inProcessEngine(), {
+      prefix: target ? config.redisPrefix : '',
       onUndecodable: (error, channel) => log.warn(`dropped a pub/sub message on ${channel} that does not decode`, { error: String(error) }),
     });
-    if (config.redisUrl) {
-      redis = await connectRedis(createRedis(config.redisUrl, 'presence'));
+    if (target) {
+      redis = await commandsClient(target, 'presence', onRedisError);
       presenceStore = new RedisPresenceStore(redis, (error) => log.error('presence heartbeat failed', error), {
         ...config.presence,
         prefix: config.redisPrefix,
@@ -156,7 +159,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         () => 'unreachable',
       );
     };
-    await Promise.all([check('database', () => db.ping()), ...(config.redisUrl ? [check('redis', () => pubsub.ping())] : [])]);
+    await Promise.all([check('database', () => db.ping()), ...(target ? [check('redis', () => pubsub.ping())] : [])]);
     const ok = Object.values(checks).every((check) => check === 'ok');
     sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', checks });
   }

@@ -123,6 +123,16 @@ type Documents = {
     "\n  mutation ReceiptSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.ReceiptSendDocument,
     "\n  mutation ReceiptMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": typeof types.ReceiptMarkReadDocument,
     "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.ReceiptEventsDocument,
+    "query RcMe { me { id } }": typeof types.RcMeDocument,
+    "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.RcGroupDocument,
+    "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RcStartDocument,
+    "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": typeof types.RcSendDocument,
+    "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n": typeof types.RcEventsDocument,
+    "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.RcTypingDocument,
+    "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.RcSetTypingDocument,
+    "subscription RcPresence { presence { user { id } status } }": typeof types.RcPresenceDocument,
+    "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": typeof types.RcNotificationsDocument,
+    "query RcOnline($id: ID!) { user(id: $id) { online } }": typeof types.RcOnlineDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
@@ -253,6 +263,16 @@ const documents: Documents = {
     "\n  mutation ReceiptSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.ReceiptSendDocument,
     "\n  mutation ReceiptMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": types.ReceiptMarkReadDocument,
     "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.ReceiptEventsDocument,
+    "query RcMe { me { id } }": types.RcMeDocument,
+    "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.RcGroupDocument,
+    "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RcStartDocument,
+    "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": types.RcSendDocument,
+    "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n": types.RcEventsDocument,
+    "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.RcTypingDocument,
+    "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.RcSetTypingDocument,
+    "subscription RcPresence { presence { user { id } status } }": types.RcPresenceDocument,
+    "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": types.RcNotificationsDocument,
+    "query RcOnline($id: ID!) { user(id: $id) { online } }": types.RcOnlineDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
@@ -724,6 +744,46 @@ export function graphql(source: "\n  mutation ReceiptMarkRead($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"): (typeof documents)["\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RcMe { me { id } }"): (typeof documents)["query RcMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"): (typeof documents)["\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n"): (typeof documents)["\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"): (typeof documents)["subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"): (typeof documents)["mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription RcPresence { presence { user { id } status } }"): (typeof documents)["subscription RcPresence { presence { user { id } status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n"): (typeof documents)["\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RcOnline($id: ID!) { user(id: $id) { online } }"): (typeof documents)["query RcOnline($id: ID!) { user(id: $id) { online } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
