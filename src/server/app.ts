@@ -29,6 +29,7 @@ import { useSseStreams } from './sse-streams.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { CompiledOperations } from './compiled-operations.js';
+import { isWorker, workerMetrics } from './workers.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
 /** What a client sees of an unexpected error (Yoga's default wording). */
@@ -71,6 +72,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   }
   const metrics = createMetrics();
   if (db.pool) metrics.observePool(db.pool);
+  // Under WORKERS, a scrape reaching any worker answers for all of them (summed by the primary).
+  const metricsText = isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis);
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
@@ -139,9 +142,13 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       const access = metricsAccess(config, req);
       if (access === 404) return sendJson(res, 404, { error: 'Not found.' });
       if (access === 401) return sendJson(res, 401, { error: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
-      return void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-      });
+      return void metricsText().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (error) => {
+          log.error('collecting metrics failed', error);
+          sendJson(res, 500, { error: 'Internal error.' });
+        },
+      );
     }
     const length = Number(req.headers['content-length'] ?? 0);
     if (length > LIMITS.maxBodyBytes) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });

@@ -152,6 +152,11 @@ type Documents = {
     "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": typeof types.DemoGroupDocument,
     "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.DemoSendDocument,
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.DemoReadDocument,
+    "query WkMe { me { id } }": typeof types.WkMeDocument,
+    "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.WkGroupDocument,
+    "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n": typeof types.WkSendDocument,
+    "\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n": typeof types.WkEventsDocument,
+    "subscription WkPresence { presence { user { id } status } }": typeof types.WkPresenceDocument,
 };
 const documents: Documents = {
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
@@ -292,6 +297,11 @@ const documents: Documents = {
     "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": types.DemoGroupDocument,
     "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.DemoSendDocument,
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.DemoReadDocument,
+    "query WkMe { me { id } }": types.WkMeDocument,
+    "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.WkGroupDocument,
+    "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n": types.WkSendDocument,
+    "\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n": types.WkEventsDocument,
+    "subscription WkPresence { presence { user { id } status } }": types.WkPresenceDocument,
 };
 
 /**
@@ -860,6 +870,26 @@ export function graphql(source: "\n  mutation DemoSend($conversationId: ID!, $co
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query WkMe { me { id } }"): (typeof documents)["query WkMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n"): (typeof documents)["\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n"): (typeof documents)["\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription WkPresence { presence { user { id } status } }"): (typeof documents)["subscription WkPresence { presence { user { id } status } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
