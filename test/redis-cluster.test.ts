@@ -66,7 +66,8 @@ async function untilLive(server: ServerProcess, token: string, conversationId: s
 beforeAll(async () => {
   cluster = await startRedisCluster();
   const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv, REDIS_URL: '', PRESENCE_HEARTBEAT_MS: '1000', PRESENCE_LEASE_MS: '3000' };
-  [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+  // Rate limits on in B: their counters live on the cluster too.
+  [a, b] = await Promise.all([spawnServer(env), spawnServer({ ...env, RATE_LIMITS: 'on' })]);
 }, 60_000);
 
 describe('two processes on a Redis Cluster', () => {
@@ -79,7 +80,7 @@ describe('two processes on a Redis Cluster', () => {
     const feed = subscribe(wsClient(b.wsUrl, { token: bob.token }), Notifications);
     await untilLive(a, alice.token, conversationId, [onA, onB, feed]);
 
-    const perSender = 30;
+    const perSender = 25; // under B's 30 sends per 10 s
     const sent = await Promise.all([
       ...Array.from({ length: perSender }, (_, i) => ok(a.url, alice.token, Send, { conversationId, content: `a${i}` })),
       ...Array.from({ length: perSender }, (_, i) => ok(b.url, bob.token, Send, { conversationId, content: `b${i}` })),
@@ -146,6 +147,18 @@ describe('two processes on a Redis Cluster', () => {
       }
       return withKeys.length > 1;
     }, { what: 'presence keys on more than one master' });
+  });
+
+  it('keep rate limits in the cluster', async () => {
+    const [alice, bob] = await Promise.all([user(b, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(b.url, alice.token, Start, { userId: bob.id });
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push(await http(b.url, alice.token, SetTyping, { conversationId: startConversation.id, isTyping: true }));
+    expect(answers.slice(0, 30).every((r) => !r.errors)).toBe(true);
+    expect(answers[30]?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    // The counter is a key on the master owning its slot (not the in-memory fallback).
+    const key = `${prefix()}rl:setTyping:${alice.id}`;
+    expect(await cluster.command(await cluster.masterOf(key), 'EXISTS', key)).toBe(1);
   });
 
   it('survive kill -9 of a master under traffic: sends answer within 10 s, live delivery resumes within 15 s, nothing acknowledged is lost', async () => {
