@@ -30,7 +30,8 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BENCH_DATABASE = 'chat_bench';
 export const BENCH_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${BENCH_DATABASE}`;
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** BENCH_REDIS_URL points the bench at another Redis (a private one, to count its commands). */
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const now = () => performance.timeOrigin + performance.now();
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
