@@ -46,6 +46,8 @@ export interface RedisCluster {
   masterOf(key: string): Promise<number>;
   /** Runs a command on one node. */
   command(port: number, ...args: (string | number)[]): Promise<unknown>;
+  /** Moves one slot (and its keys) to the master on `toPort`, as a resharding does. */
+  moveSlot(slot: number, toPort: number): Promise<void>;
   /** kill -9 of one node. */
   kill(port: number): Promise<void>;
   /** Resolves when every slot is served by a live master and every live node says cluster_state:ok. */
@@ -142,6 +144,23 @@ export async function startLocalRedisCluster({ nodeTimeoutMs = 1_500 }: { nodeTi
       const owner = nodes.find((n) => n.role === 'master' && n.slots.some(([a, b]) => slot >= a && slot <= b));
       if (!owner) throw new Error(`no master owns slot ${slot}`);
       return owner.port;
+    },
+    async moveSlot(slot, toPort) {
+      const nodes = await cluster.topology();
+      const source = nodes.find((n) => n.role === 'master' && n.alive && n.slots.some(([a, b]) => slot >= a && slot <= b));
+      const target = nodes.find((n) => n.port === toPort);
+      if (!source || !target || target.role !== 'master') throw new Error(`cannot move slot ${slot} to ${toPort}`);
+      if (source.port === toPort) return;
+      await command(toPort, 'CLUSTER', 'SETSLOT', slot, 'IMPORTING', source.id);
+      await command(source.port, 'CLUSTER', 'SETSLOT', slot, 'MIGRATING', target.id);
+      for (;;) {
+        const keys = (await command(source.port, 'CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+        if (keys.length === 0) break;
+        await command(source.port, 'MIGRATE', '127.0.0.1', toPort, '', 0, 5_000, 'KEYS', ...keys);
+      }
+      for (const node of [target, source, ...nodes.filter((n) => n.role === 'master' && n.alive && n !== target && n !== source)]) {
+        await command(node.port, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
+      }
     },
     async kill(port) {
       const child = children.get(port);

@@ -11,6 +11,7 @@ import { spawnServer, type ServerProcess } from './helpers/processes.js';
 import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.js';
 import { baseEnv } from './helpers/server.js';
 import { tokenFor } from './helpers/users.js';
+import calculateSlot from 'cluster-key-slot';
 
 const Me = graphql(`query RcMe { me { id } }`);
 const Group = graphql(`
@@ -159,6 +160,28 @@ describe('two processes on a Redis Cluster', () => {
     // The counter is a key on the master owning its slot (not the in-memory fallback).
     const key = `${prefix()}rl:setTyping:${alice.id}`;
     expect(await cluster.command(await cluster.masterOf(key), 'EXISTS', key)).toBe(1);
+  });
+
+  it('follow a slot move: the conversation’s channel moves to another master and live delivery goes on', async () => {
+    const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const live = subscribe(wsClient(b.wsUrl, { token: bob.token }), Events, { conversationId });
+    await untilLive(a, alice.token, conversationId, [live]);
+    const channel = `${prefix()}messageEvents:${conversationId}`;
+    const from = await cluster.masterOf(channel);
+    const to = (await cluster.topology()).find((n) => n.role === 'master' && n.alive && n.port !== from)!.port;
+    await cluster.moveSlot(calculateSlot(channel), to);
+    expect(await cluster.masterOf(channel)).toBe(to);
+    // Sends go on; one of them reaches Bob live on the other process (the subscriber follows the slot) within 15 s.
+    const sent: number[] = [];
+    await waitFor(async () => {
+      sent.push((await ok(a.url, alice.token, Send, { conversationId, content: `moved ${sent.length}` })).sendMessage.seq);
+      return seqs(live).includes(sent.at(-1)!);
+    }, { intervalMs: 250, timeoutMs: 15_000, what: 'live delivery after the slot move' });
+    expect(await cluster.command(to, 'PUBSUB', 'SHARDCHANNELS', channel)).toEqual([channel]);
+    const got = seqs(live);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
   });
 
   it('survive kill -9 of a master under traffic: sends answer within 10 s, live delivery resumes within 15 s, nothing acknowledged is lost', async () => {

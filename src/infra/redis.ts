@@ -54,8 +54,10 @@ export function createCluster(
   const subscriber = name === 'subscriber';
   const cluster = new Cluster([...nodes], {
     lazyConnect: true,
-    // Cluster-level offline queue: commands wait for the first slot map, then fail fast.
-    enableOfflineQueue: true,
+    // While the whole cluster is unreachable, commands fail at once rather than
+    // wait (a rate limit falls back to memory, a send is stored and answered);
+    // the subscriber queues its subscriptions for when it is back.
+    enableOfflineQueue: subscriber,
     // No auto-pipelining: during a slot migration it can fail with MOVED (ioredis#2075).
     enableAutoPipelining: false,
     retryDelayOnFailover: 200,
