@@ -48,6 +48,8 @@ export interface RedisCluster {
   command(port: number, ...args: (string | number)[]): Promise<unknown>;
   /** Moves one slot (and its keys) to the master on `toPort`, as a resharding does. */
   moveSlot(slot: number, toPort: number): Promise<void>;
+  /** SIGSTOP (`silent: true`) or SIGCONT of one node: connected, but answering nothing. */
+  pause(port: number, silent: boolean): void;
   /** kill -9 of one node. */
   kill(port: number): Promise<void>;
   /** Resolves when every slot is served by a live master and every live node says cluster_state:ok. */
@@ -162,10 +164,14 @@ export async function startLocalRedisCluster({ nodeTimeoutMs = 1_500 }: { nodeTi
         await command(node.port, 'CLUSTER', 'SETSLOT', slot, 'NODE', target.id);
       }
     },
+    pause(port, silent) {
+      children.get(port)?.kill(silent ? 'SIGSTOP' : 'SIGCONT');
+    },
     async kill(port) {
       const child = children.get(port);
       if (!child || !alive(port)) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGCONT');
       child.kill('SIGKILL');
       await exited;
       admins.get(port)?.disconnect();

@@ -184,6 +184,34 @@ describe('two processes on a Redis Cluster', () => {
     expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
   });
 
+  it('answer sends and report unready while the whole cluster is silent, and resume live delivery when it answers again', async () => {
+    const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const live = subscribe(wsClient(b.wsUrl, { token: bob.token }), Events, { conversationId });
+    await untilLive(a, alice.token, conversationId, [live]);
+    for (const port of cluster.ports) cluster.pause(port, true);
+    try {
+      const started = Date.now();
+      const during = await ok(a.url, alice.token, Send, { conversationId, content: 'while Redis is silent' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${a.port}/ready`)).status === 503, { what: '/ready 503' });
+      for (const port of cluster.ports) cluster.pause(port, false);
+      await cluster.healthy();
+      // The next message comes live, and the one sent during the silence is fetched before it.
+      await waitFor(async () => {
+        const { sendMessage } = await ok(a.url, alice.token, Send, { conversationId, content: 'after' });
+        return seqs(live).includes(sendMessage.seq);
+      }, { intervalMs: 300, timeoutMs: 15_000, what: 'live delivery after the silence' });
+      expect(seqs(live)).toContain(during.sendMessage.seq);
+      const got = seqs(live);
+      expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${a.port}/ready`)).status === 200, { what: '/ready 200 again' });
+    } finally {
+      for (const port of cluster.ports) cluster.pause(port, false);
+    }
+  });
+
   it('survive kill -9 of a master under traffic: sends answer within 10 s, live delivery resumes within 15 s, nothing acknowledged is lost', async () => {
     const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
     const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
