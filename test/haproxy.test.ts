@@ -31,10 +31,21 @@ beforeAll(async () => {
   proxy = await startHaproxy([a.port, b.port]);
 }, 60_000);
 
-async function user(name: string) {
+/** A request through the balancer, tried again when the connection drops, as a client would. */
+async function retried<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof TypeError)) throw error; // fetch failed: the connection, not the answer
+    }
+  }
+}
+
+async function user(name: string, through: Haproxy = proxy) {
   const id = `${name}-${randomUUID()}`;
   const token = await tokenFor(id, { preferred_username: name });
-  await ok(proxy.url, token, Me);
+  await retried(() => ok(through.url, token, Me));
   return { id, token };
 }
 
@@ -74,7 +85,7 @@ describe('behind HAProxy (the configuration of docs/deploy.md)', () => {
     const subscribers = Array.from({ length: 4 }, () => resumingSubscriber(bob.token, conversationId));
     let probes = 0;
     await waitFor(async () => {
-      await ok(proxy.url, alice.token, Send, { conversationId, content: `probe ${++probes}` });
+      await retried(() => ok(proxy.url, alice.token, Send, { conversationId, content: `probe ${++probes}` }));
       return subscribers.every((s) => s.seqs.length > 0);
     }, { intervalMs: 100, what: 'every subscriber live' });
 
@@ -110,13 +121,13 @@ describe('behind HAProxy (the configuration of docs/deploy.md)', () => {
   it('drains a process on SIGTERM: its clients get 1001, resume on the other without a gap, and it exits 0', async () => {
     const c = await spawnServer();
     const pair = await startHaproxy([b.port, c.port]);
-    const [alice, bob] = await Promise.all([user('alice'), user('bob')]);
+    const [alice, bob] = await Promise.all([user('alice', pair), user('bob', pair)]);
     const { startConversation } = await ok(pair.url, alice.token, Start, { userId: bob.id });
     const conversationId = startConversation.id;
     const subscribers = Array.from({ length: 4 }, () => resumingSubscriber(bob.token, conversationId, pair));
     let probes = 0;
     await waitFor(async () => {
-      await ok(pair.url, alice.token, Send, { conversationId, content: `probe ${++probes}` });
+      await retried(() => ok(pair.url, alice.token, Send, { conversationId, content: `probe ${++probes}` }));
       return subscribers.every((s) => s.seqs.length > 0);
     }, { intervalMs: 100, what: 'every subscriber live' });
     c.kill('SIGTERM');
@@ -124,7 +135,7 @@ describe('behind HAProxy (the configuration of docs/deploy.md)', () => {
     const drained = subscribers.filter((s) => s.closeCodes.includes(1001));
     expect(drained.length).toBeGreaterThan(0);
     const sent: number[] = [];
-    for (let i = 0; i < 10; i++) sent.push((await ok(pair.url, alice.token, Send, { conversationId, content: `after ${i}` })).sendMessage.seq);
+    for (let i = 0; i < 10; i++) sent.push((await retried(() => ok(pair.url, alice.token, Send, { conversationId, content: `after ${i}` }))).sendMessage.seq);
     for (const s of subscribers) {
       await waitFor(() => (s.seqs.at(-1) ?? 0) >= sent.at(-1)!, { what: 'every message after the drain' });
       expect(s.seqs).toEqual(Array.from({ length: s.seqs.length }, (_, i) => s.seqs[0]! + i));
