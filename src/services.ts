@@ -20,6 +20,23 @@ import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { Redis } from 'ioredis';
 import { ConnectionLimits } from './infra/connection-limits.js';
+import { PushService } from './modules/push/push.service.js';
+import { EndpointGuard } from './modules/push/endpoint-guard.js';
+import { PushDelivery } from './modules/push/push-delivery.js';
+import { BullPushQueue, TablePushQueue, type DeliverJob } from './modules/push/push-queue.js';
+import type { VapidKeys } from './modules/push/vapid.js';
+
+/** What Web Push needs from the process around the services. */
+export interface PushSetup {
+  /** The VAPID keys; absent when push is off. */
+  keys?: VapidKeys;
+  /** The port the server listens on (a push endpoint there is refused). */
+  ownPort: () => number | undefined;
+  /** Extra CAs (PEM) trusted for push services (PUSH_CA_FILE). */
+  extraCa?: string;
+  /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
+  bullConnections?: [Redis, Redis];
+}
 
 export interface Services {
   config: Config;
@@ -39,6 +56,8 @@ export interface Services {
   typing: TypingService;
   presence: PresenceService;
   rateLimits: RateLimits;
+  /** Web Push: subscriptions, who gets a push, the delivery queue. */
+  push: PushService;
   metrics: Metrics;
   /** Open WebSockets and SSE streams per user (MAX_CONNECTIONS_PER_USER). */
   connections: ConnectionLimits;
@@ -54,7 +73,8 @@ export function createServices(
   presenceStore: PresenceStore,
   log: Logger,
   metrics: Metrics,
-  redis?: Redis,
+  redis: Redis | undefined,
+  pushSetup: PushSetup,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
@@ -94,7 +114,11 @@ export function createServices(
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
   });
-  messages.onCreated = (event) => feed.stored(event);
+  const push = createPush(config, db, query, membership, presenceStore, metrics, log, pushSetup);
+  messages.onCreated = (event) => {
+    feed.stored(event);
+    push.messageCreated(event);
+  };
   return {
     config,
     db,
@@ -112,13 +136,37 @@ export function createServices(
     typing: new TypingService(pubsub, hub, membership, logError, config.subscriberMaxQueue),
     presence: new PresenceService(db, pubsub, hub, presenceStore, membership, logError, config.subscriberMaxQueue),
     rateLimits,
+    push,
     metrics,
     connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
+      await push.close();
       await deliveries.close();
       await notifications.drained();
       await presenceStore.close();
     },
   };
+}
+
+function createPush(
+  config: Config,
+  db: PrismaClient,
+  query: RawQuery,
+  membership: MembershipCache,
+  presenceStore: PresenceStore,
+  metrics: Metrics,
+  log: Logger,
+  setup: PushSetup,
+): PushService {
+  const guard = new EndpointGuard({ allowPrivateHosts: config.push.allowPrivateHosts, ownPort: setup.ownPort, extraCa: setup.extraCa });
+  const { keys, bullConnections } = setup;
+  const delivery = keys ? new PushDelivery(keys, guard, metrics, log) : undefined;
+  const queueFor = keys
+    ? (deliver: DeliverJob) =>
+        bullConnections
+          ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
+          : new TablePushQueue(query, deliver, log)
+    : undefined;
+  return new PushService(db, query, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
 }

@@ -1,6 +1,7 @@
 // buildApp() assembles one server instance (database, pub/sub, services, Yoga
 // over HTTP and graphql-ws on the same port) and returns start/stop; main.ts
 // is the process around it, and tests build as many instances as they need.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
@@ -30,6 +31,7 @@ import { useSseStreams } from './sse-streams.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { CompiledOperations } from './compiled-operations.js';
+import { loadVapidKeys, type VapidKeys } from '../modules/push/vapid.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
 /** What a client sees of an unexpected error (Yoga's default wording). */
@@ -68,7 +70,33 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   }
   const metrics = createMetrics();
   if (db.pool) metrics.observePool(db.pool);
-  const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis);
+  let listeningPort: number | undefined;
+  let bullConnections: [Redis, Redis] | undefined;
+  let pushKeys: VapidKeys | undefined;
+  try {
+    pushKeys = await loadVapidKeys(config, db.prisma);
+    if (!pushKeys) log.warn('Web Push is off: production without VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (pushPublicKey is null).');
+    if (pushKeys && config.redisUrl) {
+      // BullMQ blocks on its worker connection and wants commands to wait out a Redis restart.
+      const bullOptions = { maxRetriesPerRequest: null, enableOfflineQueue: true };
+      bullConnections = [
+        await connectRedis(createRedis(config.redisUrl, 'push-queue', bullOptions)),
+        await connectRedis(createRedis(config.redisUrl, 'push-worker', bullOptions)),
+      ];
+    }
+  } catch (error) {
+    await presenceStore.close();
+    await pubsub.close();
+    redis?.disconnect();
+    await db.close();
+    throw error;
+  }
+  const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis, {
+    keys: pushKeys,
+    ownPort: () => listeningPort ?? config.port,
+    extraCa: config.push.caFile ? readFileSync(config.push.caFile, 'utf8') : undefined,
+    bullConnections,
+  });
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
   const operations = new CompiledOperations(config.compileAfter);
@@ -175,7 +203,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, config.host, () => resolve((server.address() as AddressInfo).port));
+        server.listen(port, config.host, () => resolve((listeningPort = (server.address() as AddressInfo).port)));
       }),
     stop: () =>
       (stopped ??= (async () => {
@@ -193,6 +221,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         await services.close();
         await pubsub.close();
         redis?.disconnect();
+        for (const connection of bullConnections ?? []) connection.disconnect();
         await db.close();
       })()),
   };

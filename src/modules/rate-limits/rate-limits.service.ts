@@ -13,6 +13,8 @@ export const RATE_LIMITS = {
   markRead: { points: 60, durationSeconds: 10 },
   createConversation: { points: 20, durationSeconds: 60 },
   connection: { points: 30, durationSeconds: 60 },
+  /** registerPushSubscription and unregisterPushSubscription, one budget. */
+  pushSubscription: { points: 10, durationSeconds: 60 },
 } as const;
 
 export type RateLimitedAction = keyof typeof RATE_LIMITS;
