@@ -14,6 +14,8 @@ import type { Outcome, PushJobData, StoredSubscription } from './push-delivery.j
 
 export interface PushQueue {
   add(jobs: PushJobData[]): Promise<void>;
+  /** Pushes not yet sent, given up or dropped (waiting, being sent, or waiting for a retry). */
+  pending(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -67,6 +69,11 @@ export class BullPushQueue implements PushQueue {
         opts: { attempts: 1_000, backoff: { type: 'push' }, removeOnComplete: true, removeOnFail: { count: 1_000 } },
       })),
     );
+  }
+
+  async pending(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
   async close(): Promise<void> {
@@ -182,6 +189,11 @@ export class TablePushQueue implements PushQueue {
 
   private async done(id: string): Promise<void> {
     await this.query(`DELETE FROM "PushJob" WHERE id = $1`, [id]);
+  }
+
+  async pending(): Promise<number> {
+    const [row] = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM "PushJob"`, []);
+    return row?.n ?? 0;
   }
 
   async close(): Promise<void> {

@@ -249,6 +249,11 @@ export class PushService {
     return outcome;
   };
 
+  /** Pushes being planned or waiting in the queue (tests wait for none). */
+  async pending(): Promise<number> {
+    return this.planning.size + ((await this.queue?.pending()) ?? 0);
+  }
+
   /** Waits for the pushes being planned, then stops the queue. */
   async close(): Promise<void> {
     await Promise.all(this.planning);
