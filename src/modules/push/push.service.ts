@@ -188,14 +188,14 @@ export class PushService {
   async pushRecipients(conversationId: string, senderId: string, mentionedUserIds: readonly string[]): Promise<PushRecipient[]> {
     const others = [...(await this.membership.members(conversationId))].filter((id) => id !== senderId);
     if (others.length === 0) return [];
-    // Presence first: it is read "at the moment of the send", and without Redis it costs nothing.
-    const online = await this.presence.onlineUsers(others);
-    const away = others.filter((id) => !online.has(id));
-    if (away.length === 0) return [];
-    const rows = await this.lookups.submit({ conversationId, userIds: away }, conversationId, Infinity);
+    // Subscriptions first, then presence only for their users: in a big group
+    // few have one, and with Redis each user asked about is a command.
+    const rows = await this.lookups.submit({ conversationId, userIds: others }, conversationId, Infinity);
+    if (rows.length === 0) return [];
+    const online = await this.presence.onlineUsers([...new Set(rows.map((row) => row.userId))]);
     const mentioned = new Set(mentionedUserIds);
     return rows
-      .filter((row) => row.userId !== senderId)
+      .filter((row) => row.userId !== senderId && !online.has(row.userId))
       .filter((row) => keepsPushFrom(row, senderId, mentioned.has(row.userId)))
       .map((row) => ({
         subscriptionId: row.id,
