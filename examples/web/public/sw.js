@@ -3,6 +3,7 @@
 // Plain JavaScript in public/, so that Vite serves it as it is at /sw.js (a
 // service worker controls the pages under its own path: the whole site here).
 
+// #region show
 self.addEventListener('push', (event) => {
   // The API's payload (contract, "Push notifications"): type, conversationId,
   // messageId, sender { id, displayName }, preview, mentionsViewer, unread counts.
@@ -19,7 +20,9 @@ self.addEventListener('push', (event) => {
     }),
   );
 });
+// #endregion
 
+// #region open-on-click
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const { conversationId } = event.notification.data ?? {};
@@ -37,3 +40,4 @@ self.addEventListener('notificationclick', (event) => {
     })(),
   );
 });
+// #endregion

@@ -6,6 +6,7 @@
 import type { Api } from './api.js';
 import { PushPublicKeyDocument, RegisterPushSubscriptionDocument } from '../../generated/graphql.js';
 
+// #region enable-push
 /** Asks, subscribes and registers; resolves with what happened (logged, never thrown). */
 export async function enablePush(api: Api): Promise<'registered' | 'unsupported' | 'off' | 'denied' | 'failed'> {
   try {
@@ -34,13 +35,6 @@ export async function enablePush(api: Api): Promise<'registered' | 'unsupported'
   }
 }
 
-/** Calls `open` with the conversation of a notification clicked while this tab is open (sent by sw.js). */
-export function onNotificationClick(open: (conversationId: string) => void): void {
-  navigator.serviceWorker?.addEventListener('message', (event: MessageEvent<{ type?: string; conversationId?: string }>) => {
-    if (event.data?.type === 'open-conversation' && event.data.conversationId) open(event.data.conversationId);
-  });
-}
-
 function base64urlToBytes(value: string): Uint8Array<ArrayBuffer> {
   const base64 = value.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(value.length / 4) * 4, '=');
   return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -51,3 +45,13 @@ function sameKey(current: ArrayBuffer | null, wanted: Uint8Array): boolean {
   const bytes = new Uint8Array(current);
   return bytes.length === wanted.length && bytes.every((b, i) => b === wanted[i]);
 }
+// #endregion
+
+// #region notification-click
+/** Calls `open` with the conversation of a notification clicked while this tab is open (sent by sw.js). */
+export function onNotificationClick(open: (conversationId: string) => void): void {
+  navigator.serviceWorker?.addEventListener('message', (event: MessageEvent<{ type?: string; conversationId?: string }>) => {
+    if (event.data?.type === 'open-conversation' && event.data.conversationId) open(event.data.conversationId);
+  });
+}
+// #endregion
