@@ -15,6 +15,8 @@ import { waitFor } from './helpers/deferred.js';
 import { spawnServer } from './helpers/processes.js';
 import { startPushService, type BrowserSubscription, type PushService } from './helpers/push-service.js';
 import { startServer, type TestServer } from './helpers/server.js';
+import { MAX_RETRY_MS, RETRY_FOR_MS, retryAfterMs, retryDelayMs } from '../src/modules/push/push-delivery.js';
+import { topicOf } from '../src/modules/push/push.service.js';
 import { createUser, type TestUser } from './helpers/users.js';
 
 const Register = graphql(`
@@ -63,6 +65,27 @@ async function metric(baseUrl: string, name: string): Promise<number> {
 async function settled(server: TestServer): Promise<void> {
   await waitFor(async () => (await server.app.services.push.pending()) === 0, { what: 'no pending push', timeoutMs: 20_000 });
 }
+
+describe('the push retry schedule', () => {
+  it('waits 1 s, then doubles up to 60 s, never less than Retry-After (capped at 60 s), and keeps trying for at least 10 minutes', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((attempt) => retryDelayMs(attempt))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+    ]);
+    expect(retryDelayMs(1, 5_000)).toBe(5_000);
+    expect(retryDelayMs(1, 3_600_000)).toBe(MAX_RETRY_MS);
+    expect(retryAfterMs({ 'retry-after': '7' })).toBe(7_000);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(retryAfterMs({ 'retry-after': inTenSeconds })).toBeGreaterThan(8_000);
+    expect(retryAfterMs({ 'retry-after': 'soon' })).toBeUndefined();
+    expect(RETRY_FOR_MS).toBeGreaterThanOrEqual(10 * 60_000);
+  });
+
+  it('gives each conversation a Topic of 32 URL-safe characters', () => {
+    expect(topicOf('c1')).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(topicOf('c1')).toBe(topicOf('c1'));
+    expect(topicOf('c2')).not.toBe(topicOf('c1'));
+  });
+});
 
 const queues = [
   { queue: 'PostgreSQL table', redis: false },
