@@ -36,6 +36,8 @@ export interface PushSetup {
   extraCa?: string;
   /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
   bullConnections?: [Redis, Redis];
+  /** Statements of push's own (Database.background): planning and the table queue never take a request's connection. */
+  background: RawQuery;
 }
 
 export interface Services {
@@ -166,7 +168,7 @@ function createPush(
     ? (deliver: DeliverJob) =>
         bullConnections
           ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
-          : new TablePushQueue(query, deliver, log)
+          : new TablePushQueue(setup.background, deliver, log)
     : undefined;
-  return new PushService(db, query, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
+  return new PushService(db, query, setup.background, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
 }

@@ -73,6 +73,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   let listeningPort: number | undefined;
   let bullConnections: [Redis, Redis] | undefined;
   let pushKeys: VapidKeys | undefined;
+  // Two connections: one planning statement at a time, and the queue's claims.
+  const pushDatabase = db.background(2);
   try {
     pushKeys = await loadVapidKeys(config, db.prisma);
     if (!pushKeys) log.warn('Web Push is off: production without VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (pushPublicKey is null).');
@@ -96,6 +98,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     ownPort: () => listeningPort ?? config.port,
     extraCa: config.push.caFile ? readFileSync(config.push.caFile, 'utf8') : undefined,
     bullConnections,
+    background: pushDatabase.query,
   });
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
@@ -224,6 +227,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         await pubsub.close();
         redis?.disconnect();
         for (const connection of bullConnections ?? []) connection.disconnect();
+        await pushDatabase.close();
         await db.close();
       })()),
   };

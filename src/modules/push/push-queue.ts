@@ -131,15 +131,18 @@ export class TablePushQueue implements PushQueue {
   private async run(): Promise<void> {
     while (!this.closed) {
       let claimed: ClaimedRow[] = [];
+      let failed = false;
       try {
         claimed = await this.claim();
         await Promise.all(claimed.map((row) => this.handle(row)));
       } catch (error) {
+        failed = true;
         if (!this.closed) this.log.error('push queue poll failed', error);
       }
       if (claimed.length === 0 && !this.closed) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.pollMs);
+          // The database is away: ask it less often (a claim already taken is taken again after CLAIM_MS anyway).
+          const timer = setTimeout(resolve, failed ? this.pollMs * 5 : this.pollMs);
           this.wake = () => {
             clearTimeout(timer);
             resolve();

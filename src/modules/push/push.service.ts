@@ -76,6 +76,8 @@ export class PushService {
   constructor(
     private readonly db: PrismaClient,
     private readonly query: RawQuery,
+    /** For planning (Database.background): never a connection that requests wait for. */
+    private readonly background: RawQuery,
     private readonly membership: MembershipCache,
     private readonly presence: OnlineCheck,
     private readonly guard: EndpointGuard,
@@ -207,7 +209,7 @@ export class PushService {
 
   /** One statement for the subscriptions (and unread counts) of every message being planned. */
   private async lookupSubscriptions(lookups: Lookup[]): Promise<SubscriptionRow[][]> {
-    const rows = await this.query<SubscriptionRow & { conversationId: string }>(
+    const rows = await this.background<SubscriptionRow & { conversationId: string }>(
       `WITH wanted AS (
          SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w("conversationId", "userId")
        )
