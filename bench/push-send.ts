@@ -46,7 +46,7 @@ async function freshDatabase(): Promise<string> {
 }
 
 /** A push service that accepts everything (201) and counts. */
-async function pushSink(): Promise<{ origin: string; caFile: string; received: () => number; close: () => void }> {
+async function pushSink(): Promise<{ origin: string; caFile: string; received: () => number; connections: () => number; close: () => void }> {
   const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     algorithm: 'sha256',
@@ -65,8 +65,11 @@ async function pushSink(): Promise<{ origin: string; caFile: string; received: (
       res.writeHead(201).end();
     });
   });
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
+    connections: () => connections,
     origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     caFile,
     received: () => received,
@@ -78,7 +81,8 @@ async function pushSink(): Promise<{ origin: string; caFile: string; received: (
 }
 
 async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', JWT_SECRET: SECRET, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -190,6 +194,7 @@ async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink
       p50ms: Number(percentile(latencies, 50).toFixed(1)),
       p99ms: Number(percentile(latencies, 99).toFixed(1)),
       pushesReceivedWhileMeasuring: pushes,
+      pushServiceConnections: sink.connections(),
     };
   } finally {
     await server.stop();
@@ -198,7 +203,8 @@ async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink
 
 const sink = await pushSink();
 const results = [];
-for (const subscribed of [false, true, false, true]) {
+const order = args.includes('--only-subscribed') ? [true] : [false, true, false, true];
+for (const subscribed of order) {
   const result = await run(subscribed, sink);
   console.log(JSON.stringify(result));
   results.push(result);

@@ -249,6 +249,7 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
       { ...sub, endpoint: `https://localhost:${server.port}/push` },
       { ...sub, p256dh: p256dh.subarray(0, 64).toString('base64url') },
       { ...sub, p256dh: Buffer.concat([Buffer.from([3]), p256dh.subarray(1)]).toString('base64url') },
+      { ...sub, p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url') }, // not on the curve
       { ...sub, auth: Buffer.alloc(15).toString('base64url') },
       { ...sub, auth: '!!!' },
     ];
@@ -259,6 +260,14 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
       expect(errorCodes(response), JSON.stringify(input)).toEqual(['BAD_USER_INPUT']);
     }
     expect(await server.app.services.db.pushSubscription.count({ where: { endpoint: { in: cases.map((c) => c.endpoint) } } })).toBe(0);
+  });
+
+  it('keeps the 20 most recently registered subscriptions of a user', async () => {
+    const lena = await createUser(server, 'lena');
+    const subs = Array.from({ length: 21 }, () => push.subscription());
+    for (const sub of subs) await register(server, lena, sub);
+    const kept = await server.app.services.db.pushSubscription.findMany({ where: { userId: lena.id }, select: { endpoint: true } });
+    expect(kept.map((k) => k.endpoint).sort()).toEqual(subs.slice(1).map((s) => s.endpoint).sort());
   });
 
   // Last: it stops the file's server, so that the pushes it leaves are the next server's to send.
@@ -304,7 +313,7 @@ describe('Web Push in production', () => {
     const strict = await startServer({ NODE_ENV: 'production', VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey });
     const user = await createUser(strict, 'prod');
     expect(await ok(strict.url, user.token, PublicKey)).toEqual({ pushPublicKey: keys.publicKey });
-    for (const endpoint of [`${push.origin}/push/x`, 'https://10.1.2.3/push/x', 'https://[::1]/push/x', 'https://169.254.169.254/latest']) {
+    for (const endpoint of [`${push.origin}/push/x`, 'https://10.1.2.3/push/x', 'https://[::1]/push/x', 'https://169.254.169.254/latest', 'https://[::ffff:127.0.0.1]/x', 'https://127.1/x']) {
       const response = await http(strict.url, user.token, Register, { input: { ...push.subscription(), endpoint } });
       expect(errorCodes(response), endpoint).toEqual(['BAD_USER_INPUT']);
     }

@@ -34,6 +34,9 @@ import { CompiledOperations } from './compiled-operations.js';
 import { loadVapidKeys, type VapidKeys } from '../modules/push/vapid.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 
+/** PostgreSQL connections of Web Push's own, besides DATABASE_POOL_SIZE (Database.background). */
+const PUSH_DATABASE_CONNECTIONS = 4;
+
 /** What a client sees of an unexpected error (Yoga's default wording). */
 const MASKED_ERROR_MESSAGE = 'Unexpected error.';
 
@@ -73,8 +76,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   let listeningPort: number | undefined;
   let bullConnections: [Redis, Redis] | undefined;
   let pushKeys: VapidKeys | undefined;
-  // Two connections: one planning statement at a time, and the queue's claims.
-  const pushDatabase = db.background(2);
+  // Planning (one statement at a time), the table queue's claims, BullMQ jobs' subscriptions.
+  const pushDatabase = db.background(PUSH_DATABASE_CONNECTIONS);
   try {
     pushKeys = await loadVapidKeys(config, db.prisma);
     if (!pushKeys) log.warn('Web Push is off: production without VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (pushPublicKey is null).');

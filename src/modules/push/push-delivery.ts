@@ -29,6 +29,8 @@ export interface StoredSubscription {
 
 export type Outcome =
   | { kind: 'sent' }
+  /** Nothing to send: the subscription was unregistered, or moved to another user, since the push was queued. */
+  | { kind: 'dropped' }
   | { kind: 'gone' }
   | { kind: 'retry'; afterMs: number }
   | { kind: 'failed'; reason: string };
@@ -57,7 +59,14 @@ const TRANSIENT_NETWORK_ERRORS = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** VAPID JWTs live 12 hours (RFC 8292 allows 24) and are renewed when less than an hour is left. */
+const VAPID_JWT_SECONDS = 12 * 3600;
+const VAPID_RENEW_BEFORE_SECONDS = 3600;
+
 export class PushDelivery {
+  /** Authorization header per push service origin. */
+  private readonly vapidHeaders = new Map<string, { authorization: string; expiresAt: number }>();
+
   constructor(
     private readonly keys: VapidKeys,
     private readonly guard: EndpointGuard,
@@ -91,7 +100,7 @@ export class PushDelivery {
         { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
         job.payload,
         {
-          vapidDetails: { subject: this.keys.subject, publicKey: this.keys.publicKey, privateKey: this.keys.privateKey },
+          headers: { Authorization: this.vapidAuthorization(endpoint) },
           TTL: PUSH_TTL_SECONDS,
           urgency: 'high',
           topic: job.topic,
@@ -104,6 +113,25 @@ export class PushDelivery {
     } catch (error) {
       return this.classify(error, job, attempt);
     }
+  }
+
+  /**
+   * The VAPID Authorization header for the endpoint's push service, made by
+   * web-push (an ES256 JWT, aud = the origin) and kept until an hour before
+   * it expires: signing one per push cost more CPU than encrypting the payload.
+   */
+  private vapidAuthorization(endpoint: URL): string {
+    const audience = endpoint.origin;
+    const now = Math.floor(Date.now() / 1000);
+    let cached = this.vapidHeaders.get(audience);
+    if (!cached || cached.expiresAt - now < VAPID_RENEW_BEFORE_SECONDS) {
+      const expiresAt = now + VAPID_JWT_SECONDS;
+      const headers = webpush.getVapidHeaders(audience, this.keys.subject, this.keys.publicKey, this.keys.privateKey, 'aes128gcm', expiresAt);
+      cached = { authorization: headers.Authorization, expiresAt };
+      if (this.vapidHeaders.size > 1_000) this.vapidHeaders.clear();
+      this.vapidHeaders.set(audience, cached);
+    }
+    return cached.authorization;
   }
 
   private classify(error: unknown, job: PushJobData, attempt: number): Outcome {

@@ -10,7 +10,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawQuery } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
-import type { Outcome, PushJobData, StoredSubscription } from './push-delivery.js';
+import { retryDelayMs, type Outcome, type PushJobData, type StoredSubscription } from './push-delivery.js';
 
 export interface PushQueue {
   add(jobs: PushJobData[]): Promise<void>;
@@ -53,7 +53,8 @@ export class BullPushQueue implements PushQueue {
         concurrency: CONCURRENCY,
         lockDuration: CLAIM_MS,
         stalledInterval: CLAIM_MS,
-        settings: { backoffStrategy: (_attempts, _type, error) => (error instanceof RetryLater ? error.afterMs : 1_000) },
+        // Our delay for a push service's answer; the same schedule when the worker itself failed (the database away, say).
+        settings: { backoffStrategy: (attempts, _type, error) => (error instanceof RetryLater ? error.afterMs : retryDelayMs(attempts)) },
       },
     );
     this.worker.on('error', (error) => log.error('push worker failed', error));

@@ -4,7 +4,7 @@
 // Planning a message's pushes happens after the send has been answered and
 // costs one statement for a whole batch of messages (PushPlanner); sending
 // happens in the queue's worker (push-queue.ts, push-delivery.ts).
-import { createHash, randomUUID } from 'node:crypto';
+import { createECDH, createHash, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badUserInput } from '../../errors.js';
 import { Batcher } from '../../infra/batcher.js';
@@ -50,6 +50,7 @@ export interface PushRecipient {
 
 interface Lookup {
   conversationId: string;
+  senderId: string;
   userIds: string[];
 }
 
@@ -91,7 +92,7 @@ export class PushService {
   ) {
     this.queue = queueFor?.(this.deliver);
     this.lookups = new Batcher((lookups) => this.lookupSubscriptions(lookups), {
-      // One statement at a time: planning pushes never takes more than one connection from sends.
+      // One statement at a time, on push's own connections (Database.background).
       concurrency: 1,
       maxBatch: 100,
       retryAlone: () => false,
@@ -135,7 +136,9 @@ export class PushService {
     if (refused) throw badUserInput(refused);
     const p256dh = base64url(input.p256dh);
     // An uncompressed P-256 point: 0x04, then x and y.
-    if (!p256dh || p256dh.length !== 65 || p256dh[0] !== 4) throw badUserInput('p256dh must be a P-256 public key: 65 bytes, base64url.');
+    if (!p256dh || p256dh.length !== 65 || p256dh[0] !== 4 || !onCurve(p256dh)) {
+      throw badUserInput('p256dh must be a P-256 public key: 65 bytes, base64url.');
+    }
     const auth = base64url(input.auth);
     if (!auth || auth.length !== 16) throw badUserInput('auth must be 16 bytes, base64url.');
     return { endpoint: input.endpoint, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url') };
@@ -192,7 +195,7 @@ export class PushService {
     if (others.length === 0) return [];
     // Subscriptions first, then presence only for their users: in a big group
     // few have one, and with Redis each user asked about is a command.
-    const rows = await this.lookups.submit({ conversationId, userIds: others }, conversationId, Infinity);
+    const rows = await this.lookups.submit({ conversationId, senderId, userIds: others }, conversationId, Infinity);
     if (rows.length === 0) return [];
     const online = await this.presence.onlineUsers([...new Set(rows.map((row) => row.userId))]);
     const mentioned = new Set(mentionedUserIds);
@@ -211,7 +214,7 @@ export class PushService {
   private async lookupSubscriptions(lookups: Lookup[]): Promise<SubscriptionRow[][]> {
     const rows = await this.background<SubscriptionRow & { conversationId: string }>(
       `WITH wanted AS (
-         SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS w("conversationId", "userId")
+         SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w("conversationId", "userId", "senderId")
        )
        SELECT w."conversationId", s.id, s."userId",
               GREATEST(c."lastSeq" - p."lastReadSeq", 0)::int AS "conversationUnread",
@@ -223,9 +226,13 @@ export class PushService {
        JOIN "Participant" p ON p."conversationId" = w."conversationId" AND p."userId" = w."userId"
        JOIN "Conversation" c ON c.id = w."conversationId"
        -- ISSUE 20 PLUGS IN HERE (mute and blocking), in this one statement:
-       --   AND NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = w."userId" AND b."blockedId" = <sender>)
-       --   and return p.muted, which keepsPushFrom() reads.`,
-      [lookups.flatMap((l) => l.userIds.map(() => l.conversationId)), lookups.flatMap((l) => l.userIds)],
+       --   WHERE NOT EXISTS (SELECT 1 FROM <blocks> b WHERE b.<blocker> = w."userId" AND b.<blocked> = w."senderId")
+       --   and select p.<muted>, which keepsPushFrom() reads.`,
+      [
+        lookups.flatMap((l) => l.userIds.map(() => l.conversationId)),
+        lookups.flatMap((l) => l.userIds),
+        lookups.flatMap((l) => l.userIds.map(() => l.senderId)),
+      ],
     );
     return lookups.map((lookup) => {
       const users = new Set(lookup.userIds);
@@ -237,16 +244,21 @@ export class PushService {
   readonly deliver = async (job: PushJobData, attempt: number, subscription?: StoredSubscription): Promise<Outcome> => {
     const current =
       subscription ??
-      (await this.db.pushSubscription.findUnique({
-        where: { id: job.subscriptionId },
-        select: { id: true, userId: true, endpoint: true, p256dh: true, auth: true },
-      }));
+      (
+        await this.background<StoredSubscription>(
+          `SELECT id, "userId", endpoint, p256dh, auth FROM "PushSubscription" WHERE id = $1`,
+          [job.subscriptionId],
+        )
+      )[0];
     // Unregistered, or moved to another user since: nothing to send.
-    if (!current || current.userId !== job.userId || !this.delivery) return { kind: 'sent' };
+    if (!current || current.userId !== job.userId || !this.delivery) return { kind: 'dropped' };
     const outcome = await this.delivery.deliver(current, job, attempt);
     if (outcome.kind === 'gone') {
-      const { count } = await this.db.pushSubscription.deleteMany({ where: { id: current.id, endpoint: current.endpoint } });
-      if (count > 0) this.metrics.pushSubscriptionsRemoved.inc(count);
+      const removed = await this.background<{ id: string }>(`DELETE FROM "PushSubscription" WHERE id = $1 AND endpoint = $2 RETURNING id`, [
+        current.id,
+        current.endpoint,
+      ]);
+      if (removed.length > 0) this.metrics.pushSubscriptionsRemoved.inc(removed.length);
     }
     return outcome;
   };
@@ -277,6 +289,19 @@ function keepsPushFrom(_recipient: SubscriptionRow, _senderId: string, _mentione
 /** The Topic header of a conversation's pushes: 32 URL-safe characters (RFC 8030 allows 32 base64url characters). */
 export function topicOf(conversationId: string): string {
   return createHash('sha256').update(conversationId).digest('base64url').slice(0, 32);
+}
+
+/** A key pair of our own, only to check that a browser's key is a point of the curve (else every push to it would fail). */
+const probe = createECDH('prime256v1');
+probe.generateKeys();
+
+function onCurve(point: Buffer): boolean {
+  try {
+    probe.computeSecret(point);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function base64url(value: string): Buffer | undefined {
