@@ -3,9 +3,11 @@
 // every VAPID JWT and decrypts every payload as a browser would. Both queue
 // paths run: the PostgreSQL table (no Redis; PGlite or PostgreSQL) and BullMQ (Redis).
 import { randomUUID } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { hostname, tmpdir } from 'node:os';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import webpush from 'web-push';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
@@ -15,6 +17,7 @@ import { waitFor } from './helpers/deferred.js';
 import { spawnServer } from './helpers/processes.js';
 import { startPushService, type BrowserSubscription, type PushService } from './helpers/push-service.js';
 import { startServer, type TestServer } from './helpers/server.js';
+import { cleanup } from './helpers/cleanup.js';
 import { MAX_RETRY_MS, RETRY_FOR_MS, retryAfterMs, retryDelayMs } from '../src/modules/push/push-delivery.js';
 import { topicOf } from '../src/modules/push/push.service.js';
 import { createUser, type TestUser } from './helpers/users.js';
@@ -87,6 +90,31 @@ describe('the push retry schedule', () => {
   });
 });
 
+/**
+ * A database and a Redis namespace of their own: on PostgreSQL every server
+ * of a test run shares one database, and so one push queue, and a push of
+ * ours taken by another file's server would be counted in its metrics, not ours.
+ */
+async function isolatedEnv(): Promise<Record<string, string>> {
+  const prefix = { REDIS_KEY_PREFIX: `test-push-${randomUUID()}:` };
+  if (testDatabase() === 'pglite') return { ...prefix, PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-')) };
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `chat_test_push_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  cleanup(async () => {
+    const drop = new pg.Client({ connectionString: adminUrl });
+    await drop.connect();
+    await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await drop.end();
+  });
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { ...prefix, DATABASE_URL: url.toString() };
+}
+
 const queues = [
   { queue: 'PostgreSQL table', redis: false },
   { queue: 'BullMQ', redis: true },
@@ -99,12 +127,9 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
   let alice: TestUser;
   let bob: TestUser;
   let carol: TestUser;
-  /** Each server's database has its own Redis namespace (PGlite: one database per server). */
-  const prefix = () => ({ REDIS_KEY_PREFIX: `test-push-${randomUUID()}:` });
-
   beforeAll(async () => {
     push = await startPushService();
-    server = await startServer(testDatabase() === 'pglite' ? prefix() : {}, { redis });
+    server = await startServer(await isolatedEnv(), { redis });
     base = `http://127.0.0.1:${server.port}`;
     [alice, bob, carol] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob'), createUser(server, 'carol')]);
   });
@@ -273,7 +298,7 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
   // Last: it stops the file's server, so that the pushes it leaves are the next server's to send.
   it('pending pushes survive a restart: the push service down, the server stopped, and the next server sends them once it is back', async () => {
     await server.stop();
-    const env = { PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-')), ...(testDatabase() === 'pglite' ? prefix() : {}) };
+    const env = await isolatedEnv();
     const first = await startServer(env, { redis });
     const [jack, kim] = await Promise.all([createUser(first, 'jack'), createUser(first, 'kim')]);
     const sub = push.subscription();
@@ -306,14 +331,14 @@ describe('Web Push in production', () => {
     const server = await startServer({ NODE_ENV: 'production' });
     const user = await createUser(server, 'prod');
     expect(await ok(server.url, user.token, PublicKey)).toEqual({ pushPublicKey: null });
-  });
+  }, 90_000);
 
   it('refuses loopback and private endpoints unless PUSH_ALLOW_PRIVATE_HOSTS=true', async () => {
     const push = await startPushService();
     const strict = await startServer({ NODE_ENV: 'production', VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey });
     const user = await createUser(strict, 'prod');
     expect(await ok(strict.url, user.token, PublicKey)).toEqual({ pushPublicKey: keys.publicKey });
-    for (const endpoint of [`${push.origin}/push/x`, 'https://10.1.2.3/push/x', 'https://[::1]/push/x', 'https://169.254.169.254/latest', 'https://[::ffff:127.0.0.1]/x', 'https://127.1/x']) {
+    for (const endpoint of [`${push.origin}/push/x`, 'https://10.1.2.3/push/x', 'https://[::1]/push/x', 'https://169.254.169.254/latest', 'https://[::ffff:127.0.0.1]/x', 'https://127.1/x', `https://localhost.:${push.origin.split(':').pop()}/x`]) {
       const response = await http(strict.url, user.token, Register, { input: { ...push.subscription(), endpoint } });
       expect(errorCodes(response), endpoint).toEqual(['BAD_USER_INPUT']);
     }
@@ -326,7 +351,28 @@ describe('Web Push in production', () => {
     const other = await createUser(relaxed, 'prod');
     const { id: _id, ...sub } = push.subscription();
     expect(await ok(relaxed.url, other.token, Register, { input: sub })).toEqual({ registerPushSubscription: true });
-  });
+  }, 90_000);
+
+  it('refuses at send time a name that resolves to a private address (registration cannot know what it will resolve to)', async () => {
+    // This machine's own name resolves to a loopback address through /etc/hosts (Debian: 127.0.1.1).
+    const [address] = await lookup(hostname(), { all: true });
+    expect(address?.address, `${hostname()} should resolve to a loopback address here`).toMatch(/^127\./);
+    const push = await startPushService();
+    const server = await startServer({ ...(await isolatedEnv()), NODE_ENV: 'production', VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey });
+    const [sender, away] = [await createUser(server, 'prod'), await createUser(server, 'away')];
+    const sub = push.subscription();
+    const endpoint = sub.endpoint.replace('127.0.0.1', hostname());
+    expect(await ok(server.url, away.token, Register, { input: { endpoint, p256dh: sub.p256dh, auth: sub.auth } })).toEqual({
+      registerPushSubscription: true,
+    });
+    const { startConversation } = await ok(server.url, sender.token, Start, { userId: away.id });
+    await send(server, sender, startConversation.id, 'to a name inside');
+    // Production: /metrics is closed without METRICS_TOKEN; read the counter in the process.
+    const failed = async () => (await server.app.services.metrics.pushesFailed.get()).values[0]?.value ?? 0;
+    await waitFor(async () => (await failed()) === 1, { what: 'the push refused' });
+    await settled(server);
+    expect(push.attempts).toEqual([]);
+  }, 90_000);
 });
 
 describe.runIf(testDatabase() === 'postgres')('Web Push across server processes', () => {
@@ -338,14 +384,14 @@ describe.runIf(testDatabase() === 'postgres')('Web Push across server processes'
   it('says at start-up that push is off in production without VAPID keys', async () => {
     const server = await spawnServer({ NODE_ENV: 'production' });
     await waitFor(() => server.output().includes('Web Push is off'), { what: 'the start-up warning' });
-  });
+  }, 60_000);
 
   for (const { queue, redisUrl } of [
     { queue: 'BullMQ', redisUrl: undefined },
     { queue: 'PostgreSQL table', redisUrl: '' },
   ]) {
     it(`two server processes send each push once (${queue})`, async () => {
-      const env: Record<string, string> = redisUrl === undefined ? {} : { REDIS_URL: redisUrl };
+      const env: Record<string, string> = { ...(await isolatedEnv()), ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }) };
       const [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
       const [sender, away] = [await createUser(a as never, 'sender'), await createUser(a as never, 'away')];
       const sub = push.subscription();
