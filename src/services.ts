@@ -18,6 +18,7 @@ import { PresenceService } from './modules/presence/presence.service.js';
 import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
+import type { RedisClient } from './infra/redis.js';
 import type { Redis } from 'ioredis';
 import { ConnectionLimits } from './infra/connection-limits.js';
 import { PushService } from './modules/push/push.service.js';
@@ -75,7 +76,7 @@ export function createServices(
   presenceStore: PresenceStore,
   log: Logger,
   metrics: Metrics,
-  redis: Redis | undefined,
+  redis: RedisClient | undefined,
   pushSetup: PushSetup,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);

@@ -67,7 +67,8 @@ export class SocketSessions {
       session.viewer = viewer;
       armExpiry(session, socket, expiresAt);
       await services.presence.connected(viewer.id);
-      session.connectionId = randomUUID();
+      // randomUUID() builds its text by concatenation: a chain of ~20 string pieces kept as long as the socket. Flat, it is one.
+      session.connectionId = Buffer.from(randomUUID(), 'latin1').toString('latin1');
       this.connectionIds.set(session.socket, session.connectionId);
       services.metrics.openSockets.inc();
       services.log.info('socket connected', { connectionId: session.connectionId, userId: viewer.id });
@@ -122,7 +123,7 @@ export class SocketSessions {
     if (session.viewer) {
       const viewer = session.viewer;
       if (session.socket.typing.size > 0) {
-        const user = await services.db.user.findUnique({ where: { id: viewer.id } }).catch(() => null);
+        const user = session.socket.typist ?? (await services.db.user.findUnique({ where: { id: viewer.id } }).catch(() => null));
         if (user) await services.typing.socketClosed(user, session.socket.typing);
       }
       await services.presence.disconnected(viewer.id);
