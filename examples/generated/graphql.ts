@@ -136,6 +136,7 @@ export type MessageEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, conversationId: string, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, sender: { id: string, username: string, displayName: string, avatarUrl: string | null, online: boolean, lastSeenAt: string | null }, readBy: Array<{ id: string }> } }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type TypingSubscriptionVariables = Exact<{
@@ -156,8 +157,10 @@ export type NotificationsSubscriptionVariables = Exact<{ [key: string]: never; }
 
 
 export type NotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification', conversation: { id: string, kind: ConversationKind, title: string | null, unreadCount: number, updatedAt: string, participants: Array<{ id: string, username: string, displayName: string, avatarUrl: string | null, online: boolean, lastSeenAt: string | null }>, lastMessage: { id: string, seq: number, conversationId: string, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, sender: { id: string, username: string, displayName: string, avatarUrl: string | null, online: boolean, lastSeenAt: string | null }, readBy: Array<{ id: string }> } | null } }
     | { __typename: 'NewMessageNotification', preview: string, conversationUnreadCount: number, totalUnreadCount: number, conversation: { id: string }, message: { id: string, seq: number, conversationId: string, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, sender: { id: string, username: string, displayName: string, avatarUrl: string | null, online: boolean, lastSeenAt: string | null }, readBy: Array<{ id: string }> } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification', conversationId: string, conversationUnreadCount: number, totalUnreadCount: number }
    };
 
@@ -165,8 +168,10 @@ export type UnreadNotificationsSubscriptionVariables = Exact<{ [key: string]: ne
 
 
 export type UnreadNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, totalUnreadCount: number, conversation: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification', conversationId: string, conversationUnreadCount: number, totalUnreadCount: number }
    };
 

@@ -69,6 +69,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   const metrics = createMetrics();
   if (db.pool) metrics.observePool(db.pool);
   const services = createServices(config, db.prisma, db.query, pubsub, presenceStore, log, metrics, redis);
+  // Membership and block changes of other processes must reach this one before it serves.
+  await services.ready.catch((error: unknown) => log.error('following the membership and rules channels failed', error));
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
   const operations = new CompiledOperations(config.compileAfter);

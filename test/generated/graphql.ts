@@ -65,8 +65,10 @@ export type AuthNotificationsSubscriptionVariables = Exact<{ [key: string]: neve
 
 
 export type AuthNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification' }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -158,6 +160,7 @@ export type AuthzEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, conversationId: string } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type AuthzTypingSubscriptionVariables = Exact<{
@@ -276,6 +279,7 @@ export type DelivEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, sender: { id: string } } }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type DelivResumeSubscriptionVariables = Exact<{
@@ -288,14 +292,17 @@ export type DelivResumeSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, sender: { id: string } } }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type DelivFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DelivFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', message: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -338,6 +345,7 @@ export type SelEverythingSubscription = { messageEvents:
     | { __typename: 'MessageCreated' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type SelReadsFragment = { messageIds: Array<string> };
@@ -474,6 +482,7 @@ export type EvEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, conversationId: string, sender: { id: string } } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string, username: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type EvSlimEventsSubscriptionVariables = Exact<{
@@ -485,6 +494,7 @@ export type EvSlimEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { seq: number } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type EvRichEventsSubscriptionVariables = Exact<{
@@ -496,6 +506,7 @@ export type EvRichEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, readBy: Array<{ id: string }>, sender: { id: string, username: string, displayName: string }, conversation: { id: string, kind: ConversationKind, unreadCount: number } } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type FeedStartMutationVariables = Exact<{
@@ -636,8 +647,10 @@ export type MpNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type MpNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, totalUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -699,8 +712,10 @@ export type NotifFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type NotifFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification', conversation: { id: string, kind: ConversationKind, title: string | null, participants: Array<{ id: string }> } }
     | { __typename: 'NewMessageNotification', preview: string, conversationUnreadCount: number, totalUnreadCount: number, conversation: { id: string }, message: { id: string, seq: number, conversationId: string, content: string, sender: { id: string } } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification', conversationId: string, conversationUnreadCount: number, totalUnreadCount: number }
    };
 
@@ -873,6 +888,7 @@ export type ReceiptEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string } }
     | { __typename: 'MessagesDelivered', messageIds: Array<string>, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type SharedGroupMutationVariables = Exact<{
@@ -942,6 +958,7 @@ export type SmokeEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { seq: number, content: string, sender: { username: string } } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type SseStartMutationVariables = Exact<{
