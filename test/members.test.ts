@@ -191,20 +191,20 @@ describe('adding', () => {
   });
 
   it('holds the 1000-member cap under concurrent adds: each add is all or nothing, and the total never passes 1000', async () => {
-    const crowd = await users(1008, 'cap');
+    const crowd = await users(1012, 'cap');
     const [owner, ...rest] = crowd;
-    const c = await group(server, owner!, rest.slice(0, 995)); // 996 members
-    const batches = [0, 1, 2, 3].map((i) => rest.slice(995 + 3 * i, 998 + 3 * i).map((u) => u.id));
-    const answers = await Promise.all(batches.map((u) => call(owner!, ADD, { c, u })));
-    const succeeded = answers.filter((a) => !a.errors?.length).length;
-    expect(succeeded).toBe(1);
+    const c = await group(server, owner!, rest.slice(0, 989)); // 990 members
+    // 20 adds of one user at once: exactly 10 fit.
+    const singles = rest.slice(989, 1009).map((u) => [u.id]);
+    const answers = await Promise.all(singles.map((u) => call(owner!, ADD, { c, u })));
+    expect(answers.filter((a) => !a.errors?.length).length).toBe(10);
     for (const answer of answers) if (answer.errors?.length) expect(errorCodes(answer)).toEqual(['BAD_USER_INPUT']);
-    expect((await membersOf(owner!, c)).length).toBe(999);
-    // Past the cap by one: refused; up to it: fine.
-    const outside = batches.filter((_, i) => answers[i]!.errors?.length).flat();
-    expect(errorCodes(await call(owner!, ADD, { c, u: outside.slice(0, 2) }))).toEqual(['BAD_USER_INPUT']);
-    await must(owner!, ADD, { c, u: outside.slice(0, 1) });
     expect((await membersOf(owner!, c)).length).toBe(1000);
+    // Full: one more is refused, and an add of several is refused whole.
+    expect(errorCodes(await call(owner!, ADD, { c, u: [rest[1009]!.id] }))).toEqual(['BAD_USER_INPUT']);
+    await must(owner!, REMOVE, { c, u: rest[0]!.id });
+    expect(errorCodes(await call(owner!, ADD, { c, u: [rest[1009]!.id, rest[1010]!.id] }))).toEqual(['BAD_USER_INPUT']);
+    expect((await membersOf(owner!, c)).length).toBe(999);
   }, 120_000);
 });
 
