@@ -32,8 +32,12 @@ const ALL = 'all';
 
 export class MembershipCache {
   private readonly cache = new LRUCache<string, Entry>({ max: 20_000 });
-  /** Changes applied per conversation: a load that started before one is not stored. */
-  private readonly versions = new Map<string, number>();
+  /**
+   * Changes applied so far (any conversation): a load during which one was
+   * applied is not stored, as it may predate it. One counter, not one per
+   * conversation: nothing to forget, and changes are rare next to loads' milliseconds.
+   */
+  private changes = 0;
   /** Revocation callbacks of live subscriptions, by conversation and user. */
   private readonly watchers = new Map<string, Map<string, Set<() => void>>>();
   private readonly changeListeners = new Set<(change: MembershipChange) => void>();
@@ -80,7 +84,7 @@ export class MembershipCache {
   }
 
   private async load(conversationId: string): Promise<Entry | undefined> {
-    const version = this.versions.get(conversationId) ?? 0;
+    const version = this.changes;
     const conversation = await this.db.conversation.findUnique({
       where: { id: conversationId },
       select: { kind: true, participants: { select: { userId: true } } },
@@ -88,8 +92,17 @@ export class MembershipCache {
     if (!conversation) return undefined;
     const entry: Entry = { kind: conversation.kind, members: new Set(conversation.participants.map((row) => row.userId)) };
     // Unknown and empty conversations are not cached: they may be created (or joined) a moment later.
-    if (entry.members.size > 0 && (this.versions.get(conversationId) ?? 0) === version) this.cache.set(conversationId, entry);
+    if (entry.members.size > 0 && this.changes === version) this.cache.set(conversationId, entry);
     return entry;
+  }
+
+  /** Reads the members again until a read completes with no change applied meanwhile (a few tries). */
+  private async refresh(conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const version = this.changes;
+      await this.load(conversationId);
+      if (this.changes === version) return;
+    }
   }
 
   /**
@@ -183,7 +196,7 @@ export class MembershipCache {
 
   private apply(change: MembershipChange): void {
     const { conversationId, added, removed } = change;
-    this.versions.set(conversationId, (this.versions.get(conversationId) ?? 0) + 1);
+    this.changes++;
     const entry = this.cache.peek(conversationId);
     if (entry) {
       const members = new Set(entry.members);
@@ -191,7 +204,7 @@ export class MembershipCache {
       for (const userId of added) members.add(userId);
       this.cache.set(conversationId, { kind: entry.kind, members });
       // The committed state wins over the order in which changes arrived.
-      void this.load(conversationId).catch((error) => this.log('reloading members failed', error));
+      void this.refresh(conversationId).catch((error) => this.log('reloading members failed', error));
     }
     const byUser = this.watchers.get(conversationId);
     for (const userId of removed) {
