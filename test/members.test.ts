@@ -10,6 +10,7 @@ import { waitFor } from './helpers/deferred.js';
 import { direct, group } from './helpers/seed.js';
 import { startServer, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { createUsers, type TestUser } from './helpers/users.js';
+import { sse } from './helpers/sse.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -263,6 +264,20 @@ describe('removing and leaving', () => {
     expect(ws.closes).toEqual([]);
   });
 
+  it('ends a departed user\'s messageEvents over SSE the same way: one NOT_FOUND result, then the stream completes', async () => {
+    const [alice, bob] = await users(2, 'sse');
+    const c = await group(server, alice!, [bob!]);
+    const stream = sse(server, bob!.token, EVENTS, { c });
+    await waitForLiveSubscribers(server, c, 1);
+    await must(bob!, LEAVE, { c });
+    await stream.done;
+    const nexts = stream.events.filter((e) => e.event === 'next');
+    expect(nexts).toHaveLength(1);
+    expect(nexts[0]!.data?.data ?? null).toBeNull();
+    expect(nexts[0]!.data?.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect(stream.events.at(-1)!.event).toBe('complete');
+  });
+
   it('hands OWNER to the ADMIN who joined first, else to the member who joined first; the last to leave leaves a group nobody sees', async () => {
     const [owner, first, second, third] = await users(4, 'leave');
     const c = await group(server, owner!, [first!]);
@@ -309,21 +324,27 @@ describe('removing and leaving', () => {
 });
 
 describe("the viewer's settings", () => {
-  it('mutes without changing counts or notifications: NewMessageNotification still comes, with conversation.muted true', async () => {
-    const [alice, bob] = await users(2, 'mute');
-    const c = await group(server, alice!, [bob!]);
+  it('mutes without changing counts or notifications: NewMessageNotification still comes, with conversation.muted true for the muter only', async () => {
+    const [alice, bob, carol] = await users(3, 'mute');
+    const c = await group(server, alice!, [bob!, carol!]);
     const muted = await must(bob!, SETTINGS, { c, i: { muted: true } });
     expect(muted.updateConversationSettings).toEqual({ id: c, muted: true, archived: false, pinned: false });
-    const notes = subscribe(wsClient(server.wsUrl, { token: bob!.token }), NOTIFICATIONS);
+    // The same document for both: one event, executed per viewer for the viewer-dependent fields.
+    const bobNotes = subscribe(wsClient(server.wsUrl, { token: bob!.token }), NOTIFICATIONS);
+    const carolNotes = subscribe(wsClient(server.wsUrl, { token: carol!.token }), NOTIFICATIONS);
     await waitForListeners(server, 'notifications', bob!.id);
+    await waitForListeners(server, 'notifications', carol!.id);
     await must(alice!, SEND, { c, t: 'hello' });
-    await waitFor(() => notes.results.length > 0);
-    expect(notes.results[0]!.data).toEqual({
-      notifications: { __typename: 'NewMessageNotification', conversation: { id: c, muted: true }, conversationUnreadCount: 1, totalUnreadCount: 1 },
+    await waitFor(() => bobNotes.results.length > 0 && carolNotes.results.length > 0);
+    const note = (muted: boolean) => ({
+      notifications: { __typename: 'NewMessageNotification', conversation: { id: c, muted }, conversationUnreadCount: 1, totalUnreadCount: 1 },
     });
+    expect(bobNotes.results[0]!.data).toEqual(note(true));
+    expect(carolNotes.results[0]!.data).toEqual(note(false));
     expect(await must(bob!, UNREAD, { c })).toEqual({ unreadCount: 1, conversation: { unreadCount: 1 } });
-    // Alice's view of the same conversation is hers.
-    expect((await must(alice!, SETTINGS, { c, i: {} })).updateConversationSettings.muted).toBe(false);
+    // Unmuting: an omitted field keeps its value.
+    expect((await must(bob!, SETTINGS, { c, i: { pinned: true } })).updateConversationSettings).toEqual({ id: c, muted: true, archived: false, pinned: true });
+    expect((await must(bob!, SETTINGS, { c, i: { muted: false } })).updateConversationSettings.muted).toBe(false);
   });
 
   it('keeps archived conversations out of the default list, also after new messages, and lists them with archived: true', async () => {
