@@ -347,6 +347,20 @@ describe("the viewer's settings", () => {
     expect((await must(bob!, SETTINGS, { c, i: { muted: false } })).updateConversationSettings.muted).toBe(false);
   });
 
+  it('computes viewerRole and muted for each subscriber of one shared event (ParticipantsChanged)', async () => {
+    const [alice, bob, dave] = await users(3, 'shared');
+    const c = await group(server, alice!, [bob!]);
+    await must(bob!, SETTINGS, { c, i: { muted: true } });
+    const doc = 'subscription ($c: ID!) { messageEvents(conversationId: $c) { ... on ParticipantsChanged { conversation { viewerRole muted } } } }';
+    const aliceEvents = subscribe(wsClient(server.wsUrl, { token: alice!.token }), doc, { c });
+    const bobEvents = subscribe(wsClient(server.wsUrl, { token: bob!.token }), doc, { c });
+    await waitForLiveSubscribers(server, c, 2);
+    await must(alice!, ADD, { c, u: [dave!.id] });
+    await waitFor(() => aliceEvents.results.length > 0 && bobEvents.results.length > 0);
+    expect((aliceEvents.results[0]!.data as Any).messageEvents.conversation).toEqual({ viewerRole: 'OWNER', muted: false });
+    expect((bobEvents.results[0]!.data as Any).messageEvents.conversation).toEqual({ viewerRole: 'MEMBER', muted: true });
+  });
+
   it('keeps archived conversations out of the default list, also after new messages, and lists them with archived: true', async () => {
     const [alice, bob] = await users(2, 'archive');
     const kept = await group(server, alice!, [bob!], 'kept');
