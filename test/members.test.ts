@@ -264,6 +264,43 @@ describe('removing and leaving', () => {
     expect(ws.closes).toEqual([]);
   });
 
+  it('under churn, delivers nothing sent after a removal was acknowledged to the removed, and everything to those who stay', async () => {
+    const [owner, sender, stayer, ...leaving] = await users(15, 'churn');
+    const c = await group(server, owner!, [sender!, stayer!, ...leaving]);
+    const subs = [stayer!, ...leaving].map((u) => subscribe(wsClient(server.wsUrl, { token: u.token }), EVENTS, { c }));
+    await waitForLiveSubscribers(server, c, subs.length);
+    /** When each message's send started (by seq). */
+    const started = new Map<number, number>();
+    let sending = true;
+    const flow = (async () => {
+      for (let i = 0; sending; i++) {
+        const at = performance.now();
+        const { sendMessage } = await must(sender!, SEND, { c, t: `m${i}` });
+        started.set(sendMessage.seq, at);
+      }
+    })();
+    const acknowledged = new Map<string, number>();
+    for (const user of leaving) {
+      await waitFor(() => started.size >= acknowledged.size * 3 + 3); // a few messages between removals
+      await must(owner!, REMOVE, { c, u: user.id });
+      acknowledged.set(user.id, performance.now());
+    }
+    await waitFor(() => started.size >= acknowledged.size * 3 + 3);
+    sending = false;
+    await flow;
+    const last = Math.max(...started.keys());
+    const seqsOf = (sub: (typeof subs)[number]) => sub.results.filter((r) => !r.errors).map((r) => (r.data as Any).messageEvents.message?.seq).filter((seq) => seq != null);
+    await waitFor(() => seqsOf(subs[0]!).at(-1) === last, { what: `the stayer's seq ${last}` });
+    expect(seqsOf(subs[0]!)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    leaving.forEach((user, i) => {
+      const sub = subs[i + 1]!;
+      const ack = acknowledged.get(user.id)!;
+      const late = seqsOf(sub).filter((seq) => started.get(seq)! > ack);
+      expect(late, `${user.id} got messages sent after its removal was acknowledged`).toEqual([]);
+      expect(errorCodes(sub.results.at(-1) as Any)).toEqual(['NOT_FOUND']);
+    });
+  }, 60_000);
+
   it('ends a departed user\'s messageEvents over SSE the same way: one NOT_FOUND result, then the stream completes', async () => {
     const [alice, bob] = await users(2, 'sse');
     const c = await group(server, alice!, [bob!]);
