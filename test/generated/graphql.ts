@@ -986,8 +986,10 @@ export type RcNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type RcNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
