@@ -12,6 +12,11 @@ export function notFound(what: string) {
   return createGraphQLError(`${what} not found.`, { extensions: { code: 'NOT_FOUND' } });
 }
 
+/** The viewer may see the thing but their role (or someone's settings) does not allow the action. */
+export function forbidden(message: string) {
+  return createGraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
 export function badUserInput(message: string) {
   return createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 }

@@ -8,7 +8,13 @@
  * (@graphql-codegen/fragment-matcher can generate this map too).
  */
 export const possibleTypes = {
-  MessageEvent: ['MessageCreated', 'MessagesDelivered', 'MessagesRead'],
-  Notification: ['ConversationCreatedNotification', 'NewMessageNotification', 'UnreadCountChangedNotification'],
+  MessageEvent: ['MessageCreated', 'MessagesDelivered', 'MessagesRead', 'ParticipantsChanged'],
+  Notification: [
+    'AddedToConversationNotification',
+    'ConversationCreatedNotification',
+    'NewMessageNotification',
+    'RemovedFromConversationNotification',
+    'UnreadCountChangedNotification',
+  ],
 };
 // #endregion

@@ -73,8 +73,10 @@ export type AuthNotificationsSubscriptionVariables = Exact<{ [key: string]: neve
 
 
 export type AuthNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification' }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -166,6 +168,7 @@ export type AuthzEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, conversationId: string } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type AuthzTypingSubscriptionVariables = Exact<{
@@ -284,6 +287,7 @@ export type DelivEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, sender: { id: string } } }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type DelivResumeSubscriptionVariables = Exact<{
@@ -296,14 +300,17 @@ export type DelivResumeSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, sender: { id: string } } }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type DelivFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DelivFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', message: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -346,6 +353,7 @@ export type SelEverythingSubscription = { messageEvents:
     | { __typename: 'MessageCreated' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type SelReadsFragment = { messageIds: Array<string> };
@@ -513,6 +521,7 @@ export type EvEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, conversationId: string, sender: { id: string } } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string, username: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type EvSlimEventsSubscriptionVariables = Exact<{
@@ -524,6 +533,7 @@ export type EvSlimEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { seq: number } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type EvRichEventsSubscriptionVariables = Exact<{
@@ -535,6 +545,7 @@ export type EvRichEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string, seq: number, content: string, clientMessageId: string | null, createdAt: string, status: MessageStatus, readBy: Array<{ id: string }>, sender: { id: string, username: string, displayName: string }, conversation: { id: string, kind: ConversationKind, unreadCount: number } } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type FeedStartMutationVariables = Exact<{
@@ -675,8 +686,10 @@ export type MpNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type MpNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, totalUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -738,8 +751,10 @@ export type NotifFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type NotifFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification', conversation: { id: string, kind: ConversationKind, title: string | null, participants: Array<{ id: string }> } }
     | { __typename: 'NewMessageNotification', preview: string, conversationUnreadCount: number, totalUnreadCount: number, conversation: { id: string }, message: { id: string, seq: number, conversationId: string, content: string, sender: { id: string } } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification', conversationId: string, conversationUnreadCount: number, totalUnreadCount: number }
    };
 
@@ -953,6 +968,7 @@ export type ReceiptEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { id: string } }
     | { __typename: 'MessagesDelivered', messageIds: Array<string>, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type RcMeQueryVariables = Exact<{ [key: string]: never; }>;
@@ -1019,8 +1035,10 @@ export type RcNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type RcNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -1098,6 +1116,7 @@ export type SmokeEventsSubscription = { messageEvents:
     | { __typename: 'MessageCreated', message: { seq: number, content: string, sender: { username: string } } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
    };
 
 export type SseStartMutationVariables = Exact<{

@@ -208,7 +208,7 @@ export class MessageFeed {
     afterSeq: number | undefined,
     allowed: () => boolean,
     types: ReadonlySet<string> | null = null,
-  ): AsyncIterableIterator<MessageEvent> {
+  ): EventQueue<MessageEvent> {
     const hub = this.hubFor(conversationId);
     let live = false;
     let lastSeq = 0;

@@ -15,6 +15,8 @@ import { SEND_DEADLINE_MS, type ReadReceipt } from './messages.service.js';
 import { isStorableId } from '../input.js';
 import { selectedTypeNames } from '../selected-types.js';
 import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
+import { unlessRevoked } from '../../realtime/event-queue.js';
+import { ParticipantsChangedRef } from '../conversations/members.schema.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
 
@@ -139,7 +141,7 @@ const MessagesDeliveredRef = builder.objectRef<MessagesDeliveredEvent>('Messages
 });
 
 const MessageEventRef = builder.unionType('MessageEvent', {
-  types: [MessageCreatedRef, MessagesReadRef, MessagesDeliveredRef],
+  types: [MessageCreatedRef, MessagesReadRef, MessagesDeliveredRef, ParticipantsChangedRef],
   resolveType: (event: MessageEvent) => event.type,
 });
 
@@ -214,15 +216,17 @@ builder.subscriptionFields((t) => ({
         if (!after || after.conversationId !== conversationId) throw notFound('Message');
         afterSeq = after.seq;
       }
-      return feed.subscribe(
+      const events = feed.subscribe(
         conversationId,
         viewer.id,
         afterSeq,
         () => membership.cached(conversationId)?.has(viewer.id) ?? true,
         selectedTypeNames(info),
       );
+      // Removed or departed: one NOT_FOUND, then complete (conversations/membership.ts).
+      return membership.guard(events, conversationId, viewer.id);
     },
-    resolve: (event: MessageEvent) => event,
+    resolve: (event: MessageEvent) => unlessRevoked(event),
     // A message that reaches a subscriber of someone else's is delivered to them.
     extensions: onDelivery((event, ctx) => {
       const { deliveries, metrics } = ctx.services;

@@ -151,7 +151,7 @@ export class MessagesService {
     }
     const conversationId =
       input.conversationId ?? (await this.conversations.directFor(senderId, String(input.recipientId))).id;
-    await this.membership.assertMember(conversationId, senderId);
+    await this.membership.assertCanSend(conversationId, senderId); // FORBIDDEN in a blocked pair's one-to-one
 
     let row: SentRow | undefined;
     try {
