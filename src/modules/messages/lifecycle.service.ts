@@ -24,9 +24,8 @@ const WHITESPACE = /[\s\p{White_Space}\p{Cc}]/u;
 
 /**
  * Whether the viewer may delete other people's messages in a conversation:
- * in a group, its OWNER and ADMINs (contract, "Delete"). Roles are not stored
- * yet (the Conversations work adds them); until then only senders delete.
- * The one place to wire the role check into.
+ * in a group, its OWNER and ADMINs (contract, "Delete"); services.ts answers
+ * it from the member's role.
  */
 export type CanDeleteOthersMessages = (conversationId: string, userId: string) => Promise<boolean>;
 
