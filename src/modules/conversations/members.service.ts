@@ -77,7 +77,7 @@ export class MembersService {
     if (users.length !== wanted.length) throw notFound('User');
     const current = await this.membership.members(conversationId);
     await this.privacy.assertMayAdd(viewerId, wanted.filter((id) => !current.has(id)));
-    const addedIds = await this.locked(viewerId, conversationId, async (tx, { conversation, viewer }) => {
+    const addedIds = await this.locked(viewerId, conversationId, [], async (tx, { conversation, viewer }) => {
       this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs add members.');
       const members = await tx.participant.findMany({ where: { conversationId }, select: { userId: true } });
       const present = new Set(members.map((row) => row.userId));
@@ -106,7 +106,7 @@ export class MembersService {
     await this.precheck(viewerId, conversationId, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs remove members.');
     if (userId === viewerId) throw badUserInput('To remove yourself, leave the conversation (leaveConversation).');
     if (!isStorableId(userId)) throw notFound('User');
-    await this.locked(viewerId, conversationId, async (tx, { viewer }) => {
+    await this.locked(viewerId, conversationId, [userId], async (tx, { viewer }) => {
       this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs remove members.');
       const target = await tx.participant.findUnique({ where: { conversationId_userId: { conversationId, userId } } });
       if (!target) throw notFound('User');
@@ -127,16 +127,21 @@ export class MembersService {
   async leave(viewerId: string, conversationId: string): Promise<boolean> {
     await this.rateLimits.consume('manageMembers', viewerId);
     await this.precheck(viewerId, conversationId);
-    await this.locked(viewerId, conversationId, async (tx, { viewer }) => {
-      await tx.participant.delete({ where: { conversationId_userId: { conversationId, userId: viewerId } } });
-      if (viewer.role !== 'OWNER') return;
-      const [successor] = await tx.$queryRaw<{ userId: string }[]>`
-        SELECT "userId" FROM "Participant" WHERE "conversationId" = ${conversationId}
-        ORDER BY ("role" = 'ADMIN'::"ConversationRole") DESC, "joinedAt", "userId" LIMIT 1`;
-      if (successor) {
-        await tx.participant.update({ where: { conversationId_userId: { conversationId, userId: successor.userId } }, data: { role: 'OWNER' } });
-      }
-    });
+    // An OWNER's successor is locked with the leaver's row, before the
+    // conversation's (see locked()), then chosen again under the lock; if it
+    // changed meanwhile (they left, or a role changed), the leave starts again.
+    for (let attempt = 1; ; attempt++) {
+      const lastTry = attempt > 3;
+      const expected = !lastTry && (await this.membership.roleOf(conversationId, viewerId)) === 'OWNER' ? await this.successor(this.db, conversationId, viewerId) : null;
+      const done = await this.locked(viewerId, conversationId, expected ? [viewerId, expected] : [viewerId], async (tx, { viewer }) => {
+        const successor = viewer.role === 'OWNER' ? await this.successor(tx, conversationId, viewerId) : null;
+        if (successor !== expected && !lastTry) return false;
+        await tx.participant.delete({ where: { conversationId_userId: { conversationId, userId: viewerId } } });
+        if (successor) await tx.participant.update({ where: { conversationId_userId: { conversationId, userId: successor } }, data: { role: 'OWNER' } });
+        return true;
+      });
+      if (done) break;
+    }
     const [updated, leaver] = await Promise.all([
       this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } }),
       this.db.user.findUniqueOrThrow({ where: { id: viewerId } }),
@@ -153,7 +158,7 @@ export class MembersService {
     await this.precheck(viewerId, conversationId, ['OWNER'], 'Only the OWNER sets roles.');
     if (userId === viewerId) throw badUserInput('The OWNER hands over by making another member OWNER.');
     if (!isStorableId(userId)) throw notFound('User');
-    await this.locked(viewerId, conversationId, async (tx, { viewer }) => {
+    await this.locked(viewerId, conversationId, [userId, viewerId], async (tx, { viewer }) => {
       this.allow(viewer, ['OWNER'], 'Only the OWNER sets roles.');
       const target = await tx.participant.findUnique({ where: { conversationId_userId: { conversationId, userId } } });
       if (!target) throw notFound('User');
@@ -174,7 +179,7 @@ export class MembersService {
     if (length < 1 || length > TITLE_MAX_LENGTH || !isStorableText(title)) {
       throw badUserInput(`title must be 1 to ${TITLE_MAX_LENGTH} characters after trimming.`);
     }
-    return this.locked(viewerId, conversationId, async (tx, { viewer }) => {
+    return this.locked(viewerId, conversationId, [], async (tx, { viewer }) => {
       this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs rename a group.');
       return tx.conversation.update({ where: { id: conversationId }, data: { title } });
     });
@@ -199,6 +204,14 @@ export class MembersService {
     return this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
   }
 
+  /** Who becomes OWNER when `leaverId` leaves: the ADMIN who joined first, else the member who joined first. */
+  private async successor(db: Tx | PrismaClient, conversationId: string, leaverId: string): Promise<string | null> {
+    const [row] = await db.$queryRaw<{ userId: string }[]>`
+      SELECT "userId" FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" <> ${leaverId}
+      ORDER BY ("role" = 'ADMIN'::"ConversationRole") DESC, "joinedAt", "userId" LIMIT 1`;
+    return row?.userId ?? null;
+  }
+
   /**
    * The answers that need no lock, in the contract's order: NOT_FOUND for a
    * non-member, BAD_USER_INPUT for a one-to-one conversation, FORBIDDEN for a
@@ -217,10 +230,23 @@ export class MembersService {
     if (!roles.includes(viewer.role)) throw forbidden(refusal);
   }
 
-  /** Runs `fn` in a transaction holding the conversation's row lock, the viewer still a member of the group. */
-  private async locked<T>(viewerId: string, conversationId: string, fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction holding the conversation's row lock, the viewer
+   * still a member of the group. The participant rows of `rowsFirst` (those
+   * `fn` will change) are locked before the conversation's row, in the order
+   * sends and delivery marks lock participants and then the conversation
+   * (messages.service.ts, deliveries.ts): locked after it, a removal waited for
+   * a delivery flush that waited for a send that waited for the removal
+   * (PostgreSQL's "deadlock detected" under membership churn).
+   */
+  private async locked<T>(viewerId: string, conversationId: string, rowsFirst: string[], fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
     return this.db.$transaction(
       async (tx) => {
+        if (rowsFirst.length > 0) {
+          await tx.$queryRaw`
+            SELECT 1 FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ANY(${[...new Set(rowsFirst)].sort()}::text[])
+            ORDER BY "conversationId", "userId" FOR UPDATE`;
+        }
         const [conversation] = await tx.$queryRaw<Locked['conversation'][]>`
           SELECT id, kind::text AS kind, "lastSeq" FROM "Conversation" WHERE id = ${conversationId} FOR UPDATE`;
         const viewer = conversation
