@@ -11,8 +11,9 @@
 // (BAD_USER_INPUT whatever the role); anyone whose role falls short gets
 // FORBIDDEN; a non-member gets NOT_FOUND, as everywhere.
 //
-// Every change of members runs in one transaction under the conversation's
-// row lock, the lock sendMessage takes to number messages: concurrent adds
+// Every change of members but a removal runs in one transaction under the
+// conversation's row lock, the lock sendMessage takes to number messages
+// (a removal locks the two participant rows it reads, see remove()): concurrent adds
 // cannot pass the 1000-member cap together, an OWNER's departure hands over
 // to exactly one successor, and an added member's marks start at the seq
 // their addition saw (nothing sent before counts as unread for them, every
@@ -106,13 +107,35 @@ export class MembersService {
     await this.precheck(viewerId, conversationId, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs remove members.');
     if (userId === viewerId) throw badUserInput('To remove yourself, leave the conversation (leaveConversation).');
     if (!isStorableId(userId)) throw notFound('User');
-    await this.locked(viewerId, conversationId, [userId], async (tx, { viewer }) => {
-      this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs remove members.');
-      const target = await tx.participant.findUnique({ where: { conversationId_userId: { conversationId, userId } } });
-      if (!target) throw notFound('User');
-      if (viewer.role === 'ADMIN' && target.role !== 'MEMBER') throw forbidden('An ADMIN removes MEMBERs only.');
-      await tx.participant.delete({ where: { conversationId_userId: { conversationId, userId } } });
-    });
+    // One statement, not under the conversation's row lock: it locks the two
+    // participant rows (reading their committed roles), and the role changes
+    // it must not race (setParticipantRole, an OWNER's hand-over) lock the
+    // same rows. Holding the conversation's row across round trips, as adds
+    // do, made every removal stall the group's sends under churn (BENCHMARKS.md,
+    // "Issue 20 scenario"). It deletes only when every check passes.
+    const [row] = await this.db.$queryRaw<{ kind: string | null; viewer: string | null; target: string | null; removed: number }[]>`
+      WITH locked AS (
+        SELECT p."userId", p."role"::text AS role FROM "Participant" p
+        WHERE p."conversationId" = ${conversationId} AND p."userId" IN (${viewerId}, ${userId})
+        ORDER BY p."conversationId", p."userId"
+        FOR UPDATE
+      ), facts AS (
+        SELECT (SELECT c.kind::text FROM "Conversation" c WHERE c.id = ${conversationId}) AS kind,
+               (SELECT role FROM locked WHERE "userId" = ${viewerId}) AS viewer,
+               (SELECT role FROM locked WHERE "userId" = ${userId}) AS target
+      ), gone AS (
+        DELETE FROM "Participant" p USING facts
+        WHERE p."conversationId" = ${conversationId} AND p."userId" = ${userId} AND facts.kind = 'GROUP'
+          AND (facts.viewer = 'OWNER' OR (facts.viewer = 'ADMIN' AND facts.target = 'MEMBER'))
+        RETURNING p."userId"
+      )
+      SELECT facts.kind, facts.viewer, facts.target, (SELECT count(*) FROM gone)::int AS removed FROM facts`;
+    if (!row?.kind || !row.viewer) throw notFound('Conversation');
+    if (row.kind === 'DIRECT') throw badUserInput(FIXED_DIRECT);
+    if (row.viewer !== 'OWNER' && row.viewer !== 'ADMIN') throw forbidden('Only the OWNER and ADMINs remove members.');
+    if (!row.target) throw notFound('User');
+    if (row.viewer === 'ADMIN' && row.target !== 'MEMBER') throw forbidden('An ADMIN removes MEMBERs only.');
+    if (row.removed !== 1) throw notFound('User');
     const [updated, removed, by] = await Promise.all([
       this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } }),
       this.db.user.findUniqueOrThrow({ where: { id: userId } }),
