@@ -78,18 +78,42 @@ export class MembersService {
     if (users.length !== wanted.length) throw notFound('User');
     const current = await this.membership.members(conversationId);
     await this.privacy.assertMayAdd(viewerId, wanted.filter((id) => !current.has(id)));
-    const addedIds = await this.locked(viewerId, conversationId, [], async (tx, { conversation, viewer }) => {
-      this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs add members.');
-      const members = await tx.participant.findMany({ where: { conversationId }, select: { userId: true } });
-      const present = new Set(members.map((row) => row.userId));
-      const fresh = wanted.filter((id) => !present.has(id));
-      if (present.size + fresh.length > GROUP_MAX_MEMBERS) throw badUserInput(`A group has at most ${GROUP_MAX_MEMBERS} members.`);
-      const seq = conversation.lastSeq;
-      await tx.participant.createMany({
-        data: fresh.map((userId) => ({ conversationId, userId, role: 'MEMBER' as const, joinedSeq: seq, lastReadSeq: seq, lastDeliveredSeq: seq })),
-      });
-      return fresh;
-    });
+    // Under the conversation's row lock (the cap, and the seq the new marks
+    // start at), with the checks and the insert in one statement: the row is
+    // held for two round trips (this statement and COMMIT), not four; under
+    // churn the group's sends queue behind it (BENCHMARKS.md, "Issue 20 scenario").
+    const addedIds = await this.db.$transaction(
+      async (tx) => {
+        const [conversation] = await tx.$queryRaw<Locked['conversation'][]>`
+          SELECT id, kind::text AS kind, "lastSeq" FROM "Conversation" WHERE id = ${conversationId} FOR UPDATE`;
+        if (!conversation) throw notFound('Conversation');
+        if (conversation.kind === 'DIRECT') throw badUserInput(FIXED_DIRECT);
+        const seq = conversation.lastSeq;
+        const [row] = await tx.$queryRaw<{ viewer: string | null; present: number; fresh: number; added: string[] }[]>`
+          WITH viewer AS (
+            SELECT "role"::text AS role FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ${viewerId}
+          ), present AS (
+            SELECT count(*)::int AS n FROM "Participant" WHERE "conversationId" = ${conversationId}
+          ), fresh AS (
+            SELECT u.id FROM unnest(${wanted}::text[]) AS u(id)
+            WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${conversationId} AND p."userId" = u.id)
+          ), ins AS (
+            INSERT INTO "Participant" ("conversationId", "userId", "role", "joinedSeq", "lastReadSeq", "lastDeliveredSeq")
+            SELECT ${conversationId}, fresh.id, 'MEMBER'::"ConversationRole", ${seq}::int, ${seq}::int, ${seq}::int FROM fresh
+            WHERE (SELECT role FROM viewer) IN ('OWNER', 'ADMIN')
+              AND (SELECT n FROM present) + (SELECT count(*) FROM fresh) <= ${GROUP_MAX_MEMBERS}::int
+            RETURNING "userId"
+          )
+          SELECT (SELECT role FROM viewer) AS viewer, (SELECT n FROM present) AS present, (SELECT count(*) FROM fresh)::int AS fresh,
+                 ARRAY(SELECT "userId" FROM ins) AS added`;
+        if (!row?.viewer) throw notFound('Conversation');
+        if (row.viewer !== 'OWNER' && row.viewer !== 'ADMIN') throw forbidden('Only the OWNER and ADMINs add members.');
+        if (row.present + row.fresh > GROUP_MAX_MEMBERS) throw badUserInput(`A group has at most ${GROUP_MAX_MEMBERS} members.`);
+        const added = new Set(row.added);
+        return wanted.filter((id) => added.has(id));
+      },
+      { maxWait: 10_000, timeout: 10_000 },
+    );
     const updated = await this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
     if (addedIds.length > 0) {
       const byId = new Map(users.map((user) => [user.id, user]));
