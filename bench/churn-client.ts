@@ -15,6 +15,7 @@ export interface Resubscribable {
 }
 
 const revocations = new Columns(['sub', 't'] as const);
+const completions = new Columns(['sub', 't'] as const);
 const changes = new Columns(['sub', 'subject', 'added', 't'] as const);
 let resubscribed = 0;
 
@@ -23,6 +24,11 @@ const subjectIndex = (userId: string) => (userId.startsWith('churn-') ? Number(u
 
 export function recordRevocation(sub: number) {
   revocations.push({ sub, t: now() });
+}
+
+/** A churn screen's subscription completed (after its NOT_FOUND, or without one). */
+export function recordCompletion(sub: number) {
+  completions.push({ sub, t: now() });
 }
 
 export function recordParticipantsChanged(sub: number, event: { added?: { id: string }[]; removed?: { id: string }[] }) {
@@ -39,6 +45,7 @@ export function handleChurn(request: ChurnRequest, subs: readonly Resubscribable
   switch (request.cmd) {
     case 'churnReset':
       revocations.reset();
+      completions.reset();
       changes.reset();
       resubscribed = 0;
       return null;
@@ -52,6 +59,6 @@ export function handleChurn(request: ChurnRequest, subs: readonly Resubscribable
       return null;
     }
     case 'churnCollect':
-      return { revocations: revocations.slice(), changes: changes.slice(), resubscribed } satisfies ChurnCollect;
+      return { revocations: revocations.slice(), completions: completions.slice(), changes: changes.slice(), resubscribed } satisfies ChurnCollect;
   }
 }

@@ -357,6 +357,9 @@ export interface ChurnResult {
   notRevoked: number;
   revokedMoreThanOnce: number;
   strayRevocations: number;
+  /** Of the removals with no NOT_FOUND: those whose subscription completed without one (ended quietly rather than revoked). */
+  endedWithoutNotFound: number;
+  notRevokedSamples: string[];
   /** From the removal's start to the NOT_FOUND at the member's screen. */
   revocationMs: Percentiles | null;
   resubscribed: number;
@@ -616,12 +619,33 @@ function analyse(
   let revokedMoreThanOnce = 0;
   let matchedRevocations = 0;
   const revocationMs: number[] = [];
+  const completionsOf = new Map<number, number[]>();
+  for (const c of churnCollected) {
+    for (let j = 0; j < c.completions.sub.length; j++) {
+      const u = c.completions.sub[j]!;
+      const list = completionsOf.get(u);
+      if (list) list.push(c.completions.t[j]!);
+      else completionsOf.set(u, [c.completions.t[j]!]);
+    }
+  }
+  let endedSilently = 0;
+  const notRevokedSamples: string[] = [];
   for (const r of records) {
     if (Number.isNaN(r.removeAck)) continue;
     const until = Number.isNaN(r.resubscribedAt) ? Number.POSITIVE_INFINITY : r.resubscribedAt;
     const hits = (revocationsOf.get(r.user) ?? []).filter((t) => t >= r.removeStart && t <= until);
     matchedRevocations += hits.length;
-    if (hits.length === 0) notRevoked++;
+    if (hits.length === 0) {
+      notRevoked++;
+      const ended = (completionsOf.get(r.user) ?? []).filter((t) => t >= r.removeStart && t <= until);
+      if (ended.length > 0) endedSilently++;
+      if (notRevokedSamples.length < 5) {
+        notRevokedSamples.push(
+          `member ${r.user}: removal answered ${round1(r.removeAck - r.removeStart)} ms after its start, back ${round1(r.resubscribedAt - r.removeStart)} ms after it; ` +
+            `subscription ${ended.length ? `completed without NOT_FOUND ${round1(ended[0]! - r.removeStart)} ms after the removal's start` : 'neither revoked nor completed'}`,
+        );
+      }
+    }
     else if (hits.length === 1) revokedOnce++;
     else revokedMoreThanOnce++;
     if (hits.length > 0) revocationMs.push(hits[0]! - r.removeStart);
@@ -706,6 +730,8 @@ function analyse(
     notRevoked,
     revokedMoreThanOnce,
     strayRevocations: revocationRows - matchedRevocations,
+    endedWithoutNotFound: endedSilently,
+    notRevokedSamples,
     revocationMs: percentiles(Float64Array.from(revocationMs)),
     resubscribed: churnCollected.reduce((a, c) => a + c.resubscribed, 0),
     participantsChangedExpected,
@@ -775,6 +801,7 @@ export const CHURN_ROWS: { label: string; get: (r: Record<string, unknown>) => n
   { label: 'removals with one NOT_FOUND', get: field('revokedOnce') },
   { label: 'removals with no / several NOT_FOUND', get: (r) => ((r.notRevoked as number) ?? 0) + ((r.revokedMoreThanOnce as number) ?? 0) },
   { label: 'NOT_FOUND no removal explains', get: field('strayRevocations') },
+  { label: 'removals ending the subscription without NOT_FOUND', get: field('endedWithoutNotFound') },
   { label: 'NOT_FOUND p50 from removal start (ms)', get: pct('revocationMs', 'p50'), digits: 1 },
   { label: 'NOT_FOUND p99 from removal start (ms)', get: pct('revocationMs', 'p99'), digits: 1 },
   { label: 'ParticipantsChanged missed at stayers', get: field('participantsChangedMissed') },

@@ -9,7 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { MARK_READ, MESSAGE_EVENTS, NOTIFICATIONS, type ScreenEvent, type ScreenMessage } from './operations.js';
 import { closePresenceUsers, handlePresence, isPresenceCommand } from './presence-client.js';
-import { handleChurn, isChurnCommand, recordParticipantsChanged, recordRevocation } from './churn-client.js';
+import { handleChurn, isChurnCommand, recordCompletion, recordParticipantsChanged, recordRevocation } from './churn-client.js';
 import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
 import { bytesRead, CountingWebSocket, describe, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
 
@@ -212,6 +212,7 @@ async function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promi
     },
     complete: () => {
       if (!closing) completed++;
+      if (spec.churn && !closing) recordCompletion(spec.index);
     },
   });
   subscribe();

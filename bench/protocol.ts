@@ -114,6 +114,8 @@ export interface CollectResult {
 export interface ChurnCollect {
   /** The NOT_FOUND that ended a removed member's messageEvents subscription: subscriber index, time. */
   revocations: { sub: Float64Array; t: Float64Array };
+  /** Subscriptions completed by the server (a revoked one completes after its NOT_FOUND): subscriber index, time. */
+  completions: { sub: Float64Array; t: Float64Array };
   /** ParticipantsChanged received, one row per user it names: subscriber index, that user's index, 1 added / 0 removed, time. */
   changes: { sub: Float64Array; subject: Float64Array; added: Float64Array; t: Float64Array };
   /** Re-subscriptions made (messageEvents subscribed again on the same socket). */
