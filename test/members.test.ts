@@ -9,7 +9,8 @@ import { errorCodes, http, ok, subscribe, wsClient, type GraphQLResponse } from 
 import { waitFor } from './helpers/deferred.js';
 import { direct, group } from './helpers/seed.js';
 import { startServer, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
-import { createUser, createUsers, type TestUser } from './helpers/users.js';
+import { createUsers, type TestUser } from './helpers/users.js';
+import { sse } from './helpers/sse.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Any = any;
@@ -50,8 +51,11 @@ async function membersOf(user: TestUser, conversationId: string): Promise<{ id: 
   return data.conversation.members.map((m: Any) => ({ id: m.user.id, role: m.role }));
 }
 
-async function users(n: number, prefix: string) {
-  return createUsers(server, n, prefix);
+/** `n` users, created 100 at a time (a thousand requests at once would queue past fetch's connect timeout on a busy machine). */
+async function users(n: number, prefix: string): Promise<TestUser[]> {
+  const made: TestUser[] = [];
+  for (let i = 0; i < n; i += 100) made.push(...(await createUsers(server, Math.min(100, n - i), `${prefix}${i}-`)));
+  return made;
 }
 
 describe('roles', () => {
@@ -260,6 +264,57 @@ describe('removing and leaving', () => {
     expect(ws.closes).toEqual([]);
   });
 
+  it('under churn, delivers nothing sent after a removal was acknowledged to the removed, and everything to those who stay', async () => {
+    const [owner, sender, stayer, ...leaving] = await users(15, 'churn');
+    const c = await group(server, owner!, [sender!, stayer!, ...leaving]);
+    const subs = [stayer!, ...leaving].map((u) => subscribe(wsClient(server.wsUrl, { token: u.token }), EVENTS, { c }));
+    await waitForLiveSubscribers(server, c, subs.length);
+    /** When each message's send started (by seq). */
+    const started = new Map<number, number>();
+    let sending = true;
+    const flow = (async () => {
+      for (let i = 0; sending; i++) {
+        const at = performance.now();
+        const { sendMessage } = await must(sender!, SEND, { c, t: `m${i}` });
+        started.set(sendMessage.seq, at);
+      }
+    })();
+    const acknowledged = new Map<string, number>();
+    for (const user of leaving) {
+      await waitFor(() => started.size >= acknowledged.size * 3 + 3); // a few messages between removals
+      await must(owner!, REMOVE, { c, u: user.id });
+      acknowledged.set(user.id, performance.now());
+    }
+    await waitFor(() => started.size >= acknowledged.size * 3 + 3);
+    sending = false;
+    await flow;
+    const last = Math.max(...started.keys());
+    const seqsOf = (sub: (typeof subs)[number]) => sub.results.filter((r) => !r.errors).map((r) => (r.data as Any).messageEvents.message?.seq).filter((seq) => seq != null);
+    await waitFor(() => seqsOf(subs[0]!).at(-1) === last, { what: `the stayer's seq ${last}` });
+    expect(seqsOf(subs[0]!)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    leaving.forEach((user, i) => {
+      const sub = subs[i + 1]!;
+      const ack = acknowledged.get(user.id)!;
+      const late = seqsOf(sub).filter((seq) => started.get(seq)! > ack);
+      expect(late, `${user.id} got messages sent after its removal was acknowledged`).toEqual([]);
+      expect(errorCodes(sub.results.at(-1) as Any)).toEqual(['NOT_FOUND']);
+    });
+  }, 60_000);
+
+  it('ends a departed user\'s messageEvents over SSE the same way: one NOT_FOUND result, then the stream completes', async () => {
+    const [alice, bob] = await users(2, 'sse');
+    const c = await group(server, alice!, [bob!]);
+    const stream = sse(server, bob!.token, EVENTS, { c });
+    await waitForLiveSubscribers(server, c, 1);
+    await must(bob!, LEAVE, { c });
+    await stream.done;
+    const nexts = stream.events.filter((e) => e.event === 'next');
+    expect(nexts).toHaveLength(1);
+    expect(nexts[0]!.data?.data ?? null).toBeNull();
+    expect(nexts[0]!.data?.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect(stream.events.at(-1)!.event).toBe('complete');
+  });
+
   it('hands OWNER to the ADMIN who joined first, else to the member who joined first; the last to leave leaves a group nobody sees', async () => {
     const [owner, first, second, third] = await users(4, 'leave');
     const c = await group(server, owner!, [first!]);
@@ -306,21 +361,41 @@ describe('removing and leaving', () => {
 });
 
 describe("the viewer's settings", () => {
-  it('mutes without changing counts or notifications: NewMessageNotification still comes, with conversation.muted true', async () => {
-    const [alice, bob] = await users(2, 'mute');
-    const c = await group(server, alice!, [bob!]);
+  it('mutes without changing counts or notifications: NewMessageNotification still comes, with conversation.muted true for the muter only', async () => {
+    const [alice, bob, carol] = await users(3, 'mute');
+    const c = await group(server, alice!, [bob!, carol!]);
     const muted = await must(bob!, SETTINGS, { c, i: { muted: true } });
     expect(muted.updateConversationSettings).toEqual({ id: c, muted: true, archived: false, pinned: false });
-    const notes = subscribe(wsClient(server.wsUrl, { token: bob!.token }), NOTIFICATIONS);
+    // The same document for both: one event, executed per viewer for the viewer-dependent fields.
+    const bobNotes = subscribe(wsClient(server.wsUrl, { token: bob!.token }), NOTIFICATIONS);
+    const carolNotes = subscribe(wsClient(server.wsUrl, { token: carol!.token }), NOTIFICATIONS);
     await waitForListeners(server, 'notifications', bob!.id);
+    await waitForListeners(server, 'notifications', carol!.id);
     await must(alice!, SEND, { c, t: 'hello' });
-    await waitFor(() => notes.results.length > 0);
-    expect(notes.results[0]!.data).toEqual({
-      notifications: { __typename: 'NewMessageNotification', conversation: { id: c, muted: true }, conversationUnreadCount: 1, totalUnreadCount: 1 },
+    await waitFor(() => bobNotes.results.length > 0 && carolNotes.results.length > 0);
+    const note = (muted: boolean) => ({
+      notifications: { __typename: 'NewMessageNotification', conversation: { id: c, muted }, conversationUnreadCount: 1, totalUnreadCount: 1 },
     });
+    expect(bobNotes.results[0]!.data).toEqual(note(true));
+    expect(carolNotes.results[0]!.data).toEqual(note(false));
     expect(await must(bob!, UNREAD, { c })).toEqual({ unreadCount: 1, conversation: { unreadCount: 1 } });
-    // Alice's view of the same conversation is hers.
-    expect((await must(alice!, SETTINGS, { c, i: {} })).updateConversationSettings.muted).toBe(false);
+    // Unmuting: an omitted field keeps its value.
+    expect((await must(bob!, SETTINGS, { c, i: { pinned: true } })).updateConversationSettings).toEqual({ id: c, muted: true, archived: false, pinned: true });
+    expect((await must(bob!, SETTINGS, { c, i: { muted: false } })).updateConversationSettings.muted).toBe(false);
+  });
+
+  it('computes viewerRole and muted for each subscriber of one shared event (ParticipantsChanged)', async () => {
+    const [alice, bob, dave] = await users(3, 'shared');
+    const c = await group(server, alice!, [bob!]);
+    await must(bob!, SETTINGS, { c, i: { muted: true } });
+    const doc = 'subscription ($c: ID!) { messageEvents(conversationId: $c) { ... on ParticipantsChanged { conversation { viewerRole muted } } } }';
+    const aliceEvents = subscribe(wsClient(server.wsUrl, { token: alice!.token }), doc, { c });
+    const bobEvents = subscribe(wsClient(server.wsUrl, { token: bob!.token }), doc, { c });
+    await waitForLiveSubscribers(server, c, 2);
+    await must(alice!, ADD, { c, u: [dave!.id] });
+    await waitFor(() => aliceEvents.results.length > 0 && bobEvents.results.length > 0);
+    expect((aliceEvents.results[0]!.data as Any).messageEvents.conversation).toEqual({ viewerRole: 'OWNER', muted: false });
+    expect((bobEvents.results[0]!.data as Any).messageEvents.conversation).toEqual({ viewerRole: 'MEMBER', muted: true });
   });
 
   it('keeps archived conversations out of the default list, also after new messages, and lists them with archived: true', async () => {

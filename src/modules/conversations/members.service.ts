@@ -39,6 +39,8 @@ export interface ParticipantsChangedEvent {
   removed: User[];
   /** Null when members left by themselves. */
   by: User | null;
+  /** The membership change this event carries (membership.ts applies it from here too). */
+  changeId?: string;
 }
 
 export interface ConversationSettingsInput {
@@ -309,8 +311,8 @@ export class MembersService {
 
   /** A stored change of members: every process's cache and subscriptions, then ParticipantsChanged for those who remain or came. */
   private async changed(conversation: Conversation, added: User[], removed: User[], by: User | null): Promise<void> {
-    await this.membership.changed({ conversationId: conversation.id, added: added.map((u) => u.id), removed: removed.map((u) => u.id) });
-    const event: ParticipantsChangedEvent = { type: 'ParticipantsChanged', conversation, added, removed, by };
+    const changeId = await this.membership.changed({ conversationId: conversation.id, added: added.map((u) => u.id), removed: removed.map((u) => u.id) });
+    const event: ParticipantsChangedEvent = { type: 'ParticipantsChanged', conversation, added, removed, by, changeId };
     await this.pubsub.publish('messageEvents', conversation.id, event).catch((error) => this.log('publishing ParticipantsChanged failed', error));
   }
 }

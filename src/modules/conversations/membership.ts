@@ -7,6 +7,7 @@
 // the set from the database, so that changes arriving out of order still end
 // in the committed state. Subscriptions check the cached set for every event
 // at no cost.
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ConversationKind, ConversationRole, PrismaClient } from '../../generated/prisma/client.js';
 import { forbidden, notFound } from '../../errors.js';
@@ -17,6 +18,8 @@ import type { AppHub, AppPubSub } from '../../topics.js';
 
 /** Published on `membership:all` once a change is stored. */
 export interface MembershipChange {
+  /** Applied once per process, whichever channel brings it first (see `watch`). */
+  id: string;
   conversationId: string;
   added: string[];
   removed: string[];
@@ -32,11 +35,19 @@ const ALL = 'all';
 
 export class MembershipCache {
   private readonly cache = new LRUCache<string, Entry>({ max: 20_000 });
-  /** Changes applied per conversation: a load that started before one is not stored. */
-  private readonly versions = new Map<string, number>();
+  /**
+   * Changes applied so far (any conversation): a load during which one was
+   * applied is not stored, as it may predate it. One counter, not one per
+   * conversation: nothing to forget, and changes are rare next to loads' milliseconds.
+   */
+  private changes = 0;
   /** Revocation callbacks of live subscriptions, by conversation and user. */
   private readonly watchers = new Map<string, Map<string, Set<() => void>>>();
   private readonly changeListeners = new Set<(change: MembershipChange) => void>();
+  /** Changes applied here, by id: the second channel to bring one is ignored. */
+  private readonly applied = new LRUCache<string, true>({ max: 10_000 });
+  /** Our listener on `messageEvents:<conversationId>` while a subscription on it is watched. */
+  private readonly conversationFeeds = new Map<string, { listening: Listening; watchers: number }>();
   private readonly listening: Listening;
   /**
    * Whether a DIRECT conversation between the two may carry messages (blocking);
@@ -46,7 +57,7 @@ export class MembershipCache {
 
   constructor(
     private readonly db: PrismaClient,
-    hub: AppHub,
+    private readonly hub: AppHub,
     private readonly pubsub: AppPubSub,
     private readonly log: (message: string, error: unknown) => void = () => undefined,
   ) {
@@ -80,7 +91,7 @@ export class MembershipCache {
   }
 
   private async load(conversationId: string): Promise<Entry | undefined> {
-    const version = this.versions.get(conversationId) ?? 0;
+    const version = this.changes;
     const conversation = await this.db.conversation.findUnique({
       where: { id: conversationId },
       select: { kind: true, participants: { select: { userId: true } } },
@@ -88,8 +99,17 @@ export class MembershipCache {
     if (!conversation) return undefined;
     const entry: Entry = { kind: conversation.kind, members: new Set(conversation.participants.map((row) => row.userId)) };
     // Unknown and empty conversations are not cached: they may be created (or joined) a moment later.
-    if (entry.members.size > 0 && (this.versions.get(conversationId) ?? 0) === version) this.cache.set(conversationId, entry);
+    if (entry.members.size > 0 && this.changes === version) this.cache.set(conversationId, entry);
     return entry;
+  }
+
+  /** Reads the members again until a read completes with no change applied meanwhile (a few tries). */
+  private async refresh(conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const version = this.changes;
+      await this.load(conversationId);
+      if (this.changes === version) return;
+    }
   }
 
   /**
@@ -150,10 +170,41 @@ export class MembershipCache {
     if (!callbacks) byUser.set(userId, (callbacks = new Set()));
     const callback = () => onRevoked();
     callbacks.add(callback);
+    const release = this.followConversation(conversationId);
     return () => {
+      release();
       callbacks.delete(callback);
       if (callbacks.size === 0 && byUser.get(userId) === callbacks) byUser.delete(userId);
       if (byUser.size === 0 && this.watchers.get(conversationId) === byUser) this.watchers.delete(conversationId);
+    };
+  }
+
+  /**
+   * The change also travels in the conversation's own channel, as its
+   * ParticipantsChanged event: there it comes in order with the
+   * conversation's messages (on a Redis Cluster, channels of different shards
+   * keep no order between them), so a message sent after a removal cannot
+   * reach the removed before their revocation. Followed while subscriptions
+   * on the conversation are watched here.
+   */
+  private followConversation(conversationId: string): () => void {
+    let feed = this.conversationFeeds.get(conversationId);
+    if (!feed) {
+      const listening = this.hub.listen('messageEvents', conversationId, (event) => {
+        if (event.type !== 'ParticipantsChanged' || !event.changeId) return;
+        this.apply({ id: event.changeId, conversationId, added: event.added.map((u) => u.id), removed: event.removed.map((u) => u.id) });
+      });
+      this.conversationFeeds.set(conversationId, (feed = { listening, watchers: 0 }));
+    }
+    const followed = feed;
+    followed.watchers++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--followed.watchers > 0) return;
+      followed.listening.stop();
+      if (this.conversationFeeds.get(conversationId) === followed) this.conversationFeeds.delete(conversationId);
     };
   }
 
@@ -173,17 +224,21 @@ export class MembershipCache {
     return () => this.changeListeners.delete(listener);
   }
 
-  /** A stored change: applied here at once, then published to the other processes. */
-  async changed(change: MembershipChange): Promise<void> {
+  /** A stored change: applied here at once, then published to the other processes. Returns its id. */
+  async changed(stored: Omit<MembershipChange, 'id'>): Promise<string> {
+    const change: MembershipChange = { id: randomUUID(), ...stored };
     this.apply(change);
     await this.pubsub
       .publish('membership', ALL, change, { deliveredHere: true })
       .catch((error) => this.log('publishing a membership change failed', error));
+    return change.id;
   }
 
   private apply(change: MembershipChange): void {
+    if (this.applied.has(change.id)) return;
+    this.applied.set(change.id, true);
     const { conversationId, added, removed } = change;
-    this.versions.set(conversationId, (this.versions.get(conversationId) ?? 0) + 1);
+    this.changes++;
     const entry = this.cache.peek(conversationId);
     if (entry) {
       const members = new Set(entry.members);
@@ -191,7 +246,7 @@ export class MembershipCache {
       for (const userId of added) members.add(userId);
       this.cache.set(conversationId, { kind: entry.kind, members });
       // The committed state wins over the order in which changes arrived.
-      void this.load(conversationId).catch((error) => this.log('reloading members failed', error));
+      void this.refresh(conversationId).catch((error) => this.log('reloading members failed', error));
     }
     const byUser = this.watchers.get(conversationId);
     for (const userId of removed) {

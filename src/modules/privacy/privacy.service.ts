@@ -12,6 +12,7 @@
 // Message (conversationId, senderId, clientMessageId) answers EXISTS with one
 // probe). Contact lists are cached for a few seconds (a first reply makes a
 // contact within CONTACTS_TTL_MS on every process).
+import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { Audience, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, forbidden, notFound } from '../../errors.js';
@@ -48,6 +49,10 @@ export class PrivacyService {
   private readonly settings = new LRUCache<string, PrivacySettings>({ max: 50_000 });
   private readonly contacts = new LRUCache<string, Set<string>>({ max: 20_000, ttl: CONTACTS_TTL_MS });
   private readonly listening: Listening;
+  /** Reads under way, by user: concurrent misses (a page of users) share one. */
+  private readonly readingBlocks = new Map<string, Promise<Blocks>>();
+  private readonly readingSettings = new Map<string, Promise<PrivacySettings>>();
+  private readonly readingContacts = new Map<string, Promise<ReadonlySet<string>>>();
   /** Changes applied so far: a read that started before one is not cached (it may predate the change). */
   private version = 0;
 
@@ -99,9 +104,11 @@ export class PrivacyService {
     return rows.map((row) => row.blocked).sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : a.id < b.id ? -1 : 1));
   }
 
-  private async blocksOf(userId: string): Promise<Blocks> {
-    const cached = this.blocks.get(userId);
-    if (cached) return cached;
+  private blocksOf(userId: string): Promise<Blocks> | Blocks {
+    return this.blocks.get(userId) ?? once(this.readingBlocks, userId, () => this.readBlocks(userId));
+  }
+
+  private async readBlocks(userId: string): Promise<Blocks> {
     const version = this.version;
     const rows = await this.db.block.findMany({
       where: { OR: [{ blockerId: userId }, { blockedId: userId }] },
@@ -139,7 +146,7 @@ export class PrivacyService {
   blockedEitherCached(a: string, b: string): boolean {
     const blocks = this.blocks.get(a);
     if (!blocks) {
-      void this.blocksOf(a).catch((error) => this.log('loading blocks failed', error));
+      void Promise.resolve(this.blocksOf(a)).catch((error: unknown) => this.log('loading blocks failed', error));
       return false;
     }
     return blocks.blocking.has(b) || blocks.blockedBy.has(b);
@@ -148,14 +155,23 @@ export class PrivacyService {
   // ---- privacy settings ----
 
   async settingsOf(userId: string): Promise<PrivacySettings> {
-    const cached = this.settings.get(userId);
-    if (cached) return cached;
-    const version = this.version;
-    const row = await this.db.privacySetting.findUnique({ where: { userId }, select: { presence: true, groupInvites: true } });
-    const settings: PrivacySettings = row ?? DEFAULT_PRIVACY;
-    if (this.version === version) this.settings.set(userId, settings);
-    return settings;
+    return this.settings.get(userId) ?? once(this.readingSettings, userId, () => this.settingsLoader.load(userId));
   }
+
+  /** The settings of the users asked for in one turn, in one query (a page of users checks each one's). */
+  private readonly settingsLoader = new DataLoader<string, PrivacySettings>(
+    async (userIds) => {
+      const version = this.version;
+      const rows = await this.db.privacySetting.findMany({ where: { userId: { in: [...userIds] } } });
+      const byId = new Map(rows.map((row) => [row.userId, { presence: row.presence, groupInvites: row.groupInvites }]));
+      return userIds.map((userId) => {
+        const settings = byId.get(userId) ?? DEFAULT_PRIVACY;
+        if (this.version === version) this.settings.set(userId, settings);
+        return settings;
+      });
+    },
+    { cache: false },
+  );
 
   async updateSettings(viewerId: string, input: Partial<PrivacySettings>): Promise<PrivacySettings> {
     const changes = {
@@ -176,8 +192,10 @@ export class PrivacyService {
 
   /** Users with whom `userId` has a one-to-one conversation where both have sent a message. */
   async contactsOf(userId: string): Promise<ReadonlySet<string>> {
-    const cached = this.contacts.get(userId);
-    if (cached) return cached;
+    return this.contacts.get(userId) ?? once(this.readingContacts, userId, () => this.readContacts(userId));
+  }
+
+  private async readContacts(userId: string): Promise<ReadonlySet<string>> {
     const rows = await this.db.$queryRaw<{ userId: string }[]>`
       SELECT other."userId" FROM "Participant" mine
       JOIN "Conversation" c ON c.id = mine."conversationId" AND c.kind = 'DIRECT'::"ConversationKind"
@@ -259,4 +277,14 @@ export class PrivacyService {
       target?.blockedBy.delete(blockerId);
     }
   }
+}
+
+/** The read under way for `key`, or a new one (forgotten once it settles). */
+function once<V>(reading: Map<string, Promise<V>>, key: string, read: () => Promise<V>): Promise<V> {
+  let promise = reading.get(key);
+  if (!promise) {
+    promise = read().finally(() => reading.delete(key));
+    reading.set(key, promise);
+  }
+  return promise;
 }
