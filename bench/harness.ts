@@ -20,6 +20,7 @@ import type {
   PresenceCollect,
   PresenceUserSpec,
   ProbeStatus,
+  ResumeCollect,
   SubSpec,
   WorkerReply,
   WorkerRequest,
@@ -667,6 +668,12 @@ export class ClientPool {
     return results.reduce((a, r) => a + r.bench, 0);
   }
 
+  /** Change-feed events recorded since the last reset (subscribers opened with recordFeed). */
+  async feedCount(): Promise<number> {
+    const results = await this.all<CountResult>({ cmd: 'count' }, 30_000);
+    return results.reduce((a, r) => a + r.feed, 0);
+  }
+
   /** Starts a measured phase: receipts, bytes read, loop delay and probes seen start from zero. */
   async reset(): Promise<void> {
     await this.all({ cmd: 'reset' }, 30_000);
@@ -708,6 +715,16 @@ export class ClientPool {
 
   async presenceCollect(): Promise<PresenceCollect[]> {
     return this.all<PresenceCollect>({ cmd: 'presenceCollect' }, 60_000);
+  }
+
+  /** The resume scenario's subscriber (in the first worker): connects, then subscribes with `since`; resolves once subscribed. */
+  async resumeStart(url: string, token: string, conversationId: string, since: string): Promise<{ subscribedAt: number }> {
+    return this.request(this.workers[0]!, { cmd: 'resumeStart', url, token, conversationId, since, timeoutMs: 30_000 }, 60_000);
+  }
+
+  /** Waits until the resume subscriber has the event carrying `untilCursor` (or the timeout), and collects what it received. */
+  async resumeFinish(untilCursor: string, timeoutMs: number): Promise<ResumeCollect> {
+    return this.request(this.workers[0]!, { cmd: 'resumeFinish', untilCursor, timeoutMs }, timeoutMs + 60_000);
   }
 
   async close(): Promise<void> {

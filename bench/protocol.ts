@@ -13,6 +13,39 @@ export interface SubSpec {
   conversationId?: string;
   /** Mark read (up to the newest message shown) after this many messages from others, as an open screen does; 0 or absent: never. */
   markReadEvery?: number;
+  /** Record every change-feed event (the lifecycle scenario): CollectResult.feed. */
+  recordFeed?: boolean;
+}
+
+/**
+ * Change-feed events received (lifecycle and resume scenarios), one row each:
+ * subscriber, message (index into messageIds), version, cursor (index into
+ * cursors), event type (index into FEED_EVENT_NAMES), tombstone (1: deletedAt
+ * set, content empty, no reactions), time. Ids and cursors are interned per
+ * worker; the tables hold every one the worker has seen.
+ */
+export interface FeedRows {
+  n: number;
+  sub: Int32Array;
+  msg: Int32Array;
+  version: Int32Array;
+  cursor: Int32Array;
+  type: Uint8Array;
+  tombstone: Uint8Array;
+  t: Float64Array;
+  messageIds: string[];
+  cursors: string[];
+}
+
+/** The resume scenario's one subscriber: when it connected and subscribed, and every feed event it received. */
+export interface ResumeCollect {
+  connectedAt: number;
+  subscribedAt: number;
+  /** Whether the event carrying `untilCursor` arrived before the timeout. */
+  reached: boolean;
+  feed: FeedRows;
+  errors: string[];
+  otherEvents: number;
 }
 
 /** A presence-scenario user: one socket with typing(conversationId) for each of its conversations and presence for its contacts. */
@@ -53,7 +86,9 @@ export type WorkerRequest =
   | { id: number; cmd: 'close'; timeoutMs: number }
   | { id: number; cmd: 'presenceOpen'; kind: ClientKind; url: string; users: PresenceUserSpec[]; conversationIds: string[]; userIds: string[]; concurrency: number; timeoutMs: number }
   | { id: number; cmd: 'presenceRun'; actions: PresenceAction[] }
-  | { id: number; cmd: 'presenceCollect' };
+  | { id: number; cmd: 'presenceCollect' }
+  | { id: number; cmd: 'resumeStart'; url: string; token: string; conversationId: string; since: string; timeoutMs: number }
+  | { id: number; cmd: 'resumeFinish'; untilCursor: string; timeoutMs: number };
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
@@ -73,6 +108,8 @@ export interface ProbeStatus {
 export interface CountResult {
   /** Benchmark-message receipts recorded since the last reset (duplicates not counted). */
   bench: number;
+  /** Change-feed events recorded since the last reset (SubSpec.recordFeed). */
+  feed: number;
 }
 
 export interface CollectResult {
@@ -100,6 +137,8 @@ export interface CollectResult {
   markRead: { calls: number; answered: number; failed: number };
   /** Bytes read by the subscriber sockets since the last reset (bytes of sockets closed meanwhile not included). */
   bytesReceived: number;
+  /** Change-feed events since the last reset, of the subscribers that record them (SubSpec.recordFeed). */
+  feed: FeedRows;
   errorSamples: string[];
   /** This worker's event-loop delay since the last reset (ms): how late the load generator itself was. */
   loopDelay: { p50: number; p99: number; max: number };
