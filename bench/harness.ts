@@ -29,7 +29,8 @@ import { parsePrometheus } from './stats.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const BENCH_DATABASE = 'chat_bench';
+/** BENCH_DATABASE: another name, so that two benchmarks on one PostgreSQL do not drop each other's database. */
+export const BENCH_DATABASE = /^[a-z_][a-z0-9_]*$/.test(process.env.BENCH_DATABASE ?? '') ? process.env.BENCH_DATABASE! : 'chat_bench';
 export const BENCH_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${BENCH_DATABASE}`;
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -344,6 +344,8 @@ export interface LifecycleResult {
   changesAcknowledged: number;
   changeErrors: number;
   changeErrorSamples: string[];
+  /** Per kind of change: attempted, acknowledged, answered with an error. */
+  changesByKind: Partial<Record<ChangeKind, { attempted: number; acknowledged: number; errors: number }>>;
   skippedNoTarget: number;
   achievedChangeRate: number;
   /** Changes acknowledged × live subscribers. */
@@ -458,6 +460,17 @@ function errorSamples(changes: Change[]) {
   return [...new Set(changes.filter((c) => c.error).map((c) => `${c.kind}: ${c.error!.slice(0, 200)}`))].slice(0, 5);
 }
 
+function byKind(changes: Change[]) {
+  const out: Partial<Record<ChangeKind, { attempted: number; acknowledged: number; errors: number }>> = {};
+  for (const c of changes) {
+    const k = (out[c.kind] ??= { attempted: 0, acknowledged: 0, errors: 0 });
+    k.attempted++;
+    if (!Number.isNaN(c.ack)) k.acknowledged++;
+    if (c.error) k.errors++;
+  }
+  return out;
+}
+
 function ackLatencies(changes: Change[]) {
   const out: Partial<Record<ChangeKind, Percentiles | null>> = {};
   for (const kind of ['send', 'react', 'edit', 'delete'] as ChangeKind[]) {
@@ -494,7 +507,8 @@ function analyseLifecycle(
   const reference = [...perSub.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), [-1, 0])[0];
   const order = new Map<string, number>();
   for (const row of feedRows(feeds)) if (row.sub === reference && !order.has(row.cursor)) order.set(row.cursor, order.size);
-  // Cursors the reference subscriber missed go after its own, in first-seen order.
+  const referenceCount = order.size;
+  // Cursors the reference subscriber missed (then lost there): counted, but no order to compare them by.
   for (const row of feedRows(feeds)) if (!order.has(row.cursor)) order.set(row.cursor, order.size);
 
   const subSlot = new Map(liveSubs.map((s, i) => [s, i]));
@@ -523,10 +537,12 @@ function analyseLifecycle(
       continue;
     }
     seen[at] = 1;
-    if (position < lastOrder[slot]!) {
-      outOfOrder++;
-      outOfOrderSubs.add(row.sub);
-    } else lastOrder[slot] = position;
+    if (position < referenceCount) {
+      if (position < lastOrder[slot]!) {
+        outOfOrder++;
+        outOfOrderSubs.add(row.sub);
+      } else lastOrder[slot] = position;
+    }
     const versionKey = `${row.sub}|${row.messageId}`;
     const before = versions.get(versionKey) ?? 0;
     if (row.version < before) versionDecreases++;
@@ -567,6 +583,7 @@ function analyseLifecycle(
     changesAcknowledged: acked.length,
     changeErrors: changer.changes.length - acked.length,
     changeErrorSamples: errorSamples(changer.changes),
+    changesByKind: byKind(changer.changes),
     skippedNoTarget: changer.skipped,
     achievedChangeRate: span > 0 ? round1((changer.changes.length - 1) / span) : 0,
     expectedDeliveries: expected,

@@ -149,6 +149,8 @@ const HELP = `Usage: npm run bench -- [options]
   --lifecycle-seconds <n>
                       lifecycle: duration of the measured phase (default 20); rates: 100 messages/s,
                       100 reactions/s (added or removed), 20 edits/s from 10 members
+  --lifecycle-rates <m,r,e>
+                      lifecycle: messages, reactions and edits per second (default 100,100,20)
   --changes <n>       resume: changes made before the resume (default 10,000)
   --workers <n>       subscriber worker threads in the load generator (default 1)
   --warmup <seconds>  fanout and pairs: run the scenario's load this long first, not measured, and wait
@@ -224,6 +226,12 @@ function parseOptions(argv: string[]): Options {
       case '--changes':
         overrides[flag.slice(2)] = int();
         break;
+      case '--lifecycle-rates': {
+        const rates = value().split(',').map(Number);
+        if (rates.length !== 3 || rates.some((r) => !Number.isFinite(r) || r < 0)) throw new Error('--lifecycle-rates needs messages,reactions,edits per second');
+        [overrides['message-rate'], overrides['reaction-rate'], overrides['edit-rate']] = rates as [number, number, number];
+        break;
+      }
       case '--mark-read-every':
       case '--fanout-mark-read-every': {
         const v = Number(value());
@@ -280,6 +288,9 @@ function parseOptions(argv: string[]): Options {
     lifecycle: {
       ...base.lifecycle,
       members: overrides['lifecycle-members'] ?? base.lifecycle.members,
+      messageRate: overrides['message-rate'] ?? base.lifecycle.messageRate,
+      reactionRate: overrides['reaction-rate'] ?? base.lifecycle.reactionRate,
+      editRate: overrides['edit-rate'] ?? base.lifecycle.editRate,
       seconds: overrides['lifecycle-seconds'] ?? base.lifecycle.seconds,
     },
     resume: { ...base.resume, changes: overrides.changes ?? base.resume.changes },
