@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
-import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, maskError, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { authenticate } from '../auth/authenticate.js';
 import { devLoginEnabled, handleDevLogin } from '../auth/dev-login.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
@@ -90,6 +90,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       error: (...args: unknown[]) => void (!requestLog.logged(args[0]) && log.error('unexpected error', args[0])),
     },
     plugins: [
+      // GET /ready: the database and pub/sub answer within 2 s (a balancer's health check).
+      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(fetchAPI) }),
       useContentTypePolicy(),
       useHtmlSecurityHeaders(),
       requestLog.plugin,
@@ -124,8 +126,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       return sendJson(res, 503, { errors: [{ message: 'Server shutting down.' }] });
     }
     const path = (req.url ?? '/').split('?')[0];
+    // Yoga's own health check answers an empty body; the contract's is {"status":"ok"}, before any plugin runs.
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/ready') return void ready(res);
     if (path === '/dev/token' && devLoginEnabled(config)) {
       return void handleDevLogin(config, req, res).catch((error) => {
         log.error('dev token failed', error);
@@ -148,7 +150,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     return yoga.handle(req, res);
   });
 
-  async function ready(res: ServerResponse) {
+  async function readiness(fetchAPI: { Response: typeof Response }): Promise<Response> {
     const checks: Record<string, string> = {};
     const check = async (name: string, ping: () => Promise<void>) => {
       checks[name] = await withTimeout(ping(), 2_000).then(
@@ -158,7 +160,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     };
     await Promise.all([check('database', () => db.ping()), ...(config.redisUrl ? [check('redis', () => pubsub.ping())] : [])]);
     const ok = Object.values(checks).every((check) => check === 'ok');
-    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', checks });
+    return fetchAPI.Response.json({ status: ok ? 'ready' : 'unavailable', checks }, { status: ok ? 200 : 503 });
   }
 
   const ws = attachWebSocket(server, yoga as never, services, {

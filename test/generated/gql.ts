@@ -41,6 +41,7 @@ type Documents = {
     "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.CfUnreactDocument,
     "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": typeof types.CfCursorDocument,
     "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": typeof types.CfHistoryDocument,
+    "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.CfPageDocument,
     "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": typeof types.CfEventsDocument,
     "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
@@ -193,6 +194,7 @@ const documents: Documents = {
     "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": types.CfUnreactDocument,
     "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": types.CfCursorDocument,
     "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": types.CfHistoryDocument,
+    "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.CfPageDocument,
     "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": types.CfEventsDocument,
     "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
@@ -440,6 +442,10 @@ export function graphql(source: "query CfCursor($id: ID!) { conversation(id: $id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n"): (typeof documents)["\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
