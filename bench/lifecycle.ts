@@ -348,15 +348,17 @@ export interface LifecycleResult {
   changesByKind: Partial<Record<ChangeKind, { attempted: number; acknowledged: number; errors: number }>>;
   skippedNoTarget: number;
   achievedChangeRate: number;
-  /** Changes acknowledged × live subscribers. */
+  /** Changes stored (distinct cursors) × live subscribers. */
   expectedDeliveries: number;
+  /** Changes whose call was answered with an error but that were stored and published all the same (distinct cursors − acknowledged changes). */
+  storedDespiteError: number;
   deliveries: number;
   offeredDeliveriesPerSecond: number;
   deliveriesPerSecond: number;
   latencyMs: Percentiles | null;
   latencyByTypeMs: Partial<Record<FeedEventName, Percentiles | null>>;
   ackLatencyByKindMs: Partial<Record<ChangeKind, Percentiles | null>>;
-  /** Distinct cursors seen by any subscriber in the measured phase: one per change made. */
+  /** Distinct cursors seen by any subscriber in the measured phase: one per change stored. */
   distinctCursors: number;
   /** Expected (subscriber, change) pairs not received by the deadline. */
   lost: number;
@@ -565,7 +567,9 @@ function analyseLifecycle(
     if (!list) byType.set(row.type, (list = new Floats()));
     list.push(latency);
   }
-  const expected = acked.length * liveSubs.length;
+  // Every change stored reaches every subscriber: the changes made (cursors anyone saw, including
+  // those of calls answered with an error but stored all the same) at each live subscriber.
+  const expected = cursorCount * liveSubs.length;
   const starts = changer.changes.map((c) => c.start);
   const firstStart = Math.min(...starts);
   const span = (Math.max(...starts) - firstStart) / 1000;
@@ -587,6 +591,7 @@ function analyseLifecycle(
     skippedNoTarget: changer.skipped,
     achievedChangeRate: span > 0 ? round1((changer.changes.length - 1) / span) : 0,
     expectedDeliveries: expected,
+    storedDespiteError: Math.max(0, cursorCount - acked.length),
     deliveries: received,
     offeredDeliveriesPerSecond: round0(offeredRate * liveSubs.length),
     deliveriesPerSecond: received > 0 ? round0(received / ((lastReceipt - firstStart) / 1000)) : 0,
