@@ -17,13 +17,26 @@ let client: Client | undefined;
 let connectedAt = 0;
 let subscribedAt = 0;
 let otherEvents = 0;
-const feed = new FeedRecorder();
-const errors = new Samples();
+let feed = new FeedRecorder();
+let errors = new Samples();
 /** Resolves the pending resumeFinish once its cursor arrives. */
 let waitingFor: { cursor: string; resolve: () => void } | undefined;
 let ended = false;
+/** Which screen is current: callbacks of a closed one are ignored. */
+let generation = 0;
 
+/** A new resuming screen (the previous one, if any, closed first). */
 async function start(request: Extract<ResumeRequest, { cmd: 'resumeStart' }>) {
+  if (client) {
+    ended = true;
+    await client.dispose();
+  }
+  ended = false;
+  const mine = ++generation;
+  const current = () => !ended && generation === mine;
+  feed = new FeedRecorder();
+  errors = new Samples();
+  otherEvents = 0;
   // Connected first (connection_ack), so that the replay's time is the subscription's alone.
   const opened = graphqlClient(
     request.url,
@@ -31,7 +44,7 @@ async function start(request: Extract<ResumeRequest, { cmd: 'resumeStart' }>) {
     request.timeoutMs,
     'resume subscriber',
     (code, reason) => {
-      if (!ended) errors.add(`socket closed ${code ?? ''} ${reason}`);
+      if (current()) errors.add(`socket closed ${code ?? ''} ${reason}`);
     },
     true,
   );
@@ -57,10 +70,10 @@ async function start(request: Extract<ResumeRequest, { cmd: 'resumeStart' }>) {
         if (waitingFor && event.cursor === waitingFor.cursor) waitingFor.resolve();
       },
       error: (error) => {
-        if (!ended) errors.add(`subscription errored: ${describe(error)}`);
+        if (current()) errors.add(`subscription errored: ${describe(error)}`);
       },
       complete: () => {
-        if (!ended) errors.add('subscription completed by the server');
+        if (current()) errors.add('subscription completed by the server');
       },
     },
   );

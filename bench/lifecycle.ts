@@ -28,7 +28,7 @@ import {
   type ScreenMessage,
 } from './operations.js';
 import { makeUsers, now, procCpuSeconds, sleep, type BenchUser, type ClientPool, type Sender, type SentMessage, type Target } from './harness.js';
-import type { FeedRows, SubSpec } from './protocol.js';
+import type { FeedRows, ResumeCollect, SubSpec } from './protocol.js';
 import { Floats, percentiles, round0, round1, type Percentiles } from './stats.js';
 import { describe, graphqlClient, operation } from './worker-common.js';
 
@@ -619,17 +619,8 @@ function analyseLifecycle(
 
 // ---------------------------------------------------------------- resume
 
-export interface ResumeResult {
-  changes: number;
-  duringReplay: number;
-  seedSeconds: number;
-  seedChangesPerSecond: number;
-  seedErrors: number;
-  seedErrorSamples: string[];
-  messages: number;
-  /** Messages changed after the resume cursor (the replay's expected events), by the event the contract's precedence gives them. */
-  expectedReplay: number;
-  expectedByType: Partial<Record<FeedEventName, number>>;
+/** What one resuming subscriber got, checked against the changes made. */
+export interface ResumePass {
   replayedEvents: number;
   /** From the subscribe to the replay's last event (events of the changes made meanwhile that came live after it excluded). */
   replaySeconds: number;
@@ -639,7 +630,7 @@ export interface ResumeResult {
   wrongType: number;
   wrongVersion: number;
   leakedTombstones: number;
-  /** Changed messages with no event, and messages with two events from before the live changes. */
+  /** Changed messages with no event, and messages with two events (not explained by a change during the replay). */
   missingMessages: number;
   duplicateMessages: number;
   /** Events of messages not changed after the cursor. */
@@ -651,8 +642,100 @@ export interface ResumeResult {
   versionDecreases: number;
   /** Whether the stream's last event carries the feed's final cursor (eventCursor after every change). */
   endsAtEventCursor: boolean;
+  /** Server CPU from the subscribe to the last event (with the changes made meanwhile, in the second pass). */
   serverCpu: { seconds: number; msPerEvent: number };
   errorSamples: string[];
+}
+
+export interface ResumeResult {
+  changes: number;
+  duringReplay: number;
+  seedSeconds: number;
+  seedChangesPerSecond: number;
+  seedErrors: number;
+  seedErrorSamples: string[];
+  messages: number;
+  /** Messages changed after the resume cursor (the replay's expected events), by the event the contract's precedence gives them. */
+  expectedReplay: number;
+  expectedByType: Partial<Record<FeedEventName, number>>;
+  /** First pass: the replay alone (nothing else changes meanwhile): the rate and CPU figures. */
+  replay: ResumePass;
+  /** Second pass: another subscriber resumes from the same cursor while `duringReplay` changes come: no gap, no duplicate. */
+  withChanges: ResumePass;
+}
+
+type Expected = Map<string, { type: FeedEventName; version: number; created: boolean; edited: boolean; deleted: boolean }>;
+
+function checkPass(collected: ResumeCollect, subscribedAt: number, expectedOf: Expected, liveChanges: Change[], finalCursor: string, cpuSeconds: number): ResumePass {
+  const rows = [...feedRows([collected.feed])];
+  const acked = liveChanges.filter((c) => !Number.isNaN(c.ack));
+  const liveKeys = new Set(acked.map((c) => `${c.messageId}#${c.version}`));
+  const liveMessages = new Set(acked.map((c) => c.messageId));
+  const cursors = new Set<string>();
+  const lastVersion = new Map<string, number>();
+  const firstOf = new Map<string, (typeof rows)[number]>();
+  let duplicateCursors = 0;
+  let versionDecreases = 0;
+  let duplicateMessages = 0;
+  let unexpected = 0;
+  let replayEnd = subscribedAt;
+  for (const row of rows) {
+    if (cursors.has(row.cursor)) duplicateCursors++;
+    cursors.add(row.cursor);
+    const before = lastVersion.get(row.messageId) ?? 0;
+    if (row.version < before) versionDecreases++;
+    lastVersion.set(row.messageId, Math.max(before, row.version));
+    if (!firstOf.has(row.messageId)) {
+      firstOf.set(row.messageId, row);
+      if (expectedOf.has(row.messageId)) replayEnd = Math.max(replayEnd, row.t);
+      else if (!liveMessages.has(row.messageId)) unexpected++;
+    } else if (!liveMessages.has(row.messageId)) duplicateMessages++;
+  }
+  let wrongType = 0;
+  let wrongVersion = 0;
+  let leaked = 0;
+  let missing = 0;
+  for (const [id, state] of expectedOf) {
+    const row = firstOf.get(id);
+    if (!row) {
+      missing++;
+      continue;
+    }
+    if (state.deleted && !row.tombstone) leaked++;
+    // A message changed again during the replay may come in its newer state (and then as the event of its latest change).
+    if (liveMessages.has(id)) {
+      if (row.version < state.version) wrongVersion++;
+      continue;
+    }
+    if (row.type !== state.type) wrongType++;
+    if (row.version !== state.version) wrongVersion++;
+  }
+  let liveReceived = 0;
+  for (const key of liveKeys) {
+    const [id, version] = key.split('#') as [string, string];
+    if ((lastVersion.get(id) ?? 0) >= Number(version)) liveReceived++;
+  }
+  const replayed = [...firstOf.keys()].filter((id) => expectedOf.has(id)).length;
+  const replaySeconds = (replayEnd - subscribedAt) / 1000;
+  return {
+    replayedEvents: replayed,
+    replaySeconds: Math.round(replaySeconds * 1000) / 1000,
+    replayEventsPerSecond: replaySeconds > 0 ? round0(replayed / replaySeconds) : 0,
+    firstEventMs: rows.length ? round1(rows[0]!.t - subscribedAt) : Number.NaN,
+    wrongType,
+    wrongVersion,
+    leakedTombstones: leaked,
+    missingMessages: missing,
+    duplicateMessages,
+    unexpectedMessages: unexpected,
+    liveChanges: liveKeys.size,
+    liveChangesReceived: liveReceived,
+    duplicateCursors,
+    versionDecreases,
+    endsAtEventCursor: collected.reached && rows.length > 0 && rows[rows.length - 1]!.cursor === finalCursor,
+    serverCpu: { seconds: round1(cpuSeconds), msPerEvent: rows.length ? Math.round(((cpuSeconds * 1000) / rows.length) * 1000) / 1000 : 0 },
+    errorSamples: [...collected.errors, ...errorSamples(liveChanges)].slice(0, 10),
+  };
 }
 
 export async function resumeScenario(target: Target, pool: ClientPool, sizes: ResumeSizes, secret: string): Promise<ResumeResult> {
@@ -674,7 +757,7 @@ export async function resumeScenario(target: Target, pool: ClientPool, sizes: Re
     const seeded = changer.changes.length;
 
     // What the replay must be: per message changed after the cursor, its event type by precedence and its final version.
-    const expectedOf = new Map<string, { type: FeedEventName; version: number; created: boolean; edited: boolean; deleted: boolean }>();
+    const expectedOf: Expected = new Map();
     for (const c of changer.changes.slice(beforeCursor)) {
       if (Number.isNaN(c.ack)) continue;
       const state = expectedOf.get(c.messageId) ?? { type: 'ReactionsChanged', version: 0, created: false, edited: false, deleted: false };
@@ -688,97 +771,39 @@ export async function resumeScenario(target: Target, pool: ClientPool, sizes: Re
       state.type = state.created ? 'MessageCreated' : state.deleted ? 'MessageDeleted' : state.edited ? 'MessageEdited' : 'ReactionsChanged';
     }
 
+    // First pass: the replay alone.
     await sleep(1_000);
-    const cpu0 = procCpuSeconds(target.pid!);
-    const { subscribedAt } = await pool.resumeStart(target.wsUrl, users[1]!.token, conversationId, since);
-    // Changes keep coming while the replay runs: sends and reactions at 200/s.
+    const endOfSeed = await actors[0]!.eventCursor(conversationId);
+    let cpu0 = procCpuSeconds(target.pid!);
+    const first = await pool.resumeStart(target.wsUrl, users[1]!.token, conversationId, since);
+    const alone = await pool.resumeFinish(endOfSeed, 120_000);
+    const replay = checkPass(alone, first.subscribedAt, expectedOf, [], endOfSeed, procCpuSeconds(target.pid!) - cpu0);
+
+    // Second pass: another screen resumes from the same cursor while changes keep coming (sends and reactions at 200/s).
+    await sleep(1_000);
+    cpu0 = procCpuSeconds(target.pid!);
+    const second = await pool.resumeStart(target.wsUrl, users[2]!.token, conversationId, since);
     const live = new Changer(actors, conversationId, 43, { oneAtATime: true, recent: 200, label: 'x' });
     live.adopt(changer.messages);
     await live.runAtRates({ send: 100, react: 100 }, sizes.duringReplay / 200);
     const finalCursor = await actors[0]!.eventCursor(conversationId);
-    const collected = await pool.resumeFinish(finalCursor, 60_000);
-    const cpuSeconds = procCpuSeconds(target.pid!) - cpu0;
+    const changing = await pool.resumeFinish(finalCursor, 120_000);
+    const withChanges = checkPass(changing, second.subscribedAt, expectedOf, live.changes, finalCursor, procCpuSeconds(target.pid!) - cpu0);
 
-    // The subscriber's stream, in arrival order.
-    const rows = [...feedRows([collected.feed])];
-    const liveKeys = new Set(live.changes.filter((c) => !Number.isNaN(c.ack)).map((c) => `${c.messageId}#${c.version}`));
-    const liveMessages = new Set(live.changes.filter((c) => !Number.isNaN(c.ack)).map((c) => c.messageId));
-    const cursors = new Set<string>();
-    const lastVersion = new Map<string, number>();
-    const firstOf = new Map<string, (typeof rows)[number]>();
-    let duplicateCursors = 0;
-    let versionDecreases = 0;
-    let duplicateMessages = 0;
-    let unexpected = 0;
-    let replayEnd = subscribedAt;
-    for (const row of rows) {
-      if (cursors.has(row.cursor)) duplicateCursors++;
-      cursors.add(row.cursor);
-      const before = lastVersion.get(row.messageId) ?? 0;
-      if (row.version < before) versionDecreases++;
-      lastVersion.set(row.messageId, Math.max(before, row.version));
-      if (!firstOf.has(row.messageId)) {
-        firstOf.set(row.messageId, row);
-        if (expectedOf.has(row.messageId)) replayEnd = Math.max(replayEnd, row.t);
-        else if (!liveMessages.has(row.messageId)) unexpected++;
-      } else if (!liveMessages.has(row.messageId)) duplicateMessages++;
-    }
-    let wrongType = 0;
-    let wrongVersion = 0;
-    let leaked = 0;
-    let missing = 0;
-    for (const [id, state] of expectedOf) {
-      const row = firstOf.get(id);
-      if (!row) {
-        missing++;
-        continue;
-      }
-      if (state.deleted && !row.tombstone) leaked++;
-      // A message changed again during the replay may come in its newer state (and then as the event of its latest change).
-      if (liveMessages.has(id)) {
-        if (row.version < state.version) wrongVersion++;
-        continue;
-      }
-      if (row.type !== state.type) wrongType++;
-      if (row.version !== state.version) wrongVersion++;
-    }
-    let liveReceived = 0;
-    for (const key of liveKeys) {
-      const [id, version] = key.split('#') as [string, string];
-      if ((lastVersion.get(id) ?? 0) >= Number(version)) liveReceived++;
-    }
-    const replayed = [...firstOf.keys()].filter((id) => expectedOf.has(id)).length;
-    const replaySeconds = (replayEnd - subscribedAt) / 1000;
     const expectedByType: Partial<Record<FeedEventName, number>> = {};
     for (const state of expectedOf.values()) expectedByType[state.type] = (expectedByType[state.type] ?? 0) + 1;
-    const seedErrors = changer.changes.filter((c) => c.error);
     return {
       changes: sizes.changes,
       duringReplay: sizes.duringReplay,
       seedSeconds: round1(seedSeconds),
       seedChangesPerSecond: round0(seeded / seedSeconds),
-      seedErrors: seedErrors.length,
+      seedErrors: changer.changes.filter((c) => c.error).length,
       seedErrorSamples: errorSamples(changer.changes),
       messages: changer.messages.length,
       expectedReplay: expectedOf.size,
       expectedByType,
-      replayedEvents: replayed,
-      replaySeconds: Math.round(replaySeconds * 1000) / 1000,
-      replayEventsPerSecond: replaySeconds > 0 ? round0(replayed / replaySeconds) : 0,
-      firstEventMs: rows.length ? round1(rows[0]!.t - subscribedAt) : Number.NaN,
-      wrongType,
-      wrongVersion,
-      leakedTombstones: leaked,
-      missingMessages: missing,
-      duplicateMessages,
-      unexpectedMessages: unexpected,
-      liveChanges: liveKeys.size,
-      liveChangesReceived: liveReceived,
-      duplicateCursors,
-      versionDecreases,
-      endsAtEventCursor: collected.reached && rows.length > 0 && rows[rows.length - 1]!.cursor === finalCursor,
-      serverCpu: { seconds: round1(cpuSeconds), msPerEvent: rows.length ? Math.round(((cpuSeconds * 1000) / rows.length) * 1000) / 1000 : 0 },
-      errorSamples: [...collected.errors, ...errorSamples(live.changes)].slice(0, 10),
+      replay,
+      withChanges,
     };
   } finally {
     for (const actor of actors) actor.close();

@@ -58,7 +58,7 @@ import {
 } from './harness.js';
 import type { CollectResult, SubSpec } from './protocol.js';
 import { presenceScenario, type PresenceResult, type PresenceSizes } from './presence.js';
-import { lifecycleScenario, resumeScenario, type LifecycleResult, type LifecycleSizes, type ResumeResult, type ResumeSizes } from './lifecycle.js';
+import { lifecycleScenario, resumeScenario, type LifecycleResult, type LifecycleSizes, type ResumePass, type ResumeResult, type ResumeSizes } from './lifecycle.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
 
 // ---------------------------------------------------------------- options
@@ -1128,21 +1128,24 @@ const ROWS: Record<Scenario, Row[]> = {
     { label: 'seed changes/s (through the API)', get: field('seedChangesPerSecond') },
     { label: 'messages', get: field('messages') },
     { label: 'expected replay events', get: field('expectedReplay') },
-    { label: 'replayed events', get: field('replayedEvents') },
-    { label: 'replay events/s', get: field('replayEventsPerSecond') },
-    { label: 'replay seconds', get: field('replaySeconds'), digits: 3 },
-    { label: 'first event (ms)', get: field('firstEventMs'), digits: 1 },
-    { label: 'missing messages', get: field('missingMessages') },
-    { label: 'messages twice', get: field('duplicateMessages') },
-    { label: 'unexpected messages', get: field('unexpectedMessages') },
-    { label: 'wrong event type', get: field('wrongType') },
-    { label: 'wrong version', get: field('wrongVersion') },
-    { label: 'tombstones with content', get: field('leakedTombstones') },
-    { label: 'live changes during replay', get: field('liveChanges') },
-    { label: 'live changes received', get: field('liveChangesReceived') },
-    { label: 'duplicate cursors', get: field('duplicateCursors') },
-    { label: 'version decreases', get: field('versionDecreases') },
-    { label: 'server CPU ms per event', get: (r) => (r.serverCpu as { msPerEvent?: number } | undefined)?.msPerEvent, digits: 3 },
+    ...(['replay', 'withChanges'] as const).flatMap((pass) => {
+      const name = pass === 'replay' ? 'alone' : 'with changes';
+      const of = (key: keyof ResumePass) => (r: Record<string, unknown>) => {
+        const v = (r[pass] as ResumePass | undefined)?.[key];
+        return typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined;
+      };
+      return [
+        { label: `${name}: replayed events`, get: of('replayedEvents') },
+        { label: `${name}: replay events/s`, get: of('replayEventsPerSecond') },
+        { label: `${name}: replay seconds`, get: of('replaySeconds'), digits: 3 },
+        { label: `${name}: first event (ms)`, get: of('firstEventMs'), digits: 1 },
+        { label: `${name}: missing / twice / unexpected`, get: (r: Record<string, unknown>) => sum3(of('missingMessages')(r), of('duplicateMessages')(r), of('unexpectedMessages')(r)) },
+        { label: `${name}: wrong type / version / tombstone`, get: (r: Record<string, unknown>) => sum3(of('wrongType')(r), of('wrongVersion')(r), of('leakedTombstones')(r)) },
+        { label: `${name}: duplicate cursors, version decreases`, get: (r: Record<string, unknown>) => sum3(of('duplicateCursors')(r), of('versionDecreases')(r), 0) },
+        { label: `${name}: live changes received / made`, get: of('liveChangesReceived') },
+        { label: `${name}: server CPU ms per event`, get: (r: Record<string, unknown>) => (r[pass] as ResumePass | undefined)?.serverCpu.msPerEvent, digits: 3 },
+      ];
+    }),
   ],
   presence: [
     { label: 'setTyping calls', get: field('setTypingCalls') },
@@ -1173,6 +1176,7 @@ const ROWS: Record<Scenario, Row[]> = {
   ],
 };
 
+const sum3 = (a: number | undefined, b: number | undefined, c: number | undefined) => (a === undefined || b === undefined || c === undefined ? undefined : a + b + c);
 const mb = (bytes: unknown) => (typeof bytes === 'number' ? bytes / 1024 / 1024 : undefined);
 
 function format(value: number | undefined, digits = 0): string {
@@ -1229,13 +1233,16 @@ function checkTargets(scenario: Scenario, project: Outcome | undefined, referenc
     });
   } else if (scenario === 'resume') {
     const r = project as ResumeResult;
-    checks.push({ target: 'replay >= 20,000 events/s', measured: `${format(r.replayEventsPerSecond)} events/s`, met: r.replayEventsPerSecond >= 20_000 });
-    const wrong = r.missingMessages + r.duplicateMessages + r.unexpectedMessages + r.wrongType + r.wrongVersion + r.leakedTombstones + r.duplicateCursors + r.versionDecreases;
-    checks.push({
-      target: 'one event per changed message, by precedence, then live with no gap or duplicate',
-      measured: `${format(r.replayedEvents)} of ${format(r.expectedReplay)}; ${wrong} wrong; live ${r.liveChangesReceived}/${r.liveChanges}; ends at eventCursor: ${r.endsAtEventCursor}`,
-      met: wrong === 0 && r.replayedEvents === r.expectedReplay && r.liveChangesReceived === r.liveChanges && r.endsAtEventCursor,
-    });
+    checks.push({ target: 'replay >= 20,000 events/s', measured: `${format(r.replay.replayEventsPerSecond)} events/s`, met: r.replay.replayEventsPerSecond >= 20_000 });
+    for (const [label, pass] of [['alone', r.replay], ['with changes during it', r.withChanges]] as const) {
+      const wrong =
+        pass.missingMessages + pass.duplicateMessages + pass.unexpectedMessages + pass.wrongType + pass.wrongVersion + pass.leakedTombstones + pass.duplicateCursors + pass.versionDecreases;
+      checks.push({
+        target: `replay ${label}: one event per changed message, by precedence, then live with no gap or duplicate`,
+        measured: `${format(pass.replayedEvents)} of ${format(r.expectedReplay)}; ${wrong} wrong; live ${pass.liveChangesReceived}/${pass.liveChanges}; ends at eventCursor: ${pass.endsAtEventCursor}`,
+        met: wrong === 0 && pass.replayedEvents === r.expectedReplay && pass.liveChangesReceived === pass.liveChanges && pass.endsAtEventCursor,
+      });
+    }
   } else {
     const r = project as PresenceResult;
     checks.push({ target: 'typing p99 <= 100 ms', measured: `${format(r.typingLatencyMs?.p99, 1)} ms`, met: (r.typingLatencyMs?.p99 ?? Infinity) <= 100 });
@@ -1309,6 +1316,8 @@ function printScenario(scenario: Scenario, allOptions: Options, outcomes: Partia
     if (r.sendErrorSamples?.length) notes.push(`send errors: ${r.sendErrorSamples.join(' | ')}`);
     const changeErrors = (outcome as Partial<LifecycleResult>).changeErrorSamples ?? (outcome as Partial<ResumeResult>).seedErrorSamples;
     if (changeErrors?.length) notes.push(`change errors: ${changeErrors.join(' | ')}`);
+    const resume = outcome as Partial<ResumeResult>;
+    for (const pass of [resume.replay, resume.withChanges]) if (pass?.errorSamples.length) notes.push(`resume: ${pass.errorSamples.slice(0, 3).join(' | ')}`);
     if (r.client?.errorSamples.length) notes.push(`client: ${r.client.errorSamples.slice(0, 3).join(' | ')}`);
     if (r.errorSamples?.length) notes.push(`client: ${r.errorSamples.slice(0, 3).join(' | ')}`);
     const loopP99 = r.client?.clientLoopDelayMs.p99 ?? r.clientLoopDelayMs?.p99 ?? 0;
