@@ -74,6 +74,10 @@ type Documents = {
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": typeof types.FaultHistoryDocument,
     "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.GraphiqlStartDocument,
     "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.GraphiqlSendDocument,
+    "query HpMe { me { id } }": typeof types.HpMeDocument,
+    "mutation HpStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.HpStartDocument,
+    "\n  mutation HpSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq } }\n": typeof types.HpSendDocument,
+    "\n  subscription HpEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.HpEventsDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": typeof types.HealthMeDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.SeedGroupDocument,
@@ -146,6 +150,16 @@ type Documents = {
     "\n  mutation ReceiptSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.ReceiptSendDocument,
     "\n  mutation ReceiptMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": typeof types.ReceiptMarkReadDocument,
     "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.ReceiptEventsDocument,
+    "query RcMe { me { id } }": typeof types.RcMeDocument,
+    "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.RcGroupDocument,
+    "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RcStartDocument,
+    "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": typeof types.RcSendDocument,
+    "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n": typeof types.RcEventsDocument,
+    "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.RcTypingDocument,
+    "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.RcSetTypingDocument,
+    "subscription RcPresence { presence { user { id } status } }": typeof types.RcPresenceDocument,
+    "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": typeof types.RcNotificationsDocument,
+    "query RcOnline($id: ID!) { user(id: $id) { online } }": typeof types.RcOnlineDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
@@ -165,6 +179,11 @@ type Documents = {
     "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": typeof types.DemoGroupDocument,
     "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.DemoSendDocument,
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.DemoReadDocument,
+    "query WkMe { me { id } }": typeof types.WkMeDocument,
+    "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.WkGroupDocument,
+    "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n": typeof types.WkSendDocument,
+    "\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n": typeof types.WkEventsDocument,
+    "subscription WkPresence { presence { user { id } status } }": typeof types.WkPresenceDocument,
 };
 const documents: Documents = {
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
@@ -227,6 +246,10 @@ const documents: Documents = {
     "\n  query FaultHistory($conversationId: ID!) { messages(conversationId: $conversationId, last: 100) { edges { node { id seq } } } }\n": types.FaultHistoryDocument,
     "mutation GraphiqlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.GraphiqlStartDocument,
     "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.GraphiqlSendDocument,
+    "query HpMe { me { id } }": types.HpMeDocument,
+    "mutation HpStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.HpStartDocument,
+    "\n  mutation HpSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq } }\n": types.HpSendDocument,
+    "\n  subscription HpEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.HpEventsDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": types.HealthMeDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.SeedGroupDocument,
@@ -299,6 +322,16 @@ const documents: Documents = {
     "\n  mutation ReceiptSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.ReceiptSendDocument,
     "\n  mutation ReceiptMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": types.ReceiptMarkReadDocument,
     "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.ReceiptEventsDocument,
+    "query RcMe { me { id } }": types.RcMeDocument,
+    "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.RcGroupDocument,
+    "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RcStartDocument,
+    "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": types.RcSendDocument,
+    "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n": types.RcEventsDocument,
+    "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.RcTypingDocument,
+    "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.RcSetTypingDocument,
+    "subscription RcPresence { presence { user { id } status } }": types.RcPresenceDocument,
+    "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": types.RcNotificationsDocument,
+    "query RcOnline($id: ID!) { user(id: $id) { online } }": types.RcOnlineDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
@@ -318,6 +351,11 @@ const documents: Documents = {
     "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": types.DemoGroupDocument,
     "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.DemoSendDocument,
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.DemoReadDocument,
+    "query WkMe { me { id } }": types.WkMeDocument,
+    "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.WkGroupDocument,
+    "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n": types.WkSendDocument,
+    "\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n": types.WkEventsDocument,
+    "subscription WkPresence { presence { user { id } status } }": types.WkPresenceDocument,
 };
 
 /**
@@ -574,6 +612,22 @@ export function graphql(source: "mutation GraphiqlStart($userId: ID!) { startCon
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"): (typeof documents)["\n  mutation GraphiqlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query HpMe { me { id } }"): (typeof documents)["query HpMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation HpStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation HpStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation HpSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq } }\n"): (typeof documents)["\n  mutation HpSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription HpEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n"): (typeof documents)["\n  subscription HpEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -865,6 +919,46 @@ export function graphql(source: "\n  subscription ReceiptEvents($conversationId:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "query RcMe { me { id } }"): (typeof documents)["query RcMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"): (typeof documents)["\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n"): (typeof documents)["\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"): (typeof documents)["subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"): (typeof documents)["mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription RcPresence { presence { user { id } status } }"): (typeof documents)["subscription RcPresence { presence { user { id } status } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n"): (typeof documents)["\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RcOnline($id: ID!) { user(id: $id) { online } }"): (typeof documents)["query RcOnline($id: ID!) { user(id: $id) { online } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -938,6 +1032,26 @@ export function graphql(source: "\n  mutation DemoSend($conversationId: ID!, $co
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query WkMe { me { id } }"): (typeof documents)["query WkMe { me { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n"): (typeof documents)["\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n"): (typeof documents)["\n  subscription WkEvents($conversationId: ID!) { messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { content } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription WkPresence { presence { user { id } status } }"): (typeof documents)["subscription WkPresence { presence { user { id } status } }"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
