@@ -8,6 +8,8 @@ import type { AppHub, AppPubSub } from './topics.js';
 import { TopicHub } from './realtime/topic-hub.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { MembershipCache } from './modules/conversations/membership.js';
+import { MembersService } from './modules/conversations/members.service.js';
+import { PrivacyService } from './modules/privacy/privacy.service.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
 import { QUERY_TIMEOUT_MS, type RawQuery, type RawTransaction } from './infra/db.js';
@@ -20,7 +22,27 @@ import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { RedisClient } from './infra/redis.js';
+import type { Redis } from 'ioredis';
 import { ConnectionLimits } from './infra/connection-limits.js';
+import { PushService } from './modules/push/push.service.js';
+import { EndpointGuard } from './modules/push/endpoint-guard.js';
+import { PushDelivery } from './modules/push/push-delivery.js';
+import { BullPushQueue, TablePushQueue, type DeliverJob } from './modules/push/push-queue.js';
+import type { VapidKeys } from './modules/push/vapid.js';
+
+/** What Web Push needs from the process around the services. */
+export interface PushSetup {
+  /** The VAPID keys; absent when push is off. */
+  keys?: VapidKeys;
+  /** The port the server listens on (a push endpoint there is refused). */
+  ownPort: () => number | undefined;
+  /** Extra CAs (PEM) trusted for push services (PUSH_CA_FILE). */
+  extraCa?: string;
+  /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
+  bullConnections?: [Redis, Redis];
+  /** Statements of push's own (Database.background): planning and the table queue never take a request's connection. */
+  background: RawQuery;
+}
 
 export interface Services {
   config: Config;
@@ -33,6 +55,12 @@ export interface Services {
   users: UsersService;
   membership: MembershipCache;
   conversations: ConversationsService;
+  /** Members, roles and the viewer's own settings of conversations. */
+  members: MembersService;
+  /** Blocks and privacy settings. */
+  privacy: PrivacyService;
+  /** Resolves once the deployment-wide channels (membership, rules) are followed. */
+  ready: Promise<void>;
   messages: MessagesService;
   /** Edits, deletions and reactions. */
   lifecycle: MessageLifecycle;
@@ -42,6 +70,8 @@ export interface Services {
   typing: TypingService;
   presence: PresenceService;
   rateLimits: RateLimits;
+  /** Web Push: subscriptions, who gets a push, the delivery queue. */
+  push: PushService;
   metrics: Metrics;
   /** Open WebSockets and SSE streams per user (MAX_CONNECTIONS_PER_USER). */
   connections: ConnectionLimits;
@@ -58,15 +88,19 @@ export function createServices(
   presenceStore: PresenceStore,
   log: Logger,
   metrics: Metrics,
-  redis?: RedisClient,
+  redis: RedisClient | undefined,
+  pushSetup: PushSetup,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
-  const membership = new MembershipCache(db);
-  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }));
-  const conversations = new ConversationsService(db, membership, rateLimits);
   // Every live subscription listens through one hub: one upstream subscription per topic and id.
   const hub: AppHub = new TopicHub(pubsub);
+  const membership = new MembershipCache(db, hub, pubsub, logError);
+  const privacy = new PrivacyService(db, hub, pubsub, logError);
+  membership.directAllowed = async (a, b) => !(await privacy.blockedEither(a, b));
+  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }));
+  const conversations = new ConversationsService(db, membership, rateLimits, privacy);
   const notifications = new NotificationsService(db, pubsub, hub, logError, config.subscriberMaxQueue);
+  const members = new MembersService(db, pubsub, membership, notifications, privacy, rateLimits, logError);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
   const messages = new MessagesService(
@@ -98,9 +132,16 @@ export function createServices(
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
   });
-  messages.onChanged = (event) => feed.stored(event);
-  // Roles are not stored yet: only senders delete (see CanDeleteOthersMessages).
-  const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event));
+  const push = createPush(config, db, query, membership, presenceStore, metrics, log, pushSetup);
+  messages.onChanged = (event) => {
+    feed.stored(event);
+    if (event.type === 'MessageCreated') push.messageCreated(event);
+  };
+  // In a group, its OWNER and ADMINs delete anyone's message (a DIRECT conversation's two are MEMBERs).
+  const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event), async (conversationId, userId) => {
+    const role = await membership.roleOf(conversationId, userId);
+    return role === 'OWNER' || role === 'ADMIN';
+  });
   return {
     config,
     db,
@@ -116,16 +157,45 @@ export function createServices(
     feed,
     deliveries,
     notifications,
-    typing: new TypingService(pubsub, hub, membership, logError, config.subscriberMaxQueue),
-    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, logError, config.subscriberMaxQueue),
+    typing: new TypingService(pubsub, hub, membership, privacy, logError, config.subscriberMaxQueue),
+    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, privacy, logError, config.subscriberMaxQueue),
+    members,
+    privacy,
+    ready: Promise.all([membership.ready, privacy.ready]).then(() => undefined),
     rateLimits,
+    push,
     metrics,
     connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
+      await push.close();
+      membership.close();
+      privacy.close();
       await deliveries.close();
       await notifications.drained();
       await presenceStore.close();
     },
   };
+}
+
+function createPush(
+  config: Config,
+  db: PrismaClient,
+  query: RawQuery,
+  membership: MembershipCache,
+  presenceStore: PresenceStore,
+  metrics: Metrics,
+  log: Logger,
+  setup: PushSetup,
+): PushService {
+  const guard = new EndpointGuard({ allowPrivateHosts: config.push.allowPrivateHosts, ownPort: setup.ownPort, extraCa: setup.extraCa });
+  const { keys, bullConnections } = setup;
+  const delivery = keys ? new PushDelivery(keys, guard, metrics, log) : undefined;
+  const queueFor = keys
+    ? (deliver: DeliverJob) =>
+        bullConnections
+          ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
+          : new TablePushQueue(setup.background, deliver, log)
+    : undefined;
+  return new PushService(db, query, setup.background, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
 }

@@ -60,6 +60,13 @@ export interface Database {
   transaction: RawTransaction;
   /** A session for the migration runner: one connection, so session advisory locks hold. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Statements for background work (Web Push's queue) that must never take
+   * a connection from requests: on PostgreSQL a small pool of its own (when
+   * PostgreSQL goes silent, its hung statements hold only its own
+   * connections); on PGlite the one connection.
+   */
+  background(max: number): { query: RawQuery; close(): Promise<void> };
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -132,6 +139,14 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
           client.release(healthy ? undefined : true);
         }
       }),
+    background(backgroundMax) {
+      const side = new pg.Pool({ ...poolConfig, max: backgroundMax });
+      side.on('error', () => undefined);
+      return {
+        query: async <T>(text: string, values: unknown[]) => (await side.query({ text, values, types: fastTypes })).rows as T[],
+        close: () => side.end().catch(() => undefined),
+      };
+    },
     async withSession(fn) {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
       await client.connect();
@@ -172,7 +187,17 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
     transaction: (fn) =>
-      settle(() => prisma.$transaction((tx) => fn(<T>(text: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...values)))),
+      settle(() =>
+        prisma.$transaction((tx) => fn(<T>(text: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...values)), {
+          // One connection: transactions wait for each other's turn (Prisma's default gives up after 2 s).
+          maxWait: 10_000,
+          timeout: 10_000,
+        }),
+      ),
+    background: () => ({
+      query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
+      close: async () => undefined,
+    }),
     withSession: (fn) => {
       const run = turn.then(() => fn(session));
       turn = run.catch(() => undefined);

@@ -17,6 +17,14 @@ export type PresenceStatus =
   | 'OFFLINE'
   | 'ONLINE';
 
+export type PushSubscriptionInput = {
+  /** keys.auth of the PushSubscription, base64url. */
+  auth: string;
+  endpoint: string;
+  /** keys.p256dh of the PushSubscription, base64url. */
+  p256dh: string;
+};
+
 export type SendMessageInput = {
   /** Idempotency key chosen by the client: a retry with the same key from the same sender returns the first message and stores nothing new. */
   clientMessageId?: string | null | undefined;
@@ -69,8 +77,10 @@ export type AuthNotificationsSubscriptionVariables = Exact<{ [key: string]: neve
 
 
 export type AuthNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification' }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -164,6 +174,7 @@ export type AuthzEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -258,6 +269,7 @@ export type CfEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited', cursor: string, message: { id: string, seq: number, content: string, version: number, deletedAt: string | null, reactions: Array<{ emoji: string, count: number }> } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged', cursor: string, message: { id: string, seq: number, content: string, version: number, deletedAt: string | null, reactions: Array<{ emoji: string, count: number }> } }
    };
 
@@ -369,6 +381,7 @@ export type DelivEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -384,6 +397,7 @@ export type DelivResumeSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -391,8 +405,10 @@ export type DelivFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DelivFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', message: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -437,6 +453,7 @@ export type SelEverythingSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -607,6 +624,7 @@ export type EvEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string, username: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -621,6 +639,7 @@ export type EvSlimEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -635,6 +654,7 @@ export type EvRichEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -661,6 +681,21 @@ export type FeedEventsSubscriptionVariables = Exact<{
 export type FeedEventsSubscription = { messageEvents:
     | { message: { seq: number, content: string, sender: { id: string } } }
     | Record<PropertyKey, never>
+   };
+
+export type FeedChangesSubscriptionVariables = Exact<{
+  conversationId: string | number;
+}>;
+
+
+export type FeedChangesSubscription = { messageEvents:
+    | { __typename: 'MessageCreated', cursor: string, message: { content: string, version: number } }
+    | { __typename: 'MessageDeleted' }
+    | { __typename: 'MessageEdited', cursor: string, message: { content: string, version: number } }
+    | { __typename: 'MessagesDelivered' }
+    | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
+    | { __typename: 'ReactionsChanged' }
    };
 
 export type LcMessageFragment = { id: string, seq: number, content: string, createdAt: string, editedAt: string | null, deletedAt: string | null, version: number, clientMessageId: string | null, sender: { id: string }, replyTo: { id: string, seq: number, content: string, deletedAt: string | null, sender: { id: string } } | null, reactions: Array<{ emoji: string, count: number, reactedByMe: boolean, users: Array<{ id: string }> }>, mentions: Array<{ id: string }> };
@@ -743,6 +778,7 @@ export type LcEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited', cursor: string, message: { id: string, seq: number, content: string, createdAt: string, editedAt: string | null, deletedAt: string | null, version: number, clientMessageId: string | null, sender: { id: string }, replyTo: { id: string, seq: number, content: string, deletedAt: string | null, sender: { id: string } } | null, reactions: Array<{ emoji: string, count: number, reactedByMe: boolean, users: Array<{ id: string }> }>, mentions: Array<{ id: string }> } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged', cursor: string, message: { id: string, seq: number, content: string, createdAt: string, editedAt: string | null, deletedAt: string | null, version: number, clientMessageId: string | null, sender: { id: string }, replyTo: { id: string, seq: number, content: string, deletedAt: string | null, sender: { id: string } } | null, reactions: Array<{ emoji: string, count: number, reactedByMe: boolean, users: Array<{ id: string }> }>, mentions: Array<{ id: string }> } }
    };
 
@@ -750,8 +786,10 @@ export type LcNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type LcNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', mentionsViewer: boolean, preview: string, conversationUnreadCount: number, message: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -875,8 +913,10 @@ export type MpNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type MpNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, totalUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -938,8 +978,10 @@ export type NotifFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type NotifFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification', conversation: { id: string, kind: ConversationKind, title: string | null, participants: Array<{ id: string }> } }
     | { __typename: 'NewMessageNotification', preview: string, conversationUnreadCount: number, totalUnreadCount: number, conversation: { id: string }, message: { id: string, seq: number, conversationId: string, content: string, sender: { id: string } } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification', conversationId: string, conversationUnreadCount: number, totalUnreadCount: number }
    };
 
@@ -1022,6 +1064,47 @@ export type ProcHistoryQueryVariables = Exact<{
 
 
 export type ProcHistoryQuery = { messages: { edges: Array<{ node: { id: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type PushRegisterMutationVariables = Exact<{
+  input: PushSubscriptionInput;
+}>;
+
+
+export type PushRegisterMutation = { registerPushSubscription: boolean };
+
+export type PushUnregisterMutationVariables = Exact<{
+  endpoint: string;
+}>;
+
+
+export type PushUnregisterMutation = { unregisterPushSubscription: boolean };
+
+export type PushPublicKeyQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PushPublicKeyQuery = { pushPublicKey: string | null };
+
+export type PushStartMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type PushStartMutation = { startConversation: { id: string } };
+
+export type PushGroupMutationVariables = Exact<{
+  title: string;
+  userIds: Array<string | number> | string | number;
+}>;
+
+
+export type PushGroupMutation = { createGroupConversation: { id: string } };
+
+export type PushSendMutationVariables = Exact<{
+  input: SendMessageInput;
+}>;
+
+
+export type PushSendMutation = { sendMessage: { id: string, conversationId: string, sender: { id: string, displayName: string } } };
 
 export type RlStartMutationVariables = Exact<{
   userId: string | number;
@@ -1114,6 +1197,7 @@ export type ReceiptEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', messageIds: Array<string>, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -1181,8 +1265,10 @@ export type RcNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type RcNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -1262,6 +1348,7 @@ export type SmokeEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -1458,6 +1545,7 @@ export const EvRichEventsDocument = {"kind":"Document","definitions":[{"kind":"O
 export const FeedStartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FeedStart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<FeedStartMutation, FeedStartMutationVariables>;
 export const FeedSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FeedSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"content"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"content"},"value":{"kind":"Variable","name":{"kind":"Name","value":"content"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}}]} as unknown as DocumentNode<FeedSendMutation, FeedSendMutationVariables>;
 export const FeedEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FeedEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<FeedEventsSubscription, FeedEventsSubscriptionVariables>;
+export const FeedChangesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FeedChanges"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messageEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageCreated"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"MessageEdited"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"message"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]}}]} as unknown as DocumentNode<FeedChangesSubscription, FeedChangesSubscriptionVariables>;
 export const LcSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LcSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LcMessage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LcMessage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"editedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"clientMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}},{"kind":"Field","name":{"kind":"Name","value":"users"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<LcSendMutation, LcSendMutationVariables>;
 export const LcEditDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LcEdit"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"content"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"editMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"messageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}}},{"kind":"Argument","name":{"kind":"Name","value":"content"},"value":{"kind":"Variable","name":{"kind":"Name","value":"content"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LcMessage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LcMessage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"editedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"clientMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}},{"kind":"Field","name":{"kind":"Name","value":"users"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<LcEditMutation, LcEditMutationVariables>;
 export const LcDeleteDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LcDelete"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deleteMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"messageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"messageId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LcMessage"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LcMessage"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Message"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"editedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"clientMessageId"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"replyTo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"content"}},{"kind":"Field","name":{"kind":"Name","value":"deletedAt"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"reactions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"emoji"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"reactedByMe"}},{"kind":"Field","name":{"kind":"Name","value":"users"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"mentions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<LcDeleteMutation, LcDeleteMutationVariables>;
@@ -1505,6 +1593,12 @@ export const ProcStartDocument = {"kind":"Document","definitions":[{"kind":"Oper
 export const ProcSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProcSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"content"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"content"},"value":{"kind":"Variable","name":{"kind":"Name","value":"content"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}}]} as unknown as DocumentNode<ProcSendMutation, ProcSendMutationVariables>;
 export const ProcSendWithKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ProcSendWithKey"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"content"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"clientMessageId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"content"},"value":{"kind":"Variable","name":{"kind":"Name","value":"content"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"clientMessageId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"clientMessageId"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<ProcSendWithKeyMutation, ProcSendWithKeyMutationVariables>;
 export const ProcHistoryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ProcHistory"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"messages"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<ProcHistoryQuery, ProcHistoryQueryVariables>;
+export const PushRegisterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushRegister"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PushSubscriptionInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerPushSubscription"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}]}]}}]} as unknown as DocumentNode<PushRegisterMutation, PushRegisterMutationVariables>;
+export const PushUnregisterDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushUnregister"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"endpoint"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unregisterPushSubscription"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"endpoint"},"value":{"kind":"Variable","name":{"kind":"Name","value":"endpoint"}}}]}]}}]} as unknown as DocumentNode<PushUnregisterMutation, PushUnregisterMutationVariables>;
+export const PushPublicKeyDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PushPublicKey"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pushPublicKey"}}]}}]} as unknown as DocumentNode<PushPublicKeyQuery, PushPublicKeyQueryVariables>;
+export const PushStartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushStart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PushStartMutation, PushStartMutationVariables>;
+export const PushGroupDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushGroup"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"title"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userIds"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createGroupConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"title"},"value":{"kind":"Variable","name":{"kind":"Name","value":"title"}}},{"kind":"Argument","name":{"kind":"Name","value":"userIds"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userIds"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<PushGroupMutation, PushGroupMutationVariables>;
+export const PushSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PushSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SendMessageInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"conversationId"}},{"kind":"Field","name":{"kind":"Name","value":"sender"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}}]}}]}}]}}]} as unknown as DocumentNode<PushSendMutation, PushSendMutationVariables>;
 export const RlStartDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RlStart"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"userId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"startConversation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"userId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"userId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<RlStartMutation, RlStartMutationVariables>;
 export const RlSendDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RlSend"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"content"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"sendMessage"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"ObjectValue","fields":[{"kind":"ObjectField","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"ObjectField","name":{"kind":"Name","value":"content"},"value":{"kind":"Variable","name":{"kind":"Name","value":"content"}}}]}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}}]}}]}}]} as unknown as DocumentNode<RlSendMutation, RlSendMutationVariables>;
 export const RlTypingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RlTyping"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setTyping"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"conversationId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"conversationId"}}},{"kind":"Argument","name":{"kind":"Name","value":"isTyping"},"value":{"kind":"BooleanValue","value":true}}]}]}}]} as unknown as DocumentNode<RlTypingMutation, RlTypingMutationVariables>;

@@ -21,8 +21,10 @@ export interface TestServer {
 
 export function baseEnv(): Record<string, string> {
   if (testDatabase() === 'postgres') process.env.TEST_DATABASE_URL ??= inject('testDatabaseUrl' as never);
+  // Every server trusts the local push services' certificate (push-ca-setup.ts).
+  const pushCa = inject('pushCertificate' as never) as { file: string } | undefined;
   // A Redis namespace per test run: concurrent runs share one Redis but not their keys and channels.
-  return { JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', REDIS_KEY_PREFIX: `test-${process.env.TEST_DATABASE_URL?.split('/').pop() ?? process.pid}:`, ...databaseEnv() };
+  return { ...(pushCa ? { PUSH_CA_FILE: pushCa.file } : {}), JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', REDIS_KEY_PREFIX: `test-${process.env.TEST_DATABASE_URL?.split('/').pop() ?? process.pid}:`, ...databaseEnv() };
 }
 
 /** Starts a server in this process; it is stopped after the test file. */
@@ -53,13 +55,19 @@ export async function waitForLiveSubscribers(server: TestServer, conversationId:
   });
 }
 
-/** Resolves once `count` handlers in this server listen on `topic:id` (typing, presence, notifications, contacts). */
+/** Resolves once `count` handlers in this server listen on `topic:id` (typing, presence, notifications). */
 export async function waitForListeners(
   server: TestServer,
-  topic: 'typing' | 'presence' | 'notifications' | 'contacts' | 'messageEvents',
+  topic: 'typing' | 'presence' | 'notifications' | 'messageEvents',
   id: string,
   count = 1,
 ): Promise<void> {
   const { waitFor } = await import('./deferred.js');
   await waitFor(() => server.app.services.hub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
+}
+
+/** Resolves once `count` presence subscriptions of the user in this server follow their contacts (their first read is done). */
+export async function waitForPresenceSubscriptions(server: TestServer, userId: string, count = 1): Promise<void> {
+  const { waitFor } = await import('./deferred.js');
+  await waitFor(() => server.app.services.presence.readySubscriptions(userId) >= count, { what: `${count} presence subscription(s) of ${userId}` });
 }

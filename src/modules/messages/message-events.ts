@@ -1,6 +1,7 @@
 // The payloads published on `messageEvents:<conversationId>`, already shaped
 // for the subscription so that resolving them for a subscriber costs no query.
 import type { Message, User } from '../../generated/prisma/client.js';
+import type { ParticipantsChangedEvent } from '../conversations/members.service.js';
 
 /**
  * A message with its sender and, when known without a query, who has read it,
@@ -93,7 +94,7 @@ export type ReceiptEvent = MessagesReadEvent | MessagesDeliveredEvent;
 /** Messages and, index for index, their senders. */
 export type SentMessages = Pick<ReceiptOf, 'messageIds' | 'senderIds'>;
 
-export type MessageEvent = FeedEvent | MessagesReadEvent | MessagesDeliveredEvent;
+export type MessageEvent = FeedEvent | MessagesReadEvent | MessagesDeliveredEvent | ParticipantsChangedEvent;
 
 /**
  * What is published when delivery marks move: one notice per conversation and

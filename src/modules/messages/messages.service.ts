@@ -155,7 +155,8 @@ export class MessagesService {
     }
     const conversationId =
       input.conversationId ?? (await this.conversations.directFor(senderId, String(input.recipientId))).id;
-    const members = await this.membership.assertMember(conversationId, senderId);
+    await this.membership.assertCanSend(conversationId, senderId); // FORBIDDEN in a blocked pair's one-to-one
+    const members = await this.membership.members(conversationId);
     const replyTo = input.replyToId == null ? null : await this.replyTarget(conversationId, String(input.replyToId));
     const mentionedUserIds = [...new Set(input.mentionedUserIds ?? [])].filter((id) => id !== senderId && members.has(id));
     const mentions = mentionedUserIds.length === 0 ? [] : await this.usersInOrder(mentionedUserIds);
@@ -185,7 +186,9 @@ export class MessagesService {
       readState: newMessageReadState(row.recipientMarks),
       reactions: [],
       mentions: mentions.map((user) => ({ ...user, visible: true }) as User),
-      replyTo,
+      // Read again now that the message is stored: a delete of the quoted message
+      // that took its position before this one has committed, and no copy of its content may travel on.
+      replyTo: replyTo && quotedOf(await loadState(this.query, replyTo.id)),
     };
     // Both in one turn of the event loop: one write to Redis.
     await Promise.all([
@@ -220,8 +223,7 @@ export class MessagesService {
     if (!target || target.conversationId !== conversationId || target.deletedAt !== null) {
       throw badUserInput('replyToId must name a message of this conversation that is not deleted.');
     }
-    // Quoted, its own reactions, mentions and reply load when asked for.
-    return { ...target, reactions: undefined, mentions: undefined, replyTo: undefined };
+    return quotedOf(target)!;
   }
 
   private async usersInOrder(ids: string[]): Promise<User[]> {
@@ -604,6 +606,11 @@ function conversationOf(row: SentRow): Conversation {
 function newMessageReadState(recipientMarks: string | null): ReadState {
   const alone = recipientMarks === null || recipientMarks === '[]';
   return { readers: [], readByAll: alone, deliveredToAll: alone };
+}
+
+/** A message as another one quotes it: its own reactions, mentions and reply load when asked for. */
+function quotedOf(message: MessageRecord | undefined): MessageRecord | null {
+  return message ? { ...message, reactions: undefined, mentions: undefined, replyTo: undefined } : null;
 }
 
 /** 1 to 4000 code points after trimming, storable: the content sendMessage and editMessage accept, trimmed. */
