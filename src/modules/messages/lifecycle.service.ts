@@ -13,8 +13,15 @@ import { badUserInput, forbidden, notFound } from '../../errors.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import { isStorableId, isStorableText } from '../input.js';
 import { CHANGE_KINDS, type FeedEvent, type MessageChangedEvent, type MessageRecord } from './message-events.js';
-import { loadState } from './message-state.js';
+import { batchStatement, loadState, MESSAGE_COLUMNS, recordsOfBatch, type BatchRow } from './message-state.js';
 import { validContent } from './messages.service.js';
+
+/**
+ * Changes of one conversation in this process that may hold a transaction at
+ * once: one holding the conversation's lock and one waiting for it, so that
+ * the lock passes from one to the next inside PostgreSQL with no round trip.
+ */
+const LOCK_WAITERS = 2;
 
 /** Distinct emojis one message may carry. */
 export const MAX_EMOJIS_PER_MESSAGE = 50;
@@ -38,6 +45,18 @@ export function validEmoji(emoji: string): string {
   return emoji;
 }
 
+/**
+ * A changed message's state with its read state (`status`, `readBy`), as a
+ * send's event carries it: a screen selecting `status` on MessageEdited or
+ * ReactionsChanged then needs no query. Without it each subscriber's
+ * execution (one per viewer, as `reactedByMe` is the viewer's) loaded the
+ * members' marks: in a group of 500, 500 queries of 500 rows per change.
+ */
+async function stateWithReadState(query: RawQuery, conversationId: string, messageId: string): Promise<MessageRecord | undefined> {
+  const [row] = await query<BatchRow>(batchStatement(`SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m.id = $2`), [conversationId, messageId]);
+  return row ? recordsOfBatch(row)[0] : undefined;
+}
+
 interface Head {
   conversationId: string;
   senderId: string;
@@ -51,6 +70,31 @@ export class MessageLifecycle {
     private readonly publish: (event: FeedEvent) => Promise<void>,
     readonly canDeleteOthersMessages: CanDeleteOthersMessages = async () => false,
   ) {}
+
+  /**
+   * Per conversation, this process's changes waiting to start or running. A
+   * change holds its conversation's lock through its commit, so the changes of
+   * one conversation run one after another anyway; past LOCK_WAITERS the rest
+   * wait here, not in PostgreSQL holding a pool connection each: a busy
+   * conversation cannot take every connection from everything else (its
+   * subscribers' first queries, sends to other conversations).
+   */
+  private readonly lanes = new Map<string, { running: number; waiting: (() => void)[] }>();
+
+  private async inLane<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    let lane = this.lanes.get(conversationId);
+    if (!lane) this.lanes.set(conversationId, (lane = { running: 0, waiting: [] }));
+    // A change that finishes hands its slot to the next waiting one (running stays as it is).
+    if (lane.running >= LOCK_WAITERS) await new Promise<void>((resolve) => lane.waiting.push(resolve));
+    else lane.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = lane.waiting.shift();
+      if (next) next();
+      else if (--lane.running === 0) this.lanes.delete(conversationId);
+    }
+  }
 
   /** Only the sender edits; a tombstone or content sendMessage would refuse is BAD_USER_INPUT. */
   async edit(viewerId: string, messageId: string, rawContent: string): Promise<MessageRecord> {
@@ -179,7 +223,7 @@ export class MessageLifecycle {
     type: MessageChangedEvent['type'],
     apply: (query: RawQuery, pos: number) => Promise<void>,
   ): Promise<MessageRecord> {
-    const changed = await this.transaction(async (query) => {
+    const changed = await this.inLane(head.conversationId, () => this.transaction(async (query) => {
       const [locked] = await query<{ pos: number }>(
         'UPDATE "Conversation" SET "lastEventPos" = "lastEventPos" + 1 WHERE id = $1 RETURNING "lastEventPos" AS pos',
         [head.conversationId],
@@ -187,9 +231,9 @@ export class MessageLifecycle {
       if (!locked) throw notFound('Message');
       await apply(query, locked.pos);
       // In the transaction: the state as of this position, not a later one.
-      const message = await loadState(query, messageId);
+      const message = await stateWithReadState(query, head.conversationId, messageId);
       return message && { message, pos: locked.pos };
-    });
+    }));
     if (!changed) {
       const message = await loadState(this.query, messageId);
       if (!message) throw notFound('Message');
