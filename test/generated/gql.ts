@@ -174,6 +174,8 @@ type Documents = {
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
     "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": typeof types.SharedPlainDocument,
     "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": typeof types.SharedRichDocument,
+    "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n": typeof types.SharedReactDocument,
+    "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n": typeof types.SharedReactionsDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
@@ -355,6 +357,8 @@ const documents: Documents = {
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
     "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": types.SharedPlainDocument,
     "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": types.SharedRichDocument,
+    "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n": types.SharedReactDocument,
+    "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n": types.SharedReactionsDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
@@ -1030,6 +1034,14 @@ export function graphql(source: "\n  subscription SharedPlain($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n"): (typeof documents)["\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -21,7 +21,7 @@ import { badUserInput } from '../../errors.js';
 import type { Resume } from './message-feed.js';
 import { isStorableId } from '../input.js';
 import { selectedTypeNames } from '../selected-types.js';
-import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
+import { onDelivery, viewerClasses, viewerDependent } from '../../realtime/field-rules.js';
 import { unlessRevoked } from '../../realtime/event-queue.js';
 import { ParticipantsChangedRef } from '../conversations/members.schema.js';
 
@@ -358,8 +358,11 @@ builder.subscriptionFields((t) => ({
       return membership.guard(events, conversationId, viewer.id);
     },
     resolve: (event: MessageEvent) => unlessRevoked(event),
-    // A message that reaches a subscriber of someone else's is delivered to them.
-    extensions: onDelivery((event, ctx) => {
+    extensions: {
+      // Everyone who did not react reads the same reactedByMe: they share one execution, reactors get their own.
+      ...viewerClasses({ 'ReactionGroup.reactedByMe': reactedWith }),
+      // A message that reaches a subscriber of someone else's is delivered to them.
+      ...onDelivery((event, ctx) => {
       const { deliveries, metrics } = ctx.services;
       const e = event as MessageEvent;
       metrics.countDelivery('messageEvents');
@@ -367,6 +370,18 @@ builder.subscriptionFields((t) => ({
       metrics.deliveryLatency.observe((Date.now() - e.message.createdAt.getTime()) / 1000);
       const viewerId = viewerOf(ctx).id;
       if (e.message.senderId !== viewerId) deliveries.received(viewerId, e.message.conversationId, e.message.seq);
-    }),
+      }),
+    },
   }),
 }));
+
+/** The emojis `viewerId` reacted with on the event's message and the message it answers (the class for reactedByMe). */
+function reactedWith(event: unknown, viewerId: string): string {
+  const message = (event as { message?: MessageRecord }).message;
+  let emojis = '';
+  for (const m of [message, message?.replyTo]) {
+    for (const group of m?.reactions ?? []) if (group.userIds.includes(viewerId)) emojis += `${group.emoji} `;
+    emojis += '/';
+  }
+  return emojis;
+}
