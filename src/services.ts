@@ -21,6 +21,9 @@ import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { Redis } from 'ioredis';
 import { ConnectionLimits } from './infra/connection-limits.js';
+import { AttachmentsService } from './modules/attachments/attachments.service.js';
+import { createStorage } from './modules/attachments/storage.js';
+import { SearchService } from './modules/search/search.service.js';
 
 export interface Services {
   config: Config;
@@ -36,6 +39,9 @@ export interface Services {
   messages: MessagesService;
   /** Edits, deletions and reactions. */
   lifecycle: MessageLifecycle;
+  /** Uploads, their storage, URLs and sweep. */
+  attachments: AttachmentsService;
+  search: SearchService;
   feed: MessageFeed;
   deliveries: DeliveryTracker;
   notifications: NotificationsService;
@@ -62,13 +68,23 @@ export function createServices(
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
-  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }));
+  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }), {
+    uploadBytes: config.uploads.bytesPerHour,
+  });
   const conversations = new ConversationsService(db, membership, rateLimits);
   // Every live subscription listens through one hub: one upstream subscription per topic and id.
   const hub: AppHub = new TopicHub(pubsub);
   const notifications = new NotificationsService(db, pubsub, hub, logError, config.subscriberMaxQueue);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
+  const attachments = new AttachmentsService(
+    query,
+    createStorage(config.uploads, { presign: config.uploads.s3?.presignedUrls }),
+    rateLimits,
+    { urlSecret: config.uploads.urlSecret, publicUrl: config.uploads.publicUrl },
+    logError,
+  );
+  attachments.start();
   const messages = new MessagesService(
     db,
     query,
@@ -94,6 +110,7 @@ export function createServices(
       maxWaitMs: config.databaseUrl ? 4_000 : undefined,
       maxRunMs: config.databaseUrl ? QUERY_TIMEOUT_MS : undefined,
     },
+    attachments,
   );
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
@@ -101,6 +118,8 @@ export function createServices(
   messages.onChanged = (event) => feed.stored(event);
   // Roles are not stored yet: only senders delete (see CanDeleteOthersMessages).
   const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event));
+  // A tombstone's files go at once in this process; the periodic sweep is the safety net.
+  lifecycle.onDeleted = () => void attachments.removeDeleted().catch((error) => logError('removing deleted attachments failed', error));
   return {
     config,
     db,
@@ -113,6 +132,8 @@ export function createServices(
     conversations,
     messages,
     lifecycle,
+    attachments,
+    search: new SearchService(query),
     feed,
     deliveries,
     notifications,
@@ -123,6 +144,7 @@ export function createServices(
     connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
+      await attachments.close();
       await deliveries.close();
       await notifications.drained();
       await presenceStore.close();

@@ -18,6 +18,8 @@ export type PresenceStatus =
   | 'ONLINE';
 
 export type SendMessageInput = {
+  /** Up to 10 of the viewer's uploads not sent yet. With at least one, content may be empty. */
+  attachmentIds?: Array<string | number> | null | undefined;
   /** Idempotency key chosen by the client: a retry with the same key from the same sender returns the first message and stores nothing new. */
   clientMessageId?: string | null | undefined;
   /** 1 to 4000 characters after trimming; BAD_USER_INPUT otherwise. */

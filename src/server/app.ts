@@ -31,6 +31,8 @@ import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { CompiledOperations } from './compiled-operations.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { isMultipart, maxMultipartBytes, useStreamedUploads } from './multipart-uploads.js';
+import { isFilePath, serveFile } from './file-serving.js';
 
 /** What a client sees of an unexpected error (Yoga's default wording). */
 const MASKED_ERROR_MESSAGE = 'Unexpected error.';
@@ -78,6 +80,10 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Yoga's multipart parser keeps whole files in memory: ours streams them to disk (multipart-uploads.ts).
+    multipart: false,
+    // Checked on Content-Length before Yoga (100 KB, uploads their own limit); Node holds bodies to their Content-Length.
+    maxRequestBodySize: false,
     maskedErrors: { isDev: false, errorMessage: MASKED_ERROR_MESSAGE },
     cors: corsOptions(config),
     graphiql: config.graphiql ? GRAPHIQL_OPTIONS : false,
@@ -91,6 +97,14 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     },
     plugins: [
       useContentTypePolicy(),
+      useStreamedUploads({
+        maxFileBytes: config.uploads.maxBytes,
+        incomingDir: services.attachments.storage.incomingDir,
+        authorized: async (request) => {
+          const token = bearerToken(request.headers.get('authorization'));
+          return !!token && (await services.verifyToken(token).then(() => true, () => false));
+        },
+      }),
       useHtmlSecurityHeaders(),
       requestLog.plugin,
       ...operationLimitPlugins({ production: config.production }),
@@ -140,8 +154,17 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       });
     }
+    if (path !== undefined && isFilePath(path)) {
+      return void serveFile(services.attachments, req, res).catch((error) => {
+        log.error('serving a file failed', error);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+        else res.destroy();
+      });
+    }
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > LIMITS.maxBodyBytes) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });
+    // Uploads have their own limit (each file's is UPLOAD_MAX_BYTES, counted as it streams in).
+    const maxBody = req.method === 'POST' && isMultipart(req.headers['content-type']) ? maxMultipartBytes(config.uploads.maxBytes) : LIMITS.maxBodyBytes;
+    if (length > maxBody) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {
       return sendJson(res, 411, { errors: [{ message: 'Content-Length required.' }] });
     }

@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": typeof types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": typeof types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": typeof types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": typeof types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": typeof types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": typeof types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": typeof types.AuthUserDocument,
@@ -166,6 +170,10 @@ type Documents = {
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.DemoReadDocument,
 };
 const documents: Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": types.AuthUserDocument,
@@ -332,6 +340,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"): (typeof documents)["\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"): (typeof documents)["\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"): (typeof documents)["\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"): (typeof documents)["\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
