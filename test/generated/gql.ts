@@ -149,6 +149,10 @@ type Documents = {
     "\n  mutation ReceiptSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.ReceiptSendDocument,
     "\n  mutation ReceiptMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": typeof types.ReceiptMarkReadDocument,
     "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": typeof types.ReceiptEventsDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": typeof types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": typeof types.SearchEditDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": typeof types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
@@ -305,6 +309,10 @@ const documents: Documents = {
     "\n  mutation ReceiptSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.ReceiptSendDocument,
     "\n  mutation ReceiptMarkRead($conversationId: ID!) {\n    markRead(conversationId: $conversationId) { messageIds }\n  }\n": types.ReceiptMarkReadDocument,
     "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n": types.ReceiptEventsDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": types.SearchEditDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
@@ -880,6 +888,22 @@ export function graphql(source: "\n  mutation ReceiptMarkRead($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"): (typeof documents)["\n  subscription ReceiptEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id } }\n      ... on MessagesDelivered { user { id } messageIds }\n      ... on MessagesRead { user { id } messageIds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"): (typeof documents)["\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"): (typeof documents)["\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"): (typeof documents)["\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

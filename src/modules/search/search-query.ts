@@ -3,8 +3,8 @@
 // to_tsquery, each word quoted), so no operator or quote of the user's is
 // ever read by PostgreSQL. Every word must occur; the last word also matches
 // as a prefix (search as you type); "quoted words" occur together in order;
-// -word excludes. The database folds case and accents of the tsquery text
-// with chat_fold, as it does for the content.
+// -word excludes. Words are folded here with the table chat_fold folds the
+// content with (folding.ts); the 'simple' dictionary lowercases both alike.
 import { badUserInput } from '../../errors.js';
 import { fold } from './folding.js';
 
@@ -19,7 +19,7 @@ export interface SearchTerm {
 }
 
 export interface ParsedSearch {
-  /** The tsquery text (to_tsquery('simple', chat_fold(text))); null when nothing can match (no word to look for). */
+  /** The tsquery text (for to_tsquery('simple', text)); null when nothing can match (no word to look for). */
   tsquery: string | null;
   terms: SearchTerm[];
 }
@@ -50,7 +50,7 @@ export function parseSearchQuery(raw: string): ParsedSearch {
   const positive = terms.filter((term) => !term.negated);
   if (positive.length === 0) return { tsquery: null, terms };
   const operand = (term: SearchTerm) =>
-    `(${term.words.map((word, i) => `'${word}'${term.prefix && i === term.words.length - 1 ? ':*' : ''}`).join(' <-> ')})`;
+    `(${term.words.map((word, i) => `'${fold(word)}'${term.prefix && i === term.words.length - 1 ? ':*' : ''}`).join(' <-> ')})`;
   const tsquery = [...positive.map(operand), ...terms.filter((term) => term.negated).map((term) => `!${operand(term)}`)].join(' & ');
   return { tsquery, terms };
 }

@@ -46,7 +46,7 @@ export class SearchService {
     const empty: SearchPage = { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: after !== undefined, startCursor: null, endCursor: null } };
     if (parsed.tsquery === null || size === 0) return empty;
     const values: unknown[] = [viewerId, parsed.tsquery];
-    let where = `m.search @@ to_tsquery('simple', chat_fold($2)) AND m."deletedAt" IS NULL
+    let where = `m.search @@ to_tsquery('simple', $2) AND m."deletedAt" IS NULL
       AND m."conversationId" IN (SELECT p."conversationId" FROM "Participant" p WHERE p."userId" = $1)`;
     if (args.conversationId != null) {
       values.push(args.conversationId);
