@@ -14,7 +14,16 @@ export default defineConfig({
     projects: [
       // security.test.ts attacks a production-mode server on PostgreSQL and Redis, as issue 17 did: it
       // tests the transport, not the database, and each of its servers would start an embedded one (~100 s).
-      { extends: true, test: { ...shared, name: 'pglite', env: { TEST_DB: 'pglite' }, exclude: ['test/security.test.ts'] } },
+      // redis-cluster, workers and haproxy run several server processes on one database, which PGlite cannot share.
+      {
+        extends: true,
+        test: {
+          ...shared,
+          name: 'pglite',
+          env: { TEST_DB: 'pglite' },
+          exclude: ['test/security.test.ts', 'test/redis-cluster.test.ts', 'test/workers.test.ts', 'test/haproxy.test.ts'],
+        },
+      },
       { extends: true, test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/helpers/global-setup.ts'] } },
     ],
   },

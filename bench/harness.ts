@@ -9,7 +9,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { SignJWT } from 'jose';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { nextClientMessageId, SEND_MESSAGE } from './operations.js';
 import type {
   ClientKind,
@@ -30,7 +30,8 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const BENCH_DATABASE = 'chat_bench';
 export const BENCH_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${BENCH_DATABASE}`;
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+/** BENCH_REDIS_URL points the bench at another Redis (a private one, to count its commands). */
+export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const now = () => performance.timeOrigin + performance.now();
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -48,16 +49,49 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU time (user + system, seconds) of a process, from /proc/<pid>/stat: the same reading for both servers, whatever they report. */
 export function procCpuSeconds(pid: number): number {
+  // A WORKERS primary's workers count too.
+  return processTree(pid).reduce((sum, p) => sum + cpuOf(p), 0);
+}
+
+function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces, in parentheses): utime is the 14th field, stime the 15th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  // Fields after the command name (which may hold spaces, in parentheses): state, ppid, …, utime (14th), stime (15th).
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function cpuOf(pid: number): number {
+  try {
+    const fields = statFields(pid);
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0; // ended meanwhile
+  }
+}
+
+/** The process and its children (a WORKERS primary and its workers). */
+export function processTree(pid: number): number[] {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(Number(entry))[1]) === pid) pids.push(Number(entry));
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return pids;
 }
 
 /** Resident memory (bytes) of a process, from /proc/<pid>/status: what an operator sees, no collection forced. */
 export function procRssBytes(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
+  return processTree(pid).reduce((sum, p) => {
+    try {
+      const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      return sum + (match ? Number(match[1]) * 1024 : 0);
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 export async function signToken(secret: string, sub: string, ttlSeconds = 4 * 3600): Promise<string> {
@@ -202,6 +236,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Preload bench/gc-hook.ts with --expose-gc: SIGUSR2 then runs a full GC in the server. */
   gcHook?: boolean;
+  /** More environment for the server (WORKERS, REDIS_CLUSTER_NODES). */
+  env?: Record<string, string>;
 }
 
 /** The bench's own METRICS_TOKEN for the project server (the reference's /metrics is open). */
@@ -231,6 +267,7 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
       GRAPHIQL: 'false',
       // In production /metrics answers only with this token (404 without it).
       METRICS_TOKEN: BENCH_METRICS_TOKEN,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

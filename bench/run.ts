@@ -22,6 +22,7 @@
 //
 // Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth) and Redis on
 // 127.0.0.1:6379. All traffic stays on 127.0.0.1.
+import { startLocalRedisCluster } from '../scripts/local-redis-cluster.js';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -39,6 +40,7 @@ import {
   openFileLimit,
   procCpuSeconds,
   procRssBytes,
+  processTree,
   projectTarget,
   type SendTransport,
   referenceTarget,
@@ -92,7 +94,12 @@ interface Options {
   servers: ServerKind[];
   quick: boolean;
   sizes: Sizes;
-  workers: number;
+  /** Subscriber worker threads of the load generator. */
+  clientThreads: number;
+  /** The project's server processes (WORKERS); 1 runs one process, no primary. */
+  serverWorkers: number;
+  /** The project's server on a local Redis Cluster (3 masters, 3 replicas) started by the bench. */
+  redisCluster: boolean;
   graceMs: number;
   out: string;
   cpuProf: boolean;
@@ -129,7 +136,11 @@ const HELP = `Usage: npm run bench -- [options]
   --churn-rate <n>    presence: sockets closed (and as many reopened) per second (default 50)
   --presence-seconds <n>
                       presence: duration of the measured phase (default 20)
-  --workers <n>       subscriber worker threads in the load generator (default 1)
+  --client-threads <n>
+                      subscriber worker threads in the load generator (default 1)
+  --workers <n>       the project's server runs as WORKERS=n processes on one port (default 1)
+  --redis-cluster     the project's server uses a local Redis Cluster (3 masters + 3 replicas on free
+                      ports, started and stopped by the bench: REDIS_CLUSTER_NODES) instead of REDIS_URL
   --warmup <seconds>  fanout and pairs: run the scenario's load this long first, not measured, and wait
                       until every subscriber has it (default 5, 1 with --quick; 0 measures a cold server)
   --grace <seconds>   after the 10 s loss deadline, keep counting late receipts this long (default 5)
@@ -147,7 +158,9 @@ function parseOptions(argv: string[]): Options {
   const scenarios: Scenario[] = [];
   const servers: ServerKind[] = [];
   const overrides: Record<string, number> = {};
-  let workers = 1;
+  let clientThreads = 1;
+  let serverWorkers = 1;
+  let redisCluster = false;
   let graceMs = 5_000;
   let warmupSeconds: number | undefined;
   let out: string | undefined;
@@ -207,8 +220,14 @@ function parseOptions(argv: string[]): Options {
         overrides[flag.slice(2)] = v;
         break;
       }
+      case '--client-threads':
+        clientThreads = int();
+        break;
       case '--workers':
-        workers = int();
+        serverWorkers = int();
+        break;
+      case '--redis-cluster':
+        redisCluster = true;
         break;
       case '--grace':
         graceMs = Number(value()) * 1000;
@@ -261,7 +280,9 @@ function parseOptions(argv: string[]): Options {
     servers: servers.length ? servers : ['project', 'reference'],
     quick,
     sizes,
-    workers,
+    clientThreads,
+    serverWorkers,
+    redisCluster,
     graceMs,
     out: path.resolve(ROOT, out ?? `bench/results/${quick ? 'latest-quick' : 'latest'}.json`),
     cpuProf,
@@ -919,17 +940,24 @@ async function settledMetrics(target: Target) {
 type ScenarioResult = (FanoutResult | PairsResult | IdleResult | PresenceResult) & { serverLog?: LogSummary; serverExit?: number | string };
 type Outcome = ScenarioResult | { error: string; serverLog?: LogSummary };
 
+/** REDIS_CLUSTER_NODES of the local cluster started for --redis-cluster. */
+let clusterNodes: string | undefined;
+
 async function runOne(scenario: Scenario, kind: ServerKind, options: Options, secret: string, redisPrefix: string): Promise<Outcome> {
   await resetDatabase();
   const nodeArgs = options.cpuProf && kind === 'project' ? ['--cpu-prof', '--cpu-prof-dir', path.join(ROOT, 'bench/results/profiles')] : [];
   const gcHook = scenario === 'idle';
-  const server = await startServer(kind, { secret, redisPrefix, nodeArgs, gcHook });
+  const env: Record<string, string> = {};
+  if (kind === 'project' && options.serverWorkers > 1) env.WORKERS = String(options.serverWorkers);
+  if (kind === 'project' && clusterNodes) env.REDIS_CLUSTER_NODES = clusterNodes;
+  const server = await startServer(kind, { secret, redisPrefix, nodeArgs, gcHook, env });
   const target = kind === 'project' ? projectTarget(server.port, options.sendOver) : referenceTarget(server.port);
   target.pid = server.child.pid;
-  if (gcHook) target.collectGarbage = () => void server.child.kill('SIGUSR2');
+  // Under WORKERS every worker collects (each has the hook: they inherit the primary's node arguments).
+  if (gcHook) target.collectGarbage = () => processTree(server.child.pid!).forEach((pid) => process.kill(pid, 'SIGUSR2'));
   let pool: ClientPool | undefined;
   try {
-    pool = await ClientPool.start(options.workers);
+    pool = await ClientPool.start(options.clientThreads);
     const result: ScenarioResult =
       scenario === 'presence'
         ? await presenceScenario(target, pool, options.sizes.presence, secret, Math.min(options.warmupSeconds, 5))
@@ -1230,10 +1258,13 @@ async function main() {
 
   const secret = randomBytes(32).toString('hex');
   const redisPrefix = `bench-${process.pid}:`;
+  const localCluster = options.redisCluster ? await startLocalRedisCluster() : undefined;
+  clusterNodes = localCluster?.nodesEnv;
   const started = new Date();
   console.log(
     `chat benchmark${options.quick ? ' (quick)' : ''}: ${options.scenarios.join(', ')} against ${options.servers.join(' and ')}; ` +
-      `${os.cpus().length} cores, node ${process.version}, ulimit -n ${limit ?? '?'}`,
+      `${os.cpus().length} cores, node ${process.version}, ulimit -n ${limit ?? '?'}` +
+      `; project: ${options.serverWorkers > 1 ? `WORKERS=${options.serverWorkers}` : 'one process'}, ${options.redisCluster ? 'a local Redis Cluster (3+3)' : 'one Redis'}`,
   );
 
   const results: Partial<
@@ -1265,6 +1296,7 @@ async function main() {
   }
 
   await cleanupRedis(redisPrefix);
+  await localCluster?.stop();
   const report = {
     date: started.toISOString(),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -1279,7 +1311,9 @@ async function main() {
     options: {
       quick: options.quick,
       sizes: options.sizes,
-      workers: options.workers,
+      clientThreads: options.clientThreads,
+      serverWorkers: options.serverWorkers,
+      redisCluster: options.redisCluster,
       lossDeadlineMs: LOSS_DEADLINE_MS,
       graceMs: options.graceMs,
       dbStats: options.dbStats,

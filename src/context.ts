@@ -2,7 +2,7 @@
 // operations (Yoga's context factory, server/app.ts) and for WebSocket ones
 // (server/ws.ts).
 import type { Profile } from './auth/claims.js';
-import type { PrismaClient } from './generated/prisma/client.js';
+import type { PrismaClient, User } from './generated/prisma/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 import type { Services } from './services.js';
 import type { TypingSockets } from './modules/typing/typing.service.js';
@@ -29,6 +29,11 @@ export interface Context {
 export interface SocketContext {
   /** Conversations this socket said it is typing in (stopped when it closes). */
   typing: TypingSockets;
+  /**
+   * The viewer's user row, read by the socket's first setTyping and kept: a typist types
+   * many times a minute, and the row's profile changes only with a new token (a new socket).
+   */
+  typist?: User;
 }
 
 export function createContext(

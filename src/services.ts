@@ -19,7 +19,7 @@ import { PresenceService } from './modules/presence/presence.service.js';
 import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './infra/redis.js';
 import { ConnectionLimits } from './infra/connection-limits.js';
 import { AttachmentsService } from './modules/attachments/attachments.service.js';
 import { createStorage } from './modules/attachments/storage.js';
@@ -64,7 +64,7 @@ export function createServices(
   presenceStore: PresenceStore,
   log: Logger,
   metrics: Metrics,
-  redis?: Redis,
+  redis?: RedisClient,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);

@@ -13,7 +13,7 @@ export interface Topics extends Record<string, unknown> {
   typing: TypingEventPayload;
   /** Scoped by the user whose presence changed. */
   presence: PresenceEventPayload;
-  /** One channel (id `all`): every stored message, for its recipients' notifications. */
+  /** Every stored message, for its recipients' notifications; process-wide, in NOTICE_SHARDS shards by conversation. */
   messageNotices: PackedNotice;
   /** Scoped by the recipient's user id. */
   notifications: NotificationPayload;

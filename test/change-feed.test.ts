@@ -13,7 +13,10 @@ import { waitFor } from './helpers/deferred.js';
 import { payloads } from './helpers/events.js';
 import { spawnServer, type ServerProcess } from './helpers/processes.js';
 import { direct, group } from './helpers/seed.js';
+import { rawSocket } from './helpers/raw-socket.js';
 import { startServer, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
+import { print } from 'graphql';
+import type { Socket } from 'node:net';
 import { createUsers, tokenFor, type TestUser } from './helpers/users.js';
 
 const Send = graphql(`
@@ -29,6 +32,14 @@ const Cursor = graphql(`query CfCursor($id: ID!) { conversation(id: $id) { event
 const History = graphql(`
   query CfHistory($conversationId: ID!) {
     messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }
+  }
+`);
+const Page = graphql(`
+  query CfPage($conversationId: ID!, $before: String) {
+    messages(conversationId: $conversationId, last: 100, before: $before) {
+      edges { node { id version } }
+      pageInfo { hasPreviousPage startCursor }
+    }
   }
 `);
 const Events = graphql(`
@@ -70,6 +81,35 @@ function actions(url: string, user: TestUser) {
     react: (messageId: string, emoji: string) => ok(url, user.token, React, { messageId, emoji }),
     unreact: (messageId: string, emoji: string) => ok(url, user.token, Unreact, { messageId, emoji }),
   };
+}
+
+/**
+ * Checks a subscriber's events against the conversation as it is now: no
+ * cursor twice, per message versions that only grow, and every message at its
+ * current version (nothing lost).
+ */
+async function expectWholeAndOnce(events: () => FeedEvent[], current: Map<string, number>) {
+  await waitFor(() => [...current].every(([id, version]) => events().some((e) => e.message.id === id && e.message.version === version)), {
+    what: 'every message at its current version',
+    timeoutMs: 20_000,
+  });
+  const seen = new Map<string, number>();
+  for (const e of events()) {
+    expect(e.message.version, `${e.__typename} ${e.message.id}`).toBeGreaterThan(seen.get(e.message.id) ?? 0);
+    seen.set(e.message.id, e.message.version);
+  }
+  expect(new Set(events().map((e) => e.cursor)).size).toBe(events().length);
+}
+
+async function versions(url: string, user: TestUser, conversationId: string): Promise<Map<string, number>> {
+  const current = new Map<string, number>();
+  let before: string | null | undefined;
+  for (;;) {
+    const page = (await ok(url, user.token, Page, { conversationId, before })).messages;
+    for (const { node } of page.edges) current.set(node.id, node.version);
+    if (!page.pageInfo.hasPreviousPage) return current;
+    before = page.pageInfo.startCursor;
+  }
 }
 
 /** What `since: <cursor of log[i]>` must replay, from a complete log of the feed: one event per message, by precedence. */
@@ -252,6 +292,32 @@ describe('resuming with since', () => {
     expect(tail(subs[2]!)).toEqual(tail(subs[0]!));
   });
 
+  it('serves a slow subscriber a replay longer than one batch, with changes during it, then live, whole and once', async () => {
+    const [alice, bob] = await createUsers(server, 2, 'slow');
+    const conversationId = await direct(server, alice!, bob!);
+    const a = actions(server.url, alice!);
+    const { eventCursor: start } = (await ok(server.url, alice!.token, Cursor, { id: conversationId })).conversation;
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) ids.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => a.send(conversationId, `m${i * 50 + j}`)))).map((m) => m.id));
+
+    const slow = rawSocket(server.wsUrl);
+    await slow.opened;
+    slow.socket.send(JSON.stringify({ type: 'connection_init', payload: { token: bob!.token } }));
+    await waitFor(() => slow.frames.some((f) => f.type === 'connection_ack'), { what: 'connection_ack' });
+    const tcp = (slow.socket as unknown as { _socket: Socket })._socket;
+    tcp.pause(); // reads nothing while the replay runs and changes keep coming
+    slow.socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: print(Events), variables: { conversationId, since: start } } }));
+    for (let i = 0; i < 30; i++) await Promise.all([a.edit(ids[(i * 19) % ids.length]!, `edit ${i}`), actions(server.url, bob!).react(ids[(i * 7) % ids.length]!, '👍')]);
+    tcp.resume();
+    await waitForLiveSubscribers(server, conversationId);
+    for (let i = 0; i < 5; i++) await a.edit(ids[i]!, `live ${i}`);
+
+    const events = () =>
+      slow.frames.filter((f) => f.id === 's' && f.type === 'next').map((f) => (f.payload as { data: CfEventsSubscription }).data.messageEvents as FeedEvent);
+    await expectWholeAndOnce(events, await versions(server.url, alice!, conversationId));
+    expect(slow.frames.filter((f) => f.id === 's' && f.type !== 'next')).toEqual([]);
+  });
+
   it('refuses a malformed cursor, a cursor of another conversation, one the feed has not reached, and after with since: one BAD_USER_INPUT result, and the socket goes on', async () => {
     const [alice, bob, carol] = await createUsers(server, 3, 'badc');
     const conversationId = await direct(server, alice!, bob!);
@@ -321,5 +387,27 @@ describe.runIf(testDatabase() === 'postgres')('the change feed across processes'
     };
     expect(fromFirstProbe(onP)).toEqual(fromFirstProbe(onQ));
     expect(fromFirstProbe(onP)).toHaveLength(1 + 2 + 70);
-  });
+
+    // Resuming on one process while the other keeps changing the conversation.
+    const { eventCursor: resumeFrom } = (await ok(q.url, bob.token, Cursor, { id: conversationId })).conversation;
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing || i < 20; i++) await Promise.all([a.edit(mine.id, `w${i}`), a.react(theirs.id, `:w${i % 40}:`), a.send(conversationId, `ws${i}`)]);
+    })();
+    const cursors = [resumeFrom, feed(onQ)[5]!.cursor, resumeFrom];
+    const resumed: Subscription<CfEventsSubscription>[] = [];
+    for (const since of cursors) resumed.push(subscribe(await connect(bob, q.wsUrl), Events, { conversationId, since }));
+    await waitFor(() => resumed.every((sub) => feed(sub).length > 0), { what: 'the resumed subscriptions' });
+    writing = false;
+    await writer;
+    const { eventCursor: end } = (await ok(q.url, bob.token, Cursor, { id: conversationId })).conversation;
+    await waitFor(() => feed(onQ).at(-1)?.cursor === end, { what: 'the complete log', timeoutMs: 15_000 });
+    const all = await versions(q.url, bob, conversationId);
+    for (const [i, sub] of resumed.entries()) {
+      // The messages changed after the cursor, at their current versions.
+      const log = feed(onQ);
+      const changed = new Set(log.slice(log.findIndex((e) => e.cursor === cursors[i]) + 1).map((e) => e.message.id));
+      await expectWholeAndOnce(() => feed(sub), new Map([...all].filter(([id]) => changed.has(id))));
+    }
+  }, 90_000);
 });

@@ -22,6 +22,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { readStateOf } from '../src/modules/messages/message-events.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
+import calculateSlot from 'cluster-key-slot';
+import { bucketOf, spreadTags } from '../src/infra/slots.js';
+import { ConfigError, readConfig } from '../src/infra/env.js';
 
 const codeOf = (fn: () => unknown) => {
   try {
@@ -109,7 +112,7 @@ describe('the pub/sub', () => {
     const engine = inProcessEngine();
     const here = createTypedPubSub<{ events: { at: Date; n: number } }>(engine);
     const raw: string[] = [];
-    await engine.engine.subscribe('events:c1', (message: string) => raw.push(message), {});
+    await engine.engine.subscribe('events:c1', (message) => raw.push(message as string), {});
     await here.publish('events', 'c1', { at, n: 1 }, { deliveredHere: true });
     await vi.waitFor(() => expect(raw).toHaveLength(1));
     expect(raw[0]).toMatch(/^\{"\$origin":"[0-9a-f]{12}","at":/);
@@ -622,5 +625,54 @@ describe('the delivery latency histogram', () => {
     }
     expect(await ours.metrics()).toBe(await theirs.metrics());
     expect(await ours.metrics()).toContain('latency_seconds_bucket{le="0.01"} 3');
+  });
+});
+
+describe('spreading over Redis Cluster slots', () => {
+  it('gives each bucket a hash tag on its own evenly spaced slot, the same in every process', () => {
+    const tags = spreadTags(128, 'p');
+    const slots = tags.map((tag) => calculateSlot(`chat:presence:${tag}:leases`));
+    expect(new Set(slots).size).toBe(128);
+    slots.forEach((slot, i) => expect(slot).toBe(Math.floor(((i + 0.5) * 16_384) / 128)));
+    expect(spreadTags(128, 'p')).toEqual(tags);
+    // Three masters with the contiguous ranges redis-cli --cluster create assigns: 42 or 43 buckets each.
+    const perMaster = [0, 0, 0];
+    for (const slot of slots) perMaster[slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2]!++;
+    expect(Math.max(...perMaster) - Math.min(...perMaster)).toBeLessThanOrEqual(1);
+    // Unlike {0}…{31}, whose slots bunch: some master gets far more than its share.
+    const naive = [0, 0, 0];
+    for (let i = 0; i < 32; i++) {
+      const slot = calculateSlot(`{${i}}`);
+      naive[slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2]!++;
+    }
+    expect(Math.max(...naive) - Math.min(...naive)).toBeGreaterThan(1);
+  });
+
+  it('puts a user in one bucket, spreading users evenly', () => {
+    const counts = new Array(128).fill(0);
+    for (let i = 0; i < 12_800; i++) counts[bucketOf(`user-${i}`, 128)]++;
+    expect(bucketOf('alice', 128)).toBe(bucketOf('alice', 128));
+    expect(Math.min(...counts)).toBeGreaterThan(50);
+    expect(Math.max(...counts)).toBeLessThan(150);
+  });
+});
+
+describe('scale configuration', () => {
+  const base = { DATABASE_URL: 'postgres://x/y' };
+  it('reads REDIS_CLUSTER_NODES and refuses a malformed one or a hash tag in the prefix', () => {
+    expect(readConfig({ ...base, REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-b:7001' }).redisClusterNodes).toEqual([
+      { host: '10.0.0.1', port: 7000 },
+      { host: 'redis-b', port: 7001 },
+    ]);
+    expect(() => readConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(ConfigError);
+    expect(() => readConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_KEY_PREFIX: '{chat}:' })).toThrow(/must not contain/);
+  });
+
+  it('needs Redis and PostgreSQL for WORKERS above 1', () => {
+    expect(readConfig({ ...base, REDIS_URL: 'redis://r', WORKERS: '4' }).workers).toBe(4);
+    expect(readConfig({}).workers).toBe(1);
+    expect(() => readConfig({ ...base, WORKERS: '2' })).toThrow(/needs REDIS_URL or REDIS_CLUSTER_NODES/);
+    expect(() => readConfig({ REDIS_URL: 'redis://r', WORKERS: '2' })).toThrow(/needs DATABASE_URL/);
+    expect(() => readConfig({ ...base, REDIS_URL: 'redis://r', WORKERS: '0' })).toThrow(/1 or more/);
   });
 });

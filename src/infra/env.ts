@@ -19,6 +19,11 @@ export interface Config {
   databasePreparedStatements: boolean;
   /** Redis URL for pub/sub and presence; unset means in-process. */
   redisUrl?: string;
+  /**
+   * REDIS_CLUSTER_NODES, `host:port,…`: seed nodes of a Redis Cluster. Replaces
+   * `redisUrl`: pub/sub sharded with SPUBLISH/SSUBSCRIBE, keys spread over the slots.
+   */
+  redisClusterNodes?: readonly { host: string; port: number }[];
   /** Prefix of every Redis key and channel, so that several deployments can share one Redis. Default `chat:`. */
   redisPrefix: string;
   jwt: {
@@ -89,6 +94,11 @@ export interface Config {
       presignedUrls: boolean;
     };
   };
+  /**
+   * WORKERS: server processes sharing the port on this machine (node:cluster,
+   * a primary that serves nothing). Default 1: this process serves, no primary.
+   */
+  workers: number;
   presence: {
     /** How long a process's presence lease lives without renewal. Default 45 s. */
     leaseMs: number;
@@ -115,6 +125,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production) checkProductionSecrets(secret, jwksUrl);
   const usingDevelopmentSecret = !secret && !jwksUrl;
   const corsOrigins = nonEmpty(env.CORS_ORIGINS);
+  const redisClusterNodes = clusterNodes(env.REDIS_CLUSTER_NODES);
+  const redisPrefix = nonEmpty(env.REDIS_KEY_PREFIX) ?? 'chat:';
+  // A hash tag in the prefix would put every key and channel on one slot: one node does all the work.
+  if (redisClusterNodes && /[{}]/.test(redisPrefix)) {
+    throw new ConfigError(`REDIS_KEY_PREFIX must not contain "{" or "}" with REDIS_CLUSTER_NODES (a hash tag would put every key and channel on one slot), got "${redisPrefix}"`);
+  }
+  const workers = integer(env.WORKERS, 1, 'WORKERS');
+  if (workers < 1) throw new ConfigError('WORKERS must be 1 or more');
+  if (workers > 1 && !nonEmpty(env.REDIS_URL) && !redisClusterNodes) {
+    throw new ConfigError(`WORKERS=${workers} needs REDIS_URL or REDIS_CLUSTER_NODES: workers are separate processes and share pub/sub, presence and rate limits through Redis.`);
+  }
+  if (workers > 1 && !nonEmpty(env.DATABASE_URL)) {
+    throw new ConfigError(`WORKERS=${workers} needs DATABASE_URL (PostgreSQL): the embedded PGlite database belongs to one process.`);
+  }
   return {
     port: integer(env.PORT, 4000, 'PORT'),
     host: nonEmpty(env.HOST) ?? (production ? '0.0.0.0' : '127.0.0.1'),
@@ -124,7 +148,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Off behind a pooler in transaction mode (PgBouncer before 1.21), which cannot keep them.
     databasePreparedStatements: env.DATABASE_PREPARED_STATEMENTS !== 'off',
     redisUrl: nonEmpty(env.REDIS_URL),
-    redisPrefix: nonEmpty(env.REDIS_KEY_PREFIX) ?? 'chat:',
+    redisClusterNodes,
+    redisPrefix,
     jwt: {
       secret: secret ?? (usingDevelopmentSecret ? DEVELOPMENT_JWT_SECRET : undefined),
       usingDevelopmentSecret,
@@ -159,6 +184,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     },
+    workers,
     presence: {
       leaseMs: integer(env.PRESENCE_LEASE_MS, 45_000, 'PRESENCE_LEASE_MS'),
       heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),
@@ -176,6 +202,19 @@ function checkProductionSecrets(secret: string | undefined, jwksUrl: string | un
   if (secret && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
     throw new ConfigError(`JWT_SECRET must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes in production.`);
   }
+}
+
+/** `host:port,host:port` → seed nodes; unset or empty → undefined. */
+function clusterNodes(value: string | undefined): { host: string; port: number }[] | undefined {
+  if (!nonEmpty(value)) return undefined;
+  return value!.split(',').map((entry) => {
+    const match = /^\s*\[?([^\]\s]+?)\]?:(\d{1,5})\s*$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65_535) {
+      throw new ConfigError(`REDIS_CLUSTER_NODES must be host:port,host:port,…, got "${entry.trim()}"`);
+    }
+    return { host: match[1]!, port };
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

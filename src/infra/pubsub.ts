@@ -1,10 +1,11 @@
 // One typed publish/subscribe interface in front of whichever engine is
 // configured: graphql-subscriptions' in-process PubSub, or Redis through
-// graphql-redis-subscriptions so that several server processes act as one.
+// Redis (graphql-redis-subscriptions on one server, sharded pub/sub on a
+// Redis Cluster: infra/redis.ts) so that several server processes act as one.
 // Topics are scoped by id (`messageEvents:<conversationId>`).
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
+import { PubSub } from 'graphql-subscriptions';
 import { decode, encode } from './codec.js';
 
 export type Unsubscribe = () => Promise<void>;
@@ -33,8 +34,16 @@ export interface TypedPubSub<TopicMap extends Record<string, unknown>> {
   close(): Promise<void>;
 }
 
+/** What the typed pub/sub needs of an engine (graphql-subscriptions' engines have it). */
+export interface MessageEngine {
+  publish(channel: string, payload: unknown): Promise<void>;
+  /** Resolves with an id for `unsubscribe` once messages published from now on reach `onMessage`. */
+  subscribe(channel: string, onMessage: (message: unknown) => void, options?: object): Promise<number>;
+  unsubscribe(id: number): void;
+}
+
 export interface EngineHandle {
-  engine: PubSubEngine;
+  engine: MessageEngine;
   /** Resolves when the engine's server answers (Redis PING); absent for in-process. */
   ping?: () => Promise<void>;
   close(): Promise<void>;

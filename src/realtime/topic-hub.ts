@@ -17,6 +17,8 @@ export interface Listening {
 interface Topic<P> {
   listeners: Set<(payload: P) => void>;
   upstream: Promise<Unsubscribe>;
+  /** Shared by the topic's listeners (one promise per topic, not per listener). */
+  ready: Promise<void>;
   subscribed: boolean;
 }
 
@@ -30,7 +32,7 @@ export class TopicHub<TopicMap extends Record<string, unknown>> {
     const entry = (this.topics.get(key) ?? this.open(topic, id, key)) as Topic<TopicMap[K]>;
     entry.listeners.add(listener);
     return {
-      ready: entry.upstream.then(() => undefined),
+      ready: entry.ready,
       stop: () => {
         if (!entry.listeners.delete(listener) || entry.listeners.size > 0) return;
         if (this.topics.get(key) === entry) this.topics.delete(key);
@@ -40,10 +42,11 @@ export class TopicHub<TopicMap extends Record<string, unknown>> {
   }
 
   private open<K extends keyof TopicMap & string>(topic: K, id: string, key: string): Topic<TopicMap[K]> {
-    const entry: Topic<TopicMap[K]> = { listeners: new Set(), upstream: undefined as never, subscribed: false };
+    const entry: Topic<TopicMap[K]> = { listeners: new Set(), upstream: undefined as never, ready: undefined as never, subscribed: false };
     entry.upstream = this.pubsub.subscribe(topic, id, (payload) => {
       for (const listener of entry.listeners) listener(payload);
     });
+    entry.ready = entry.upstream.then(() => undefined);
     entry.upstream.then(
       () => (entry.subscribed = true),
       // A topic that could not subscribe is not reused: the next listener tries afresh.

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
-import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
+import { createYoga, isAsyncIterable, maskError, useReadinessCheck, type Plugin } from 'graphql-yoga';
 import { authenticate } from '../auth/authenticate.js';
 import { devLoginEnabled, handleDevLogin } from '../auth/dev-login.js';
 import { bearerToken, TokenError } from '../auth/jwt.js';
@@ -14,8 +14,7 @@ import { unauthenticated, useVariableErrorCodes } from '../errors.js';
 import { openMigratedDatabase } from '../infra/db.js';
 import type { Config } from '../infra/env.js';
 import { createTypedPubSub, inProcessEngine } from '../infra/pubsub.js';
-import { connectRedis, createRedis, redisEngine } from '../infra/redis.js';
-import type { Redis } from 'ioredis';
+import { commandsClient, redisEngine, redisTarget, type RedisClient } from '../infra/redis.js';
 import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '../modules/presence/presence-store.js';
 import { schema } from '../schema.js';
 import { createServices, type Services } from '../services.js';
@@ -30,6 +29,7 @@ import { useSseStreams } from './sse-streams.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { CompiledOperations } from './compiled-operations.js';
+import { isWorker, workerMetrics } from './workers.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { isMultipart, maxMultipartBytes, useStreamedUploads } from './multipart-uploads.js';
 import { isFilePath, serveFile } from './file-serving.js';
@@ -47,16 +47,20 @@ export interface App {
 
 export async function buildApp(config: Config, log: Logger = createLogger()): Promise<App> {
   const db = await openMigratedDatabase(config);
-  let redis: Redis | undefined;
+  const target = redisTarget(config);
+  // ioredis reconnects and follows failovers by itself: its errors are worth a line in the log, not a crash.
+  const onRedisError = (error: unknown, connection: string) =>
+    log.warn(`redis ${connection} connection: ${error instanceof Error ? error.message : String(error)}`);
+  let redis: RedisClient | undefined;
   let pubsub: AppPubSub;
   let presenceStore: PresenceStore;
   try {
-    pubsub = createTypedPubSub<Topics>(config.redisUrl ? await redisEngine(config.redisUrl) : inProcessEngine(), {
-      prefix: config.redisUrl ? config.redisPrefix : '',
+    pubsub = createTypedPubSub<Topics>(target ? await redisEngine(target, onRedisError) : inProcessEngine(), {
+      prefix: target ? config.redisPrefix : '',
       onUndecodable: (error, channel) => log.warn(`dropped a pub/sub message on ${channel} that does not decode`, { error: String(error) }),
     });
-    if (config.redisUrl) {
-      redis = await connectRedis(createRedis(config.redisUrl, 'presence'));
+    if (target) {
+      redis = await commandsClient(target, 'presence', onRedisError);
       presenceStore = new RedisPresenceStore(redis, (error) => log.error('presence heartbeat failed', error), {
         ...config.presence,
         prefix: config.redisPrefix,
@@ -70,6 +74,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   }
   const metrics = createMetrics();
   if (db.pool) metrics.observePool(db.pool);
+  // Under WORKERS, a scrape reaching any worker answers for all of them (summed by the primary).
+  const metricsText = isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   const services = createServices(config, db.prisma, db.query, db.transaction, pubsub, presenceStore, log, metrics, redis);
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
@@ -96,6 +102,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       error: (...args: unknown[]) => void (!requestLog.logged(args[0]) && log.error('unexpected error', args[0])),
     },
     plugins: [
+      // GET /ready: the database and pub/sub answer within 2 s (a balancer's health check).
+      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(fetchAPI) }),
       useContentTypePolicy(),
       useStreamedUploads({
         maxFileBytes: config.uploads.maxBytes,
@@ -138,8 +146,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       return sendJson(res, 503, { errors: [{ message: 'Server shutting down.' }] });
     }
     const path = (req.url ?? '/').split('?')[0];
+    // Yoga's own health check answers an empty body; the contract's is {"status":"ok"}, before any plugin runs.
     if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/ready') return void ready(res);
     if (path === '/dev/token' && devLoginEnabled(config)) {
       return void handleDevLogin(config, req, res).catch((error) => {
         log.error('dev token failed', error);
@@ -150,9 +158,13 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       const access = metricsAccess(config, req);
       if (access === 404) return sendJson(res, 404, { error: 'Not found.' });
       if (access === 401) return sendJson(res, 401, { error: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
-      return void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
-      });
+      return void metricsText().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (error) => {
+          log.error('collecting metrics failed', error);
+          sendJson(res, 500, { error: 'Internal error.' });
+        },
+      );
     }
     if (path !== undefined && isFilePath(path)) {
       return void serveFile(services.attachments, req, res).catch((error) => {
@@ -171,7 +183,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     return yoga.handle(req, res);
   });
 
-  async function ready(res: ServerResponse) {
+  async function readiness(fetchAPI: { Response: typeof Response }): Promise<Response> {
     const checks: Record<string, string> = {};
     const check = async (name: string, ping: () => Promise<void>) => {
       checks[name] = await withTimeout(ping(), 2_000).then(
@@ -179,9 +191,9 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         () => 'unreachable',
       );
     };
-    await Promise.all([check('database', () => db.ping()), ...(config.redisUrl ? [check('redis', () => pubsub.ping())] : [])]);
+    await Promise.all([check('database', () => db.ping()), ...(target ? [check('redis', () => pubsub.ping())] : [])]);
     const ok = Object.values(checks).every((check) => check === 'ok');
-    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable', checks });
+    return fetchAPI.Response.json({ status: ok ? 'ready' : 'unavailable', checks }, { status: ok ? 200 : 503 });
   }
 
   const ws = attachWebSocket(server, yoga as never, services, {

@@ -23,7 +23,19 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   /** Sees each frame graphql-ws sends (results included) before it is written. */
   onFrame: (socket: WebSocket, frame: string) => void = () => undefined,
 ): GraphqlWsTransport {
-  const server = makeServer<P, Extra>(options);
+  // The connection_init wait is ours: graphql-ws's timer stays referenced by its socket's closures for
+  // the socket's whole life (~300 bytes an idle socket); ours is released once connection_init comes.
+  const initWaits = new WeakMap<object, NodeJS.Timeout>();
+  const server = makeServer<P, Extra>({
+    ...options,
+    connectionInitWaitTimeout: 0,
+    onConnect: (ctx) => {
+      clearTimeout(initWaits.get(ctx.extra.socket));
+      initWaits.delete(ctx.extra.socket);
+      return options.onConnect?.(ctx);
+    },
+  });
+  const initWaitMs = options.connectionInitWaitTimeout ?? 3_000;
   wss.options.handleProtocols = handleProtocols;
   const closeAll = (code: number, reason: string) => {
     for (const client of wss.clients) client.close(code, reason);
@@ -34,6 +46,11 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
   });
 
   wss.on('connection', (socket, request) => {
+    const initWait = setTimeout(() => {
+      initWaits.delete(socket);
+      socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }, initWaitMs);
+    initWaits.set(socket, initWait);
     socket.once('error', (error) => {
       logError('WebSocket error', error);
       socket.close(CloseCode.InternalServerError, 'Internal server error');
@@ -47,19 +64,20 @@ export function serveGraphqlWs<P extends Record<string, unknown> | undefined>(
           return writer.bufferedBytes(socket) > HIGH_WATER_BYTES ? drained(socket) : undefined;
         },
         close: (code, reason) => socket.close(code, reason),
+        // Not an async listener: graphql-ws's handling of a subscribe message lasts as long as the
+        // subscription, and an awaiting frame here would keep the message's buffer that long.
         onMessage: (handle) =>
-          socket.on('message', async (data) => {
-            try {
-              await handle(String(data));
-            } catch (error) {
+          socket.on('message', (data) => {
+            handle(String(data)).catch((error: unknown) => {
               logError('graphql-ws message handling failed', error);
               socket.close(CloseCode.InternalServerError, 'Internal server error');
-            }
+            });
           }),
       },
       { socket, request },
     );
     // A failing close hook (say, presence with Redis away) is logged, not left unhandled.
+    socket.once('close', () => clearTimeout(initWaits.get(socket)));
     socket.once('close', (code, reason) => void closed(code, String(reason)).catch((error) => logError('closing a graphql-ws socket failed', error)));
   });
 

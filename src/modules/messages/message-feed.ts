@@ -273,31 +273,45 @@ export class MessageFeed {
       else if (early.length < this.options.maxQueue) early.push(event);
       else queue.fellBehind();
     };
-    // A long replay reads its next batch once the subscriber has taken most of the last one.
-    const taken = async () => {
-      while (queue.size >= this.options.replayBatch && !queue.closed) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A long replay reads its next batch once the subscriber has taken most of the last one
+    // (at most two batches wait: the one being read and the one in the queue).
+    const prefetch = <T>(read: () => Promise<T>): Promise<T> => {
+      const next = (async () => {
+        await null; // after the current batch is in the queue
+        while (queue.size >= this.options.replayBatch && !queue.closed) await new Promise((resolve) => setTimeout(resolve, 5));
+        return read();
+      })();
+      next.catch(() => undefined); // a replay that ended meanwhile does not wait for it
+      return next;
     };
     hub.add(listener, types);
     void (async () => {
       try {
         await hub.ready;
+        const size = this.options.replayBatch;
         if (resume?.afterSeq !== undefined) {
           lastSeq = resume.afterSeq;
+          let next = this.source.range(conversationId, lastSeq, size);
           for (;;) {
-            await taken();
-            const rows = await this.source.range(conversationId, lastSeq, this.options.replayBatch);
+            const rows = await next;
             if (queue.closed) return;
+            const full = rows.length >= size;
+            // The next batch is read while this one is executed and written (once the subscriber keeps up).
+            if (full) next = prefetch(() => this.source.range(conversationId, rows.at(-1)!.seq, size));
             for (const message of rows) forward({ type: 'MessageCreated', message, pos: message.createdPos }, true);
-            if (rows.length < this.options.replayBatch) break;
+            if (!full) break;
           }
         } else if (resume?.sincePos !== undefined) {
-          lastPos = resume.sincePos;
+          const { sincePos } = resume;
+          lastPos = sincePos;
+          let next = this.source.changedSince(conversationId, sincePos, lastPos, size);
           for (;;) {
-            await taken();
-            const batch = await this.source.changedSince(conversationId, resume.sincePos, lastPos, this.options.replayBatch);
+            const batch = await next;
             if (queue.closed) return;
+            const full = batch.events.length >= size;
+            if (full) next = prefetch(() => this.source.changedSince(conversationId, sincePos, batch.events.at(-1)!.pos, size));
             for (const event of batch.events) forward(event);
-            if (batch.events.length < this.options.replayBatch) {
+            if (!full) {
               // Every change up to the snapshot's position is in what was replayed.
               lastPos = Math.max(lastPos, batch.lastEventPos);
               break;

@@ -17,7 +17,7 @@ import type { DeliveryTracker } from './deliveries.js';
 import { CHANGE_KINDS, type FeedEvent, type MessageRecord, type ReadState, type SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
 import type { AttachmentRecord, AttachmentsService } from '../attachments/attachments.service.js';
-import { loadState, loadStates, MESSAGE_COLUMNS, STATE_COLUMNS, STATE_FROM, recordOf, type StateRow } from './message-state.js';
+import { batchStatement, loadState, MESSAGE_COLUMNS, recordOf, recordsOfBatch, STATE_COLUMNS, STATE_FROM, type BatchRow, type StateRow } from './message-state.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
 export const CLIENT_MESSAGE_ID_MAX_LENGTH = 200;
@@ -205,7 +205,9 @@ export class MessagesService {
       readState: newMessageReadState(row.recipientMarks),
       reactions: [],
       mentions: mentions.map((user) => ({ ...user, visible: true }) as User),
-      replyTo,
+      // Read again now that the message is stored: a delete of the quoted message
+      // that took its position before this one has committed, and no copy of its content may travel on.
+      replyTo: replyTo && quotedOf(await loadState(this.query, replyTo.id)),
       attachments,
     };
     // Both in one turn of the event loop: one write to Redis.
@@ -241,8 +243,7 @@ export class MessagesService {
     if (!target || target.conversationId !== conversationId || target.deletedAt !== null) {
       throw badUserInput('replyToId must name a message of this conversation that is not deleted.');
     }
-    // Quoted, its own reactions, mentions and reply load when asked for.
-    return { ...target, reactions: undefined, mentions: undefined, replyTo: undefined };
+    return quotedOf(target)!;
   }
 
   private async usersInOrder(ids: string[]): Promise<User[]> {
@@ -508,13 +509,14 @@ export class MessagesService {
 
   /** Messages with seq in (afterSeq, upToSeq], in order, as they are now, for `after` replays. */
   async range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]> {
-    return loadStates(
-      this.query,
-      'm."conversationId" = $1 AND m.seq > $2 AND ($3::int IS NULL OR m.seq <= $3::int)',
-      [conversationId, afterSeq, upToSeq ?? null],
-      'm.seq',
-      limit,
+    const [row] = await this.query<BatchRow>(
+      batchStatement(
+        `SELECT ${MESSAGE_COLUMNS} FROM "Message" m
+         WHERE m."conversationId" = $1 AND m.seq > $2 AND ($3::int IS NULL OR m.seq <= $3::int) ORDER BY m.seq LIMIT $4`,
+      ),
+      [conversationId, afterSeq, upToSeq ?? null, limit],
     );
+    return row ? recordsOfBatch(row) : [];
   }
 
   async lastEventPos(conversationId: string): Promise<number> {
@@ -541,30 +543,25 @@ export class MessagesService {
    * subscriber's cursor); and the feed's position as of the same snapshot.
    */
   async changedSince(conversationId: string, sincePos: number, afterPos: number, limit: number): Promise<{ events: FeedEvent[]; lastEventPos: number }> {
-    const rows = await this.query<StateRow & { lastEventPos: number }>(
-      `SELECT ${STATE_COLUMNS}, c."lastEventPos"
-       FROM "Conversation" c LEFT JOIN LATERAL (
-         SELECT ${MESSAGE_COLUMNS} FROM "Message" m
-         WHERE m."conversationId" = c.id AND m."eventPos" > $2 ORDER BY m."eventPos" LIMIT $3
-       ) m ON true LEFT JOIN "User" su ON su.id = m."senderId"
-       WHERE c.id = $1 ORDER BY m."eventPos"`,
+    const [row] = await this.query<BatchRow & { lastEventPos: number }>(
+      batchStatement(
+        `SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m."conversationId" = $1 AND m."eventPos" > $2 ORDER BY m."eventPos" LIMIT $3`,
+        '(SELECT "lastEventPos" FROM "Conversation" WHERE id = $1) AS "lastEventPos",',
+      ),
       [conversationId, afterPos, limit],
     );
-    const lastEventPos = rows[0]?.lastEventPos ?? 0;
-    const events = rows
-      .filter((row) => row.id !== null)
-      .map((row): FeedEvent => {
-        const message = recordOf(row);
-        const type =
-          message.createdPos > sincePos
-            ? 'MessageCreated'
-            : message.deletedAt !== null
-              ? 'MessageDeleted'
-              : message.editedPos !== null && message.editedPos > sincePos
-                ? 'MessageEdited'
-                : 'ReactionsChanged';
-        return { type, message, pos: message.eventPos } as FeedEvent;
-      });
+    const lastEventPos = row?.lastEventPos ?? 0;
+    const events = (row ? recordsOfBatch(row) : []).map((message): FeedEvent => {
+      const type =
+        message.createdPos > sincePos
+          ? 'MessageCreated'
+          : message.deletedAt !== null
+            ? 'MessageDeleted'
+            : message.editedPos !== null && message.editedPos > sincePos
+              ? 'MessageEdited'
+              : 'ReactionsChanged';
+      return { type, message, pos: message.eventPos } as FeedEvent;
+    });
     return { events, lastEventPos };
   }
 }
@@ -629,6 +626,11 @@ function conversationOf(row: SentRow): Conversation {
 function newMessageReadState(recipientMarks: string | null): ReadState {
   const alone = recipientMarks === null || recipientMarks === '[]';
   return { readers: [], readByAll: alone, deliveredToAll: alone };
+}
+
+/** A message as another one quotes it: its own reactions, mentions and reply load when asked for. */
+function quotedOf(message: MessageRecord | undefined): MessageRecord | null {
+  return message ? { ...message, reactions: undefined, mentions: undefined, replyTo: undefined } : null;
 }
 
 /** 1 to 4000 code points after trimming, storable: the content sendMessage and editMessage accept, trimmed. */

@@ -16,6 +16,7 @@ import type { Listening } from '../../realtime/topic-hub.js';
 import type { AppHub, AppPubSub } from '../../topics.js';
 import type { ConversationCreated } from '../conversations/conversations.service.js';
 import type { MessageRecord } from '../messages/message-events.js';
+import { bucketOf, spreadTags } from '../../infra/slots.js';
 
 export const PREVIEW_LENGTH = 100;
 
@@ -50,8 +51,15 @@ export interface MessageNotice {
  */
 export type PackedNotice = Omit<MessageNotice, 'recipientMarks'> & { recipientMarks: string };
 
-/** `messageNotices` has one channel for the whole deployment. */
-const NOTICES = 'all';
+/**
+ * `messageNotices` is process-wide: every process with a notifications
+ * subscriber listens to all of it. It is split into shards by conversation,
+ * each on its own hash slot (evenly spaced), so that on a Redis Cluster its
+ * traffic spreads over the masters instead of making one slot hot. One
+ * conversation's notices share a shard and keep their order.
+ */
+export const NOTICE_SHARDS = 16;
+const noticeShards = spreadTags(NOTICE_SHARDS, 'n');
 
 /** Messages whose notifications share one counts query at most. */
 const MAX_NOTICES_PER_BATCH = 100;
@@ -62,8 +70,8 @@ type Push = (payload: NotificationPayload) => void;
 export class NotificationsService {
   /** Local subscribers by user id. */
   private readonly local = new Map<string, Set<Push>>();
-  /** The notices channel, listened to while this process has a subscriber. */
-  private notices: Listening | undefined;
+  /** The notices shards, listened to while this process has a subscriber. */
+  private notices: Listening[] | undefined;
   private readonly queue: Job[] = [];
   private draining: Promise<void> | undefined;
 
@@ -94,7 +102,7 @@ export class NotificationsService {
   async messageSent(notice: PackedNotice): Promise<void> {
     if (notice.recipientMarks === '[]') return;
     await this.pubsub
-      .publish('messageNotices', NOTICES, notice)
+      .publish('messageNotices', noticeShards[bucketOf(notice.message.conversationId, NOTICE_SHARDS)]!, notice)
       .catch((error) => this.log('publishing a message notice failed', error));
   }
 
@@ -145,17 +153,22 @@ export class NotificationsService {
   }
 
   private listenToNotices(): Promise<void> {
-    const notices = (this.notices ??= this.hub.listen('messageNotices', NOTICES, (packed) =>
-      this.enqueue({ kind: 'notice', notice: { ...packed, recipientMarks: JSON.parse(packed.recipientMarks) as [string, number][] } }),
+    const notices = (this.notices ??= noticeShards.map((shard) =>
+      this.hub.listen('messageNotices', shard, (packed) =>
+        this.enqueue({ kind: 'notice', notice: { ...packed, recipientMarks: JSON.parse(packed.recipientMarks) as [string, number][] } }),
+      ),
     ));
-    return notices.ready.catch((error: unknown) => {
-      if (this.notices === notices) this.notices = undefined; // the next subscriber tries afresh
-      throw error;
-    });
+    return Promise.all(notices.map((shard) => shard.ready)).then(
+      () => undefined,
+      (error: unknown) => {
+        if (this.notices === notices) this.stopNotices(); // the next subscriber tries afresh
+        throw error;
+      },
+    );
   }
 
   private stopNotices(): void {
-    this.notices?.stop();
+    for (const shard of this.notices ?? []) shard.stop();
     this.notices = undefined;
   }
 

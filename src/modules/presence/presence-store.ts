@@ -6,7 +6,8 @@
 // OFFLINE. Lua scripts make every transition atomic, so exactly one process
 // reports each ONLINE/OFFLINE change.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
+import { bucketOf, spreadTags } from '../../infra/slots.js';
 
 export interface PresenceStore {
   /** Records a socket; true when the user just came online (first socket anywhere). */
@@ -60,7 +61,7 @@ export interface RedisPresenceOptions {
 }
 
 
-// KEYS[1] user set, KEYS[2] global leases; ARGV: process id, lease member, expiry, now
+// KEYS[1] user set, KEYS[2] its bucket's leases (one hash tag: one slot on a cluster); ARGV: process id, lease member, expiry, now
 const CONNECT = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
 local before = redis.call('ZCARD', KEYS[1])
@@ -76,7 +77,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
 if removed == 1 and redis.call('ZCARD', KEYS[1]) == 0 then return 1 end
 return 0`;
 
-// KEYS[1] global leases; ARGV: now, limit, user key prefix. Returns users left with no live lease.
+// KEYS[1] a bucket's leases; ARGV: now, limit, the bucket's user key prefix (same tag). Returns users left with no live lease.
 const REAP = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local offline = {}
@@ -92,29 +93,38 @@ for _, member in ipairs(expired) do
 end
 return offline`;
 
+/** Presence buckets: each is one hash tag (a user's key and the bucket's leases share a slot), spread over the slots. */
+export const PRESENCE_BUCKETS = 128;
+
 export class RedisPresenceStore implements PresenceStore {
   private readonly processId = randomUUID();
   private readonly local = new Map<string, number>();
   private readonly leaseMs: number;
   private readonly timer: NodeJS.Timeout;
   private expiredHandler: (userIds: string[]) => void = () => undefined;
-  private readonly leases: string;
-  private readonly userPrefix: string;
+  /** Per bucket: the prefix of its users' keys (`…presence:{tag}:u:`) and its leases key. */
+  private readonly buckets: { userPrefix: string; leases: string }[];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly onError: (error: unknown) => void,
     { leaseMs = 45_000, heartbeatMs = 10_000, prefix = 'chat:' }: RedisPresenceOptions = {},
   ) {
     this.leaseMs = leaseMs;
-    this.leases = `${prefix}presence:leases`;
-    this.userPrefix = `${prefix}presence:u:`;
+    this.buckets = spreadTags(PRESENCE_BUCKETS, 'p').map((tag) => ({
+      userPrefix: `${prefix}presence:${tag}:u:`,
+      leases: `${prefix}presence:${tag}:leases`,
+    }));
     this.timer = setInterval(() => void this.heartbeat(), heartbeatMs);
     this.timer.unref();
   }
 
+  private bucket(userId: string) {
+    return this.buckets[bucketOf(userId, PRESENCE_BUCKETS)]!;
+  }
+
   private userKey(userId: string) {
-    return `${this.userPrefix}${userId}`;
+    return `${this.bucket(userId).userPrefix}${userId}`;
   }
 
   private member(userId: string) {
@@ -126,7 +136,8 @@ export class RedisPresenceStore implements PresenceStore {
     this.local.set(userId, count + 1);
     if (count > 0) return false;
     const now = Date.now();
-    const before = (await this.redis.eval(CONNECT, 2, this.userKey(userId), this.leases, this.processId, this.member(userId), now + this.leaseMs, now)) as number;
+    const { leases } = this.bucket(userId);
+    const before = (await this.redis.eval(CONNECT, 2, this.userKey(userId), leases, this.processId, this.member(userId), now + this.leaseMs, now)) as number;
     return before === 0;
   }
 
@@ -137,17 +148,36 @@ export class RedisPresenceStore implements PresenceStore {
       return false;
     }
     this.local.delete(userId);
-    const wentOffline = (await this.redis.eval(DISCONNECT, 2, this.userKey(userId), this.leases, this.processId, this.member(userId), Date.now())) as number;
+    const { leases } = this.bucket(userId);
+    const wentOffline = (await this.redis.eval(DISCONNECT, 2, this.userKey(userId), leases, this.processId, this.member(userId), Date.now())) as number;
     return wentOffline === 1;
   }
 
   async onlineUsers(userIds: readonly string[]) {
     if (userIds.length === 0) return new Set<string>();
     const now = Date.now();
-    const pipeline = this.redis.pipeline();
-    for (const id of userIds) pipeline.zcount(this.userKey(id), `(${now}`, '+inf');
-    const results = (await pipeline.exec()) ?? [];
-    return new Set(userIds.filter((_, i) => Number(results[i]?.[1] ?? 0) > 0));
+    const online = new Set<string>();
+    // One pipeline per bucket: a cluster pipelines only keys of one slot.
+    await Promise.all(
+      [...this.byBucket(userIds)].map(async ([, ids]) => {
+        const pipeline = this.redis.pipeline();
+        for (const id of ids) pipeline.zcount(this.userKey(id), `(${now}`, '+inf');
+        const results = (await pipeline.exec()) ?? [];
+        ids.forEach((id, i) => Number(results[i]?.[1] ?? 0) > 0 && online.add(id));
+      }),
+    );
+    return online;
+  }
+
+  private byBucket(userIds: Iterable<string>): Map<number, string[]> {
+    const groups = new Map<number, string[]>();
+    for (const id of userIds) {
+      const bucket = bucketOf(id, PRESENCE_BUCKETS);
+      const group = groups.get(bucket);
+      if (group) group.push(id);
+      else groups.set(bucket, [id]);
+    }
+    return groups;
   }
 
   onExpired(handler: (userIds: string[]) => void) {
@@ -158,22 +188,30 @@ export class RedisPresenceStore implements PresenceStore {
     return this.local.get(userId) ?? 0;
   }
 
-  /** Renews this process's leases, then reaps the leases of processes that stopped renewing theirs. */
+  /** Renews this process's leases, then reaps the leases of processes that stopped renewing theirs, bucket by bucket. */
   async heartbeat(): Promise<void> {
     try {
       const now = Date.now();
       const expiry = now + this.leaseMs;
-      const pipeline = this.redis.pipeline();
-      for (const userId of this.local.keys()) {
-        pipeline.zadd(this.userKey(userId), expiry, this.processId);
-        pipeline.zadd(this.leases, expiry, this.member(userId));
-      }
-      if (this.local.size > 0) await pipeline.exec();
-      for (;;) {
-        const offline = (await this.redis.eval(REAP, 1, this.leases, now, 500, this.userPrefix)) as string[];
-        if (offline.length > 0) this.expiredHandler(offline);
-        if (offline.length < 500) break;
-      }
+      await Promise.all(
+        [...this.byBucket(this.local.keys())].map(([bucket, ids]) => {
+          const pipeline = this.redis.pipeline();
+          for (const userId of ids) {
+            pipeline.zadd(this.userKey(userId), expiry, this.processId);
+            pipeline.zadd(this.buckets[bucket]!.leases, expiry, this.member(userId));
+          }
+          return pipeline.exec();
+        }),
+      );
+      await Promise.all(
+        this.buckets.map(async ({ leases, userPrefix }) => {
+          for (;;) {
+            const offline = (await this.redis.eval(REAP, 1, leases, now, 500, userPrefix)) as string[];
+            if (offline.length > 0) this.expiredHandler(offline);
+            if (offline.length < 500) break;
+          }
+        }),
+      );
     } catch (error) {
       this.onError(error);
     }

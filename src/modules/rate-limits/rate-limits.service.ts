@@ -2,7 +2,7 @@
 // configured, so that a limit holds across processes, else in memory. When
 // Redis is unreachable the in-memory limiter takes over (insurance), so a
 // Redis outage never blocks sending.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../infra/redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from '../../errors.js';
 
@@ -30,7 +30,7 @@ export class RateLimits {
 
   constructor(
     private readonly enabled: boolean,
-    redis?: Redis,
+    redis?: RedisClient,
     prefix = 'chat:',
     private readonly onRejected: (action: RateLimitedAction) => void = () => undefined,
     /** Budgets that differ from RATE_LIMITS' points (configured ones). */

@@ -1,0 +1,273 @@
+// Two server processes on a local Redis Cluster (3 masters, 3 replicas,
+// started by this file) act as one service, with pub/sub sharded over the
+// masters, and survive the death of a master. Postgres project only
+// (vitest.config.ts): separate processes cannot share an embedded database.
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from './generated/gql.js';
+import { http, ok, subscribe, wsClient } from './helpers/clients.js';
+import { waitFor } from './helpers/deferred.js';
+import { spawnServer, type ServerProcess } from './helpers/processes.js';
+import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.js';
+import { baseEnv } from './helpers/server.js';
+import { tokenFor } from './helpers/users.js';
+import calculateSlot from 'cluster-key-slot';
+
+const Me = graphql(`query RcMe { me { id } }`);
+const Group = graphql(`
+  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }
+`);
+const Start = graphql(`mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }`);
+const Send = graphql(`
+  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {
+    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }
+  }
+`);
+const Events = graphql(`
+  subscription RcEvents($conversationId: ID!, $after: ID) {
+    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }
+  }
+`);
+const Typing = graphql(`subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }`);
+const SetTyping = graphql(`mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }`);
+const Presence = graphql(`subscription RcPresence { presence { user { id } status } }`);
+const Notifications = graphql(`
+  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }
+`);
+const Online = graphql(`query RcOnline($id: ID!) { user(id: $id) { online } }`);
+
+let cluster: RedisCluster;
+let a: ServerProcess;
+let b: ServerProcess;
+const prefix = () => baseEnv().REDIS_KEY_PREFIX!;
+
+async function user(server: ServerProcess, name: string) {
+  const id = `${name}-${randomUUID()}`;
+  const token = await tokenFor(id, { preferred_username: name });
+  await ok(server.url, token, Me);
+  return { id, token };
+}
+
+type EventsResult = { data?: { messageEvents: { message?: { id: string; seq: number } } } | null };
+const seqs = (sub: { results: EventsResult[] }) =>
+  sub.results.map((r) => r.data?.messageEvents.message?.seq).filter((s): s is number => s !== undefined);
+
+/** Sends probes until every subscription has seen one (nothing tells a client that a subscription is live). */
+async function untilLive(server: ServerProcess, token: string, conversationId: string, subs: { results: unknown[] }[]) {
+  let probes = 0;
+  await waitFor(
+    async () => {
+      await ok(server.url, token, Send, { conversationId, content: `probe ${++probes}` });
+      return subs.every((s) => s.results.length > 0);
+    },
+    { intervalMs: 100, what: 'subscribers live' },
+  );
+}
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv, REDIS_URL: '', PRESENCE_HEARTBEAT_MS: '1000', PRESENCE_LEASE_MS: '3000' };
+  // Rate limits on in B: their counters live on the cluster too.
+  [a, b] = await Promise.all([spawnServer(env), spawnServer({ ...env, RATE_LIMITS: 'on' })]);
+}, 60_000);
+
+describe('two processes on a Redis Cluster', () => {
+  it('deliver concurrent senders’ messages on both processes in seq order, over shard channels spread on several masters', async () => {
+    const [alice, bob, carol] = await Promise.all([user(a, 'alice'), user(b, 'bob'), user(a, 'carol')]);
+    const { createGroupConversation } = await ok(a.url, alice.token, Group, { title: 'rc', userIds: [bob.id, carol.id] });
+    const conversationId = createGroupConversation.id;
+    const onA = subscribe(wsClient(a.wsUrl, { token: carol.token }), Events, { conversationId });
+    const onB = subscribe(wsClient(b.wsUrl, { token: bob.token }), Events, { conversationId });
+    const feed = subscribe(wsClient(b.wsUrl, { token: bob.token }), Notifications);
+    await untilLive(a, alice.token, conversationId, [onA, onB, feed]);
+
+    const perSender = 25; // under B's 30 sends per 10 s
+    const sent = await Promise.all([
+      ...Array.from({ length: perSender }, (_, i) => ok(a.url, alice.token, Send, { conversationId, content: `a${i}` })),
+      ...Array.from({ length: perSender }, (_, i) => ok(b.url, bob.token, Send, { conversationId, content: `b${i}` })),
+    ]);
+    const last = Math.max(...sent.map((r) => r.sendMessage.seq));
+    for (const sub of [onA, onB]) {
+      await waitFor(() => seqs(sub).at(-1) === last, { what: `seq ${last}, have ${JSON.stringify(seqs(sub))}`, timeoutMs: 15_000 });
+      const got = seqs(sub);
+      expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+      expect(got.at(-1)).toBe(last);
+    }
+    // Bob's notifications came across too (Alice's messages, sent on the other process).
+    await waitFor(() => feed.results.filter((r) => r.data?.notifications.__typename === 'NewMessageNotification').length >= perSender);
+
+    // Sharded pub/sub only: the conversation's channel is a shard channel on the master owning its slot,
+    // no node has a classic channel of ours, and the shard channels sit on more than one master.
+    const masters = (await cluster.topology()).filter((n) => n.role === 'master' && n.alive);
+    const shardChannels = new Map<number, string[]>();
+    for (const { port } of masters) {
+      shardChannels.set(port, (await cluster.command(port, 'PUBSUB', 'SHARDCHANNELS', `${prefix()}*`)) as string[]);
+      expect(await cluster.command(port, 'PUBSUB', 'CHANNELS', `${prefix()}*`)).toEqual([]);
+    }
+    const channel = `${prefix()}messageEvents:${conversationId}`;
+    expect(shardChannels.get(await cluster.masterOf(channel))).toContain(channel);
+    expect([...shardChannels.values()].filter((channels) => channels.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('carry typing and presence from one process to the other, with presence keys on several masters', async () => {
+    const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const typing = subscribe(wsClient(b.wsUrl, { token: bob.token }), Typing, { conversationId });
+    await waitFor(async () => {
+      await ok(a.url, alice.token, SetTyping, { conversationId, isTyping: true });
+      return typing.results.length > 0;
+    }, { intervalMs: 200, what: 'typing across processes' });
+    expect(typing.results[0]?.data?.typing).toEqual({ user: { id: alice.id }, isTyping: true });
+
+    const presence = subscribe(wsClient(b.wsUrl, { token: bob.token }), Presence);
+    const aliceOnline = async () => (await ok(b.url, bob.token, Online, { id: alice.id })).user?.online;
+    let aliceSocket = wsClient(a.wsUrl, { token: alice.token });
+    await aliceSocket.connected;
+    await waitFor(async () => {
+      if (presence.results.some((r) => r.data?.presence.status === 'ONLINE')) return true;
+      // The watcher may have subscribed after Alice came online: reconnect her until it sees ONLINE.
+      await aliceSocket.dispose();
+      await waitFor(async () => (await aliceOnline()) === false, { what: 'Alice offline' });
+      aliceSocket = wsClient(a.wsUrl, { token: alice.token });
+      await aliceSocket.connected;
+      return false;
+    }, { intervalMs: 300, timeoutMs: 20_000, what: 'ONLINE across processes' });
+    await aliceSocket.dispose();
+    await waitFor(() => presence.results.some((r) => r.data?.presence.status === 'OFFLINE'), { what: 'OFFLINE across processes' });
+
+    // A few more users online: their presence keys land on more than one master.
+    const others = await Promise.all(Array.from({ length: 8 }, (_, i) => user(a, `p${i}`)));
+    const sockets = others.map((o) => wsClient(a.wsUrl, { token: o.token }));
+    await Promise.all(sockets.map((s) => s.connected));
+    await waitFor(async () => {
+      const withKeys = [];
+      for (const { port } of (await cluster.topology()).filter((n) => n.role === 'master' && n.alive)) {
+        const keys = (await cluster.command(port, 'KEYS', `${prefix()}presence:*:u:p*`)) as string[];
+        if (keys.length > 0) withKeys.push(port);
+      }
+      return withKeys.length > 1;
+    }, { what: 'presence keys on more than one master' });
+  });
+
+  it('keep rate limits in the cluster', async () => {
+    const [alice, bob] = await Promise.all([user(b, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(b.url, alice.token, Start, { userId: bob.id });
+    const answers = [];
+    for (let i = 0; i < 31; i++) answers.push(await http(b.url, alice.token, SetTyping, { conversationId: startConversation.id, isTyping: true }));
+    expect(answers.slice(0, 30).every((r) => !r.errors)).toBe(true);
+    expect(answers[30]?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    // The counter is a key on the master owning its slot (not the in-memory fallback).
+    const key = `${prefix()}rl:setTyping:${alice.id}`;
+    expect(await cluster.command(await cluster.masterOf(key), 'EXISTS', key)).toBe(1);
+  });
+
+  it('follow a slot move: the conversation’s channel moves to another master and live delivery goes on', async () => {
+    const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const live = subscribe(wsClient(b.wsUrl, { token: bob.token }), Events, { conversationId });
+    await untilLive(a, alice.token, conversationId, [live]);
+    const channel = `${prefix()}messageEvents:${conversationId}`;
+    const from = await cluster.masterOf(channel);
+    const to = (await cluster.topology()).find((n) => n.role === 'master' && n.alive && n.port !== from)!.port;
+    await cluster.moveSlot(calculateSlot(channel), to);
+    expect(await cluster.masterOf(channel)).toBe(to);
+    // Sends go on; one of them reaches Bob live on the other process (the subscriber follows the slot) within 15 s.
+    const sent: number[] = [];
+    await waitFor(async () => {
+      sent.push((await ok(a.url, alice.token, Send, { conversationId, content: `moved ${sent.length}` })).sendMessage.seq);
+      return seqs(live).includes(sent.at(-1)!);
+    }, { intervalMs: 250, timeoutMs: 15_000, what: 'live delivery after the slot move' });
+    expect(await cluster.command(to, 'PUBSUB', 'SHARDCHANNELS', channel)).toEqual([channel]);
+    const got = seqs(live);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+  });
+
+  it('answer sends and report unready while the whole cluster is silent, and resume live delivery when it answers again', async () => {
+    const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const live = subscribe(wsClient(b.wsUrl, { token: bob.token }), Events, { conversationId });
+    await untilLive(a, alice.token, conversationId, [live]);
+    for (const port of cluster.ports) cluster.pause(port, true);
+    try {
+      const started = Date.now();
+      const during = await ok(a.url, alice.token, Send, { conversationId, content: 'while Redis is silent' });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${a.port}/ready`)).status === 503, { what: '/ready 503' });
+      for (const port of cluster.ports) cluster.pause(port, false);
+      await cluster.healthy();
+      // The next message comes live, and the one sent during the silence is fetched before it.
+      await waitFor(async () => {
+        const { sendMessage } = await ok(a.url, alice.token, Send, { conversationId, content: 'after' });
+        return seqs(live).includes(sendMessage.seq);
+      }, { intervalMs: 300, timeoutMs: 15_000, what: 'live delivery after the silence' });
+      expect(seqs(live)).toContain(during.sendMessage.seq);
+      const got = seqs(live);
+      expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${a.port}/ready`)).status === 200, { what: '/ready 200 again' });
+    } finally {
+      for (const port of cluster.ports) cluster.pause(port, false);
+    }
+  });
+
+  it('survive kill -9 of a master under traffic: sends answer within 10 s, live delivery resumes within 15 s, nothing acknowledged is lost', async () => {
+    const [alice, bob] = await Promise.all([user(a, 'alice'), user(b, 'bob')]);
+    const { startConversation } = await ok(a.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const live = subscribe(wsClient(b.wsUrl, { token: bob.token }), Events, { conversationId });
+    await untilLive(a, alice.token, conversationId, [live]);
+    const before = live.results.at(-1)!.data!.messageEvents.message!;
+
+    const acked: { seq: number; id: string; at: number }[] = [];
+    const answers: { ms: number; error?: string }[] = [];
+    let sending = true;
+    const sender = (async () => {
+      for (let i = 0; sending; i++) {
+        const started = Date.now();
+        const response = await http(a.url, alice.token, Send, { conversationId, content: `t${i}`, clientMessageId: `t${i}` }).catch(
+          (error: Error) => ({ errors: [{ message: error.message }], data: undefined }),
+        );
+        answers.push({ ms: Date.now() - started, error: response.errors?.[0]?.message });
+        if (response.data?.sendMessage) acked.push({ ...response.data.sendMessage, at: Date.now() });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await waitFor(() => acked.length >= 5, { what: 'traffic before the kill' });
+
+    const victim = await cluster.masterOf(`${prefix()}messageEvents:${conversationId}`);
+    const killedAt = Date.now();
+    await cluster.kill(victim);
+    // Live delivery resumes: a message sent after the kill reaches Bob on the other process within 15 s.
+    await waitFor(
+      () => {
+        const afterKill = acked.filter((m) => m.at > killedAt + 200).map((m) => m.seq);
+        return afterKill.some((seq) => seqs(live).includes(seq));
+      },
+      { timeoutMs: 15_000, intervalMs: 50, what: `live delivery after the kill\nacked ${JSON.stringify(acked.map((m) => [m.seq, m.at - killedAt]))}\nlive ${JSON.stringify(seqs(live))}\nanswers ${JSON.stringify(answers.slice(-20))}\n${b.output().slice(-1500)}` },
+    );
+    const resumedMs = Date.now() - killedAt;
+    await cluster.healthy();
+    // The dead master serves no slot any more: its replica took them over.
+    const after = await cluster.topology();
+    expect(after.find((n) => n.port === victim)).toMatchObject({ alive: false, slots: [] });
+    await waitFor(() => acked.filter((m) => m.at > Date.now() - 1_000).length >= 3, { what: 'sends after the failover' });
+    sending = false;
+    await sender;
+
+    expect(Math.max(...answers.map((x) => x.ms))).toBeLessThan(10_000);
+    for (const answer of answers) if (answer.error) expect(answer.error).toMatch(/./); // failures carry a message
+    // Nothing acknowledged is lost: the live subscriber has every acknowledged seq, in order, with no gap.
+    const lastAcked = acked.at(-1)!.seq;
+    await waitFor(() => (seqs(live).at(-1) ?? 0) >= lastAcked, { what: `seq ${lastAcked} live` });
+    const got = seqs(live);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+    for (const { seq } of acked) expect(got).toContain(seq);
+    // A subscriber resuming with `after` (from before the kill) misses nothing either.
+    const resumed = subscribe(wsClient(a.wsUrl, { token: bob.token }), Events, { conversationId, after: before.id });
+    await waitFor(() => (seqs(resumed).at(-1) ?? 0) >= lastAcked, { what: `replay after the kill: ${lastAcked}, got ${JSON.stringify(resumed.results).slice(0, 1500)}\n${a.output().slice(-1500)}` });
+    expect(seqs(resumed).slice(0, lastAcked - before.seq)).toEqual(Array.from({ length: lastAcked - before.seq }, (_, i) => before.seq + 1 + i));
+    console.log(`master kill: live delivery resumed after ${resumedMs} ms; ${answers.filter((x) => x.error).length} of ${answers.length} sends failed; slowest answer ${Math.max(...answers.map((x) => x.ms))} ms`);
+  }, 60_000);
+});
