@@ -138,6 +138,17 @@ describe('searchMessages', () => {
     expect(await contents(alice, 'swordfish')).toEqual([]);
   });
 
+  it("loses a conversation's messages the moment its membership row goes (as removeParticipant and leaveConversation delete it)", async () => {
+    const erin = await createUser(server, 'erin');
+    const groupId = await group(server, alice, [erin], 'leaving');
+    await send(alice, groupId, 'farewell pineapple party');
+    expect(await contents(erin, 'pineapple')).toEqual(['farewell pineapple party']);
+    // Membership changes are not on this branch yet (issue 20): its removal deletes the row, as here.
+    await server.app.services.db.$executeRawUnsafe(`DELETE FROM "Participant" WHERE "conversationId" = $1 AND "userId" = $2`, groupId, erin.id);
+    expect(await contents(erin, 'pineapple')).toEqual([]);
+    expect(await contents(alice, 'pineapple')).toEqual(['farewell pineapple party']);
+  });
+
   it('never finds a tombstone, and finds an edited message by its new words only', async () => {
     const id = await send(alice, aliceBob, 'original zebra words');
     expect(await contents(bob, 'zebra')).toEqual(['original zebra words']);
