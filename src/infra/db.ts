@@ -178,7 +178,13 @@ async function openPglite(dataDir: string): Promise<Database> {
     prisma,
     query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
     transaction: (fn) =>
-      settle(() => prisma.$transaction((tx) => fn(<T>(text: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...values)))),
+      settle(() =>
+        prisma.$transaction((tx) => fn(<T>(text: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...values)), {
+          // One connection: transactions wait for each other's turn (Prisma's default gives up after 2 s).
+          maxWait: 10_000,
+          timeout: 10_000,
+        }),
+      ),
     withSession: (fn) => {
       const run = turn.then(() => fn(session));
       turn = run.catch(() => undefined);
