@@ -21,10 +21,14 @@ export default defineConfig({
           ...shared,
           name: 'pglite',
           env: { TEST_DB: 'pglite' },
+          globalSetup: ['test/helpers/push-ca-setup.ts'],
           exclude: ['test/security.test.ts', 'test/redis-cluster.test.ts', 'test/workers.test.ts', 'test/haproxy.test.ts'],
         },
       },
-      { extends: true, test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/helpers/global-setup.ts'] } },
+      {
+        extends: true,
+        test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/push-ca-setup.ts'] },
+      },
     ],
   },
 });

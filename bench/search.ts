@@ -75,7 +75,7 @@ async function main() {
     [CONVERSATIONS, MEMBER_OF],
   );
   await q(`DROP INDEX "Message_search_idx"`, []);
-  await q(`SELECT setseed(0.21)`, []);
+  await q(`SELECT setseed(0.21)::text`, []);
   await q(
     `WITH v AS ${VOCABULARY}
      INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt", "createdPos", "eventPos")

@@ -20,10 +20,30 @@ import { TypingService } from './modules/typing/typing.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { RedisClient } from './infra/redis.js';
+import type { Redis } from 'ioredis';
 import { ConnectionLimits } from './infra/connection-limits.js';
 import { AttachmentsService } from './modules/attachments/attachments.service.js';
 import { createStorage } from './modules/attachments/storage.js';
 import { SearchService } from './modules/search/search.service.js';
+import { PushService } from './modules/push/push.service.js';
+import { EndpointGuard } from './modules/push/endpoint-guard.js';
+import { PushDelivery } from './modules/push/push-delivery.js';
+import { BullPushQueue, TablePushQueue, type DeliverJob } from './modules/push/push-queue.js';
+import type { VapidKeys } from './modules/push/vapid.js';
+
+/** What Web Push needs from the process around the services. */
+export interface PushSetup {
+  /** The VAPID keys; absent when push is off. */
+  keys?: VapidKeys;
+  /** The port the server listens on (a push endpoint there is refused). */
+  ownPort: () => number | undefined;
+  /** Extra CAs (PEM) trusted for push services (PUSH_CA_FILE). */
+  extraCa?: string;
+  /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
+  bullConnections?: [Redis, Redis];
+  /** Statements of push's own (Database.background): planning and the table queue never take a request's connection. */
+  background: RawQuery;
+}
 
 export interface Services {
   config: Config;
@@ -48,6 +68,8 @@ export interface Services {
   typing: TypingService;
   presence: PresenceService;
   rateLimits: RateLimits;
+  /** Web Push: subscriptions, who gets a push, the delivery queue. */
+  push: PushService;
   metrics: Metrics;
   /** Open WebSockets and SSE streams per user (MAX_CONNECTIONS_PER_USER). */
   connections: ConnectionLimits;
@@ -64,7 +86,8 @@ export function createServices(
   presenceStore: PresenceStore,
   log: Logger,
   metrics: Metrics,
-  redis?: RedisClient,
+  redis: RedisClient | undefined,
+  pushSetup: PushSetup,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
   const membership = new MembershipCache(db);
@@ -115,7 +138,11 @@ export function createServices(
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
   });
-  messages.onChanged = (event) => feed.stored(event);
+  const push = createPush(config, db, query, membership, presenceStore, metrics, log, pushSetup);
+  messages.onChanged = (event) => {
+    feed.stored(event);
+    if (event.type === 'MessageCreated') push.messageCreated(event);
+  };
   // Roles are not stored yet: only senders delete (see CanDeleteOthersMessages).
   const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event));
   // A tombstone's files go at once in this process; the periodic sweep is the safety net.
@@ -140,14 +167,38 @@ export function createServices(
     typing: new TypingService(pubsub, hub, membership, logError, config.subscriberMaxQueue),
     presence: new PresenceService(db, pubsub, hub, presenceStore, membership, logError, config.subscriberMaxQueue),
     rateLimits,
+    push,
     metrics,
     connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
       await attachments.close();
+      await push.close();
       await deliveries.close();
       await notifications.drained();
       await presenceStore.close();
     },
   };
+}
+
+function createPush(
+  config: Config,
+  db: PrismaClient,
+  query: RawQuery,
+  membership: MembershipCache,
+  presenceStore: PresenceStore,
+  metrics: Metrics,
+  log: Logger,
+  setup: PushSetup,
+): PushService {
+  const guard = new EndpointGuard({ allowPrivateHosts: config.push.allowPrivateHosts, ownPort: setup.ownPort, extraCa: setup.extraCa });
+  const { keys, bullConnections } = setup;
+  const delivery = keys ? new PushDelivery(keys, guard, metrics, log) : undefined;
+  const queueFor = keys
+    ? (deliver: DeliverJob) =>
+        bullConnections
+          ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
+          : new TablePushQueue(setup.background, deliver, log)
+    : undefined;
+  return new PushService(db, query, setup.background, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
 }

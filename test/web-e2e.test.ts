@@ -18,6 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { browserSkipReason, checkedRun, launchChromium, offlineContext, screenshot, type OfflineContext } from './helpers/browser.js';
 import { ok } from './helpers/clients.js';
+import { waitFor } from './helpers/deferred.js';
+import { startPushService } from './helpers/push-service.js';
 import { startServer, waitForListeners, type TestServer } from './helpers/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -314,6 +316,79 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await sidebar.locator(`.conversation[data-id="${direct}"]`).click();
       await chatScreen.locator('.bubble', { hasText: 'grab a table' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    });
+  }, 60_000);
+
+  it('asks for notification permission after sign-in, registers a push subscription, and its service worker shows a push as a notification', async () => {
+    const push = await startPushService();
+    const server = await startServer({ JWT_SECRET: '' });
+    const alice = await devUser(server, 'alice');
+    const subscription = push.subscription();
+    const offline = await offlineContext(browser, { viewport: { width: 960, height: 600 } });
+    await offline.context.grantPermissions(['notifications'], { origin: site.url });
+    // This browser reaches no push service (no internet): PushManager.subscribe
+    // answers with a subscription of the local test push service instead.
+    await offline.context.addInitScript((local) => {
+      const fake = {
+        endpoint: local.endpoint,
+        expirationTime: null,
+        options: { applicationServerKey: null, userVisibleOnly: true },
+        toJSON: () => ({ endpoint: local.endpoint, expirationTime: null, keys: { p256dh: local.p256dh, auth: local.auth } }),
+        unsubscribe: async () => true,
+      };
+      if (typeof PushManager === 'undefined') return;
+      PushManager.prototype.subscribe = async () => fake as unknown as PushSubscription;
+      PushManager.prototype.getSubscription = async () => null;
+    }, subscription);
+    const api = encodeURIComponent(server.url.replace(/\/graphql$/, ''));
+
+    await checkedRun([offline], async () => {
+      const page = await offline.newPage('bob');
+      await page.goto(`${site.url}/?api=${api}`);
+      await page.getByLabel('Username').fill('bob');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('.topbar .me b', { hasText: 'bob' }).waitFor();
+      await waitFor(async () => (await server.app.services.db.pushSubscription.count({ where: { userId: 'bob', endpoint: subscription.endpoint } })) === 1, {
+        what: "bob's push subscription",
+      });
+      // bob closes the tab: no WebSocket left, so a message reaches him by push.
+      await page.close();
+      await waitFor(async () => !(await server.app.services.presence.onlineUsers(['bob'])).has('bob'), { what: 'bob offline' });
+      const conversationId = await alice.start('bob');
+      const sent = await alice.send(conversationId, 'Are you coming tonight?');
+      const [received] = await push.waitForPushes(subscription.id, 1);
+      expect(received!.payload).toMatchObject({ conversationId, messageId: sent.sendMessage.id, preview: 'Are you coming tonight?' });
+
+      // The browser's push service hands the decrypted payload to the service worker (DevTools protocol).
+      const viewer = await offline.newPage('viewer');
+      await viewer.goto(`${site.url}/?api=${api}`);
+      const cdp = await offline.context.newCDPSession(viewer);
+      const registrations = new Promise<{ registrationId: string; scopeURL: string }[]>((resolve) => {
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          if (registrations.length > 0) resolve(registrations);
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      const [registration] = await registrations;
+      expect(registration!.scopeURL).toBe(`${site.url}/`);
+      await cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: site.url,
+        registrationId: registration!.registrationId,
+        data: JSON.stringify(received!.payload),
+      });
+      const shown = await viewer.waitForFunction(async () => {
+        const worker = await navigator.serviceWorker.getRegistration();
+        const notifications = (await worker?.getNotifications()) ?? [];
+        return notifications.length > 0 ? notifications.map(({ title, body, tag, data }) => ({ title, body, tag, data })) : null;
+      });
+      expect(await shown.jsonValue()).toEqual([
+        {
+          title: 'alice',
+          body: 'Are you coming tonight?',
+          tag: `conversation:${conversationId}`,
+          data: { conversationId, messageId: sent.sendMessage.id, unread: 1 },
+        },
+      ]);
     });
   }, 60_000);
 });

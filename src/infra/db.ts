@@ -65,6 +65,13 @@ export interface Database {
   transaction: RawTransaction;
   /** A session for the migration runner: one connection, so session advisory locks hold. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Statements for background work (Web Push's queue) that must never take
+   * a connection from requests: on PostgreSQL a small pool of its own (when
+   * PostgreSQL goes silent, its hung statements hold only its own
+   * connections); on PGlite the one connection.
+   */
+  background(max: number): { query: RawQuery; close(): Promise<void> };
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -138,6 +145,14 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
           client.release(healthy ? undefined : true);
         }
       }),
+    background(backgroundMax) {
+      const side = new pg.Pool({ ...poolConfig, max: backgroundMax });
+      side.on('error', () => undefined);
+      return {
+        query: async <T>(text: string, values: unknown[]) => (await side.query({ text, values, types: fastTypes })).rows as T[],
+        close: () => side.end().catch(() => undefined),
+      };
+    },
     async withSession(fn) {
       const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
       await client.connect();
@@ -185,6 +200,10 @@ async function openPglite(dataDir: string): Promise<Database> {
           timeout: 10_000,
         }),
       ),
+    background: () => ({
+      query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
+      close: async () => undefined,
+    }),
     withSession: (fn) => {
       const run = turn.then(() => fn(session));
       turn = run.catch(() => undefined);

@@ -94,6 +94,20 @@ export interface Config {
       presignedUrls: boolean;
     };
   };
+  push: {
+    /** VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY (base64url). Unset: generated once and kept in the database outside production; push is off in production. */
+    vapidKeys?: { publicKey: string; privateKey: string };
+    /** VAPID_SUBJECT, a `mailto:` or `https:` contact. Default `mailto:chat@localhost`. */
+    subject: string;
+    /**
+     * PUSH_ALLOW_PRIVATE_HOSTS=true: push endpoints on loopback and private
+     * addresses are requested in production too (tests, private push
+     * services). Default: allowed outside production only.
+     */
+    allowPrivateHosts: boolean;
+    /** PUSH_CA_FILE: a PEM file of extra certificate authorities trusted for push services (tests). */
+    caFile?: string;
+  };
   /**
    * WORKERS: server processes sharing the port on this machine (node:cluster,
    * a primary that serves nothing). Default 1: this process serves, no primary.
@@ -184,11 +198,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     },
+    push: readPushConfig(env, production),
     workers,
     presence: {
       leaseMs: integer(env.PRESENCE_LEASE_MS, 45_000, 'PRESENCE_LEASE_MS'),
       heartbeatMs: integer(env.PRESENCE_HEARTBEAT_MS, 10_000, 'PRESENCE_HEARTBEAT_MS'),
     },
+  };
+}
+
+function readPushConfig(env: NodeJS.ProcessEnv, production: boolean): Config['push'] {
+  const publicKey = nonEmpty(env.VAPID_PUBLIC_KEY);
+  const privateKey = nonEmpty(env.VAPID_PRIVATE_KEY);
+  if (!publicKey !== !privateKey) throw new ConfigError('Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither.');
+  const subject = nonEmpty(env.VAPID_SUBJECT) ?? 'mailto:chat@localhost';
+  if (!/^(mailto:|https:)/.test(subject)) throw new ConfigError(`VAPID_SUBJECT must be a mailto: or https: URL, got "${subject}"`);
+  return {
+    vapidKeys: publicKey && privateKey ? { publicKey, privateKey } : undefined,
+    subject,
+    allowPrivateHosts: env.PUSH_ALLOW_PRIVATE_HOSTS === 'true' || !production,
+    caFile: nonEmpty(env.PUSH_CA_FILE),
   };
 }
 

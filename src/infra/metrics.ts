@@ -57,6 +57,22 @@ export function createMetrics() {
       labelNames: ['action'] as const,
       registers: [registry],
     }),
+    pushesSent: new Counter({ name: 'chat_push_sent_total', help: 'Web Pushes accepted by a push service', registers: [registry] }),
+    pushesFailed: new Counter({
+      name: 'chat_push_failed_total',
+      help: 'Web Pushes given up (refused by the push service, or still failing after the retry window)',
+      registers: [registry],
+    }),
+    pushesRetried: new Counter({
+      name: 'chat_push_retried_total',
+      help: 'Web Push attempts that failed with 429, 5xx or a network error and were scheduled again',
+      registers: [registry],
+    }),
+    pushSubscriptionsRemoved: new Counter({
+      name: 'chat_push_subscriptions_removed_total',
+      help: 'Push subscriptions removed because their push service answered 404 or 410',
+      registers: [registry],
+    }),
     /** Reports the PostgreSQL pool, when there is one. */
     observePool(pool: PoolStats) {
       new Gauge({

@@ -1,6 +1,7 @@
 // buildApp() assembles one server instance (database, pub/sub, services, Yoga
 // over HTTP and graphql-ws on the same port) and returns start/stop; main.ts
 // is the process around it, and tests build as many instances as they need.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLError } from 'graphql';
@@ -14,7 +15,8 @@ import { unauthenticated, useVariableErrorCodes } from '../errors.js';
 import { openMigratedDatabase } from '../infra/db.js';
 import type { Config } from '../infra/env.js';
 import { createTypedPubSub, inProcessEngine } from '../infra/pubsub.js';
-import { commandsClient, redisEngine, redisTarget, type RedisClient } from '../infra/redis.js';
+import { commandsClient, connectRedis, createRedis, redisEngine, redisTarget, type RedisClient } from '../infra/redis.js';
+import type { Redis } from 'ioredis';
 import { InProcessPresenceStore, RedisPresenceStore, type PresenceStore } from '../modules/presence/presence-store.js';
 import { schema } from '../schema.js';
 import { createServices, type Services } from '../services.js';
@@ -29,10 +31,14 @@ import { useSseStreams } from './sse-streams.js';
 import { createSharedSubscriptions } from './shared-execution.js';
 import { attachWebSocket } from './ws.js';
 import { CompiledOperations } from './compiled-operations.js';
+import { loadVapidKeys, type VapidKeys } from '../modules/push/vapid.js';
 import { isWorker, workerMetrics } from './workers.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { isMultipart, maxMultipartBytes, useStreamedUploads } from './multipart-uploads.js';
 import { isFilePath, serveFile } from './file-serving.js';
+
+/** PostgreSQL connections of Web Push's own, besides DATABASE_POOL_SIZE (Database.background). */
+const PUSH_DATABASE_CONNECTIONS = 4;
 
 /** What a client sees of an unexpected error (Yoga's default wording). */
 const MASKED_ERROR_MESSAGE = 'Unexpected error.';
@@ -76,7 +82,38 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   if (db.pool) metrics.observePool(db.pool);
   // Under WORKERS, a scrape reaching any worker answers for all of them (summed by the primary).
   const metricsText = isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
-  const services = createServices(config, db.prisma, db.query, db.transaction, pubsub, presenceStore, log, metrics, redis);
+  let listeningPort: number | undefined;
+  let bullConnections: [Redis, Redis] | undefined;
+  let pushKeys: VapidKeys | undefined;
+  // Planning (one statement at a time), the table queue's claims, BullMQ jobs' subscriptions.
+  const pushDatabase = db.background(PUSH_DATABASE_CONNECTIONS);
+  try {
+    pushKeys = await loadVapidKeys(config, db.prisma);
+    if (!pushKeys) log.warn('Web Push is off: production without VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (pushPublicKey is null).');
+    // BullMQ on one Redis server. A Redis Cluster would need BullMQ's keys under one hash tag
+    // (one shard for the whole queue): there the PostgreSQL table queue is used instead.
+    if (pushKeys && config.redisUrl && !config.redisClusterNodes) {
+      // BullMQ blocks on its worker connection and wants commands to wait out a Redis restart.
+      const bullOptions = { maxRetriesPerRequest: null, enableOfflineQueue: true };
+      bullConnections = [
+        await connectRedis(createRedis(config.redisUrl, 'push-queue', bullOptions)),
+        await connectRedis(createRedis(config.redisUrl, 'push-worker', bullOptions)),
+      ];
+    }
+  } catch (error) {
+    await presenceStore.close();
+    await pubsub.close();
+    redis?.disconnect();
+    await db.close();
+    throw error;
+  }
+  const services = createServices(config, db.prisma, db.query, db.transaction, pubsub, presenceStore, log, metrics, redis, {
+    keys: pushKeys,
+    ownPort: () => listeningPort ?? config.port,
+    extraCa: config.push.caFile ? readFileSync(config.push.caFile, 'utf8') : undefined,
+    bullConnections,
+    background: pushDatabase.query,
+  });
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
   const operations = new CompiledOperations(config.compileAfter);
@@ -210,7 +247,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     start: (port = config.port) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, config.host, () => resolve((server.address() as AddressInfo).port));
+        server.listen(port, config.host, () => resolve((listeningPort = (server.address() as AddressInfo).port)));
       }),
     stop: () =>
       (stopped ??= (async () => {
@@ -228,6 +265,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         await services.close();
         await pubsub.close();
         redis?.disconnect();
+        for (const connection of bullConnections ?? []) connection.disconnect();
+        await pushDatabase.close();
         await db.close();
       })()),
   };

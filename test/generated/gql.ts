@@ -143,6 +143,12 @@ type Documents = {
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
     "\n  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }\n  }\n": typeof types.ProcSendWithKeyDocument,
     "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": typeof types.ProcHistoryDocument,
+    "\n  mutation PushRegister($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input)\n  }\n": typeof types.PushRegisterDocument,
+    "\n  mutation PushUnregister($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": typeof types.PushUnregisterDocument,
+    "\n  query PushPublicKey {\n    pushPublicKey\n  }\n": typeof types.PushPublicKeyDocument,
+    "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.PushStartDocument,
+    "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.PushGroupDocument,
+    "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n": typeof types.PushSendDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.RlTypingDocument,
@@ -324,6 +330,12 @@ const documents: Documents = {
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
     "\n  mutation ProcSendWithKey($conversationId: ID!, $content: String!, $clientMessageId: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id }\n  }\n": types.ProcSendWithKeyDocument,
     "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n": types.ProcHistoryDocument,
+    "\n  mutation PushRegister($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input)\n  }\n": types.PushRegisterDocument,
+    "\n  mutation PushUnregister($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n": types.PushUnregisterDocument,
+    "\n  query PushPublicKey {\n    pushPublicKey\n  }\n": types.PushPublicKeyDocument,
+    "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.PushStartDocument,
+    "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.PushGroupDocument,
+    "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n": types.PushSendDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.RlTypingDocument,
@@ -906,6 +918,30 @@ export function graphql(source: "\n  mutation ProcSendWithKey($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n"): (typeof documents)["\n  query ProcHistory($conversationId: ID!, $after: String) {\n    messages(conversationId: $conversationId, first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushRegister($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input)\n  }\n"): (typeof documents)["\n  mutation PushRegister($input: PushSubscriptionInput!) {\n    registerPushSubscription(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushUnregister($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"): (typeof documents)["\n  mutation PushUnregister($endpoint: String!) {\n    unregisterPushSubscription(endpoint: $endpoint)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PushPublicKey {\n    pushPublicKey\n  }\n"): (typeof documents)["\n  query PushPublicKey {\n    pushPublicKey\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"): (typeof documents)["\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"): (typeof documents)["\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n"): (typeof documents)["\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

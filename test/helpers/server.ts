@@ -21,8 +21,10 @@ export interface TestServer {
 
 export function baseEnv(): Record<string, string> {
   if (testDatabase() === 'postgres') process.env.TEST_DATABASE_URL ??= inject('testDatabaseUrl' as never);
+  // Every server trusts the local push services' certificate (push-ca-setup.ts).
+  const pushCa = inject('pushCertificate' as never) as { file: string } | undefined;
   // A Redis namespace per test run: concurrent runs share one Redis but not their keys and channels.
-  return { JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', REDIS_KEY_PREFIX: `test-${process.env.TEST_DATABASE_URL?.split('/').pop() ?? process.pid}:`, ...databaseEnv() };
+  return { ...(pushCa ? { PUSH_CA_FILE: pushCa.file } : {}), JWT_SECRET: TEST_JWT_SECRET, RATE_LIMITS: 'off', REDIS_KEY_PREFIX: `test-${process.env.TEST_DATABASE_URL?.split('/').pop() ?? process.pid}:`, ...databaseEnv() };
 }
 
 /** Starts a server in this process; it is stopped after the test file. */

@@ -18,6 +18,7 @@ import {
   type MessageItemFragment,
   type NotificationsSubscription,
 } from '../../generated/graphql.js';
+import { enablePush } from './push.js';
 import { addConversation, changed, resetState, setOpenConversation, state, upsertMessage } from './state.js';
 
 /** Repeat setTyping(true) this often while the user keeps typing (the server forgets it after 6 s). */
@@ -82,6 +83,8 @@ async function startSession(token: string): Promise<void> {
     changed();
   }, report);
   changed();
+  // After sign-in, not on page load: the permission prompt comes when the user has just acted.
+  void enablePush(api);
   const inUrl = new URLSearchParams(location.search).get(CONVERSATION_PARAM);
   if (inUrl && state.conversations.has(inUrl)) await open(inUrl);
 }

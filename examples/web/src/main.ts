@@ -1,5 +1,6 @@
 import './style.css';
-import { attempt, resumeSession } from './chat.js';
+import { attempt, open, resumeSession } from './chat.js';
+import { onNotificationClick } from './push.js';
 import { onChange } from './state.js';
 import { mount } from './views.js';
 
@@ -7,3 +8,5 @@ const render = mount(document.querySelector<HTMLElement>('#app')!);
 onChange(render);
 render();
 attempt(resumeSession);
+// A notification clicked while this tab is open (public/sw.js) opens its conversation here.
+onNotificationClick((conversationId) => attempt(() => open(conversationId)));

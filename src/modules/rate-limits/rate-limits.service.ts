@@ -21,6 +21,8 @@ export const RATE_LIMITS = {
   uploadBytes: { points: 200 * 1024 * 1024, durationSeconds: 3600 },
   searchMessages: { points: 60, durationSeconds: 10 },
   connection: { points: 30, durationSeconds: 60 },
+  /** registerPushSubscription and unregisterPushSubscription, one budget. */
+  pushSubscription: { points: 10, durationSeconds: 60 },
 } as const;
 
 export type RateLimitedAction = keyof typeof RATE_LIMITS;

@@ -1,0 +1,213 @@
+// Does Web Push slow sendMessage? One-to-one pairs whose recipients are all
+// offline, measured twice on a fresh database each: without push
+// subscriptions, then with every recipient subscribed (so each send plans and
+// queues a push and a worker sends it to a local HTTPS push sink). The
+// senders run closed loops over HTTP; the figure is the send's latency
+// (request to answer), p50 and p99, and sends per second.
+//
+//   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--no-redis]
+//
+// Needs PostgreSQL (and Redis unless --no-redis) on this machine. Uses its own
+// database (chat_bench_push) and Redis prefix.
+import { spawn } from 'node:child_process';
+import { createECDH, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import pg from 'pg';
+import selfsigned from 'selfsigned';
+import { ROOT, PG_ADMIN_URL, REDIS_URL, sleep } from './harness.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const PAIRS = option('pairs', 1000);
+const SECONDS = option('seconds', 15);
+const CONCURRENCY = option('concurrency', 100);
+const WARMUP_SECONDS = option('warmup', 3);
+const redis = !args.includes('--no-redis');
+const DATABASE = 'chat_bench_push';
+const SECRET = 'bench-secret-at-least-32-characters-long!!';
+
+async function freshDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${DATABASE}`;
+  return url.toString();
+}
+
+/** A push service that accepts everything (201) and counts. */
+async function pushSink(): Promise<{ origin: string; caFile: string; received: () => number; connections: () => number; close: () => void }> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+    ],
+  });
+  const caFile = join(mkdtempSync(join(tmpdir(), 'push-bench-')), 'ca.pem');
+  writeFileSync(caFile, pems.cert);
+  let received = 0;
+  const server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(201).end();
+    });
+  });
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    connections: () => connections,
+    origin: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    caFile,
+    received: () => received,
+    close: () => {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
+}
+
+async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', JWT_SECRET: SECRET, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /localhost:(\d+)\/graphql/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const token = (sub: string) =>
+  new SignJWT({ preferred_username: sub })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(SECRET));
+
+async function gql<T>(url: string, bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink>>) {
+  const databaseUrl = await freshDatabase();
+  const server = await startServer({
+    DATABASE_URL: databaseUrl,
+    PUSH_CA_FILE: sink.caFile,
+    ...(redis ? { REDIS_URL, REDIS_KEY_PREFIX: `bench-push-${randomUUID()}:` } : { REDIS_URL: '' }),
+  });
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    const p256dh = ecdh.getPublicKey().toString('base64url');
+    const pairs = await Promise.all(
+      Array.from({ length: PAIRS }, async (_, i) => ({ sender: await token(`s${i}`), recipient: await token(`r${i}`), i, conversationId: '' })),
+    );
+    await inBatches(pairs, 50, async (pair) => {
+      await gql(server.url, pair.recipient, '{ me { id } }');
+      const { startConversation } = await gql<{ startConversation: { id: string } }>(
+        server.url,
+        pair.sender,
+        'mutation($u: ID!) { startConversation(userId: $u) { id } }',
+        { u: `r${pair.i}` },
+      );
+      pair.conversationId = startConversation.id;
+      if (subscribed) {
+        await gql(server.url, pair.recipient, 'mutation($i: PushSubscriptionInput!) { registerPushSubscription(input: $i) }', {
+          i: { endpoint: `${sink.origin}/p/${pair.i}`, p256dh, auth: randomBytes(16).toString('base64url') },
+        });
+      }
+    });
+    const latencies: number[] = [];
+    let next = 0;
+    let measuring = false;
+    let stop = false;
+    const loop = async () => {
+      while (!stop) {
+        const pair = pairs[next++ % pairs.length]!;
+        const started = performance.now();
+        await gql(server.url, pair.sender, 'mutation($c: ID!, $t: String!) { sendMessage(input: { conversationId: $c, content: $t }) { id seq } }', {
+          c: pair.conversationId,
+          t: `hello ${next}`,
+        });
+        if (measuring) latencies.push(performance.now() - started);
+      }
+    };
+    const loops = Array.from({ length: CONCURRENCY }, loop);
+    await sleep(WARMUP_SECONDS * 1000);
+    const pushesBefore = sink.received();
+    measuring = true;
+    await sleep(SECONDS * 1000);
+    measuring = false;
+    const pushes = sink.received() - pushesBefore;
+    stop = true;
+    await Promise.all(loops);
+    latencies.sort((a, b) => a - b);
+    return {
+      subscriptions: subscribed ? PAIRS : 0,
+      sends: latencies.length,
+      sendsPerSecond: Math.round(latencies.length / SECONDS),
+      p50ms: Number(percentile(latencies, 50).toFixed(1)),
+      p99ms: Number(percentile(latencies, 99).toFixed(1)),
+      pushesReceivedWhileMeasuring: pushes,
+      pushServiceConnections: sink.connections(),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const sink = await pushSink();
+const results = [];
+const order = args.includes('--only-subscribed') ? [true] : [false, true, false, true];
+for (const subscribed of order) {
+  const result = await run(subscribed, sink);
+  console.log(JSON.stringify(result));
+  results.push(result);
+}
+sink.close();
+console.log(JSON.stringify({ pairs: PAIRS, concurrency: CONCURRENCY, seconds: SECONDS, redis }));

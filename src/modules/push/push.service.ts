@@ -1,0 +1,311 @@
+// Web Push for people who are away: subscriptions (unique by endpoint,
+// validated, SSRF-guarded), who gets a push for a new message
+// (pushRecipients), what it carries, and handing it to the durable queue.
+// Planning a message's pushes happens after the send has been answered and
+// costs one statement for a whole batch of messages (PushPlanner); sending
+// happens in the queue's worker (push-queue.ts, push-delivery.ts).
+import { createECDH, createHash, randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../../generated/prisma/client.js';
+import { badUserInput } from '../../errors.js';
+import { Batcher } from '../../infra/batcher.js';
+import type { RawQuery } from '../../infra/db.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Metrics } from '../../infra/metrics.js';
+import type { MembershipCache } from '../conversations/membership.js';
+import type { MessageCreatedEvent } from '../messages/message-events.js';
+import { PREVIEW_LENGTH } from '../notifications/notifications.service.js';
+import type { EndpointGuard } from './endpoint-guard.js';
+import type { Outcome, PushDelivery, PushJobData, StoredSubscription } from './push-delivery.js';
+import type { DeliverJob, PushQueue } from './push-queue.js';
+
+export const ENDPOINT_MAX_LENGTH = 2048;
+/** Subscriptions one user keeps at most (browsers, devices); registering one more drops the oldest. */
+export const MAX_SUBSCRIPTIONS_PER_USER = 20;
+
+export interface PushSubscriptionInput {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+/** The contract's push payload. */
+export interface PushPayload {
+  type: 'message';
+  conversationId: string;
+  messageId: string;
+  sender: { id: string; displayName: string };
+  preview: string;
+  mentionsViewer: boolean;
+  conversationUnreadCount: number;
+  totalUnreadCount: number;
+}
+
+/** One subscription that gets a message's push, with its user's unread counts. */
+export interface PushRecipient {
+  subscriptionId: string;
+  userId: string;
+  conversationUnreadCount: number;
+  totalUnreadCount: number;
+}
+
+interface Lookup {
+  conversationId: string;
+  senderId: string;
+  userIds: string[];
+}
+
+interface SubscriptionRow {
+  id: string;
+  userId: string;
+  conversationUnread: number;
+  totalUnread: number;
+}
+
+/** Whether a user is connected anywhere (presence-store.ts). */
+export interface OnlineCheck {
+  onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
+}
+
+export class PushService {
+  /** Subscription look-ups of concurrent messages share one statement. */
+  private readonly lookups: Batcher<Lookup, SubscriptionRow[]>;
+  /** Messages whose pushes are being planned (close() waits for them). */
+  private readonly planning = new Set<Promise<void>>();
+  /** Absent when push is off. */
+  private readonly queue: PushQueue | undefined;
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly query: RawQuery,
+    /** For planning (Database.background): never a connection that requests wait for. */
+    private readonly background: RawQuery,
+    private readonly membership: MembershipCache,
+    private readonly presence: OnlineCheck,
+    private readonly guard: EndpointGuard,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    /** Null when push is off (production without VAPID keys). */
+    readonly publicKey: string | null,
+    private readonly delivery: PushDelivery | undefined,
+    /** Builds the queue around this service's `deliver`; absent when push is off. */
+    queueFor: ((deliver: DeliverJob) => PushQueue) | undefined,
+  ) {
+    this.queue = queueFor?.(this.deliver);
+    this.lookups = new Batcher((lookups) => this.lookupSubscriptions(lookups), {
+      // One statement at a time, on push's own connections (Database.background).
+      concurrency: 1,
+      maxBatch: 100,
+      retryAlone: () => false,
+    });
+  }
+
+  /** Registers (or re-keys, or moves to the viewer) a subscription. */
+  async register(userId: string, input: PushSubscriptionInput): Promise<boolean> {
+    const subscription = this.validate(input);
+    await this.query(
+      `WITH upserted AS (
+         INSERT INTO "PushSubscription" (id, "userId", endpoint, p256dh, auth, "updatedAt")
+         VALUES ($1, $2, $3, $4, $5, now())
+         ON CONFLICT (endpoint) DO UPDATE SET "userId" = EXCLUDED."userId", p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, "updatedAt" = now()
+         RETURNING id
+       )
+       DELETE FROM "PushSubscription" WHERE id IN (
+         SELECT id FROM "PushSubscription" WHERE "userId" = $2 AND endpoint <> $3
+         ORDER BY "updatedAt" DESC OFFSET $6
+       )`,
+      [randomUUID(), userId, subscription.endpoint, subscription.p256dh, subscription.auth, MAX_SUBSCRIPTIONS_PER_USER - 1],
+    );
+    return true;
+  }
+
+  /** Removes one of the viewer's subscriptions; false when the viewer had none with that endpoint. */
+  async unregister(userId: string, endpoint: string): Promise<boolean> {
+    const { count } = await this.db.pushSubscription.deleteMany({ where: { userId, endpoint } });
+    return count > 0;
+  }
+
+  private validate(input: PushSubscriptionInput): PushSubscriptionInput {
+    if (input.endpoint.length > ENDPOINT_MAX_LENGTH) throw badUserInput(`endpoint must be at most ${ENDPOINT_MAX_LENGTH} characters.`);
+    let url: URL;
+    try {
+      url = new URL(input.endpoint);
+    } catch {
+      throw badUserInput('endpoint must be an https: URL.');
+    }
+    const refused = this.guard.refuseUrl(url);
+    if (refused) throw badUserInput(refused);
+    const p256dh = base64url(input.p256dh);
+    // An uncompressed P-256 point: 0x04, then x and y.
+    if (!p256dh || p256dh.length !== 65 || p256dh[0] !== 4 || !onCurve(p256dh)) {
+      throw badUserInput('p256dh must be a P-256 public key: 65 bytes, base64url.');
+    }
+    const auth = base64url(input.auth);
+    if (!auth || auth.length !== 16) throw badUserInput('auth must be 16 bytes, base64url.');
+    return { endpoint: input.endpoint, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url') };
+  }
+
+  /**
+   * A message was stored (called on the sender's process only, once per
+   * message): its pushes are planned after the send has been answered.
+   */
+  messageCreated(event: MessageCreatedEvent): void {
+    if (!this.queue) return;
+    const { message } = event;
+    // Issue 19 adds mentions to the message; until then nobody is mentioned.
+    const mentionedUserIds = (message as { mentionedUserIds?: readonly string[] }).mentionedUserIds ?? [];
+    const plan = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pushRecipients(message.conversationId, message.senderId, mentionedUserIds))
+      .then((recipients) => {
+        if (recipients.length === 0) return;
+        const topic = topicOf(message.conversationId);
+        const queuedAt = Date.now();
+        const preview = [...message.content].slice(0, PREVIEW_LENGTH).join('');
+        const jobs: PushJobData[] = recipients.map((recipient) => ({
+          subscriptionId: recipient.subscriptionId,
+          userId: recipient.userId,
+          topic,
+          queuedAt,
+          payload: JSON.stringify({
+            type: 'message',
+            conversationId: message.conversationId,
+            messageId: message.id,
+            sender: { id: message.sender.id, displayName: message.sender.displayName },
+            preview,
+            mentionsViewer: mentionedUserIds.includes(recipient.userId),
+            conversationUnreadCount: recipient.conversationUnreadCount,
+            totalUnreadCount: recipient.totalUnreadCount,
+          } satisfies PushPayload),
+        }));
+        return this.queue!.add(jobs);
+      })
+      .catch((error) => this.log.error('queueing pushes failed', error));
+    this.planning.add(plan);
+    void plan.finally(() => this.planning.delete(plan));
+  }
+
+  /**
+   * THE RULE of who gets a push for a message, one entry per subscription:
+   * each other participant who, at the moment of the send, has no open
+   * WebSocket on any server process (presence), has a registered
+   * subscription, has not blocked the sender and has not muted the
+   * conversation unless `mentionedUserIds` names them. Never the sender.
+   */
+  async pushRecipients(conversationId: string, senderId: string, mentionedUserIds: readonly string[]): Promise<PushRecipient[]> {
+    const others = [...(await this.membership.members(conversationId))].filter((id) => id !== senderId);
+    if (others.length === 0) return [];
+    // Subscriptions first, then presence only for their users: in a big group
+    // few have one, and with Redis each user asked about is a command.
+    const rows = await this.lookups.submit({ conversationId, senderId, userIds: others }, conversationId, Infinity);
+    if (rows.length === 0) return [];
+    const online = await this.presence.onlineUsers([...new Set(rows.map((row) => row.userId))]);
+    const mentioned = new Set(mentionedUserIds);
+    return rows
+      .filter((row) => row.userId !== senderId && !online.has(row.userId))
+      .filter((row) => keepsPushFrom(row, senderId, mentioned.has(row.userId)))
+      .map((row) => ({
+        subscriptionId: row.id,
+        userId: row.userId,
+        conversationUnreadCount: row.conversationUnread,
+        totalUnreadCount: row.totalUnread,
+      }));
+  }
+
+  /** One statement for the subscriptions (and unread counts) of every message being planned. */
+  private async lookupSubscriptions(lookups: Lookup[]): Promise<SubscriptionRow[][]> {
+    const rows = await this.background<SubscriptionRow & { conversationId: string }>(
+      `WITH wanted AS (
+         SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w("conversationId", "userId", "senderId")
+       )
+       SELECT w."conversationId", s.id, s."userId",
+              GREATEST(c."lastSeq" - p."lastReadSeq", 0)::int AS "conversationUnread",
+              (SELECT COALESCE(SUM(GREATEST(c2."lastSeq" - p2."lastReadSeq", 0)), 0)::int
+                 FROM "Participant" p2 JOIN "Conversation" c2 ON c2.id = p2."conversationId"
+                WHERE p2."userId" = s."userId") AS "totalUnread"
+       FROM wanted w
+       JOIN "PushSubscription" s ON s."userId" = w."userId"
+       JOIN "Participant" p ON p."conversationId" = w."conversationId" AND p."userId" = w."userId"
+       JOIN "Conversation" c ON c.id = w."conversationId"
+       -- ISSUE 20 PLUGS IN HERE (mute and blocking), in this one statement:
+       --   WHERE NOT EXISTS (SELECT 1 FROM <blocks> b WHERE b.<blocker> = w."userId" AND b.<blocked> = w."senderId")
+       --   and select p.<muted>, which keepsPushFrom() reads.`,
+      [
+        lookups.flatMap((l) => l.userIds.map(() => l.conversationId)),
+        lookups.flatMap((l) => l.userIds),
+        lookups.flatMap((l) => l.userIds.map(() => l.senderId)),
+      ],
+    );
+    return lookups.map((lookup) => {
+      const users = new Set(lookup.userIds);
+      return rows.filter((row) => row.conversationId === lookup.conversationId && users.has(row.userId));
+    });
+  }
+
+  /** What the queue's worker calls for each job (BullMQ passes no subscription: it is read here). */
+  readonly deliver = async (job: PushJobData, attempt: number, subscription?: StoredSubscription): Promise<Outcome> => {
+    const current =
+      subscription ??
+      (
+        await this.background<StoredSubscription>(
+          `SELECT id, "userId", endpoint, p256dh, auth FROM "PushSubscription" WHERE id = $1`,
+          [job.subscriptionId],
+        )
+      )[0];
+    // Unregistered, or moved to another user since: nothing to send.
+    if (!current || current.userId !== job.userId || !this.delivery) return { kind: 'dropped' };
+    const outcome = await this.delivery.deliver(current, job, attempt);
+    if (outcome.kind === 'gone') {
+      const removed = await this.background<{ id: string }>(`DELETE FROM "PushSubscription" WHERE id = $1 AND endpoint = $2 RETURNING id`, [
+        current.id,
+        current.endpoint,
+      ]);
+      if (removed.length > 0) this.metrics.pushSubscriptionsRemoved.inc(removed.length);
+    }
+    return outcome;
+  };
+
+  /** Pushes being planned or waiting in the queue (tests wait for none). */
+  async pending(): Promise<number> {
+    return this.planning.size + ((await this.queue?.pending()) ?? 0);
+  }
+
+  /** Waits for the pushes being planned, then stops the queue. */
+  async close(): Promise<void> {
+    await Promise.all(this.planning);
+    await this.queue?.close();
+    this.guard.close();
+  }
+}
+
+/**
+ * Whether a recipient still gets the push after their own settings.
+ * ISSUE 20 PLUGS IN HERE: false when the recipient blocked the sender
+ * (`blockedSender`), or muted the conversation (`muted`) and is not mentioned.
+ * Until mute and blocking exist, everyone keeps it.
+ */
+function keepsPushFrom(_recipient: SubscriptionRow, _senderId: string, _mentioned: boolean): boolean {
+  return true;
+}
+
+/** The Topic header of a conversation's pushes: 32 URL-safe characters (RFC 8030 allows 32 base64url characters). */
+export function topicOf(conversationId: string): string {
+  return createHash('sha256').update(conversationId).digest('base64url').slice(0, 32);
+}
+
+/** A key pair of our own, only to check that a browser's key is a point of the curve (else every push to it would fail). */
+const probe = createECDH('prime256v1');
+probe.generateKeys();
+
+function onCurve(point: Buffer): boolean {
+  try {
+    probe.computeSecret(point);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function base64url(value: string): Buffer | undefined {
+  const trimmed = value.trim().replace(/=+$/, '');
+  if (!/^[A-Za-z0-9_-]*$/.test(trimmed) && !/^[A-Za-z0-9+/]*$/.test(trimmed)) return undefined;
+  return Buffer.from(trimmed.replace(/\+/g, '-').replace(/\//g, '_'), 'base64url');
+}
