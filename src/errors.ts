@@ -12,7 +12,7 @@ export function notFound(what: string) {
   return createGraphQLError(`${what} not found.`, { extensions: { code: 'NOT_FOUND' } });
 }
 
-/** The viewer may see the thing but not do this to it (someone else's message, a role that does not allow it). */
+/** The viewer may see the thing but their role (or someone's settings) does not allow the action. */
 export function forbidden(message: string) {
   return createGraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }

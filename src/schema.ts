@@ -4,6 +4,8 @@ import { builder } from './builder.js';
 import { refuseMalformedText } from './modules/input.js';
 import './modules/users/users.schema.js';
 import './modules/conversations/conversations.schema.js';
+import './modules/conversations/members.schema.js';
+import './modules/privacy/privacy.schema.js';
 import './modules/messages/messages.schema.js';
 import './modules/typing/typing.schema.js';
 import './modules/presence/presence.schema.js';

@@ -8,6 +8,8 @@ import type { AppHub, AppPubSub } from './topics.js';
 import { TopicHub } from './realtime/topic-hub.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
 import { MembershipCache } from './modules/conversations/membership.js';
+import { MembersService } from './modules/conversations/members.service.js';
+import { PrivacyService } from './modules/privacy/privacy.service.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
 import { QUERY_TIMEOUT_MS, type RawQuery, type RawTransaction } from './infra/db.js';
@@ -56,6 +58,12 @@ export interface Services {
   users: UsersService;
   membership: MembershipCache;
   conversations: ConversationsService;
+  /** Members, roles and the viewer's own settings of conversations. */
+  members: MembersService;
+  /** Blocks and privacy settings. */
+  privacy: PrivacyService;
+  /** Resolves once the deployment-wide channels (membership, rules) are followed. */
+  ready: Promise<void>;
   messages: MessagesService;
   /** Edits, deletions and reactions. */
   lifecycle: MessageLifecycle;
@@ -90,14 +98,17 @@ export function createServices(
   pushSetup: PushSetup,
 ): Services {
   const logError = (message: string, error: unknown) => log.error(message, error);
-  const membership = new MembershipCache(db);
+  // Every live subscription listens through one hub: one upstream subscription per topic and id.
+  const hub: AppHub = new TopicHub(pubsub);
+  const membership = new MembershipCache(db, hub, pubsub, logError);
+  const privacy = new PrivacyService(db, hub, pubsub, logError);
+  membership.directAllowed = async (a, b) => !(await privacy.blockedEither(a, b));
   const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }), {
     uploadBytes: config.uploads.bytesPerHour,
   });
-  const conversations = new ConversationsService(db, membership, rateLimits);
-  // Every live subscription listens through one hub: one upstream subscription per topic and id.
-  const hub: AppHub = new TopicHub(pubsub);
+  const conversations = new ConversationsService(db, membership, rateLimits, privacy);
   const notifications = new NotificationsService(db, pubsub, hub, logError, config.subscriberMaxQueue);
+  const members = new MembersService(db, pubsub, membership, notifications, privacy, rateLimits, logError);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
   const attachments = new AttachmentsService(
@@ -143,8 +154,11 @@ export function createServices(
     feed.stored(event);
     if (event.type === 'MessageCreated') push.messageCreated(event);
   };
-  // Roles are not stored yet: only senders delete (see CanDeleteOthersMessages).
-  const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event));
+  // In a group, its OWNER and ADMINs delete anyone's message (a DIRECT conversation's two are MEMBERs).
+  const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event), async (conversationId, userId) => {
+    const role = await membership.roleOf(conversationId, userId);
+    return role === 'OWNER' || role === 'ADMIN';
+  });
   // A tombstone's files go at once in this process; the periodic sweep is the safety net.
   lifecycle.onDeleted = () => void attachments.removeDeleted().catch((error) => logError('removing deleted attachments failed', error));
   return {
@@ -164,8 +178,11 @@ export function createServices(
     feed,
     deliveries,
     notifications,
-    typing: new TypingService(pubsub, hub, membership, logError, config.subscriberMaxQueue),
-    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, logError, config.subscriberMaxQueue),
+    typing: new TypingService(pubsub, hub, membership, privacy, logError, config.subscriberMaxQueue),
+    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, privacy, logError, config.subscriberMaxQueue),
+    members,
+    privacy,
+    ready: Promise.all([membership.ready, privacy.ready]).then(() => undefined),
     rateLimits,
     push,
     metrics,
@@ -174,6 +191,8 @@ export function createServices(
       feed.close();
       await attachments.close();
       await push.close();
+      membership.close();
+      privacy.close();
       await deliveries.close();
       await notifications.drained();
       await presenceStore.close();

@@ -5,6 +5,8 @@ import type { MessageTopicEvent } from './modules/messages/message-events.js';
 import type { NotificationPayload, PackedNotice } from './modules/notifications/notifications.service.js';
 import type { PresenceEventPayload } from './modules/presence/presence.service.js';
 import type { TypingEventPayload } from './modules/typing/typing.service.js';
+import type { MembershipChange } from './modules/conversations/membership.js';
+import type { RuleChange } from './modules/privacy/privacy.service.js';
 
 export interface Topics extends Record<string, unknown> {
   /** Scoped by conversation id. */
@@ -17,8 +19,10 @@ export interface Topics extends Record<string, unknown> {
   messageNotices: PackedNotice;
   /** Scoped by the recipient's user id. */
   notifications: NotificationPayload;
-  /** Scoped by user id: a conversation with them was created, so they have new contacts (presence visibility). */
-  contacts: { conversationId: string };
+  /** One channel (id `all`): every change of a conversation's members, created ones included (membership.ts). */
+  membership: MembershipChange;
+  /** One channel (id `all`): blocks and privacy settings that changed (privacy.service.ts). */
+  rules: RuleChange;
 }
 
 export type AppPubSub = TypedPubSub<Topics>;

@@ -13,7 +13,16 @@ const CONTRACT_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'FORBIDDEN', 'RAT
 // Requests refused before execution answer as Yoga does.
 const REFUSED_CODES = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
 
+/** Values shaped like this API's inputs, so that fuzzing reaches past variable coercion. */
+const shapedValue = fc.oneof(
+  fc.record({ muted: fc.option(fc.boolean()), archived: fc.option(fc.boolean()), pinned: fc.option(fc.boolean()) }, { requiredKeys: [] }),
+  fc.record({ presence: fc.option(fc.constantFrom('EVERYONE', 'CONTACTS', 'NOBODY', 'FRIENDS')), groupInvites: fc.option(fc.constantFrom('EVERYONE', 'CONTACTS', 'NOBODY', '')) }, { requiredKeys: [] }),
+  fc.constantFrom('OWNER', 'ADMIN', 'MEMBER', 'owner', 'ROOT'),
+  fc.array(fc.oneof(fc.string(), fc.constantFrom('\u0000', 'x'.repeat(600))), { maxLength: 1_100 }),
+);
+
 const anyValue = fc.oneof(
+  shapedValue,
   fc.string(),
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.string({ minLength: 3990, maxLength: 4100 }),
@@ -52,6 +61,21 @@ const MUTATIONS = [
   ['query ($v: String) { users(after: $v) { edges { cursor } } }', 'users.after'],
   ['query ($v: ID!) { user(id: $v) { id } }', 'user.id'],
   ['query ($v: ID!) { conversation(id: $v) { id } }', 'conversation.id'],
+  // Conversations (v2): members, roles, settings, blocking, privacy. `$g` is a group of alice's.
+  ['mutation ($g: ID!, $v: [ID!]!) { addParticipants(conversationId: $g, userIds: $v) { id } }', 'addParticipants.userIds'],
+  ['mutation ($v: ID!) { addParticipants(conversationId: $v, userIds: []) { id } }', 'addParticipants.conversationId'],
+  ['mutation ($g: ID!, $v: ID!) { removeParticipant(conversationId: $g, userId: $v) { id } }', 'removeParticipant.userId'],
+  ['mutation ($v: ID!) { leaveConversation(conversationId: $v) }', 'leaveConversation.conversationId'],
+  ['mutation ($g: ID!, $v: ID!) { setParticipantRole(conversationId: $g, userId: $v, role: ADMIN) { id } }', 'setParticipantRole.userId'],
+  ['mutation ($g: ID!, $b: ID!, $v: ConversationRole!) { setParticipantRole(conversationId: $g, userId: $b, role: $v) { id } }', 'setParticipantRole.role'],
+  ['mutation ($g: ID!, $v: String!) { updateConversation(conversationId: $g, title: $v) { id } }', 'updateConversation.title'],
+  ['mutation ($g: ID!, $v: ConversationSettingsInput!) { updateConversationSettings(conversationId: $g, input: $v) { id } }', 'updateConversationSettings.input'],
+  ['mutation ($v: ID!) { updateConversationSettings(conversationId: $v, input: { muted: true }) { id } }', 'updateConversationSettings.conversationId'],
+  ['mutation ($v: ID!) { blockUser(userId: $v) { id } }', 'blockUser.userId'],
+  ['mutation ($v: ID!) { unblockUser(userId: $v) { id } }', 'unblockUser.userId'],
+  ['mutation ($v: PrivacySettingsInput!) { updatePrivacySettings(input: $v) { presence } }', 'updatePrivacySettings.input'],
+  ['query ($v: Boolean) { conversations(archived: $v) { edges { cursor } } }', 'conversations.archived'],
+  ['query ($v: String) { conversations(after: $v, archived: true) { edges { cursor } } }', 'conversations.after'],
 ] as const;
 
 describe('fuzzing every mutation and argument', () => {
@@ -59,6 +83,7 @@ describe('fuzzing every mutation and argument', () => {
     const server = await startServer();
     const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
     const conversationId = (await ok(server.url, alice.token, 'mutation ($u: ID!) { startConversation(userId: $u) { id } }', { u: bob.id }) as { startConversation: { id: string } }).startConversation.id;
+    const groupId = (await ok(server.url, alice.token, 'mutation ($u: [ID!]!) { createGroupConversation(title: "fuzz", userIds: $u) { id } }', { u: [bob.id] }) as { createGroupConversation: { id: string } }).createGroupConversation.id;
     // A message for the lifecycle mutations to change; sent before counting the acknowledged sends.
     const messageId = (await ok(server.url, alice.token, 'mutation ($c: ID!) { sendMessage(input: { conversationId: $c, content: "target" }) { id } }', { c: conversationId }) as { sendMessage: { id: string } }).sendMessage.id;
     let acknowledged = 1;
@@ -66,7 +91,7 @@ describe('fuzzing every mutation and argument', () => {
     for (const [query, name] of MUTATIONS) {
       await fc.assert(
         fc.asyncProperty(anyValue, async (value) => {
-          const response = await http<Record<string, { id?: string } | null>, unknown>(server.url, alice.token, query, { v: value, c: conversationId, m: messageId });
+          const response = await http<Record<string, { id?: string } | null>, unknown>(server.url, alice.token, query, { v: value, c: conversationId, g: groupId, b: bob.id, m: messageId });
           expect(response.status, `${name}=${JSON.stringify(value)?.slice(0, 80)}`).toBeLessThan(500);
           if (response.errors?.length) {
             for (const error of response.errors) {
@@ -81,6 +106,13 @@ describe('fuzzing every mutation and argument', () => {
         { numRuns: 40 },
       );
     }
+
+    // The group is still whole: its two members, exactly one OWNER.
+    const { conversation } = (await ok(server.url, alice.token, 'query ($g: ID!) { conversation(id: $g) { members { user { id } role } } }', { g: groupId })) as {
+      conversation: { members: { user: { id: string }; role: string }[] };
+    };
+    expect(conversation.members.map((m) => m.user.id).sort()).toEqual([alice.id, bob.id].sort());
+    expect(conversation.members.filter((m) => m.role === 'OWNER')).toHaveLength(1);
 
     // Still serving, and history is exactly the acknowledged sends of this conversation, gapless.
     expect((await fetch(server.url.replace('/graphql', '/health'))).status).toBe(200);

@@ -176,7 +176,7 @@ describe('deleteMessage', () => {
     expect(feed(sub).filter((e) => e.__typename === 'MessageDeleted')).toHaveLength(1);
   });
 
-  it("refuses someone else's message (FORBIDDEN; group roles are not stored yet) and non-members (NOT_FOUND)", async () => {
+  it("refuses someone else's message to a MEMBER (FORBIDDEN) and to non-members (NOT_FOUND); a group's OWNER deletes anyone's", async () => {
     const [alice, bob, carol, eve] = await createUsers(server, 4, 'delno');
     const conversationId = await group(server, alice!, [bob!, carol!]);
     const sent = await send(bob!, { conversationId, content: 'mine' });
@@ -184,6 +184,13 @@ describe('deleteMessage', () => {
     expect(await codeOf(http(server.url, eve!.token, Delete, { messageId: sent.id }))).toEqual(['NOT_FOUND']);
     expect(await codeOf(http(server.url, alice!.token, Delete, { messageId: 'nope' }))).toEqual(['NOT_FOUND']);
     expect((await history(bob!, conversationId))[0]).toMatchObject({ content: 'mine', deletedAt: null, version: 1 });
+    // alice created the group: its OWNER.
+    const tombstone = (await ok(server.url, alice!.token, Delete, { messageId: sent.id })).deleteMessage;
+    expect(tombstone).toMatchObject({ id: sent.id, content: '', sender: { id: bob!.id }, version: 2 });
+    // In a one-to-one conversation both are MEMBERs.
+    const pair = await direct(server, alice!, bob!);
+    const theirs = await send(bob!, { conversationId: pair, content: 'not yours' });
+    expect(await codeOf(http(server.url, alice!.token, Delete, { messageId: theirs.id }))).toEqual(['FORBIDDEN']);
   });
 
   it('leaves no trace of the content in history, lastMessage, replies that quote it, replays with after and since, or later notifications', async () => {

@@ -10,7 +10,7 @@ import type { PresenceEventsSubscription } from './generated/graphql.js';
 import { ok, subscribe, wsClient, type Subscription, type WsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { ISO_MS, payloads } from './helpers/events.js';
-import { startServer, waitForListeners, type TestServer } from './helpers/server.js';
+import { startServer, waitForListeners, waitForPresenceSubscriptions, type TestServer } from './helpers/server.js';
 import { createUser, type TestUser } from './helpers/users.js';
 
 const Start = graphql(`
@@ -235,7 +235,7 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     const ws = await connect(alice);
     const named = await watch(alice, [dave.id, erin.id], ws);
     const all = await watch(alice, undefined, ws);
-    await waitForListeners(server, 'contacts', alice.id, 2);
+    await waitForPresenceSubscriptions(server, alice.id, 2);
 
     await converse(dave, alice); // created by the other user
     await converse(alice, erin); // created by the viewer

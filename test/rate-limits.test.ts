@@ -67,3 +67,30 @@ describe('every limited action has its own per-user budget', () => {
     expect(closes.filter((code) => code === 4429).length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('the budgets of the conversation mutations (v2)', () => {
+  it('refuses membership changes, renames, settings, blocks and privacy changes past their budgets, changing nothing', async () => {
+    const server = await startServer({ RATE_LIMITS: 'on' });
+    const [user, peer, third] = await Promise.all([createUser(server, 'busy'), createUser(server, 'peer'), createUser(server, 'third')]);
+    const group = (await ok(server.url, user.token, 'mutation ($u: [ID!]!) { createGroupConversation(title: "g", userIds: $u) { id } }', { u: [peer.id] })) as {
+      createGroupConversation: { id: string };
+    };
+    const c = group.createGroupConversation.id;
+    const spend = async (action: keyof typeof RATE_LIMITS, attempt: () => Promise<{ errors?: { extensions?: Record<string, unknown> }[] }>) => {
+      const results = await Promise.all(Array.from({ length: RATE_LIMITS[action].points + 2 }, attempt));
+      const refused = results.filter((r) => r.errors?.[0]?.extensions?.code === 'RATE_LIMITED');
+      expect(refused.length, action).toBeGreaterThanOrEqual(2);
+      for (const r of refused) expect(Number.isInteger(r.errors?.[0]?.extensions?.retryAfterMs), action).toBe(true);
+    };
+    await spend('manageMembers', () => http(server.url, user.token, 'mutation ($c: ID!, $u: ID!) { setParticipantRole(conversationId: $c, userId: $u, role: ADMIN) { id } }', { c, u: peer.id }));
+    // The budget is spent: an add is refused and adds nobody.
+    const add = await http(server.url, user.token, 'mutation ($c: ID!, $u: [ID!]!) { addParticipants(conversationId: $c, userIds: $u) { id } }', { c, u: [third.id] });
+    expect(add.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const members = (await ok(server.url, user.token, 'query ($c: ID!) { conversation(id: $c) { members { user { id } } } }', { c })) as { conversation: { members: unknown[] } };
+    expect(members.conversation.members).toHaveLength(2);
+    await spend('updateConversation', () => http(server.url, user.token, 'mutation ($c: ID!) { updateConversation(conversationId: $c, title: "t") { id } }', { c }));
+    await spend('conversationSettings', () => http(server.url, user.token, 'mutation ($c: ID!) { updateConversationSettings(conversationId: $c, input: { muted: true }) { id } }', { c }));
+    await spend('block', () => http(server.url, user.token, 'mutation ($u: ID!) { blockUser(userId: $u) { id } }', { u: third.id }));
+    await spend('privacySettings', () => http(server.url, user.token, 'mutation { updatePrivacySettings(input: { presence: NOBODY }) { presence } }'));
+  });
+});

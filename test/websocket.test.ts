@@ -87,7 +87,9 @@ describe('WebSocket hygiene', () => {
     await waitFor(
       () =>
         (['typing', 'messageEvents'] as const).every((topic) => hub.listeners(topic, conversationId) === 0 && pubsub.listeners(topic, conversationId) === 0) &&
-        (['notifications', 'contacts'] as const).every((topic) => hub.listeners(topic, bob.id) === 0 && pubsub.listeners(topic, bob.id) === 0) &&
+        hub.listeners('notifications', bob.id) === 0 &&
+        pubsub.listeners('notifications', bob.id) === 0 &&
+        server.app.services.presence.readySubscriptions(bob.id) === 0 &&
         hub.listeners('presence', alice.id) === 0 &&
         pubsub.listeners('presence', alice.id) === 0 &&
         pubsub.listeners('messageNotices', 'all') === 0 &&

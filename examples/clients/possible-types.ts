@@ -8,7 +8,13 @@
  * (@graphql-codegen/fragment-matcher can generate this map too).
  */
 export const possibleTypes = {
-  MessageEvent: ['MessageCreated', 'MessageDeleted', 'MessageEdited', 'MessagesDelivered', 'MessagesRead', 'ReactionsChanged'],
-  Notification: ['ConversationCreatedNotification', 'NewMessageNotification', 'UnreadCountChangedNotification'],
+  MessageEvent: ['MessageCreated', 'MessageDeleted', 'MessageEdited', 'MessagesDelivered', 'MessagesRead', 'ParticipantsChanged', 'ReactionsChanged'],
+  Notification: [
+    'AddedToConversationNotification',
+    'ConversationCreatedNotification',
+    'NewMessageNotification',
+    'RemovedFromConversationNotification',
+    'UnreadCountChangedNotification',
+  ],
 };
 // #endregion

@@ -12,6 +12,8 @@
 
 export interface EventSink<T> {
   write(value: T): void;
+  /** Resolves once every value written so far has left (a sink that writes asynchronously keeps their order). */
+  settled?(): Promise<void>;
   /**
    * Values written but not yet taken by the peer (an estimate; 0 while the
    * peer keeps up): the queue's `size` while diverted.
@@ -25,6 +27,9 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   private head = 0;
   private waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
   private ended = false;
+  /** Revoked, ending once its last value has left: nothing more is pushed. */
+  private revoking = false;
+  private endCallbacks: (() => void)[] | undefined;
   private error: unknown;
 
   /**
@@ -48,6 +53,26 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
     this.end(new Error(`Subscriber fell too far behind; ${this.limit?.resubscribe ?? 'resubscribe'}.`));
   }
 
+  /**
+   * The subscriber lost access (removed from a conversation, say): its last
+   * value makes the field's resolver throw `error` (see `unlessRevoked`), so
+   * the client gets one error result, then the subscription completes.
+   */
+  revoke(error: Error): void {
+    if (this.ended || this.revoking) return;
+    this.push(new Revoked(error) as T);
+    this.revoking = true;
+    const sink = this.sink;
+    if (sink?.settled) void sink.settled().then(() => this.end(), () => this.end());
+    else this.end();
+  }
+
+  /** Also runs `callback` when the queue ends (at once if it has). */
+  whenEnded(callback: () => void): void {
+    if (this.ended) callback();
+    else (this.endCallbacks ??= []).push(callback);
+  }
+
   get closed(): boolean {
     return this.ended;
   }
@@ -67,7 +92,7 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   }
 
   push(value: T): void {
-    if (this.ended) return;
+    if (this.ended || this.revoking) return;
     if (this.sink) {
       this.sink.write(value);
       return;
@@ -94,6 +119,8 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
       this.error = undefined;
     }
     this.onEnd();
+    for (const callback of this.endCallbacks ?? []) callback();
+    this.endCallbacks = undefined;
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -130,4 +157,15 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): this {
     return this;
   }
+}
+
+/** The value `EventQueue.revoke` pushes last. */
+export class Revoked {
+  constructor(readonly error: Error) {}
+}
+
+/** For a subscription field's `resolve`: the event, or the revocation's error thrown. */
+export function unlessRevoked<T>(event: T): T {
+  if (event instanceof Revoked) throw event.error;
+  return event;
 }

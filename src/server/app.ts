@@ -114,6 +114,8 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     bullConnections,
     background: pushDatabase.query,
   });
+  // Membership and block changes of other processes must reach this one before it serves.
+  await services.ready.catch((error: unknown) => log.error('following the membership and rules channels failed', error));
 
   const maskUnexpected = (error: unknown) => maskError(error, MASKED_ERROR_MESSAGE, false);
   const operations = new CompiledOperations(config.compileAfter);

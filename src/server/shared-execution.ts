@@ -156,6 +156,10 @@ class SharedSubscription implements EventSink<unknown> {
     this.tail = next;
   }
 
+  settled(): Promise<void> {
+    return this.tail ?? Promise.resolve();
+  }
+
   /**
    * Frames the peer has not taken. 0 while the socket stays under its
    * high-water mark: frames corked until the end of the turn or the socket's

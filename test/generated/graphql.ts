@@ -74,6 +74,7 @@ export type AttEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -114,8 +115,10 @@ export type AuthNotificationsSubscriptionVariables = Exact<{ [key: string]: neve
 
 
 export type AuthNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification' }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -209,6 +212,7 @@ export type AuthzEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -303,6 +307,7 @@ export type CfEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited', cursor: string, message: { id: string, seq: number, content: string, version: number, deletedAt: string | null, reactions: Array<{ emoji: string, count: number }> } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged', cursor: string, message: { id: string, seq: number, content: string, version: number, deletedAt: string | null, reactions: Array<{ emoji: string, count: number }> } }
    };
 
@@ -414,6 +419,7 @@ export type DelivEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -429,6 +435,7 @@ export type DelivResumeSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', conversationId: string, messageIds: Array<string>, deliveredAt: string, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -436,8 +443,10 @@ export type DelivFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DelivFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', message: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -482,6 +491,7 @@ export type SelEverythingSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -652,6 +662,7 @@ export type EvEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead', conversationId: string, upToMessageId: string, messageIds: Array<string>, readAt: string, user: { id: string, username: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -666,6 +677,7 @@ export type EvSlimEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -680,6 +692,7 @@ export type EvRichEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -719,6 +732,7 @@ export type FeedChangesSubscription = { messageEvents:
     | { __typename: 'MessageEdited', cursor: string, message: { content: string, version: number } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -802,6 +816,7 @@ export type LcEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited', cursor: string, message: { id: string, seq: number, content: string, createdAt: string, editedAt: string | null, deletedAt: string | null, version: number, clientMessageId: string | null, sender: { id: string }, replyTo: { id: string, seq: number, content: string, deletedAt: string | null, sender: { id: string } } | null, reactions: Array<{ emoji: string, count: number, reactedByMe: boolean, users: Array<{ id: string }> }>, mentions: Array<{ id: string }> } }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged', cursor: string, message: { id: string, seq: number, content: string, createdAt: string, editedAt: string | null, deletedAt: string | null, version: number, clientMessageId: string | null, sender: { id: string }, replyTo: { id: string, seq: number, content: string, deletedAt: string | null, sender: { id: string } } | null, reactions: Array<{ emoji: string, count: number, reactedByMe: boolean, users: Array<{ id: string }> }>, mentions: Array<{ id: string }> } }
    };
 
@@ -809,8 +824,10 @@ export type LcNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type LcNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', mentionsViewer: boolean, preview: string, conversationUnreadCount: number, message: { id: string } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -934,8 +951,10 @@ export type MpNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type MpNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, totalUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -997,8 +1016,10 @@ export type NotifFeedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
 export type NotifFeedSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification', conversation: { id: string, kind: ConversationKind, title: string | null, participants: Array<{ id: string }> } }
     | { __typename: 'NewMessageNotification', preview: string, conversationUnreadCount: number, totalUnreadCount: number, conversation: { id: string }, message: { id: string, seq: number, conversationId: string, content: string, sender: { id: string } } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification', conversationId: string, conversationUnreadCount: number, totalUnreadCount: number }
    };
 
@@ -1214,6 +1235,7 @@ export type ReceiptEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered', messageIds: Array<string>, user: { id: string } }
     | { __typename: 'MessagesRead', messageIds: Array<string>, user: { id: string } }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 
@@ -1281,8 +1303,10 @@ export type RcNotificationsSubscriptionVariables = Exact<{ [key: string]: never;
 
 
 export type RcNotificationsSubscription = { notifications:
+    | { __typename: 'AddedToConversationNotification' }
     | { __typename: 'ConversationCreatedNotification' }
     | { __typename: 'NewMessageNotification', conversationUnreadCount: number, message: { seq: number } }
+    | { __typename: 'RemovedFromConversationNotification' }
     | { __typename: 'UnreadCountChangedNotification' }
    };
 
@@ -1394,6 +1418,7 @@ export type SmokeEventsSubscription = { messageEvents:
     | { __typename: 'MessageEdited' }
     | { __typename: 'MessagesDelivered' }
     | { __typename: 'MessagesRead' }
+    | { __typename: 'ParticipantsChanged' }
     | { __typename: 'ReactionsChanged' }
    };
 

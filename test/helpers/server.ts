@@ -55,13 +55,19 @@ export async function waitForLiveSubscribers(server: TestServer, conversationId:
   });
 }
 
-/** Resolves once `count` handlers in this server listen on `topic:id` (typing, presence, notifications, contacts). */
+/** Resolves once `count` handlers in this server listen on `topic:id` (typing, presence, notifications). */
 export async function waitForListeners(
   server: TestServer,
-  topic: 'typing' | 'presence' | 'notifications' | 'contacts' | 'messageEvents',
+  topic: 'typing' | 'presence' | 'notifications' | 'messageEvents',
   id: string,
   count = 1,
 ): Promise<void> {
   const { waitFor } = await import('./deferred.js');
   await waitFor(() => server.app.services.hub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
+}
+
+/** Resolves once `count` presence subscriptions of the user in this server follow their contacts (their first read is done). */
+export async function waitForPresenceSubscriptions(server: TestServer, userId: string, count = 1): Promise<void> {
+  const { waitFor } = await import('./deferred.js');
+  await waitFor(() => server.app.services.presence.readySubscriptions(userId) >= count, { what: `${count} presence subscription(s) of ${userId}` });
 }

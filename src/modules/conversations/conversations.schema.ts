@@ -25,8 +25,9 @@ export const ConversationConnection = builder.connectionObject({ type: Conversat
 builder.queryFields((t) => ({
   conversations: t.field({
     type: ConversationConnection,
-    description: "The viewer's conversations, most recently active first (last message, else creation).",
-    args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string() },
+    description:
+      "The viewer's conversations, most recently active first (last message, else creation). Pinned ones come first (most recently pinned first); `archived: true` lists only the archived ones, `false` (the default) only the others.",
+    args: { first: t.arg.int({ defaultValue: 20 }), after: t.arg.string(), archived: t.arg.boolean({ defaultValue: false }) },
     resolve: (_root, args, ctx, info) =>
       ctx.services.conversations.list(
         viewerOf(ctx).id,

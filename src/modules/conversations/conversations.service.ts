@@ -4,11 +4,12 @@
 // conversation takes from the creator's one budget (createConversation).
 import { randomUUID } from 'node:crypto';
 import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
-import { badUserInput, notFound } from '../../errors.js';
+import { badUserInput, forbidden, notFound } from '../../errors.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page } from '../paging.js';
 import { isStorableId, isStorableText } from '../input.js';
 import type { MembershipCache } from './membership.js';
 import type { RateLimits } from '../rate-limits/rate-limits.service.js';
+import type { PrivacyService } from '../privacy/privacy.service.js';
 
 export const GROUP_MIN_MEMBERS = 2;
 export const GROUP_MAX_MEMBERS = 1000;
@@ -28,6 +29,7 @@ export class ConversationsService {
     private readonly db: PrismaClient,
     private readonly membership: MembershipCache,
     private readonly rateLimits: RateLimits,
+    private readonly privacy: PrivacyService,
   ) {}
 
   /** startConversation: gets or creates the one-to-one conversation between the viewer and `userId`; takes from the budget either way. */
@@ -51,6 +53,7 @@ export class ConversationsService {
     if (!isStorableId(userId)) throw notFound('User');
     const other = await this.db.user.findUnique({ where: { id: userId }, select: { id: true } });
     if (!other) throw notFound('User');
+    if (await this.privacy.blockedEither(viewerId, userId)) throw forbidden('One of you has blocked the other.');
     const key = directKey(viewerId, userId);
     const id = randomUUID();
     // One statement: the conversation and both participants appear together or not at all.
@@ -68,7 +71,8 @@ export class ConversationsService {
     const conversation = await this.db.conversation.findUniqueOrThrow({ where: { directKey: key } });
     if (created.length > 0) {
       // Created by this statement: its members are known. One found instead is checked, never assumed.
-      this.membership.remember(conversation.id, [viewerId, userId]);
+      this.membership.remember(conversation.id, [viewerId, userId], 'DIRECT');
+      await this.membership.changed({ conversationId: conversation.id, added: [viewerId, userId], removed: [] });
       this.onCreated({ conversation, creatorId: viewerId, memberIds: [viewerId, userId] });
     } else {
       await this.membership.assertMember(conversation.id, viewerId);
@@ -91,6 +95,7 @@ export class ConversationsService {
     if (!others.every(isStorableId)) throw notFound('User');
     const found = await this.db.user.findMany({ where: { id: { in: others } }, select: { id: true } });
     if (found.length !== others.length) throw notFound('User');
+    await this.privacy.assertMayAdd(viewerId, others);
     const memberIds = [viewerId, ...others];
     const conversation = await this.db.conversation.create({
       data: {
@@ -98,10 +103,13 @@ export class ConversationsService {
         kind: 'GROUP',
         title,
         createdById: viewerId,
-        participants: { createMany: { data: memberIds.map((userId) => ({ userId })) } },
+        participants: {
+          createMany: { data: memberIds.map((userId) => ({ userId, role: userId === viewerId ? ('OWNER' as const) : ('MEMBER' as const) })) },
+        },
       },
     });
-    this.membership.remember(conversation.id, memberIds);
+    this.membership.remember(conversation.id, memberIds, 'GROUP');
+    await this.membership.changed({ conversationId: conversation.id, added: memberIds, removed: [] });
     this.onCreated({ conversation, creatorId: viewerId, memberIds });
     return conversation;
   }
@@ -114,32 +122,54 @@ export class ConversationsService {
     return conversation;
   }
 
-  /** The viewer's conversations, most recently active first. */
-  async list(viewerId: string, args: { first?: number | null; after?: string | null }, include: object): Promise<Page<Conversation>> {
+  /**
+   * The viewer's conversations: archived ones only or the others only; pinned
+   * first (most recently pinned first), then most recently active first. The
+   * cursor holds the row's place in that order (pinnedAt, activity, id), so
+   * paging stays stable over the mix.
+   */
+  async list(
+    viewerId: string,
+    args: { first?: number | null; after?: string | null; archived?: boolean | null },
+    include: object,
+  ): Promise<Page<Conversation>> {
     validatePageSizes(args);
     const size = args.first ?? 20;
-    const after = args.after != null ? decodeCursor('conv', args.after, ['string', 'string']) : undefined;
-    const afterTime = after ? new Date(String(after[0])) : undefined;
-    if (afterTime && Number.isNaN(afterTime.getTime())) throw badUserInput('Invalid cursor.');
-    const rows = await this.db.conversation.findMany({
-      ...include,
-      where: {
-        participants: { some: { userId: viewerId } },
-        ...(afterTime && after
-          ? {
-              OR: [
-                { lastActivityAt: { lt: afterTime } },
-                { lastActivityAt: afterTime, id: { lt: String(after[1]) } },
-              ],
-            }
-          : {}),
-      },
-      orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
-      take: size + 1,
+    const archived = args.archived ?? false;
+    const after = args.after != null ? decodeCursor('convs', args.after, ['string', 'string', 'string']) : undefined;
+    const [pinnedText, activityText, afterId] = (after ?? ['', '', '']).map(String) as [string, string, string];
+    const pinnedAt = pinnedText ? new Date(pinnedText) : null;
+    const activity = after ? new Date(activityText) : null;
+    if ((pinnedAt && Number.isNaN(pinnedAt.getTime())) || (activity && Number.isNaN(activity.getTime()))) throw badUserInput('Invalid cursor.');
+    // After a pinned row: the pinned rows behind it, then every unpinned one; after an unpinned row: the unpinned rows behind it.
+    const rows = await this.db.$queryRaw<{ id: string; pinnedAt: Date | null; lastActivityAt: Date }[]>`
+      SELECT c.id, p."pinnedAt", c."lastActivityAt"
+      FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
+      WHERE p."userId" = ${viewerId} AND p.archived = ${archived}
+        AND (${!after}
+          OR (${pinnedAt}::timestamptz IS NOT NULL AND (
+                p."pinnedAt" IS NULL
+                OR p."pinnedAt" < ${pinnedAt}::timestamptz
+                OR (p."pinnedAt" = ${pinnedAt}::timestamptz AND c.id < ${afterId})))
+          OR (${pinnedAt}::timestamptz IS NULL AND p."pinnedAt" IS NULL AND (
+                c."lastActivityAt" < ${activity}::timestamptz
+                OR (c."lastActivityAt" = ${activity}::timestamptz AND c.id < ${afterId}))))
+      ORDER BY p."pinnedAt" DESC NULLS LAST, c."lastActivityAt" DESC, c.id DESC
+      LIMIT ${size + 1}`;
+    const found = rows.length === 0 ? [] : await this.db.conversation.findMany({ ...include, where: { id: { in: rows.map((row) => row.id) } } });
+    const byId = new Map(found.map((conversation) => [conversation.id, conversation]));
+    const ordered = rows.flatMap((row) => {
+      const conversation = byId.get(row.id);
+      return conversation ? [{ conversation, row }] : [];
     });
-    return buildPage(rows, size, false, (c) => encodeCursor('conv', [c.lastActivityAt.toISOString(), c.id]), {
-      hasMoreBehind: !!after,
-    });
+    const page = buildPage(
+      ordered,
+      size,
+      false,
+      ({ row }) => encodeCursor('convs', [row.pinnedAt?.toISOString() ?? '', row.lastActivityAt.toISOString(), row.id]),
+      { hasMoreBehind: !!after },
+    );
+    return { pageInfo: page.pageInfo, edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: edge.node.conversation })) };
   }
 }
 

@@ -2,6 +2,7 @@
 // for the subscription so that resolving them for a subscriber costs no query.
 import type { Message, User } from '../../generated/prisma/client.js';
 import type { AttachmentRecord } from '../attachments/attachments.service.js';
+import type { ParticipantsChangedEvent } from '../conversations/members.service.js';
 
 /**
  * A message with its sender and, when known without a query, who has read it,
@@ -96,7 +97,7 @@ export type ReceiptEvent = MessagesReadEvent | MessagesDeliveredEvent;
 /** Messages and, index for index, their senders. */
 export type SentMessages = Pick<ReceiptOf, 'messageIds' | 'senderIds'>;
 
-export type MessageEvent = FeedEvent | MessagesReadEvent | MessagesDeliveredEvent;
+export type MessageEvent = FeedEvent | MessagesReadEvent | MessagesDeliveredEvent | ParticipantsChangedEvent;
 
 /**
  * What is published when delivery marks move: one notice per conversation and

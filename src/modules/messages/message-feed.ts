@@ -230,7 +230,7 @@ export class MessageFeed {
     resume: Resume | undefined,
     allowed: () => boolean,
     types: ReadonlySet<string> | null = null,
-  ): AsyncIterableIterator<MessageEvent> {
+  ): EventQueue<MessageEvent> {
     const hub = this.hubFor(conversationId);
     let live = false;
     // Feed events at or before lastPos are in what the subscriber has: dropped.

@@ -22,6 +22,8 @@ import type { Resume } from './message-feed.js';
 import { isStorableId } from '../input.js';
 import { selectedTypeNames } from '../selected-types.js';
 import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
+import { unlessRevoked } from '../../realtime/event-queue.js';
+import { ParticipantsChangedRef } from '../conversations/members.schema.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
 
@@ -225,7 +227,7 @@ const MessagesDeliveredRef = builder.objectRef<MessagesDeliveredEvent>('Messages
 });
 
 const MessageEventRef = builder.unionType('MessageEvent', {
-  types: [MessageCreatedRef, MessagesReadRef, MessagesDeliveredRef, MessageEditedRef, MessageDeletedRef, ReactionsChangedRef],
+  types: [MessageCreatedRef, MessagesReadRef, MessagesDeliveredRef, MessageEditedRef, MessageDeletedRef, ReactionsChangedRef, ParticipantsChangedRef],
   resolveType: (event: MessageEvent) => event.type,
 });
 
@@ -347,15 +349,17 @@ builder.subscriptionFields((t) => ({
         if (sincePos > (await ctx.services.messages.lastEventPos(conversationId))) throw badUserInput('Invalid cursor.');
         resume = { sincePos };
       }
-      return feed.subscribe(
+      const events = feed.subscribe(
         conversationId,
         viewer.id,
         resume,
         () => membership.cached(conversationId)?.has(viewer.id) ?? true,
         selectedTypeNames(info),
       );
+      // Removed or departed: one NOT_FOUND, then complete (conversations/membership.ts).
+      return membership.guard(events, conversationId, viewer.id);
     },
-    resolve: (event: MessageEvent) => event as FeedEvent | MessagesReadEvent | MessagesDeliveredEvent,
+    resolve: (event: MessageEvent) => unlessRevoked(event),
     // A message that reaches a subscriber of someone else's is delivered to them.
     extensions: onDelivery((event, ctx) => {
       const { deliveries, metrics } = ctx.services;

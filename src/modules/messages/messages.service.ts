@@ -160,7 +160,8 @@ export class MessagesService {
     }
     const conversationId =
       input.conversationId ?? (await this.conversations.directFor(senderId, String(input.recipientId))).id;
-    const members = await this.membership.assertMember(conversationId, senderId);
+    await this.membership.assertCanSend(conversationId, senderId); // FORBIDDEN in a blocked pair's one-to-one
+    const members = await this.membership.members(conversationId);
     const replyTo = input.replyToId == null ? null : await this.replyTarget(conversationId, String(input.replyToId));
     const mentionedUserIds = [...new Set(input.mentionedUserIds ?? [])].filter((id) => id !== senderId && members.has(id));
     const mentions = mentionedUserIds.length === 0 ? [] : await this.usersInOrder(mentionedUserIds);

@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { viewerOf } from '../../context.js';
 import { ConversationRef } from '../conversations/conversations.schema.js';
 import { MessageRef } from '../messages/messages.schema.js';
+import { UserRef } from '../users/users.schema.js';
 import type { NotificationPayload } from './notifications.service.js';
 import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
 
@@ -39,8 +40,32 @@ const UnreadCountChangedNotification = builder
     }),
   });
 
+const AddedToConversationNotification = builder
+  .objectRef<Of<'AddedToConversationNotification'>>('AddedToConversationNotification')
+  .implement({
+    fields: (t) => ({
+      conversation: t.field({ type: ConversationRef, resolve: (n) => n.conversation }),
+      by: t.field({ type: UserRef, resolve: (n) => n.by }),
+    }),
+  });
+
+const RemovedFromConversationNotification = builder
+  .objectRef<Of<'RemovedFromConversationNotification'>>('RemovedFromConversationNotification')
+  .implement({
+    fields: (t) => ({
+      conversationId: t.exposeID('conversationId'),
+      by: t.field({ type: UserRef, nullable: true, description: 'Null when the viewer left by themselves.', resolve: (n) => n.by }),
+    }),
+  });
+
 const NotificationRef = builder.unionType('Notification', {
-  types: [NewMessageNotification, ConversationCreatedNotification, UnreadCountChangedNotification],
+  types: [
+    NewMessageNotification,
+    ConversationCreatedNotification,
+    UnreadCountChangedNotification,
+    AddedToConversationNotification,
+    RemovedFromConversationNotification,
+  ],
   resolveType: (notification: NotificationPayload) => notification.type,
 });
 

@@ -11,7 +11,7 @@
 // The other notifications go to `notifications:<userId>`. Both pass through
 // one queue per process, so each user's notifications keep their order.
 import { EventQueue } from '../../realtime/event-queue.js';
-import type { Conversation, PrismaClient } from '../../generated/prisma/client.js';
+import type { Conversation, PrismaClient, User } from '../../generated/prisma/client.js';
 import type { Listening } from '../../realtime/topic-hub.js';
 import type { AppHub, AppPubSub } from '../../topics.js';
 import type { ConversationCreated } from '../conversations/conversations.service.js';
@@ -35,6 +35,8 @@ export type NotificationPayload =
       totalUnreadCount: number;
     }
   | { type: 'ConversationCreatedNotification'; conversation: Conversation }
+  | { type: 'AddedToConversationNotification'; conversation: Conversation; by: User }
+  | { type: 'RemovedFromConversationNotification'; conversationId: string; by: User | null }
   | { type: 'UnreadCountChangedNotification'; conversationId: string; conversationUnreadCount: number; totalUnreadCount: number };
 
 /** A stored message, for the notifications of its recipients. */
@@ -88,14 +90,16 @@ export class NotificationsService {
     return this.pubsub.publish('notifications', userId, payload).catch((error) => this.log('publishing a notification failed', error));
   }
 
-  /** Every member but the creator is told; every member's presence subscriptions learn new contacts. */
+  /** Every member but the creator is told (presence follows new contacts through the membership channel). */
   async conversationCreated({ conversation, creatorId, memberIds }: ConversationCreated): Promise<void> {
     await Promise.all(
-      memberIds.flatMap((userId) => [
-        ...(userId === creatorId ? [] : [this.publish(userId, { type: 'ConversationCreatedNotification', conversation })]),
-        this.pubsub.publish('contacts', userId, { conversationId: conversation.id }).catch((error) => this.log('publishing contacts failed', error)),
-      ]),
+      memberIds.flatMap((userId) => (userId === creatorId ? [] : [this.publish(userId, { type: 'ConversationCreatedNotification', conversation })])),
     );
+  }
+
+  /** One notification for one user (added to or removed from a conversation). */
+  async notify(userId: string, payload: NotificationPayload): Promise<void> {
+    await this.publish(userId, payload);
   }
 
   /** One publish for all the message's recipients. */

@@ -7,7 +7,8 @@ import { badUserInput } from '../../errors.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { Listening } from '../../realtime/topic-hub.js';
 import type { AppHub, AppPubSub } from '../../topics.js';
-import type { MembershipCache } from '../conversations/membership.js';
+import type { MembershipCache, MembershipChange } from '../conversations/membership.js';
+import type { PrivacyService } from '../privacy/privacy.service.js';
 import type { PresenceStore } from './presence-store.js';
 
 export const MAX_PRESENCE_USER_IDS = 1000;
@@ -19,12 +20,16 @@ export interface PresenceEventPayload {
 }
 
 export class PresenceService {
+  /** Presence subscriptions in this process, by viewer. */
+  private readonly local = new Map<string, Set<PresenceSubscription>>();
+
   constructor(
     private readonly db: PrismaClient,
     private readonly pubsub: AppPubSub,
     private readonly hub: AppHub,
     private readonly store: PresenceStore,
     private readonly membership: MembershipCache,
+    private readonly privacy: PrivacyService,
     private readonly log: (message: string, error: unknown) => void,
     /** Events waiting for one slow subscriber before its subscription ends. */
     private readonly maxQueue: number,
@@ -32,6 +37,7 @@ export class PresenceService {
     store.onExpired((userIds) => {
       for (const userId of userIds) void this.wentOffline(userId);
     });
+    membership.onChange((change) => void this.membershipChanged(change));
   }
 
   async onlineUsers(userIds: readonly string[]): Promise<Set<string>> {
@@ -72,51 +78,159 @@ export class PresenceService {
     }
   }
 
-  /** Ids of everyone who shares a conversation with the user (not the user). */
-  private async contactsOf(userId: string): Promise<Set<string>> {
-    const rows = await this.db.$queryRaw<{ userId: string }[]>`
-      SELECT DISTINCT other."userId" FROM "Participant" mine
-      JOIN "Participant" other ON other."conversationId" = mine."conversationId"
-      WHERE mine."userId" = ${userId} AND other."userId" <> ${userId}`;
-    return new Set(rows.map((row) => row.userId));
+  /** How many conversations the user shares with each other user. */
+  private async sharedCounts(userId: string): Promise<Map<string, number>> {
+    const rows = await this.db.$queryRaw<{ userId: string; shared: number }[]>`
+      SELECT other."userId", count(*)::int AS shared FROM "Participant" mine
+      JOIN "Participant" other ON other."conversationId" = mine."conversationId" AND other."userId" <> mine."userId"
+      WHERE mine."userId" = ${userId}
+      GROUP BY other."userId"`;
+    return new Map(rows.map((row) => [row.userId, Number(row.shared)]));
   }
 
   /**
-   * Presence changes of `userIds` (default: all contacts) that the viewer may
-   * see. Users become visible when a conversation with them is created, so the
-   * subscription also follows the viewer's `contacts` topic.
+   * Presence changes of `userIds` (default: everyone who shares a
+   * conversation with the viewer) that the viewer may see. The subscription
+   * keeps how many conversations the viewer shares with each user, and
+   * follows every change of members (the membership channel, once per
+   * process): users come in as they come to share a conversation and go as
+   * they stop. Each event is also checked against blocks and the user's
+   * privacy settings (cached per process, kept current by the rules channel).
    */
   subscribe(viewerId: string, userIds?: readonly string[] | null): EventQueue<PresenceEventPayload> {
     if (userIds && userIds.length > MAX_PRESENCE_USER_IDS) {
       throw badUserInput(`presence takes at most ${MAX_PRESENCE_USER_IDS} userIds.`);
     }
-    const wanted = userIds ? new Set(userIds) : null;
-    const watching = new Map<string, Listening>();
     const queue = new EventQueue<PresenceEventPayload>(
       () => {
-        contacts.stop();
-        for (const listening of watching.values()) listening.stop();
+        for (const listening of sub.watching.values()) listening.stop();
+        sub.watching.clear();
+        const subs = this.local.get(viewerId);
+        subs?.delete(sub);
+        if (subs?.size === 0) this.local.delete(viewerId);
       },
       { maxSize: this.maxQueue, resubscribe: 'resubscribe' },
     );
-    const watch = (userId: string) => {
-      if (queue.closed || watching.has(userId) || (wanted ? !wanted.has(userId) : userId === viewerId)) return;
-      watching.set(userId, this.hub.listen('presence', userId, (event) => queue.offer(event)));
+    const sub: PresenceSubscription = {
+      viewerId,
+      wanted: userIds ? new Set(userIds) : null,
+      queue,
+      shared: new Map(),
+      watching: new Map(),
+      loading: false,
+      stale: false,
+      ready: false,
+      tail: Promise.resolve(),
     };
-    const contacts = this.hub.listen('contacts', viewerId, ({ conversationId }) => {
-      void this.membership.members(conversationId).then((members) => members.forEach(watch), () => undefined);
-    });
-    void (async () => {
-      try {
-        await contacts.ready;
-        const known = await this.contactsOf(viewerId);
-        if (wanted?.has(viewerId)) known.add(viewerId);
-        known.forEach(watch);
-        await Promise.all([...watching.values()].map((listening) => listening.ready));
-      } catch (error) {
-        queue.end(error);
-      }
-    })();
+    let subs = this.local.get(viewerId);
+    if (!subs) this.local.set(viewerId, (subs = new Set()));
+    subs.add(sub);
+    void this.recount(sub).then(
+      async () => {
+        await Promise.all([...sub.watching.values()].map((listening) => listening.ready));
+        sub.ready = true;
+      },
+      (error: unknown) => queue.end(error),
+    );
     return queue;
   }
+
+  /** Presence subscriptions of the viewer in this process that follow their contacts (for tests and readiness waits). */
+  readySubscriptions(viewerId: string): number {
+    return [...(this.local.get(viewerId) ?? [])].filter((sub) => sub.ready).length;
+  }
+
+  /** Reads the shared counts afresh (again if a change came meanwhile), then watches accordingly. */
+  private async recount(sub: PresenceSubscription): Promise<void> {
+    if (sub.loading) {
+      sub.stale = true;
+      return;
+    }
+    sub.loading = true;
+    try {
+      do {
+        sub.stale = false;
+        sub.shared = await this.sharedCounts(sub.viewerId);
+      } while (sub.stale && !sub.queue.closed);
+    } finally {
+      sub.loading = false;
+    }
+    this.sync(sub);
+  }
+
+  /** Watches the users the subscription may see, and stops watching the others. */
+  private sync(sub: PresenceSubscription): void {
+    if (sub.queue.closed) return;
+    const { viewerId, wanted } = sub;
+    const visible = (userId: string) =>
+      wanted ? wanted.has(userId) && (userId === viewerId || (sub.shared.get(userId) ?? 0) > 0) : userId !== viewerId && (sub.shared.get(userId) ?? 0) > 0;
+    for (const [userId, listening] of sub.watching) {
+      if (visible(userId)) continue;
+      listening.stop();
+      sub.watching.delete(userId);
+    }
+    const candidates = wanted ?? sub.shared.keys();
+    for (const userId of candidates) {
+      if (!visible(userId) || sub.watching.has(userId)) continue;
+      sub.watching.set(userId, this.hub.listen('presence', userId, (event) => this.onEvent(sub, event)));
+    }
+  }
+
+  private onEvent(sub: PresenceSubscription, event: PresenceEventPayload): void {
+    // One subscription's events keep their order while each is checked (from caches, almost always at once).
+    sub.tail = sub.tail
+      .then(async () => {
+        if (sub.queue.closed || !sub.watching.has(event.user.id)) return;
+        if (await this.privacy.canSeePresence(sub.viewerId, event.user.id)) sub.queue.offer(event);
+      })
+      .catch((error: unknown) => this.log('checking presence visibility failed', error));
+  }
+
+  /** A change of members anywhere: the shared counts of this process's subscribers concerned move. */
+  private async membershipChanged({ conversationId, added, removed }: MembershipChange): Promise<void> {
+    if (this.local.size === 0) return;
+    try {
+      // Those who left or were removed count afresh (what they still share elsewhere).
+      for (const userId of removed) for (const sub of this.local.get(userId) ?? []) void this.recount(sub).catch((error) => this.log('presence recount failed', error));
+      const members = await this.membership.members(conversationId);
+      const joined = new Set(added);
+      for (const member of new Set([...members, ...added])) {
+        const subs = this.local.get(member);
+        if (!subs || removed.includes(member)) continue;
+        for (const sub of subs) {
+          if (sub.loading) {
+            sub.stale = true;
+            continue;
+          }
+          const move = (userId: string, by: number) => {
+            if (userId !== member) sub.shared.set(userId, (sub.shared.get(userId) ?? 0) + by);
+          };
+          if (joined.has(member)) for (const other of members) move(other, +1);
+          else {
+            for (const userId of added) move(userId, +1);
+            for (const userId of removed) move(userId, -1);
+          }
+          this.sync(sub);
+        }
+      }
+    } catch (error) {
+      this.log('following a membership change failed', error);
+    }
+  }
+}
+
+interface PresenceSubscription {
+  viewerId: string;
+  /** The userIds asked for; null: everyone the viewer shares a conversation with. */
+  wanted: Set<string> | null;
+  queue: EventQueue<PresenceEventPayload>;
+  /** Conversations shared with each other user. */
+  shared: Map<string, number>;
+  watching: Map<string, Listening>;
+  loading: boolean;
+  /** A change came while the counts were read: read them again. */
+  stale: boolean;
+  ready: boolean;
+  /** The last visibility check under way (keeps the events in order). */
+  tail: Promise<void>;
 }

@@ -23,6 +23,13 @@ export const RATE_LIMITS = {
   connection: { points: 30, durationSeconds: 60 },
   /** registerPushSubscription and unregisterPushSubscription, one budget. */
   pushSubscription: { points: 10, durationSeconds: 60 },
+  /** addParticipants, removeParticipant, leaveConversation, setParticipantRole: one budget. */
+  manageMembers: { points: 30, durationSeconds: 60 },
+  updateConversation: { points: 10, durationSeconds: 60 },
+  conversationSettings: { points: 60, durationSeconds: 60 },
+  /** blockUser and unblockUser: one budget. */
+  block: { points: 20, durationSeconds: 60 },
+  privacySettings: { points: 10, durationSeconds: 60 },
 } as const;
 
 export type RateLimitedAction = keyof typeof RATE_LIMITS;

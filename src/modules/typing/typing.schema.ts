@@ -3,6 +3,7 @@ import { viewerOf } from '../../context.js';
 import { UserRef } from '../users/users.schema.js';
 import type { TypingEventPayload } from './typing.service.js';
 import { onDelivery } from '../../realtime/field-rules.js';
+import { unlessRevoked } from '../../realtime/event-queue.js';
 
 const TypingEventRef = builder.objectRef<TypingEventPayload>('TypingEvent').implement({
   fields: (t) => ({
@@ -39,7 +40,7 @@ builder.subscriptionFields((t) => ({
       await ctx.services.membership.assertMember(conversationId, viewer.id);
       return ctx.services.typing.subscribe(conversationId, viewer.id);
     },
-    resolve: (event: TypingEventPayload) => event,
+    resolve: (event: TypingEventPayload) => unlessRevoked(event),
     extensions: onDelivery((_event, ctx) => ctx.services.metrics.countDelivery('typing')),
   }),
 }));

@@ -8,6 +8,8 @@ import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppHub, AppPubSub } from '../../topics.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import type { UserHints } from '../users/users.schema.js';
+import type { PrivacyService } from '../privacy/privacy.service.js';
+import { notFound } from '../../errors.js';
 
 /** How long a typing indicator lasts without a fresh setTyping(true). */
 export const TYPING_TIMEOUT_MS = 6_000;
@@ -26,6 +28,7 @@ export class TypingService {
     private readonly pubsub: AppPubSub,
     private readonly hub: AppHub,
     private readonly membership: MembershipCache,
+    private readonly privacy: PrivacyService,
     private readonly log: (message: string, error: unknown) => void,
     /** Events waiting for one slow subscriber before its subscription ends. */
     private readonly maxQueue: number,
@@ -73,9 +76,11 @@ export class TypingService {
     const listening = this.hub.listen('typing', conversationId, (event) => {
       if (event.user.id === viewerId) return;
       if (!this.membership.cached(conversationId)?.has(viewerId)) {
-        queue.end();
+        queue.revoke(notFound('Conversation'));
         return;
       }
+      // Blocked either way: none of the other's typing (the blocks are cached, loaded when this subscription started).
+      if (this.privacy.blockedEitherCached(viewerId, event.user.id)) return;
       const wasTyping = typing.has(event.user.id);
       if (!event.isTyping) {
         if (wasTyping) stopped(event);
@@ -86,6 +91,8 @@ export class TypingService {
       if (!wasTyping) queue.offer(event);
     });
     listening.ready.catch((error: unknown) => queue.end(error));
-    return queue;
+    void this.privacy.preload(viewerId).catch((error) => this.log('loading blocks failed', error));
+    // Removed or departed: one NOT_FOUND, then complete.
+    return this.membership.guard(queue, conversationId, viewerId);
   }
 }

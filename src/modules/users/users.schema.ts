@@ -3,6 +3,7 @@ import { builder } from '../../builder.js';
 import { viewerOf, type Context } from '../../context.js';
 import { isStorableId } from '../input.js';
 import type { User } from '../../generated/prisma/client.js';
+import { viewerDependent } from '../../realtime/field-rules.js';
 
 /**
  * Hints carried by users inside event payloads so that resolving them costs no
@@ -15,8 +16,17 @@ export interface UserHints {
   online?: boolean;
 }
 
+/**
+ * Whether the viewer sees the user's presence: themselves; else someone who
+ * shares a conversation with them, neither having blocked the other, whose
+ * privacy settings allow it (privacy.service.ts; cached).
+ */
 async function canSeePresence(user: User & UserHints, ctx: Context): Promise<boolean> {
-  return user.visible === true || user.id === ctx.viewer?.id || ctx.loaders.canSeePresence.load(user.id);
+  const viewerId = ctx.viewer?.id;
+  if (user.id === viewerId) return true;
+  if (!viewerId) return false;
+  if (user.visible !== true && !(await ctx.loaders.canSeePresence.load(user.id))) return false;
+  return ctx.services.privacy.canSeePresence(viewerId, user.id);
 }
 
 export const UserRef = builder.prismaObject('User', {
@@ -26,17 +36,25 @@ export const UserRef = builder.prismaObject('User', {
     displayName: t.exposeString('displayName'),
     avatarUrl: t.exposeString('avatarUrl', { nullable: true }),
     online: t.boolean({
-      description: 'At least one open WebSocket, on any server process. False for users who share no conversation with the viewer.',
+      // Blocks and privacy settings make it differ between viewers, also inside one event.
+      extensions: viewerDependent,
+      description: 'At least one open WebSocket, on any server process. False for users who share no conversation with the viewer, who blocked or are blocked by the viewer, or whose privacy settings hide it from the viewer.',
       resolve: async (user: User & UserHints, _args, ctx) => {
         if (!(await canSeePresence(user, ctx))) return false;
         return user.online ?? ctx.loaders.online.load(user.id);
       },
     }),
     lastSeenAt: t.field({
+      extensions: viewerDependent,
       type: 'DateTime',
       nullable: true,
-      description: "When the user's last socket closed (null if never, or if they share no conversation with the viewer).",
+      description: "When the user's last socket closed (null if never, or if the viewer may not see their presence: see online).",
       resolve: async (user: User & UserHints, _args, ctx) => ((await canSeePresence(user, ctx)) ? user.lastSeenAt : null),
+    }),
+    blockedByViewer: t.boolean({
+      extensions: viewerDependent,
+      description: 'Whether the viewer has blocked this user.',
+      resolve: (user, _args, ctx) => (ctx.viewer ? ctx.services.privacy.hasBlocked(ctx.viewer.id, user.id) : false),
     }),
   }),
 });
