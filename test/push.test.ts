@@ -53,6 +53,17 @@ const Send = graphql(`
   }
 `);
 
+const Mute = graphql(`
+  mutation PushMute($conversationId: ID!) {
+    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }
+  }
+`);
+const Block = graphql(`
+  mutation PushBlock($userId: ID!) {
+    blockUser(userId: $userId) { id blockedByViewer }
+  }
+`);
+
 const register = (server: { url: string }, user: TestUser, subscription: BrowserSubscription) =>
   ok(server.url, user.token, Register, { input: { endpoint: subscription.endpoint, p256dh: subscription.p256dh, auth: subscription.auth } });
 
@@ -187,6 +198,29 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
     const next = await send(server, alice, createGroupConversation.id, 'still there?');
     const [toBob] = await push.waitForPushes(bobSub.id, 1);
     expect(toBob!.payload).toMatchObject({ messageId: next.id, conversationUnreadCount: 2 });
+  });
+
+  it('nobody gets a push from someone they blocked, nor for a conversation they muted', async () => {
+    const [muter, blocker, other] = await Promise.all([createUser(server, 'muter'), createUser(server, 'blocker'), createUser(server, 'other')]);
+    const [muterSub, blockerSub, otherSub] = [push.subscription(), push.subscription(), push.subscription()];
+    await Promise.all([register(server, muter, muterSub), register(server, blocker, blockerSub), register(server, other, otherSub)]);
+    const { createGroupConversation } = await ok(server.url, alice.token, Group, { title: 'rules', userIds: [muter.id, blocker.id, other.id] });
+    expect((await ok(server.url, muter.token, Mute, { conversationId: createGroupConversation.id })).updateConversationSettings.muted).toBe(true);
+    expect((await ok(server.url, blocker.token, Block, { userId: alice.id })).blockUser.blockedByViewer).toBe(true);
+
+    const sent = await send(server, alice, createGroupConversation.id, 'anyone?');
+    const [toOther] = await push.waitForPushes(otherSub.id, 1);
+    expect(toOther!.payload.messageId).toBe(sent.id);
+    await settled(server);
+    expect(push.receivedBy(muterSub.id)).toEqual([]);
+    expect(push.receivedBy(blockerSub.id)).toEqual([]);
+
+    // The blocker still gets pushes from the others of the group; the muted conversation stays silent.
+    const fromOther = await send(server, other, createGroupConversation.id, 'me too');
+    const [toBlocker] = await push.waitForPushes(blockerSub.id, 1);
+    expect(toBlocker!.payload.messageId).toBe(fromOther.id);
+    await settled(server);
+    expect(push.receivedBy(muterSub.id)).toEqual([]);
   });
 
   it('pushes of one conversation share a Topic; another conversation has another', async () => {

@@ -149,6 +149,8 @@ type Documents = {
     "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.PushStartDocument,
     "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.PushGroupDocument,
     "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n": typeof types.PushSendDocument,
+    "\n  mutation PushMute($conversationId: ID!) {\n    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }\n  }\n": typeof types.PushMuteDocument,
+    "\n  mutation PushBlock($userId: ID!) {\n    blockUser(userId: $userId) { id blockedByViewer }\n  }\n": typeof types.PushBlockDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": typeof types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.RlTypingDocument,
@@ -336,6 +338,8 @@ const documents: Documents = {
     "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.PushStartDocument,
     "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.PushGroupDocument,
     "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n": types.PushSendDocument,
+    "\n  mutation PushMute($conversationId: ID!) {\n    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }\n  }\n": types.PushMuteDocument,
+    "\n  mutation PushBlock($userId: ID!) {\n    blockUser(userId: $userId) { id blockedByViewer }\n  }\n": types.PushBlockDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
     "\n  mutation RlSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { seq }\n  }\n": types.RlSendDocument,
     "mutation RlTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.RlTypingDocument,
@@ -942,6 +946,14 @@ export function graphql(source: "\n  mutation PushGroup($title: String!, $userId
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n"): (typeof documents)["\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushMute($conversationId: ID!) {\n    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }\n  }\n"): (typeof documents)["\n  mutation PushMute($conversationId: ID!) {\n    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushBlock($userId: ID!) {\n    blockUser(userId: $userId) { id blockedByViewer }\n  }\n"): (typeof documents)["\n  mutation PushBlock($userId: ID!) {\n    blockUser(userId: $userId) { id blockedByViewer }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -59,6 +59,8 @@ interface SubscriptionRow {
   userId: string;
   conversationUnread: number;
   totalUnread: number;
+  /** The recipient muted the conversation (a push only when mentioned). */
+  muted: boolean;
 }
 
 /** Whether a user is connected anywhere (presence-store.ts). */
@@ -201,7 +203,7 @@ export class PushService {
     const mentioned = new Set(mentionedUserIds);
     return rows
       .filter((row) => row.userId !== senderId && !online.has(row.userId))
-      .filter((row) => keepsPushFrom(row, senderId, mentioned.has(row.userId)))
+      .filter((row) => keepsPushFrom(row, mentioned.has(row.userId)))
       .map((row) => ({
         subscriptionId: row.id,
         userId: row.userId,
@@ -216,7 +218,7 @@ export class PushService {
       `WITH wanted AS (
          SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w("conversationId", "userId", "senderId")
        )
-       SELECT w."conversationId", s.id, s."userId",
+       SELECT w."conversationId", s.id, s."userId", p.muted,
               GREATEST(c."lastSeq" - p."lastReadSeq", 0)::int AS "conversationUnread",
               (SELECT COALESCE(SUM(GREATEST(c2."lastSeq" - p2."lastReadSeq", 0)), 0)::int
                  FROM "Participant" p2 JOIN "Conversation" c2 ON c2.id = p2."conversationId"
@@ -225,9 +227,8 @@ export class PushService {
        JOIN "PushSubscription" s ON s."userId" = w."userId"
        JOIN "Participant" p ON p."conversationId" = w."conversationId" AND p."userId" = w."userId"
        JOIN "Conversation" c ON c.id = w."conversationId"
-       -- ISSUE 20 PLUGS IN HERE (mute and blocking), in this one statement:
-       --   WHERE NOT EXISTS (SELECT 1 FROM <blocks> b WHERE b.<blocker> = w."userId" AND b.<blocked> = w."senderId")
-       --   and select p.<muted>, which keepsPushFrom() reads.`,
+       -- Nobody gets a push of someone they blocked.
+       WHERE NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = w."userId" AND b."blockedId" = w."senderId")`,
       [
         lookups.flatMap((l) => l.userIds.map(() => l.conversationId)),
         lookups.flatMap((l) => l.userIds),
@@ -276,14 +277,9 @@ export class PushService {
   }
 }
 
-/**
- * Whether a recipient still gets the push after their own settings.
- * ISSUE 20 PLUGS IN HERE: false when the recipient blocked the sender
- * (`blockedSender`), or muted the conversation (`muted`) and is not mentioned.
- * Until mute and blocking exist, everyone keeps it.
- */
-function keepsPushFrom(_recipient: SubscriptionRow, _senderId: string, _mentioned: boolean): boolean {
-  return true;
+/** A recipient who muted the conversation gets its pushes only when mentioned (blocks are the statement's). */
+function keepsPushFrom(recipient: SubscriptionRow, mentioned: boolean): boolean {
+  return !recipient.muted || mentioned;
 }
 
 /** The Topic header of a conversation's pushes: 32 URL-safe characters (RFC 8030 allows 32 base64url characters). */
