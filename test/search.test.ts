@@ -26,6 +26,12 @@ const Send = graphql(`
 const Edit = graphql(`
   mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }
 `);
+const Remove = graphql(`
+  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }
+`);
+const Leave = graphql(`
+  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }
+`);
 const Delete = graphql(`
   mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }
 `);
@@ -138,14 +144,17 @@ describe('searchMessages', () => {
     expect(await contents(alice, 'swordfish')).toEqual([]);
   });
 
-  it("loses a conversation's messages the moment its membership row goes (as removeParticipant and leaveConversation delete it)", async () => {
-    const erin = await createUser(server, 'erin');
-    const groupId = await group(server, alice, [erin], 'leaving');
+  it("shows a removed member none of the group's messages, at once, and a member who left none either", async () => {
+    const [erin, fay] = await Promise.all([createUser(server, 'erin'), createUser(server, 'fay')]);
+    const groupId = await group(server, alice, [erin, fay], 'leaving');
     await send(alice, groupId, 'farewell pineapple party');
     expect(await contents(erin, 'pineapple')).toEqual(['farewell pineapple party']);
-    // Membership changes are not on this branch yet (issue 20): its removal deletes the row, as here.
-    await server.app.services.db.$executeRawUnsafe(`DELETE FROM "Participant" WHERE "conversationId" = $1 AND "userId" = $2`, groupId, erin.id);
+    expect(await contents(fay, 'pineapple')).toEqual(['farewell pineapple party']);
+    await ok(server.url, alice.token, Remove, { conversationId: groupId, userId: erin.id });
     expect(await contents(erin, 'pineapple')).toEqual([]);
+    expect(errorCodes(await http(server.url, erin.token, Search, { query: 'pineapple', conversationId: groupId }))).toEqual(['NOT_FOUND']);
+    await ok(server.url, fay.token, Leave, { conversationId: groupId });
+    expect(await contents(fay, 'pineapple')).toEqual([]);
     expect(await contents(alice, 'pineapple')).toEqual(['farewell pineapple party']);
   });
 
