@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": typeof types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": typeof types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": typeof types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": typeof types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": typeof types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": typeof types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": typeof types.AuthUserDocument,
@@ -169,6 +173,12 @@ type Documents = {
     "subscription RcPresence { presence { user { id } status } }": typeof types.RcPresenceDocument,
     "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": typeof types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": typeof types.RcOnlineDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": typeof types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": typeof types.SearchEditDocument,
+    "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n": typeof types.SearchRemoveDocument,
+    "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n": typeof types.SearchLeaveDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": typeof types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
@@ -197,6 +207,10 @@ type Documents = {
     "subscription WkPresence { presence { user { id } status } }": typeof types.WkPresenceDocument,
 };
 const documents: Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": types.AuthUserDocument,
@@ -352,6 +366,12 @@ const documents: Documents = {
     "subscription RcPresence { presence { user { id } status } }": types.RcPresenceDocument,
     "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": types.RcOnlineDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": types.SearchEditDocument,
+    "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n": types.SearchRemoveDocument,
+    "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n": types.SearchLeaveDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
@@ -394,6 +414,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"): (typeof documents)["\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"): (typeof documents)["\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"): (typeof documents)["\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"): (typeof documents)["\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -1014,6 +1050,30 @@ export function graphql(source: "\n  subscription RcNotifications { notification
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query RcOnline($id: ID!) { user(id: $id) { online } }"): (typeof documents)["query RcOnline($id: ID!) { user(id: $id) { online } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"): (typeof documents)["\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"): (typeof documents)["\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n"): (typeof documents)["\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n"): (typeof documents)["\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"): (typeof documents)["\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -96,6 +96,9 @@ export class MessageLifecycle {
     }
   }
 
+  /** Called after a message became a tombstone (its attachments' files are to be removed). */
+  onDeleted: (messageId: string) => void = () => undefined;
+
   /** Only the sender edits; a tombstone or content sendMessage would refuse is BAD_USER_INPUT. */
   async edit(viewerId: string, messageId: string, rawContent: string): Promise<MessageRecord> {
     const head = await this.visibleMessage(viewerId, messageId);
@@ -133,12 +136,18 @@ export class MessageLifecycle {
            WHERE id = $1 AND "deletedAt" IS NULL RETURNING id, "conversationId"
          ), reactions AS (
            DELETE FROM "Reaction" r USING deleted WHERE r."messageId" = deleted.id
+         ), attachments AS (
+           -- Served no more from now (404); the files go with the next sweep (onDeleted starts one).
+           UPDATE "Attachment" a SET "deletedAt" = now() FROM deleted WHERE a."messageId" = deleted.id
          )
          INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
          SELECT "conversationId", $2, id, ${CHANGE_KINDS.MessageDeleted} FROM deleted RETURNING pos`,
         [messageId, pos],
       );
       if (!deleted) throw new Rollback(undefined); // already a tombstone: unchanged, no event
+    }).then((message) => {
+      if (message.deletedAt) this.onDeleted(messageId);
+      return message;
     });
   }
 

@@ -167,6 +167,7 @@ const SendMessageInput = builder.inputType('SendMessageInput', {
         'Idempotency key chosen by the client: a retry with the same key from the same sender returns the first message and stores nothing new.',
     }),
     replyToId: t.id({ description: 'A message of the same conversation that this one answers.' }),
+    attachmentIds: t.idList({ description: "Up to 10 of the viewer's uploads not sent yet. With at least one, content may be empty." }),
     mentionedUserIds: t.idList({ description: 'Participants this message mentions (ids that are not participants are ignored).' }),
   }),
 });
@@ -264,6 +265,7 @@ builder.mutationFields((t) => ({
         clientMessageId: input.clientMessageId,
         replyToId: input.replyToId == null ? null : String(input.replyToId),
         mentionedUserIds: input.mentionedUserIds?.map(String) ?? null,
+        attachmentIds: input.attachmentIds?.map(String) ?? null,
       };
       // The deadline counts from the request's arrival, not from its turn to execute.
       return ctx.services.messages.send(viewerOf(ctx).id, message, ctx.receivedAt + SEND_DEADLINE_MS);
