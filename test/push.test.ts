@@ -200,7 +200,7 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
     expect(toBob!.payload).toMatchObject({ messageId: next.id, conversationUnreadCount: 2 });
   });
 
-  it('nobody gets a push from someone they blocked, nor for a conversation they muted', async () => {
+  it('nobody gets a push from someone they blocked, nor for a conversation they muted unless the message mentions them', async () => {
     const [muter, blocker, other] = await Promise.all([createUser(server, 'muter'), createUser(server, 'blocker'), createUser(server, 'other')]);
     const [muterSub, blockerSub, otherSub] = [push.subscription(), push.subscription(), push.subscription()];
     await Promise.all([register(server, muter, muterSub), register(server, blocker, blockerSub), register(server, other, otherSub)]);
@@ -221,6 +221,15 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
     expect(toBlocker!.payload.messageId).toBe(fromOther.id);
     await settled(server);
     expect(push.receivedBy(muterSub.id)).toEqual([]);
+
+    // Unless it mentions them: then the muter gets it, saying so; the others' payloads say they are not.
+    const mention = (
+      await ok(server.url, alice.token, Send, { input: { conversationId: createGroupConversation.id, content: '@muter look', mentionedUserIds: [muter.id] } })
+    ).sendMessage;
+    const [toMuter] = await push.waitForPushes(muterSub.id, 1);
+    expect(toMuter!.payload).toMatchObject({ messageId: mention.id, mentionsViewer: true });
+    const [, toOtherAgain] = await push.waitForPushes(otherSub.id, 2);
+    expect(toOtherAgain!.payload).toMatchObject({ messageId: mention.id, mentionsViewer: false });
   });
 
   it('pushes of one conversation share a Topic; another conversation has another', async () => {

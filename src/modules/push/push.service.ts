@@ -153,8 +153,7 @@ export class PushService {
   messageCreated(event: MessageCreatedEvent): void {
     if (!this.queue) return;
     const { message } = event;
-    // Issue 19 adds mentions to the message; until then nobody is mentioned.
-    const mentionedUserIds = (message as { mentionedUserIds?: readonly string[] }).mentionedUserIds ?? [];
+    const mentionedUserIds = message.mentionedUserIds;
     const plan = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.pushRecipients(message.conversationId, message.senderId, mentionedUserIds))
       .then((recipients) => {
