@@ -391,4 +391,65 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       ]);
     });
   }, 60_000);
+  it('runs a group from its info panel: add by username, the added user sees it live; mute, archive, block; removing takes it off the removed user\'s screen live; passes axe', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const sessions: OfflineContext[] = [];
+    // alice's group, made before she signs in (a creator is not notified of her own group: her page lists it on load).
+    const carol = await devUser(server, 'carol');
+    const trip = await (await devUser(server, 'alice')).group('Trip', [carol.id]);
+    await checkedRun(sessions, async () => {
+      const [alice, bob] = (await Promise.all([signIn(server, 'alice'), signIn(server, 'bob')])).map((session) => {
+        sessions.push(session.offline);
+        return session.page;
+      }) as [Page, Page];
+      const item = (page: Page) => page.locator(`.conversation[data-id="${trip}"]`);
+
+      // alice (OWNER) opens the group and its panel: members with roles, and the controls an owner has.
+      await item(alice).click();
+      await alice.getByText('Group info').click();
+      await alice.locator('.group-info .member[data-username=carol]').waitFor();
+      expect(await alice.locator('.group-info .member .role').allInnerTexts()).toEqual(['Owner', 'Member']);
+      expect(await alice.locator('.group-info .member[data-username=alice] button').count()).toBe(0);
+      await alice.getByRole('button', { name: 'Remove carol' }).waitFor();
+      await alice.getByLabel('Add a member').fill('bob');
+      await alice.getByRole('button', { name: 'Add', exact: true }).click();
+      await alice.locator('.group-info .member[data-username=bob]', { hasText: 'Member' }).waitFor();
+
+      // bob's list gets the group live; as a MEMBER his panel has no add, rename or remove, only leave and block.
+      await item(bob).click();
+      await bob.getByText('Group info').click();
+      await bob.locator('.group-info .member[data-username=alice]', { hasText: 'Owner' }).waitFor();
+      expect(await bob.getByLabel('Add a member').count()).toBe(0);
+      expect(await bob.getByLabel('Group name').count()).toBe(0);
+      expect(await bob.getByRole('button', { name: /^Remove / }).count()).toBe(0);
+      await bob.getByRole('button', { name: 'Leave group' }).waitFor();
+
+      // bob mutes it: the icon shows; archiving moves it to the Archived folder and back.
+      await bob.getByRole('button', { name: 'Mute Trip' }).click();
+      await item(bob).locator('.mark.muted').waitFor();
+      expect(await bob.getByRole('button', { name: 'Mute Trip' }).getAttribute('aria-pressed')).toBe('true');
+      await bob.getByRole('button', { name: 'Archive Trip' }).click();
+      await item(bob).waitFor({ state: 'detached' });
+      await bob.getByRole('button', { name: 'Archived (1)' }).click();
+      await bob.getByRole('button', { name: 'Archive Trip' }).click();
+      await item(bob).waitFor({ state: 'detached' });
+      await bob.getByRole('button', { name: '‹ All chats' }).click();
+      await item(bob).locator('.mark.muted').waitFor();
+
+      // alice blocks carol and unblocks her.
+      await alice.getByRole('button', { name: 'Block carol' }).click();
+      await alice.getByRole('button', { name: 'Unblock carol' }).click();
+      await alice.getByRole('button', { name: 'Block carol' }).waitFor();
+      expect(await seriousViolations(alice)).toEqual([]);
+      await screenshot(alice, 'web-e2e-group-info');
+
+      // alice removes bob: his screen loses the conversation live, without an error.
+      await alice.getByRole('button', { name: 'Remove bob' }).click();
+      await item(bob).waitFor({ state: 'detached' });
+      await bob.locator('.empty').waitFor();
+      await alice.locator('.group-info .member[data-username=bob]').waitFor({ state: 'detached' });
+      expect(await bob.locator('.error').isVisible()).toBe(false);
+      expect(await alice.locator('.error').isVisible()).toBe(false);
+    });
+  }, 90_000);
 });

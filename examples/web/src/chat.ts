@@ -151,8 +151,12 @@ export async function open(conversationId: string): Promise<void> {
   state.olderCursor = messages.pageInfo.hasPreviousPage ? (messages.pageInfo.startCursor ?? null) : null;
   const after = messages.edges.at(-1)?.node.id ?? null;
   state.unreadAtOpen = { count: unread, upToSeq: messages.edges.at(-1)?.node.seq ?? 0 };
-  // Removed from it meanwhile: the subscription ends with NOT_FOUND, the notification says why.
-  const ended = (error: Error) => (state.conversations.has(conversationId) ? report(error) : undefined);
+  // Removed from it (or left on another device): its subscriptions end with NOT_FOUND, often before
+  // RemovedFromConversationNotification comes. Either one takes it off the screen.
+  const ended = (error: Error) => {
+    if (/not found/i.test(error.message)) attempt(() => dropConversation(conversationId));
+    else report(error);
+  };
   const stops = [
     session().subscribe(MessageEventsDocument, { conversationId, after }, onMessageEvent, ended),
     session().subscribe(TypingDocument, { conversationId }, ({ typing }) => {
