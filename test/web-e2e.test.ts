@@ -391,18 +391,27 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       ]);
     });
   }, 60_000);
-  it('runs a group from its info panel: add by username, the added user sees it live; mute, archive, block; removing takes it off the removed user\'s screen live; passes axe', async () => {
+  it('runs a group from its info panel: pin first, add by username (the added user sees it live), controls by role, mute, archive folder, block; removing takes it off the removed user\'s screen live; rename, leave; passes axe', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const sessions: OfflineContext[] = [];
     // alice's group, made before she signs in (a creator is not notified of her own group: her page lists it on load).
     const carol = await devUser(server, 'carol');
-    const trip = await (await devUser(server, 'alice')).group('Trip', [carol.id]);
+    const aliceApi = await devUser(server, 'alice');
+    const trip = await aliceApi.group('Trip', [carol.id]);
+    const withCarol = await aliceApi.start(carol.id); // newer: first until Trip is pinned
     await checkedRun(sessions, async () => {
       const [alice, bob] = (await Promise.all([signIn(server, 'alice'), signIn(server, 'bob')])).map((session) => {
         sessions.push(session.offline);
         return session.page;
       }) as [Page, Page];
       const item = (page: Page) => page.locator(`.conversation[data-id="${trip}"]`);
+
+      // alice pins Trip: it goes first.
+      const order = () => alice.locator('.conversations .conversation').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id));
+      expect(await order()).toEqual([withCarol, trip]);
+      await alice.getByRole('button', { name: 'Pin Trip' }).click();
+      await item(alice).locator('.mark.pinned').waitFor();
+      expect(await order()).toEqual([trip, withCarol]);
 
       // alice (OWNER) opens the group and its panel: members with roles, and the controls an owner has.
       await item(alice).click();
@@ -447,6 +456,17 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await alice.getByRole('button', { name: 'Remove bob' }).click();
       await item(bob).waitFor({ state: 'detached' });
       await bob.locator('.empty').waitFor();
+      await alice.locator('.group-info .member[data-username=bob]').waitFor({ state: 'detached' });
+
+      // alice renames it; she adds bob again and he leaves by himself: gone from his screen and her panel.
+      await alice.getByLabel('Group name').fill('Trip 2027');
+      await alice.getByRole('button', { name: 'Rename' }).click();
+      await alice.locator('.chat-header .name', { hasText: 'Trip 2027' }).waitFor();
+      await alice.getByLabel('Add a member').fill('bob');
+      await alice.getByRole('button', { name: 'Add', exact: true }).click();
+      await item(bob).click();
+      await bob.getByRole('button', { name: 'Leave group' }).click();
+      await item(bob).waitFor({ state: 'detached' });
       await alice.locator('.group-info .member[data-username=bob]').waitFor({ state: 'detached' });
       expect(await bob.locator('.error').isVisible()).toBe(false);
       expect(await alice.locator('.error').isVisible()).toBe(false);
