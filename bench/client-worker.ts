@@ -9,6 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { MARK_READ, MESSAGE_EVENTS, NOTIFICATIONS, type ScreenEvent, type ScreenMessage } from './operations.js';
 import { closePresenceUsers, handlePresence, isPresenceCommand } from './presence-client.js';
+import { handleChurn, isChurnCommand, recordCompletion, recordParticipantsChanged, recordRevocation } from './churn-client.js';
 import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
 import { bytesRead, CountingWebSocket, describe, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
 
@@ -34,6 +35,8 @@ interface Sub {
   newestId: string | undefined;
   marking: boolean;
   markRead(upToMessageId: string): Promise<unknown>;
+  /** Subscribes messageEvents again on the same socket (churn: after the user is added back). */
+  resubscribe?: () => void;
 }
 
 const subs: Sub[] = [];
@@ -130,6 +133,10 @@ function onEvent(sub: Sub, event: ScreenEvent | undefined) {
       sub.deliveredEvents++;
       sub.deliveredIds += event.messageIds?.length ?? 0;
       return;
+    case 'ParticipantsChanged':
+      if (sub.spec.churn) recordParticipantsChanged(sub.spec.index, event);
+      else otherEvents++;
+      return;
     default:
       otherEvents++;
   }
@@ -167,10 +174,18 @@ function newSub(spec: SubSpec, close: () => void, closed: Promise<void>, markRea
 async function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promise<Sub> {
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
-  const { client, connected } = graphqlClient(url, spec.token, timeoutMs, `subscriber ${spec.index}`, (code, reason) => {
-    resolveClosed();
-    onClosed(sub, code, reason);
-  });
+  // A churn screen keeps its socket while its user is out of the group (a lazy client would close it with its last subscription).
+  const { client, connected } = graphqlClient(
+    url,
+    spec.token,
+    timeoutMs,
+    `subscriber ${spec.index}`,
+    (code, reason) => {
+      resolveClosed();
+      onClosed(sub, code, reason);
+    },
+    spec.churn === true,
+  );
   const sub = newSub(
     spec,
     () => void client.dispose(),
@@ -178,8 +193,10 @@ async function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promi
     (upToMessageId) => operation(client, MARK_READ, { conversationId: spec.conversationId, upToMessageId }),
   );
   const payload = spec.conversationId ? { query: MESSAGE_EVENTS, variables: { conversationId: spec.conversationId } } : { query: NOTIFICATIONS };
-  client.subscribe<{ messageEvents?: ScreenEvent; notifications?: unknown }>(payload, {
+  const subscribe = () => client.subscribe<{ messageEvents?: ScreenEvent; notifications?: unknown }>(payload, {
     next: (result) => {
+      // A removed member's subscription ends with one NOT_FOUND (the churn scenario expects it).
+      if (spec.churn && result.errors?.length === 1 && result.errors[0]!.extensions?.code === 'NOT_FOUND') return recordRevocation(spec.index);
       if (result.errors?.length) {
         subscriptionErrors++;
         errors.add(`subscription error: ${result.errors.map((e) => e.message).join('; ')}`);
@@ -195,8 +212,11 @@ async function openGraphql(spec: SubSpec, url: string, timeoutMs: number): Promi
     },
     complete: () => {
       if (!closing) completed++;
+      if (spec.churn && !closing) recordCompletion(spec.index);
     },
   });
+  subscribe();
+  sub.resubscribe = () => void subscribe();
   try {
     await connected;
   } catch (error) {
@@ -333,6 +353,7 @@ function collect(): CollectResult {
 
 async function handle(request: WorkerRequest): Promise<unknown> {
   if (isPresenceCommand(request)) return handlePresence(request);
+  if (isChurnCommand(request)) return handleChurn(request, subs);
   switch (request.cmd) {
     case 'open':
       return open(request.kind, request.url, request.subs, request.concurrency, request.timeoutMs);

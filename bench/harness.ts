@@ -12,6 +12,7 @@ import { SignJWT } from 'jose';
 import { readdirSync, readFileSync } from 'node:fs';
 import { nextClientMessageId, SEND_MESSAGE } from './operations.js';
 import type {
+  ChurnCollect,
   ClientKind,
   CollectResult,
   CountResult,
@@ -745,6 +746,20 @@ export class ClientPool {
 
   async presenceCollect(): Promise<PresenceCollect[]> {
     return this.all<PresenceCollect>({ cmd: 'presenceCollect' }, 60_000);
+  }
+
+  /** The churn scenario (bench/churn-client.ts): forget its records, subscribe screens again, collect. */
+  async churnReset(): Promise<void> {
+    await this.all({ cmd: 'churnReset' }, 30_000);
+  }
+
+  /** Subscribes these subscribers' messageEvents again on their sockets (each worker does those it holds). */
+  async churnResubscribe(indexes: number[]): Promise<void> {
+    await this.all({ cmd: 'churnResubscribe', indexes }, 30_000);
+  }
+
+  async churnCollect(): Promise<ChurnCollect[]> {
+    return this.all<ChurnCollect>({ cmd: 'churnCollect' }, 60_000);
   }
 
   async close(): Promise<void> {

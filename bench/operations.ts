@@ -16,6 +16,7 @@ export const MESSAGE_EVENTS = /* GraphQL */ `
       ... on MessageCreated { message { ${MESSAGE_FIELDS} } }
       ... on MessagesRead { conversationId user { id } messageIds upToMessageId readAt }
       ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }
+      ... on ParticipantsChanged { conversation { id title } added { id displayName } removed { id displayName } by { id displayName } }
     }
   }
 `;
@@ -68,7 +69,8 @@ export interface ScreenMessage {
 export type ScreenEvent =
   | { __typename: 'MessageCreated'; message: ScreenMessage }
   | { __typename: 'MessagesRead'; user: { id: string }; messageIds: string[]; upToMessageId: string }
-  | { __typename: 'MessagesDelivered'; user: { id: string }; messageIds: string[] };
+  | { __typename: 'MessagesDelivered'; user: { id: string }; messageIds: string[] }
+  | { __typename: 'ParticipantsChanged'; added: { id: string }[]; removed: { id: string }[] };
 
 /** A unique clientMessageId per send, as a client makes one before sending (and reuses it on a retry). */
 let clientMessageIds = 0;

@@ -13,6 +13,8 @@ export interface SubSpec {
   conversationId?: string;
   /** Mark read (up to the newest message shown) after this many messages from others, as an open screen does; 0 or absent: never. */
   markReadEvery?: number;
+  /** The churn scenario: the user may be removed, so a NOT_FOUND ending the subscription is recorded as a revocation, not an error. */
+  churn?: boolean;
 }
 
 /** A presence-scenario user: one socket with typing(conversationId) for each of its conversations and presence for its contacts. */
@@ -53,7 +55,10 @@ export type WorkerRequest =
   | { id: number; cmd: 'close'; timeoutMs: number }
   | { id: number; cmd: 'presenceOpen'; kind: ClientKind; url: string; users: PresenceUserSpec[]; conversationIds: string[]; userIds: string[]; concurrency: number; timeoutMs: number }
   | { id: number; cmd: 'presenceRun'; actions: PresenceAction[] }
-  | { id: number; cmd: 'presenceCollect' };
+  | { id: number; cmd: 'presenceCollect' }
+  | { id: number; cmd: 'churnReset' }
+  | { id: number; cmd: 'churnResubscribe'; indexes: number[] }
+  | { id: number; cmd: 'churnCollect' };
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
@@ -103,4 +108,16 @@ export interface CollectResult {
   errorSamples: string[];
   /** This worker's event-loop delay since the last reset (ms): how late the load generator itself was. */
   loopDelay: { p50: number; p99: number; max: number };
+}
+
+/** The churn scenario's records of one worker (bench/churn-client.ts), since its last churnReset. */
+export interface ChurnCollect {
+  /** The NOT_FOUND that ended a removed member's messageEvents subscription: subscriber index, time. */
+  revocations: { sub: Float64Array; t: Float64Array };
+  /** Subscriptions completed by the server (a revoked one completes after its NOT_FOUND): subscriber index, time. */
+  completions: { sub: Float64Array; t: Float64Array };
+  /** ParticipantsChanged received, one row per user it names: subscriber index, that user's index, 1 added / 0 removed, time. */
+  changes: { sub: Float64Array; subject: Float64Array; added: Float64Array; t: Float64Array };
+  /** Re-subscriptions made (messageEvents subscribed again on the same socket). */
+  resubscribed: number;
 }

@@ -6,6 +6,8 @@
 //   idle      many sockets with one live subscription each: the server's memory per socket
 //   presence  users in 5 conversations of 10, typing and presence subscriptions, setTyping and
 //             reconnections at fixed rates (bench/presence.ts)
+//   churn     one group of 1000, every member subscribed, several senders, members removed and
+//             added back at a fixed rate (bench/churn.ts; the project server only)
 //
 // Every client is a real chat screen's (bench/operations.ts): it selects every
 // event type and the fields a screen shows, sends with a clientMessageId and
@@ -56,11 +58,12 @@ import {
 } from './harness.js';
 import type { CollectResult, SubSpec } from './protocol.js';
 import { presenceScenario, type PresenceResult, type PresenceSizes } from './presence.js';
+import { CHURN_FULL, CHURN_QUICK, CHURN_ROWS, churnScenario, churnTargets, describeChurn, type ChurnResult, type ChurnSizes } from './churn.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
 
 // ---------------------------------------------------------------- options
 
-const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence'] as const;
+const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence', 'churn'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Sizes {
@@ -68,6 +71,7 @@ interface Sizes {
   pairs: { pairs: number; seconds: number };
   idle: { sockets: number };
   presence: PresenceSizes;
+  churn: ChurnSizes;
 }
 
 const FULL: Sizes = {
@@ -75,12 +79,14 @@ const FULL: Sizes = {
   pairs: { pairs: 200, seconds: 15 },
   idle: { sockets: 5000 },
   presence: { users: 2000, typingRate: 500, churnRate: 50, seconds: 20 },
+  churn: CHURN_FULL,
 };
 const QUICK: Sizes = {
   fanout: { members: 100, messages: 300, rate: 200, maxInFlight: 50 },
   pairs: { pairs: 50, seconds: 5 },
   idle: { sockets: 1000 },
   presence: { users: 500, typingRate: 125, churnRate: 12, seconds: 6 },
+  churn: CHURN_QUICK,
 };
 
 /** Pairs: the recipient's screen marks read after this many messages (a screen open on the conversation reads what arrives). */
@@ -116,7 +122,7 @@ interface Options {
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --scenario <name>   fanout, pairs, idle or presence; repeat or comma-separate (default: all four)
+  --scenario <name>   fanout, pairs, idle, presence or churn; repeat or comma-separate (default: all five)
   --quick             smaller sizes (fanout 100 members x 300 messages, pairs 50 for 5 s, idle 1000,
                       presence 500 users, 125 setTyping/s, 12 reconnections/s for 6 s)
   --server <kind>     project or reference only (default: both, with ratios)
@@ -136,6 +142,12 @@ const HELP = `Usage: npm run bench -- [options]
   --churn-rate <n>    presence: sockets closed (and as many reopened) per second (default 50)
   --presence-seconds <n>
                       presence: duration of the measured phase (default 20)
+  --churn-members <n> churn: group size (default 1000, quick 200)
+  --churn-send-rate <n>
+                      churn: messages per second from all senders together (default 200)
+  --churn-senders <n> churn: members sending in turn, each on its own socket (default 5)
+  --churn-changes <n> churn: members removed per second, each added back 1-3 s later (default 10)
+  --churn-seconds <n> churn: duration of the measured phase (default 20, quick 6)
   --client-threads <n>
                       subscriber worker threads in the load generator (default 1)
   --workers <n>       the project's server runs as WORKERS=n processes on one port (default 1)
@@ -211,6 +223,11 @@ function parseOptions(argv: string[]): Options {
       case '--typing-rate':
       case '--churn-rate':
       case '--presence-seconds':
+      case '--churn-members':
+      case '--churn-send-rate':
+      case '--churn-senders':
+      case '--churn-changes':
+      case '--churn-seconds':
         overrides[flag.slice(2)] = int();
         break;
       case '--mark-read-every':
@@ -272,9 +289,18 @@ function parseOptions(argv: string[]): Options {
       churnRate: overrides['churn-rate'] ?? base.presence.churnRate,
       seconds: overrides['presence-seconds'] ?? base.presence.seconds,
     },
+    churn: {
+      ...base.churn,
+      members: overrides['churn-members'] ?? base.churn.members,
+      rate: overrides['churn-send-rate'] ?? base.churn.rate,
+      senders: overrides['churn-senders'] ?? base.churn.senders,
+      changes: overrides['churn-changes'] ?? base.churn.changes,
+      seconds: overrides['churn-seconds'] ?? base.churn.seconds,
+    },
   };
   if (sizes.presence.users % 10 !== 0 || sizes.presence.users < 20) throw new Error('--users must be a multiple of 10, at least 20');
   if (sizes.fanout.members < 2 || sizes.fanout.members > 1000) throw new Error('--members must be 2..1000 (the contract caps groups at 1000)');
+  if (sizes.churn.members < 10 || sizes.churn.members > 1000) throw new Error('--churn-members must be 10..1000 (the contract caps groups at 1000)');
   return {
     scenarios: scenarios.length ? scenarios : [...SCENARIOS],
     servers: servers.length ? servers : ['project', 'reference'],
@@ -937,7 +963,7 @@ async function settledMetrics(target: Target) {
 
 // ---------------------------------------------------------------- running and reporting
 
-type ScenarioResult = (FanoutResult | PairsResult | IdleResult | PresenceResult) & { serverLog?: LogSummary; serverExit?: number | string };
+type ScenarioResult = (FanoutResult | PairsResult | IdleResult | PresenceResult | ChurnResult) & { serverLog?: LogSummary; serverExit?: number | string };
 type Outcome = ScenarioResult | { error: string; serverLog?: LogSummary };
 
 /** REDIS_CLUSTER_NODES of the local cluster started for --redis-cluster. */
@@ -961,7 +987,9 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
     const result: ScenarioResult =
       scenario === 'presence'
         ? await presenceScenario(target, pool, options.sizes.presence, secret, Math.min(options.warmupSeconds, 5))
-        : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
+        : scenario === 'churn'
+          ? await churnScenario(target, pool, options.sizes.churn, secret, options.warmupSeconds)
+          : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
     return { ...result, serverLog: server.logs };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error), serverLog: server.logs };
@@ -1093,6 +1121,7 @@ const ROWS: Record<Scenario, Row[]> = {
     { label: 'client errors', get: field('clientErrors') },
     { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
   ],
+  churn: CHURN_ROWS,
 };
 
 const mb = (bytes: unknown) => (typeof bytes === 'number' ? bytes / 1024 / 1024 : undefined);
@@ -1111,6 +1140,7 @@ interface TargetCheck {
 /** The issue's targets, for the project's figures. */
 function checkTargets(scenario: Scenario, project: Outcome | undefined, reference: Outcome | undefined): TargetCheck[] {
   if (!project || 'error' in project) return [];
+  if (scenario === 'churn') return churnTargets(project as ChurnResult);
   const checks: TargetCheck[] = [];
   if (scenario === 'fanout') {
     const r = project as FanoutResult;
@@ -1151,6 +1181,7 @@ function describeSizes(scenario: Scenario, sizes: Sizes, warmupSeconds: number):
     return `one group of ${s.members}, all subscribed; ${s.messages} messages at ${s.rate}/s (offered ${format(s.members * s.rate)} deliveries/s)${warmup}`;
   }
   if (scenario === 'pairs') return `${sizes.pairs.pairs} one-to-one conversations, both members subscribed, one closed-loop sender each for ${sizes.pairs.seconds} s${warmup}`;
+  if (scenario === 'churn') return describeChurn(sizes.churn, warmupSeconds);
   if (scenario === 'presence') {
     const s = sizes.presence;
     return `${s.users} users, one socket each, 5 conversations of 10 each (typing x5 + presence per socket); ${s.typingRate} setTyping/s and ${s.churnRate} reconnections/s for ${s.seconds} s`;
@@ -1184,7 +1215,7 @@ function printScenario(scenario: Scenario, options: Options, outcomes: Partial<R
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   for (const row of table) lines.push('   ' + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
   if (checks.length) {
-    lines.push('   targets (issue 16):');
+    lines.push(`   targets (issue ${scenario === 'churn' ? 20 : 16}):`);
     for (const check of checks) lines.push(`     [${check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.measured}`);
   }
   for (const kind of options.servers) {
@@ -1278,6 +1309,8 @@ async function main() {
   for (const scenario of options.scenarios) {
     const outcomes: Partial<Record<ServerKind, Outcome>> = {};
     for (const kind of options.servers) {
+      // The reference server has no membership changes.
+      if (scenario === 'churn' && kind === 'reference') continue;
       const t = now();
       process.stdout.write(`-- ${scenario} on ${kind}… `);
       let outcome: Outcome;

@@ -70,7 +70,7 @@ export function describe(error: unknown): string {
 
 /**
  * A graphql-ws client as an app opens it: lazy (its first subscribe opens the
- * socket), no retries. `connected` resolves on connection_ack and rejects on a
+ * socket) unless `eager`, no retries. `connected` resolves on connection_ack and rejects on a
  * close or the timeout before it; `onClose` hears the closes after it.
  */
 export function graphqlClient(
@@ -79,6 +79,8 @@ export function graphqlClient(
   timeoutMs: number,
   label: string,
   onClose: (code: number | undefined, reason: string) => void,
+  /** Open the socket now and keep it open while no operation runs (a screen that sends and queries between its subscriptions). */
+  eager = false,
 ): { client: Client; connected: Promise<void> } {
   let settled = false;
   let client!: Client;
@@ -96,7 +98,7 @@ export function graphqlClient(
       webSocketImpl: CountingWebSocket,
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
-      lazy: true,
+      lazy: !eager,
       lazyCloseTimeout: 0,
       on: {
         connected: () => {

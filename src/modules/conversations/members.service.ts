@@ -11,8 +11,9 @@
 // (BAD_USER_INPUT whatever the role); anyone whose role falls short gets
 // FORBIDDEN; a non-member gets NOT_FOUND, as everywhere.
 //
-// Every change of members runs in one transaction under the conversation's
-// row lock, the lock sendMessage takes to number messages: concurrent adds
+// Every change of members but a removal runs in one transaction under the
+// conversation's row lock, the lock sendMessage takes to number messages
+// (a removal locks the two participant rows it reads, see remove()): concurrent adds
 // cannot pass the 1000-member cap together, an OWNER's departure hands over
 // to exactly one successor, and an added member's marks start at the seq
 // their addition saw (nothing sent before counts as unread for them, every
@@ -58,6 +59,9 @@ interface Locked {
 const FIXED_DIRECT = "A one-to-one conversation's members, title and roles cannot change.";
 
 export class MembersService {
+  /** The last change of each conversation waiting or running in this process (oneAtATime). */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(
     private readonly db: PrismaClient,
     private readonly pubsub: AppPubSub,
@@ -79,18 +83,42 @@ export class MembersService {
     if (users.length !== wanted.length) throw notFound('User');
     const current = await this.membership.members(conversationId);
     await this.privacy.assertMayAdd(viewerId, wanted.filter((id) => !current.has(id)));
-    const addedIds = await this.locked(viewerId, conversationId, async (tx, { conversation, viewer }) => {
-      this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs add members.');
-      const members = await tx.participant.findMany({ where: { conversationId }, select: { userId: true } });
-      const present = new Set(members.map((row) => row.userId));
-      const fresh = wanted.filter((id) => !present.has(id));
-      if (present.size + fresh.length > GROUP_MAX_MEMBERS) throw badUserInput(`A group has at most ${GROUP_MAX_MEMBERS} members.`);
-      const seq = conversation.lastSeq;
-      await tx.participant.createMany({
-        data: fresh.map((userId) => ({ conversationId, userId, role: 'MEMBER' as const, joinedSeq: seq, lastReadSeq: seq, lastDeliveredSeq: seq })),
-      });
-      return fresh;
-    });
+    // Under the conversation's row lock (the cap, and the seq the new marks
+    // start at), with the checks and the insert in one statement: the row is
+    // held for two round trips (this statement and COMMIT), not four; under
+    // churn the group's sends queue behind it (BENCHMARKS.md, "Issue 20 scenario").
+    const addedIds = await this.oneAtATime(conversationId, () => this.db.$transaction(
+      async (tx) => {
+        const [conversation] = await tx.$queryRaw<Locked['conversation'][]>`
+          SELECT id, kind::text AS kind, "lastSeq" FROM "Conversation" WHERE id = ${conversationId} FOR UPDATE`;
+        if (!conversation) throw notFound('Conversation');
+        if (conversation.kind === 'DIRECT') throw badUserInput(FIXED_DIRECT);
+        const seq = conversation.lastSeq;
+        const [row] = await tx.$queryRaw<{ viewer: string | null; present: number; fresh: number; added: string[] }[]>`
+          WITH viewer AS (
+            SELECT "role"::text AS role FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ${viewerId}
+          ), present AS (
+            SELECT count(*)::int AS n FROM "Participant" WHERE "conversationId" = ${conversationId}
+          ), fresh AS (
+            SELECT u.id FROM unnest(${wanted}::text[]) AS u(id)
+            WHERE NOT EXISTS (SELECT 1 FROM "Participant" p WHERE p."conversationId" = ${conversationId} AND p."userId" = u.id)
+          ), ins AS (
+            INSERT INTO "Participant" ("conversationId", "userId", "role", "joinedSeq", "lastReadSeq", "lastDeliveredSeq")
+            SELECT ${conversationId}, fresh.id, 'MEMBER'::"ConversationRole", ${seq}::int, ${seq}::int, ${seq}::int FROM fresh
+            WHERE (SELECT role FROM viewer) IN ('OWNER', 'ADMIN')
+              AND (SELECT n FROM present) + (SELECT count(*) FROM fresh) <= ${GROUP_MAX_MEMBERS}::int
+            RETURNING "userId"
+          )
+          SELECT (SELECT role FROM viewer) AS viewer, (SELECT n FROM present) AS present, (SELECT count(*) FROM fresh)::int AS fresh,
+                 ARRAY(SELECT "userId" FROM ins) AS added`;
+        if (!row?.viewer) throw notFound('Conversation');
+        if (row.viewer !== 'OWNER' && row.viewer !== 'ADMIN') throw forbidden('Only the OWNER and ADMINs add members.');
+        if (row.present + row.fresh > GROUP_MAX_MEMBERS) throw badUserInput(`A group has at most ${GROUP_MAX_MEMBERS} members.`);
+        const added = new Set(row.added);
+        return wanted.filter((id) => added.has(id));
+      },
+      { maxWait: 10_000, timeout: 10_000 },
+    ));
     const updated = await this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
     if (addedIds.length > 0) {
       const byId = new Map(users.map((user) => [user.id, user]));
@@ -108,13 +136,35 @@ export class MembersService {
     await this.precheck(viewerId, conversationId, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs remove members.');
     if (userId === viewerId) throw badUserInput('To remove yourself, leave the conversation (leaveConversation).');
     if (!isStorableId(userId)) throw notFound('User');
-    await this.locked(viewerId, conversationId, async (tx, { viewer }) => {
-      this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs remove members.');
-      const target = await tx.participant.findUnique({ where: { conversationId_userId: { conversationId, userId } } });
-      if (!target) throw notFound('User');
-      if (viewer.role === 'ADMIN' && target.role !== 'MEMBER') throw forbidden('An ADMIN removes MEMBERs only.');
-      await tx.participant.delete({ where: { conversationId_userId: { conversationId, userId } } });
-    });
+    // One statement, not under the conversation's row lock: it locks the two
+    // participant rows (reading their committed roles), and the role changes
+    // it must not race (setParticipantRole, an OWNER's hand-over) lock the
+    // same rows. Holding the conversation's row across round trips, as adds
+    // do, made every removal stall the group's sends under churn (BENCHMARKS.md,
+    // "Issue 20 scenario"). It deletes only when every check passes.
+    const [row] = await this.db.$queryRaw<{ kind: string | null; viewer: string | null; target: string | null; removed: number }[]>`
+      WITH locked AS (
+        SELECT p."userId", p."role"::text AS role FROM "Participant" p
+        WHERE p."conversationId" = ${conversationId} AND p."userId" IN (${viewerId}, ${userId})
+        ORDER BY p."conversationId", p."userId"
+        FOR UPDATE
+      ), facts AS (
+        SELECT (SELECT c.kind::text FROM "Conversation" c WHERE c.id = ${conversationId}) AS kind,
+               (SELECT role FROM locked WHERE "userId" = ${viewerId}) AS viewer,
+               (SELECT role FROM locked WHERE "userId" = ${userId}) AS target
+      ), gone AS (
+        DELETE FROM "Participant" p USING facts
+        WHERE p."conversationId" = ${conversationId} AND p."userId" = ${userId} AND facts.kind = 'GROUP'
+          AND (facts.viewer = 'OWNER' OR (facts.viewer = 'ADMIN' AND facts.target = 'MEMBER'))
+        RETURNING p."userId"
+      )
+      SELECT facts.kind, facts.viewer, facts.target, (SELECT count(*) FROM gone)::int AS removed FROM facts`;
+    if (!row?.kind || !row.viewer) throw notFound('Conversation');
+    if (row.kind === 'DIRECT') throw badUserInput(FIXED_DIRECT);
+    if (row.viewer !== 'OWNER' && row.viewer !== 'ADMIN') throw forbidden('Only the OWNER and ADMINs remove members.');
+    if (!row.target) throw notFound('User');
+    if (row.viewer === 'ADMIN' && row.target !== 'MEMBER') throw forbidden('An ADMIN removes MEMBERs only.');
+    if (row.removed !== 1) throw notFound('User');
     const [updated, removed, by] = await Promise.all([
       this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } }),
       this.db.user.findUniqueOrThrow({ where: { id: userId } }),
@@ -129,16 +179,21 @@ export class MembersService {
   async leave(viewerId: string, conversationId: string): Promise<boolean> {
     await this.rateLimits.consume('manageMembers', viewerId);
     await this.precheck(viewerId, conversationId);
-    await this.locked(viewerId, conversationId, async (tx, { viewer }) => {
-      await tx.participant.delete({ where: { conversationId_userId: { conversationId, userId: viewerId } } });
-      if (viewer.role !== 'OWNER') return;
-      const [successor] = await tx.$queryRaw<{ userId: string }[]>`
-        SELECT "userId" FROM "Participant" WHERE "conversationId" = ${conversationId}
-        ORDER BY ("role" = 'ADMIN'::"ConversationRole") DESC, "joinedAt", "userId" LIMIT 1`;
-      if (successor) {
-        await tx.participant.update({ where: { conversationId_userId: { conversationId, userId: successor.userId } }, data: { role: 'OWNER' } });
-      }
-    });
+    // An OWNER's successor is locked with the leaver's row, before the
+    // conversation's (see locked()), then chosen again under the lock; if it
+    // changed meanwhile (they left, or a role changed), the leave starts again.
+    for (let attempt = 1; ; attempt++) {
+      const lastTry = attempt > 3;
+      const expected = !lastTry && (await this.membership.roleOf(conversationId, viewerId)) === 'OWNER' ? await this.successor(this.db, conversationId, viewerId) : null;
+      const done = await this.locked(viewerId, conversationId, expected ? [viewerId, expected] : [viewerId], async (tx, { viewer }) => {
+        const successor = viewer.role === 'OWNER' ? await this.successor(tx, conversationId, viewerId) : null;
+        if (successor !== expected && !lastTry) return false;
+        await tx.participant.delete({ where: { conversationId_userId: { conversationId, userId: viewerId } } });
+        if (successor) await tx.participant.update({ where: { conversationId_userId: { conversationId, userId: successor } }, data: { role: 'OWNER' } });
+        return true;
+      });
+      if (done) break;
+    }
     const [updated, leaver] = await Promise.all([
       this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } }),
       this.db.user.findUniqueOrThrow({ where: { id: viewerId } }),
@@ -155,7 +210,7 @@ export class MembersService {
     await this.precheck(viewerId, conversationId, ['OWNER'], 'Only the OWNER sets roles.');
     if (userId === viewerId) throw badUserInput('The OWNER hands over by making another member OWNER.');
     if (!isStorableId(userId)) throw notFound('User');
-    await this.locked(viewerId, conversationId, async (tx, { viewer }) => {
+    await this.locked(viewerId, conversationId, [userId, viewerId], async (tx, { viewer }) => {
       this.allow(viewer, ['OWNER'], 'Only the OWNER sets roles.');
       const target = await tx.participant.findUnique({ where: { conversationId_userId: { conversationId, userId } } });
       if (!target) throw notFound('User');
@@ -176,7 +231,7 @@ export class MembersService {
     if (length < 1 || length > TITLE_MAX_LENGTH || !isStorableText(title)) {
       throw badUserInput(`title must be 1 to ${TITLE_MAX_LENGTH} characters after trimming.`);
     }
-    return this.locked(viewerId, conversationId, async (tx, { viewer }) => {
+    return this.locked(viewerId, conversationId, [], async (tx, { viewer }) => {
       this.allow(viewer, ['OWNER', 'ADMIN'], 'Only the OWNER and ADMINs rename a group.');
       return tx.conversation.update({ where: { id: conversationId }, data: { title } });
     });
@@ -201,6 +256,14 @@ export class MembersService {
     return this.db.conversation.findUniqueOrThrow({ where: { id: conversationId } });
   }
 
+  /** Who becomes OWNER when `leaverId` leaves: the ADMIN who joined first, else the member who joined first. */
+  private async successor(db: Tx | PrismaClient, conversationId: string, leaverId: string): Promise<string | null> {
+    const [row] = await db.$queryRaw<{ userId: string }[]>`
+      SELECT "userId" FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" <> ${leaverId}
+      ORDER BY ("role" = 'ADMIN'::"ConversationRole") DESC, "joinedAt", "userId" LIMIT 1`;
+    return row?.userId ?? null;
+  }
+
   /**
    * The answers that need no lock, in the contract's order: NOT_FOUND for a
    * non-member, BAD_USER_INPUT for a one-to-one conversation, FORBIDDEN for a
@@ -219,10 +282,49 @@ export class MembersService {
     if (!roles.includes(viewer.role)) throw forbidden(refusal);
   }
 
-  /** Runs `fn` in a transaction holding the conversation's row lock, the viewer still a member of the group. */
-  private async locked<T>(viewerId: string, conversationId: string, fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in a transaction holding the conversation's row lock, the viewer
+   * still a member of the group. The participant rows of `rowsFirst` (those
+   * `fn` will change) are locked before the conversation's row, in the order
+   * sends and delivery marks lock participants and then the conversation
+   * (messages.service.ts, deliveries.ts): locked after it, a removal waited for
+   * a delivery flush that waited for a send that waited for the removal
+   * (PostgreSQL's "deadlock detected" under membership churn).
+   */
+  private async locked<T>(viewerId: string, conversationId: string, rowsFirst: string[], fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
+    return this.oneAtATime(conversationId, () => this.lockedNow(viewerId, conversationId, rowsFirst, fn));
+  }
+
+  /**
+   * Runs the changes of one conversation that take its row lock one at a time
+   * in this process. A transaction waiting for the row holds a pooled
+   * connection: under churn (1,000 members, 10 adds/s) the waiting adds took
+   * every connection of the pool, and sends, reads and the membership cache's
+   * reloads failed with "timeout exceeded when trying to connect". Waiting
+   * here costs no connection; the row lock still orders the processes.
+   */
+  private oneAtATime<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.turns.get(conversationId) ?? Promise.resolve();
+    const run = previous.then(fn);
+    const turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(conversationId, turn);
+    void turn.then(() => {
+      if (this.turns.get(conversationId) === turn) this.turns.delete(conversationId);
+    });
+    return run;
+  }
+
+  private async lockedNow<T>(viewerId: string, conversationId: string, rowsFirst: string[], fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
     return this.db.$transaction(
       async (tx) => {
+        if (rowsFirst.length > 0) {
+          await tx.$queryRaw`
+            SELECT 1 FROM "Participant" WHERE "conversationId" = ${conversationId} AND "userId" = ANY(${[...new Set(rowsFirst)].sort()}::text[])
+            ORDER BY "conversationId", "userId" FOR UPDATE`;
+        }
         const [conversation] = await tx.$queryRaw<Locked['conversation'][]>`
           SELECT id, kind::text AS kind, "lastSeq" FROM "Conversation" WHERE id = ${conversationId} FOR UPDATE`;
         const viewer = conversation

@@ -6,6 +6,7 @@
 // live, with no gap and no duplicate. It also turns the delivery ranges the
 // delivery tracker publishes into MessagesDelivered events, from the messages
 // it has just passed on when it can, else with one query.
+import { notFound } from '../../errors.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppHub } from '../../topics.js';
 import type { Listening } from '../../realtime/topic-hub.js';
@@ -232,8 +233,10 @@ export class MessageFeed {
         if (!receipt) return;
         event = receipt;
       }
+      // An event that finds the viewer gone ends the subscription as the revocation would (one NOT_FOUND),
+      // whichever of the two comes first.
       if (!allowed()) {
-        queue.end();
+        queue.revoke(notFound('Conversation'));
         return;
       }
       queue.offer(event);
