@@ -302,9 +302,12 @@ describe('Apollo Client: groups, members and settings', () => {
     const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
     const c = await group(server, alice, [bob]);
     const other = await direct(server, alice, bob);
-    const { client } = asUser(bob);
+    const { client, ws } = asUser(bob);
     const list = watchList(client);
     await waitFor(() => list()?.length === 2, { what: 'the conversation list' });
+    // bob has the group open: its subscription will end with NOT_FOUND, which must not throw anywhere.
+    await openHistory(client, c);
+    await follow(client, ws, c);
     const removed: string[] = [];
     cleanup(watchMembership(client, (id) => removed.push(id)));
     await waitForListeners(server, 'notifications', bob.id);
@@ -312,6 +315,7 @@ describe('Apollo Client: groups, members and settings', () => {
     await ok(server.url, alice.token, RemoveParticipantDocument, { conversationId: c, userId: bob.id });
     await waitFor(() => removed.length > 0, { what: 'onRemoved' });
     expect(removed).toEqual([c]);
+    await waitFor(() => server.app.services.feed.liveSubscribers(c) === 0, { what: "bob's messageEvents ended by the server" });
     await waitFor(() => list()?.length === 1, { what: `the list without the group (${list()})` });
     expect(list()).toEqual([other]);
 
