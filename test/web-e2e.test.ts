@@ -394,82 +394,82 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
   it('runs a group from its info panel: pin first, add by username (the added user sees it live), controls by role, mute, archive folder, block; removing takes it off the removed user\'s screen live; rename, leave; passes axe', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const sessions: OfflineContext[] = [];
-    // alice's group, made before she signs in (a creator is not notified of her own group: her page lists it on load).
-    const carol = await devUser(server, 'carol');
-    const aliceApi = await devUser(server, 'alice');
-    const trip = await aliceApi.group('Trip', [carol.id]);
-    const withCarol = await aliceApi.start(carol.id); // newer: first until Trip is pinned
+    // gwen's group, made before she signs in (a creator is not notified of her own group: her page lists it on load).
+    const iris = await devUser(server, 'iris');
+    const gwenApi = await devUser(server, 'gwen');
+    const trip = await gwenApi.group('Trip', [iris.id]);
+    const withIris = await gwenApi.start(iris.id); // newer: first until Trip is pinned
     await checkedRun(sessions, async () => {
-      const [alice, bob] = (await Promise.all([signIn(server, 'alice'), signIn(server, 'bob')])).map((session) => {
+      const [gwen, hank] = (await Promise.all([signIn(server, 'gwen'), signIn(server, 'hank')])).map((session) => {
         sessions.push(session.offline);
         return session.page;
       }) as [Page, Page];
       const item = (page: Page) => page.locator(`.conversation[data-id="${trip}"]`);
 
-      // alice pins Trip: it goes first.
-      const order = () => alice.locator('.conversations .conversation').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id));
-      expect(await order()).toEqual([withCarol, trip]);
-      await alice.getByRole('button', { name: 'Pin Trip' }).click();
-      await item(alice).locator('.mark.pinned').waitFor();
-      expect(await order()).toEqual([trip, withCarol]);
+      // gwen pins Trip: it goes first.
+      const order = () => gwen.locator('.conversations .conversation').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id));
+      expect(await order()).toEqual([withIris, trip]);
+      await gwen.getByRole('button', { name: 'Pin Trip' }).click();
+      await item(gwen).locator('.mark.pinned').waitFor();
+      expect(await order()).toEqual([trip, withIris]);
 
-      // alice (OWNER) opens the group and its panel: members with roles, and the controls an owner has.
-      await item(alice).click();
-      await alice.getByText('Group info').click();
-      await alice.locator('.group-info .member[data-username=carol]').waitFor();
-      expect(await alice.locator('.group-info .member .role').allInnerTexts()).toEqual(['Owner', 'Member']);
-      expect(await alice.locator('.group-info .member[data-username=alice] button').count()).toBe(0);
-      await alice.getByRole('button', { name: 'Remove carol' }).waitFor();
-      await alice.getByLabel('Add a member').fill('bob');
-      await alice.getByRole('button', { name: 'Add', exact: true }).click();
-      await alice.locator('.group-info .member[data-username=bob]', { hasText: 'Member' }).waitFor();
+      // gwen (OWNER) opens the group and its panel: members with roles, and the controls an owner has.
+      await item(gwen).click();
+      await gwen.getByText('Group info').click();
+      await gwen.locator('.group-info .member[data-username=iris]').waitFor();
+      expect(await gwen.locator('.group-info .member .role').allInnerTexts()).toEqual(['Owner', 'Member']);
+      expect(await gwen.locator('.group-info .member[data-username=gwen] button').count()).toBe(0);
+      await gwen.getByRole('button', { name: 'Remove iris' }).waitFor();
+      await gwen.getByLabel('Add a member').fill('hank');
+      await gwen.getByRole('button', { name: 'Add', exact: true }).click();
+      await gwen.locator('.group-info .member[data-username=hank]', { hasText: 'Member' }).waitFor();
 
-      // bob's list gets the group live; as a MEMBER his panel has no add, rename or remove, only leave and block.
-      await item(bob).click();
-      await bob.getByText('Group info').click();
-      await bob.locator('.group-info .member[data-username=alice]', { hasText: 'Owner' }).waitFor();
-      expect(await bob.getByLabel('Add a member').count()).toBe(0);
-      expect(await bob.getByLabel('Group name').count()).toBe(0);
-      expect(await bob.getByRole('button', { name: /^Remove / }).count()).toBe(0);
-      await bob.getByRole('button', { name: 'Leave group' }).waitFor();
+      // hank's list gets the group live; as a MEMBER his panel has no add, rename or remove, only leave and block.
+      await item(hank).click();
+      await hank.getByText('Group info').click();
+      await hank.locator('.group-info .member[data-username=gwen]', { hasText: 'Owner' }).waitFor();
+      expect(await hank.getByLabel('Add a member').count()).toBe(0);
+      expect(await hank.getByLabel('Group name').count()).toBe(0);
+      expect(await hank.getByRole('button', { name: /^Remove / }).count()).toBe(0);
+      await hank.getByRole('button', { name: 'Leave group' }).waitFor();
 
-      // bob mutes it: the icon shows; archiving moves it to the Archived folder and back.
-      await bob.getByRole('button', { name: 'Mute Trip' }).click();
-      await item(bob).locator('.mark.muted').waitFor();
-      expect(await bob.getByRole('button', { name: 'Mute Trip' }).getAttribute('aria-pressed')).toBe('true');
-      await bob.getByRole('button', { name: 'Archive Trip' }).click();
-      await item(bob).waitFor({ state: 'detached' });
-      await bob.getByRole('button', { name: 'Archived (1)' }).click();
-      await bob.getByRole('button', { name: 'Archive Trip' }).click();
-      await item(bob).waitFor({ state: 'detached' });
-      await bob.getByRole('button', { name: '‹ All chats' }).click();
-      await item(bob).locator('.mark.muted').waitFor();
+      // hank mutes it: the icon shows; archiving moves it to the Archived folder and back.
+      await hank.getByRole('button', { name: 'Mute Trip' }).click();
+      await item(hank).locator('.mark.muted').waitFor();
+      expect(await hank.getByRole('button', { name: 'Mute Trip' }).getAttribute('aria-pressed')).toBe('true');
+      await hank.getByRole('button', { name: 'Archive Trip' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await hank.getByRole('button', { name: 'Archived (1)' }).click();
+      await hank.getByRole('button', { name: 'Archive Trip' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await hank.getByRole('button', { name: '‹ All chats' }).click();
+      await item(hank).locator('.mark.muted').waitFor();
 
-      // alice blocks carol and unblocks her.
-      await alice.getByRole('button', { name: 'Block carol' }).click();
-      await alice.getByRole('button', { name: 'Unblock carol' }).click();
-      await alice.getByRole('button', { name: 'Block carol' }).waitFor();
-      expect(await seriousViolations(alice)).toEqual([]);
-      await screenshot(alice, 'web-e2e-group-info');
+      // gwen blocks iris and unblocks her.
+      await gwen.getByRole('button', { name: 'Block iris' }).click();
+      await gwen.getByRole('button', { name: 'Unblock iris' }).click();
+      await gwen.getByRole('button', { name: 'Block iris' }).waitFor();
+      expect(await seriousViolations(gwen)).toEqual([]);
+      await screenshot(gwen, 'web-e2e-group-info');
 
-      // alice removes bob: his screen loses the conversation live, without an error.
-      await alice.getByRole('button', { name: 'Remove bob' }).click();
-      await item(bob).waitFor({ state: 'detached' });
-      await bob.locator('.empty').waitFor();
-      await alice.locator('.group-info .member[data-username=bob]').waitFor({ state: 'detached' });
+      // gwen removes hank: his screen loses the conversation live, without an error.
+      await gwen.getByRole('button', { name: 'Remove hank' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await hank.locator('.empty').waitFor();
+      await gwen.locator('.group-info .member[data-username=hank]').waitFor({ state: 'detached' });
 
-      // alice renames it; she adds bob again and he leaves by himself: gone from his screen and her panel.
-      await alice.getByLabel('Group name').fill('Trip 2027');
-      await alice.getByRole('button', { name: 'Rename' }).click();
-      await alice.locator('.chat-header .name', { hasText: 'Trip 2027' }).waitFor();
-      await alice.getByLabel('Add a member').fill('bob');
-      await alice.getByRole('button', { name: 'Add', exact: true }).click();
-      await item(bob).click();
-      await bob.getByRole('button', { name: 'Leave group' }).click();
-      await item(bob).waitFor({ state: 'detached' });
-      await alice.locator('.group-info .member[data-username=bob]').waitFor({ state: 'detached' });
-      expect(await bob.locator('.error').isVisible()).toBe(false);
-      expect(await alice.locator('.error').isVisible()).toBe(false);
+      // gwen renames it; she adds hank again and he leaves by himself: gone from his screen and her panel.
+      await gwen.getByLabel('Group name').fill('Trip 2027');
+      await gwen.getByRole('button', { name: 'Rename' }).click();
+      await gwen.locator('.chat-header .name', { hasText: 'Trip 2027' }).waitFor();
+      await gwen.getByLabel('Add a member').fill('hank');
+      await gwen.getByRole('button', { name: 'Add', exact: true }).click();
+      await item(hank).click();
+      await hank.getByRole('button', { name: 'Leave group' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await gwen.locator('.group-info .member[data-username=hank]').waitFor({ state: 'detached' });
+      expect(await hank.locator('.error').isVisible()).toBe(false);
+      expect(await gwen.locator('.error').isVisible()).toBe(false);
     });
   }, 90_000);
 });
