@@ -10,8 +10,9 @@ import { parentPort } from 'node:worker_threads';
 import { MARK_READ, MESSAGE_EVENTS, NOTIFICATIONS, type ScreenEvent, type ScreenMessage } from './operations.js';
 import { closePresenceUsers, handlePresence, isPresenceCommand } from './presence-client.js';
 import { handleChurn, isChurnCommand, recordCompletion, recordParticipantsChanged, recordRevocation } from './churn-client.js';
-import type { ClientKind, CollectResult, OpenResult, ProbeStatus, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
-import { bytesRead, CountingWebSocket, describe, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
+import { closeResume, handleResume, isResumeCommand } from './lifecycle-client.js';
+import type { ClientKind, CollectResult, CountResult, OpenResult, ProbeStatus, ResumeCollect, SubSpec, WorkerReply, WorkerRequest } from './protocol.js';
+import { bytesRead, CountingWebSocket, describe, FeedRecorder, feedTransfer, graphqlClient, loopDelayFigures, now, opening, operation, ReferenceRequests, resetLoopDelay, Samples } from './worker-common.js';
 
 if (!parentPort) throw new Error('client-worker.ts runs as a worker thread');
 const port = parentPort;
@@ -59,6 +60,8 @@ let otherEvents = 0;
 const markReads = { calls: 0, answered: 0, failed: 0 };
 const closeCodes: Record<string, number> = {};
 const errors = new Samples();
+/** Change-feed events of the subscribers that record them (the lifecycle scenario). */
+const feed = new FeedRecorder();
 
 function record(sub: number, idx: number, t: number) {
   if (n === cap) {
@@ -124,7 +127,14 @@ function onShown(sub: Sub, messageId: string) {
 function onEvent(sub: Sub, event: ScreenEvent | undefined) {
   switch (event?.__typename) {
     case 'MessageCreated':
+      if (sub.spec.recordFeed) feed.record(sub.spec.index, event.__typename, event, now());
       return onMessage(sub, event.message);
+    case 'MessageEdited':
+    case 'MessageDeleted':
+    case 'ReactionsChanged':
+      if (sub.spec.recordFeed) feed.record(sub.spec.index, event.__typename, event, now());
+      else otherEvents++;
+      return;
     case 'MessagesRead':
       sub.readEvents++;
       sub.readIds += event.messageIds?.length ?? 0;
@@ -306,7 +316,7 @@ async function closeAll(timeoutMs: number) {
   }
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    Promise.all([...subs.map((s) => s.closed), closePresenceUsers()]),
+    Promise.all([...subs.map((s) => s.closed), closePresenceUsers(), closeResume()]),
     new Promise<void>((r) => (timer = setTimeout(r, timeoutMs))),
   ]);
   clearTimeout(timer);
@@ -315,6 +325,7 @@ async function closeAll(timeoutMs: number) {
 
 function reset() {
   n = 0;
+  feed.reset();
   for (const sub of subs) {
     sub.sawProbe = false;
     sub.readEvents = sub.readIds = sub.deliveredEvents = sub.deliveredIds = 0;
@@ -346,6 +357,7 @@ function collect(): CollectResult {
     },
     markRead: { ...markReads },
     bytesReceived: bytesRead() - bytesAtReset,
+    feed: feed.collect(),
     errorSamples: errors.list,
     loopDelay: loopDelayFigures(),
   };
@@ -354,13 +366,14 @@ function collect(): CollectResult {
 async function handle(request: WorkerRequest): Promise<unknown> {
   if (isPresenceCommand(request)) return handlePresence(request);
   if (isChurnCommand(request)) return handleChurn(request, subs);
+  if (isResumeCommand(request)) return handleResume(request);
   switch (request.cmd) {
     case 'open':
       return open(request.kind, request.url, request.subs, request.concurrency, request.timeoutMs);
     case 'probeStatus':
       return { seen: subs.filter((s) => s.sawProbe).map((s) => s.spec.index) } satisfies ProbeStatus;
     case 'count':
-      return { bench: n };
+      return { bench: n, feed: feed.length } satisfies CountResult;
     case 'reset':
       return reset();
     case 'collect':
@@ -374,7 +387,12 @@ port.on('message', (request: WorkerRequest) => {
   handle(request).then(
     (result) => {
       const reply: WorkerReply = { id: request.id, ok: true, result: result ?? null };
-      const transfer = request.cmd === 'collect' ? collectTransfer(result as CollectResult) : [];
+      const transfer =
+        request.cmd === 'collect'
+          ? collectTransfer(result as CollectResult)
+          : request.cmd === 'resumeFinish'
+            ? feedTransfer((result as ResumeCollect).feed)
+            : [];
       port.postMessage(reply, transfer);
     },
     (error: unknown) => port.postMessage({ id: request.id, ok: false, error: describe(error) } satisfies WorkerReply),
@@ -382,5 +400,5 @@ port.on('message', (request: WorkerRequest) => {
 });
 
 function collectTransfer(result: CollectResult): ArrayBuffer[] {
-  return [result.sub.buffer as ArrayBuffer, result.idx.buffer as ArrayBuffer, result.t.buffer as ArrayBuffer];
+  return [result.sub.buffer as ArrayBuffer, result.idx.buffer as ArrayBuffer, result.t.buffer as ArrayBuffer, ...feedTransfer(result.feed)];
 }

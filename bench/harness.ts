@@ -21,6 +21,7 @@ import type {
   PresenceCollect,
   PresenceUserSpec,
   ProbeStatus,
+  ResumeCollect,
   SubSpec,
   WorkerReply,
   WorkerRequest,
@@ -29,7 +30,8 @@ import { parsePrometheus } from './stats.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-export const BENCH_DATABASE = 'chat_bench';
+/** BENCH_DATABASE: another name, so that two benchmarks on one PostgreSQL do not drop each other's database. */
+export const BENCH_DATABASE = /^[a-z_][a-z0-9_]*$/.test(process.env.BENCH_DATABASE ?? '') ? process.env.BENCH_DATABASE! : 'chat_bench';
 export const BENCH_DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${BENCH_DATABASE}`;
 /** BENCH_REDIS_URL points the bench at another Redis (a private one, to count its commands). */
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -705,6 +707,12 @@ export class ClientPool {
     return results.reduce((a, r) => a + r.bench, 0);
   }
 
+  /** Change-feed events recorded since the last reset (subscribers opened with recordFeed). */
+  async feedCount(): Promise<number> {
+    const results = await this.all<CountResult>({ cmd: 'count' }, 30_000);
+    return results.reduce((a, r) => a + r.feed, 0);
+  }
+
   /** Starts a measured phase: receipts, bytes read, loop delay and probes seen start from zero. */
   async reset(): Promise<void> {
     await this.all({ cmd: 'reset' }, 30_000);
@@ -760,6 +768,16 @@ export class ClientPool {
 
   async churnCollect(): Promise<ChurnCollect[]> {
     return this.all<ChurnCollect>({ cmd: 'churnCollect' }, 60_000);
+  }
+
+  /** The resume scenario's subscriber (in the first worker): connects, then subscribes with `since`; resolves once subscribed. */
+  async resumeStart(url: string, token: string, conversationId: string, since: string): Promise<{ subscribedAt: number }> {
+    return this.request(this.workers[0]!, { cmd: 'resumeStart', url, token, conversationId, since, timeoutMs: 30_000 }, 60_000);
+  }
+
+  /** Waits until the resume subscriber has the event carrying `untilCursor` (or the timeout), and collects what it received. */
+  async resumeFinish(untilCursor: string, timeoutMs: number): Promise<ResumeCollect> {
+    return this.request(this.workers[0]!, { cmd: 'resumeFinish', untilCursor, timeoutMs }, timeoutMs + 60_000);
   }
 
   async close(): Promise<void> {

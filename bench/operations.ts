@@ -7,13 +7,24 @@ import { threadId } from 'node:worker_threads';
 // benchmark once selected `... on MessageCreated` only) makes receipts free
 // and flatters the server.
 
-const MESSAGE_FIELDS = 'id seq content createdAt clientMessageId status sender { id displayName }';
+// A message as the screen shows it, also as it changes (issue 19): edited,
+// deleted, reactions with the viewer's own highlighted, the quoted message it
+// answers, mentions; `version` says which of two copies is current.
+const MESSAGE_FIELDS = `id seq content createdAt clientMessageId status sender { id displayName }
+  editedAt deletedAt version
+  replyTo { id seq content deletedAt sender { id displayName } }
+  reactions { emoji count reactedByMe }
+  mentions { id displayName }`;
 
+/** `since`: resume from a change-feed cursor (null: from now on). */
 export const MESSAGE_EVENTS = /* GraphQL */ `
-  subscription ChatScreenEvents($conversationId: ID!) {
-    messageEvents(conversationId: $conversationId) {
+  subscription ChatScreenEvents($conversationId: ID!, $since: String) {
+    messageEvents(conversationId: $conversationId, since: $since) {
       __typename
-      ... on MessageCreated { message { ${MESSAGE_FIELDS} } }
+      ... on MessageCreated { cursor message { ${MESSAGE_FIELDS} } }
+      ... on MessageEdited { cursor message { ${MESSAGE_FIELDS} } }
+      ... on MessageDeleted { cursor message { ${MESSAGE_FIELDS} } }
+      ... on ReactionsChanged { cursor message { ${MESSAGE_FIELDS} } }
       ... on MessagesRead { conversationId user { id } messageIds upToMessageId readAt }
       ... on MessagesDelivered { conversationId user { id } messageIds deliveredAt }
       ... on ParticipantsChanged { conversation { id title } added { id displayName } removed { id displayName } by { id displayName } }
@@ -36,6 +47,36 @@ export const SEND_MESSAGE = /* GraphQL */ `
 export const MARK_READ = /* GraphQL */ `
   mutation ChatMarkRead($conversationId: ID!, $upToMessageId: ID) {
     markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { conversationId upToMessageId messageIds unreadCount }
+  }
+`;
+
+export const EDIT_MESSAGE = /* GraphQL */ `
+  mutation ChatEdit($messageId: ID!, $content: String!) {
+    editMessage(messageId: $messageId, content: $content) { ${MESSAGE_FIELDS} }
+  }
+`;
+
+export const DELETE_MESSAGE = /* GraphQL */ `
+  mutation ChatDelete($messageId: ID!) {
+    deleteMessage(messageId: $messageId) { ${MESSAGE_FIELDS} }
+  }
+`;
+
+export const ADD_REACTION = /* GraphQL */ `
+  mutation ChatReact($messageId: ID!, $emoji: String!) {
+    addReaction(messageId: $messageId, emoji: $emoji) { ${MESSAGE_FIELDS} }
+  }
+`;
+
+export const REMOVE_REACTION = /* GraphQL */ `
+  mutation ChatUnreact($messageId: ID!, $emoji: String!) {
+    removeReaction(messageId: $messageId, emoji: $emoji) { ${MESSAGE_FIELDS} }
+  }
+`;
+
+export const EVENT_CURSOR = /* GraphQL */ `
+  query ChatEventCursor($id: ID!) {
+    conversation(id: $id) { id eventCursor }
   }
 `;
 
@@ -63,11 +104,17 @@ export interface ScreenMessage {
   seq: number;
   content: string;
   sender: { id: string };
+  version: number;
+  deletedAt: string | null;
 }
+
+/** The change feed's events, as selected above. */
+export type FeedEventName = 'MessageCreated' | 'MessageEdited' | 'MessageDeleted' | 'ReactionsChanged';
+export const FEED_EVENT_NAMES: readonly FeedEventName[] = ['MessageCreated', 'MessageEdited', 'MessageDeleted', 'ReactionsChanged'];
 
 /** messageEvents as selected above: `__typename` says which. */
 export type ScreenEvent =
-  | { __typename: 'MessageCreated'; message: ScreenMessage }
+  | { __typename: FeedEventName; cursor: string; message: ScreenMessage }
   | { __typename: 'MessagesRead'; user: { id: string }; messageIds: string[]; upToMessageId: string }
   | { __typename: 'MessagesDelivered'; user: { id: string }; messageIds: string[] }
   | { __typename: 'ParticipantsChanged'; added: { id: string }[]; removed: { id: string }[] };

@@ -15,6 +15,39 @@ export interface SubSpec {
   markReadEvery?: number;
   /** The churn scenario: the user may be removed, so a NOT_FOUND ending the subscription is recorded as a revocation, not an error. */
   churn?: boolean;
+  /** Record every change-feed event (the lifecycle scenario): CollectResult.feed. */
+  recordFeed?: boolean;
+}
+
+/**
+ * Change-feed events received (lifecycle and resume scenarios), one row each:
+ * subscriber, message (index into messageIds), version, cursor (index into
+ * cursors), event type (index into FEED_EVENT_NAMES), tombstone (1: deletedAt
+ * set, content empty, no reactions), time. Ids and cursors are interned per
+ * worker; the tables hold every one the worker has seen.
+ */
+export interface FeedRows {
+  n: number;
+  sub: Int32Array;
+  msg: Int32Array;
+  version: Int32Array;
+  cursor: Int32Array;
+  type: Uint8Array;
+  tombstone: Uint8Array;
+  t: Float64Array;
+  messageIds: string[];
+  cursors: string[];
+}
+
+/** The resume scenario's one subscriber: when it connected and subscribed, and every feed event it received. */
+export interface ResumeCollect {
+  connectedAt: number;
+  subscribedAt: number;
+  /** Whether the event carrying `untilCursor` arrived before the timeout. */
+  reached: boolean;
+  feed: FeedRows;
+  errors: string[];
+  otherEvents: number;
 }
 
 /** A presence-scenario user: one socket with typing(conversationId) for each of its conversations and presence for its contacts. */
@@ -58,7 +91,9 @@ export type WorkerRequest =
   | { id: number; cmd: 'presenceCollect' }
   | { id: number; cmd: 'churnReset' }
   | { id: number; cmd: 'churnResubscribe'; indexes: number[] }
-  | { id: number; cmd: 'churnCollect' };
+  | { id: number; cmd: 'churnCollect' }
+  | { id: number; cmd: 'resumeStart'; url: string; token: string; conversationId: string; since: string; timeoutMs: number }
+  | { id: number; cmd: 'resumeFinish'; untilCursor: string; timeoutMs: number };
 
 export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
@@ -78,6 +113,8 @@ export interface ProbeStatus {
 export interface CountResult {
   /** Benchmark-message receipts recorded since the last reset (duplicates not counted). */
   bench: number;
+  /** Change-feed events recorded since the last reset (SubSpec.recordFeed). */
+  feed: number;
 }
 
 export interface CollectResult {
@@ -105,6 +142,8 @@ export interface CollectResult {
   markRead: { calls: number; answered: number; failed: number };
   /** Bytes read by the subscriber sockets since the last reset (bytes of sockets closed meanwhile not included). */
   bytesReceived: number;
+  /** Change-feed events since the last reset, of the subscribers that record them (SubSpec.recordFeed). */
+  feed: FeedRows;
   errorSamples: string[];
   /** This worker's event-loop delay since the last reset (ms): how late the load generator itself was. */
   loopDelay: { p50: number; p99: number; max: number };

@@ -8,6 +8,10 @@
 //             reconnections at fixed rates (bench/presence.ts)
 //   churn     one group of 1000, every member subscribed, several senders, members removed and
 //             added back at a fixed rate (bench/churn.ts; the project server only)
+//   lifecycle one group, every member subscribed; messages, reactions and edits at fixed rates
+//             (bench/lifecycle.ts; project server only)
+//   resume    one conversation with many changes; one screen resumes with messageEvents(since:)
+//             (bench/lifecycle.ts; project server only)
 //
 // Every client is a real chat screen's (bench/operations.ts): it selects every
 // event type and the fields a screen shows, sends with a clientMessageId and
@@ -59,11 +63,14 @@ import {
 import type { CollectResult, SubSpec } from './protocol.js';
 import { presenceScenario, type PresenceResult, type PresenceSizes } from './presence.js';
 import { CHURN_FULL, CHURN_QUICK, CHURN_ROWS, churnScenario, churnTargets, describeChurn, type ChurnResult, type ChurnSizes } from './churn.js';
+import { lifecycleScenario, resumeScenario, type LifecycleResult, type LifecycleSizes, type ResumePass, type ResumeResult, type ResumeSizes } from './lifecycle.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
 
 // ---------------------------------------------------------------- options
 
-const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence', 'churn'] as const;
+const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence', 'churn', 'lifecycle', 'resume'] as const;
+/** Scenarios the reference server cannot run (it has no membership changes, no message lifecycle). */
+const PROJECT_ONLY: readonly Scenario[] = ['churn', 'lifecycle', 'resume'];
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Sizes {
@@ -72,6 +79,8 @@ interface Sizes {
   idle: { sockets: number };
   presence: PresenceSizes;
   churn: ChurnSizes;
+  lifecycle: LifecycleSizes;
+  resume: ResumeSizes;
 }
 
 const FULL: Sizes = {
@@ -80,6 +89,8 @@ const FULL: Sizes = {
   idle: { sockets: 5000 },
   presence: { users: 2000, typingRate: 500, churnRate: 50, seconds: 20 },
   churn: CHURN_FULL,
+  lifecycle: { members: 500, actors: 10, messageRate: 100, reactionRate: 100, editRate: 20, seconds: 20 },
+  resume: { changes: 10_000, duringReplay: 100 },
 };
 const QUICK: Sizes = {
   fanout: { members: 100, messages: 300, rate: 200, maxInFlight: 50 },
@@ -87,6 +98,8 @@ const QUICK: Sizes = {
   idle: { sockets: 1000 },
   presence: { users: 500, typingRate: 125, churnRate: 12, seconds: 6 },
   churn: CHURN_QUICK,
+  lifecycle: { members: 100, actors: 5, messageRate: 100, reactionRate: 100, editRate: 20, seconds: 5 },
+  resume: { changes: 2_000, duringReplay: 50 },
 };
 
 /** Pairs: the recipient's screen marks read after this many messages (a screen open on the conversation reads what arrives). */
@@ -122,9 +135,11 @@ interface Options {
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --scenario <name>   fanout, pairs, idle, presence or churn; repeat or comma-separate (default: all five)
+  --scenario <name>   fanout, pairs, idle, presence, churn, lifecycle or resume; repeat or comma-separate
+                      (default: all seven; churn, lifecycle and resume run on the project server only)
   --quick             smaller sizes (fanout 100 members x 300 messages, pairs 50 for 5 s, idle 1000,
-                      presence 500 users, 125 setTyping/s, 12 reconnections/s for 6 s)
+                      presence 500 users, 125 setTyping/s, 12 reconnections/s for 6 s,
+                      lifecycle 100 members for 5 s, resume 2,000 changes)
   --server <kind>     project or reference only (default: both, with ratios)
   --members <n>       fanout: group size (default 500; the contract caps groups at 1000)
   --messages <n>      fanout: messages sent (default 2000)
@@ -148,6 +163,14 @@ const HELP = `Usage: npm run bench -- [options]
   --churn-senders <n> churn: members sending in turn, each on its own socket (default 5)
   --churn-changes <n> churn: members removed per second, each added back 1-3 s later (default 10)
   --churn-seconds <n> churn: duration of the measured phase (default 20, quick 6)
+  --lifecycle-members <n>
+                      lifecycle: group size, every member subscribed (default 500)
+  --lifecycle-seconds <n>
+                      lifecycle: duration of the measured phase (default 20); rates: 100 messages/s,
+                      100 reactions/s (added or removed), 20 edits/s from 10 members
+  --lifecycle-rates <m,r,e>
+                      lifecycle: messages, reactions and edits per second (default 100,100,20)
+  --changes <n>       resume: changes made before the resume (default 10,000)
   --client-threads <n>
                       subscriber worker threads in the load generator (default 1)
   --workers <n>       the project's server runs as WORKERS=n processes on one port (default 1)
@@ -228,8 +251,17 @@ function parseOptions(argv: string[]): Options {
       case '--churn-senders':
       case '--churn-changes':
       case '--churn-seconds':
+      case '--lifecycle-members':
+      case '--lifecycle-seconds':
+      case '--changes':
         overrides[flag.slice(2)] = int();
         break;
+      case '--lifecycle-rates': {
+        const rates = value().split(',').map(Number);
+        if (rates.length !== 3 || rates.some((r) => !Number.isFinite(r) || r < 0)) throw new Error('--lifecycle-rates needs messages,reactions,edits per second');
+        [overrides['message-rate'], overrides['reaction-rate'], overrides['edit-rate']] = rates as [number, number, number];
+        break;
+      }
       case '--mark-read-every':
       case '--fanout-mark-read-every': {
         const v = Number(value());
@@ -297,8 +329,19 @@ function parseOptions(argv: string[]): Options {
       changes: overrides['churn-changes'] ?? base.churn.changes,
       seconds: overrides['churn-seconds'] ?? base.churn.seconds,
     },
+    lifecycle: {
+      ...base.lifecycle,
+      members: overrides['lifecycle-members'] ?? base.lifecycle.members,
+      messageRate: overrides['message-rate'] ?? base.lifecycle.messageRate,
+      reactionRate: overrides['reaction-rate'] ?? base.lifecycle.reactionRate,
+      editRate: overrides['edit-rate'] ?? base.lifecycle.editRate,
+      seconds: overrides['lifecycle-seconds'] ?? base.lifecycle.seconds,
+    },
+    resume: { ...base.resume, changes: overrides.changes ?? base.resume.changes },
   };
   if (sizes.presence.users % 10 !== 0 || sizes.presence.users < 20) throw new Error('--users must be a multiple of 10, at least 20');
+  if (sizes.lifecycle.members < 2 || sizes.lifecycle.members > 1000) throw new Error('--lifecycle-members must be 2..1000');
+  if (sizes.resume.changes < 100) throw new Error('--changes must be at least 100');
   if (sizes.fanout.members < 2 || sizes.fanout.members > 1000) throw new Error('--members must be 2..1000 (the contract caps groups at 1000)');
   if (sizes.churn.members < 10 || sizes.churn.members > 1000) throw new Error('--churn-members must be 10..1000 (the contract caps groups at 1000)');
   return {
@@ -963,7 +1006,7 @@ async function settledMetrics(target: Target) {
 
 // ---------------------------------------------------------------- running and reporting
 
-type ScenarioResult = (FanoutResult | PairsResult | IdleResult | PresenceResult | ChurnResult) & { serverLog?: LogSummary; serverExit?: number | string };
+type ScenarioResult = (FanoutResult | PairsResult | IdleResult | PresenceResult | ChurnResult | LifecycleResult | ResumeResult) & { serverLog?: LogSummary; serverExit?: number | string };
 type Outcome = ScenarioResult | { error: string; serverLog?: LogSummary };
 
 /** REDIS_CLUSTER_NODES of the local cluster started for --redis-cluster. */
@@ -989,7 +1032,14 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
         ? await presenceScenario(target, pool, options.sizes.presence, secret, Math.min(options.warmupSeconds, 5))
         : scenario === 'churn'
           ? await churnScenario(target, pool, options.sizes.churn, secret, options.warmupSeconds)
-          : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
+          : scenario === 'lifecycle'
+            ? await lifecycleScenario(target, pool, options.sizes.lifecycle, secret, options.warmupSeconds, {
+                waitLive: (groups, timeoutMs) => waitLive(pool!, groups, timeoutMs),
+                drained: (groups) => drained(pool!, groups),
+              })
+            : scenario === 'resume'
+              ? await resumeScenario(target, pool, options.sizes.resume, secret)
+              : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
     return { ...result, serverLog: server.logs };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error), serverLog: server.logs };
@@ -1035,6 +1085,10 @@ const CPU_AND_RECEIPT_ROWS: Row[] = [
   { label: 'most receipts at one non-sender', get: receipt('others', 'maxEventsOneSubscriber'), ratio: true },
   { label: 'markRead calls', get: markReadCalls },
 ];
+
+const byType = (type: string, p: keyof Percentiles) => (r: Record<string, unknown>) =>
+  (r.latencyByTypeMs as Record<string, Percentiles | null> | undefined)?.[type]?.[p];
+const ackOf = (kind: string) => (r: Record<string, unknown>) => (r.ackLatencyByKindMs as Record<string, Percentiles | null> | undefined)?.[kind]?.p99;
 
 const ROWS: Record<Scenario, Row[]> = {
   fanout: [
@@ -1094,6 +1148,61 @@ const ROWS: Record<Scenario, Row[]> = {
     { label: 'connections/s (opening)', get: field('connectionsPerSecond'), ratio: true },
     { label: 'sockets dropped', get: field('socketsDropped') },
   ],
+  lifecycle: [
+    { label: 'changes acknowledged', get: field('changesAcknowledged') },
+    { label: 'changes/s achieved', get: field('achievedChangeRate'), digits: 1 },
+    { label: 'change errors', get: field('changeErrors') },
+    { label: 'deliveries/s', get: field('deliveriesPerSecond') },
+    { label: 'offered deliveries/s', get: field('offeredDeliveriesPerSecond') },
+    { label: 'latency p50 (ms)', get: pct('latencyMs', 'p50'), digits: 1 },
+    { label: 'latency p95 (ms)', get: pct('latencyMs', 'p95'), digits: 1 },
+    { label: 'latency p99 (ms)', get: pct('latencyMs', 'p99'), digits: 1 },
+    { label: 'latency max (ms)', get: pct('latencyMs', 'max'), digits: 1 },
+    ...(['MessageCreated', 'ReactionsChanged', 'MessageEdited'] as const).flatMap((type) =>
+      (['p50', 'p95', 'p99'] as const).map((p) => ({ label: `${type} ${p} (ms)`, get: byType(type, p), digits: 1 })),
+    ),
+    { label: 'ack p99 sendMessage (ms)', get: ackOf('send'), digits: 1 },
+    { label: 'ack p99 add/removeReaction (ms)', get: ackOf('react'), digits: 1 },
+    { label: 'ack p99 editMessage (ms)', get: ackOf('edit'), digits: 1 },
+    { label: 'lost', get: field('lost') },
+    { label: 'late (after 10 s)', get: field('lateAfterDeadline') },
+    { label: 'duplicated', get: field('duplicated') },
+    { label: 'out of order', get: field('outOfOrder') },
+    { label: 'version decreases', get: field('versionDecreases') },
+    { label: 'same version twice', get: field('versionRepeats') },
+    { label: 'distinct cursors (changes stored)', get: field('distinctCursors') },
+    { label: 'stored though answered with an error', get: field('storedDespiteError') },
+    { label: 'events matching no change', get: field('unattributedEvents') },
+    { label: 'sockets dropped', get: field('socketsDropped') },
+    { label: 'bytes read per delivery', get: field('bytesPerDelivery') },
+    { label: 'server CPU %', get: field('serverCpuPercent') },
+    { label: 'server CPU ms per change', get: (r) => (r.serverCpu as { msPerChange?: number } | undefined)?.msPerChange, digits: 3 },
+    { label: 'server CPU ms per delivery', get: cpu('msPerDelivery'), digits: 4 },
+    { label: 'load generator CPU %', get: field('loadgenCpuPercent') },
+  ],
+  resume: [
+    { label: 'seed changes/s (through the API)', get: field('seedChangesPerSecond') },
+    { label: 'messages', get: field('messages') },
+    { label: 'expected replay events', get: field('expectedReplay') },
+    ...(['replay', 'withChanges'] as const).flatMap((pass) => {
+      const name = pass === 'replay' ? 'alone' : 'with changes';
+      const of = (key: keyof ResumePass) => (r: Record<string, unknown>) => {
+        const v = (r[pass] as ResumePass | undefined)?.[key];
+        return typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : undefined;
+      };
+      return [
+        { label: `${name}: replayed events`, get: of('replayedEvents') },
+        { label: `${name}: replay events/s`, get: of('replayEventsPerSecond') },
+        { label: `${name}: replay seconds`, get: of('replaySeconds'), digits: 3 },
+        { label: `${name}: first event (ms)`, get: of('firstEventMs'), digits: 1 },
+        { label: `${name}: missing / twice / unexpected`, get: (r: Record<string, unknown>) => sum3(of('missingMessages')(r), of('duplicateMessages')(r), of('unexpectedMessages')(r)) },
+        { label: `${name}: wrong type / version / tombstone`, get: (r: Record<string, unknown>) => sum3(of('wrongType')(r), of('wrongVersion')(r), of('leakedTombstones')(r)) },
+        { label: `${name}: duplicate cursors, version decreases`, get: (r: Record<string, unknown>) => sum3(of('duplicateCursors')(r), of('versionDecreases')(r), 0) },
+        { label: `${name}: live changes received / made`, get: of('liveChangesReceived') },
+        { label: `${name}: server CPU ms per event`, get: (r: Record<string, unknown>) => (r[pass] as ResumePass | undefined)?.serverCpu.msPerEvent, digits: 3 },
+      ];
+    }),
+  ],
   presence: [
     { label: 'setTyping calls', get: field('setTypingCalls') },
     { label: 'setTyping/s achieved', get: field('achievedTypingRate'), digits: 1 },
@@ -1124,6 +1233,7 @@ const ROWS: Record<Scenario, Row[]> = {
   churn: CHURN_ROWS,
 };
 
+const sum3 = (a: number | undefined, b: number | undefined, c: number | undefined) => (a === undefined || b === undefined || c === undefined ? undefined : a + b + c);
 const mb = (bytes: unknown) => (typeof bytes === 'number' ? bytes / 1024 / 1024 : undefined);
 
 function format(value: number | undefined, digits = 0): string {
@@ -1166,6 +1276,31 @@ function checkTargets(scenario: Scenario, project: Outcome | undefined, referenc
   } else if (scenario === 'idle') {
     const r = project as IdleResult;
     checks.push({ target: '<= 15 KB per socket (whole RSS growth)', measured: `${format(r.kbPerSocket, 1)} KB (marginal ${format(r.marginalKbPerSocket, 1)} KB)`, met: r.kbPerSocket <= 15 });
+  } else if (scenario === 'lifecycle') {
+    const r = project as LifecycleResult;
+    checks.push({
+      target: `deliveries/s >= 95% of offered ${format(r.offeredDeliveriesPerSecond)}`,
+      measured: `${format(r.deliveriesPerSecond)} (${format((100 * r.deliveriesPerSecond) / r.offeredDeliveriesPerSecond, 1)}%)`,
+      met: r.deliveriesPerSecond >= 0.95 * r.offeredDeliveriesPerSecond,
+    });
+    checks.push({ target: 'p99 <= 100 ms', measured: `${format(r.latencyMs?.p99, 1)} ms`, met: (r.latencyMs?.p99 ?? Infinity) <= 100 });
+    checks.push({
+      target: 'nothing lost, in feed order, versions only grow',
+      measured: `${r.lost} lost, ${r.duplicated} duplicated, ${r.outOfOrder} out of order, ${r.versionDecreases} version decreases; ${format(r.distinctCursors)} cursors for ${format(r.changesAcknowledged)} changes`,
+      met: r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.versionDecreases === 0 && r.distinctCursors === r.changesAcknowledged && r.changeErrors === 0,
+    });
+  } else if (scenario === 'resume') {
+    const r = project as ResumeResult;
+    checks.push({ target: 'replay >= 20,000 events/s', measured: `${format(r.replay.replayEventsPerSecond)} events/s`, met: r.replay.replayEventsPerSecond >= 20_000 });
+    for (const [label, pass] of [['alone', r.replay], ['with changes during it', r.withChanges]] as const) {
+      const wrong =
+        pass.missingMessages + pass.duplicateMessages + pass.unexpectedMessages + pass.wrongType + pass.wrongVersion + pass.leakedTombstones + pass.duplicateCursors + pass.versionDecreases;
+      checks.push({
+        target: `replay ${label}: one event per changed message, by precedence, then live with no gap or duplicate`,
+        measured: `${format(pass.replayedEvents)} of ${format(r.expectedReplay)}; ${wrong} wrong; live ${pass.liveChangesReceived}/${pass.liveChanges}; ends at eventCursor: ${pass.endsAtEventCursor}`,
+        met: wrong === 0 && pass.replayedEvents === r.expectedReplay && pass.liveChangesReceived === pass.liveChanges && pass.endsAtEventCursor,
+      });
+    }
   } else {
     const r = project as PresenceResult;
     checks.push({ target: 'typing p99 <= 100 ms', measured: `${format(r.typingLatencyMs?.p99, 1)} ms`, met: (r.typingLatencyMs?.p99 ?? Infinity) <= 100 });
@@ -1186,10 +1321,20 @@ function describeSizes(scenario: Scenario, sizes: Sizes, warmupSeconds: number):
     const s = sizes.presence;
     return `${s.users} users, one socket each, 5 conversations of 10 each (typing x5 + presence per socket); ${s.typingRate} setTyping/s and ${s.churnRate} reconnections/s for ${s.seconds} s`;
   }
+  if (scenario === 'lifecycle') {
+    const s = sizes.lifecycle;
+    const rate = s.messageRate + s.reactionRate + s.editRate;
+    return `one group of ${s.members}, all subscribed (every event type, reactions with reactedByMe); from ${s.actors} members ${s.messageRate} messages/s, ${s.reactionRate} reactions/s (add or remove), ${s.editRate} edits/s for ${s.seconds} s (offered ${format(s.members * rate)} deliveries/s)${warmup}`;
+  }
+  if (scenario === 'resume') {
+    const s = sizes.resume;
+    return `one conversation of 5, ${format(s.changes)} changes (a tenth sends before the cursor; then 55% sends, 25% reactions, 12% edits, 8% deletions); one screen resumes with since while ${s.duringReplay} more changes come`;
+  }
   return `${sizes.idle.sockets} sockets, one live subscription each`;
 }
 
-function printScenario(scenario: Scenario, options: Options, outcomes: Partial<Record<ServerKind, Outcome>>, checks: TargetCheck[]) {
+function printScenario(scenario: Scenario, allOptions: Options, outcomes: Partial<Record<ServerKind, Outcome>>, checks: TargetCheck[]) {
+  const options = PROJECT_ONLY.includes(scenario) ? { ...allOptions, servers: allOptions.servers.filter((k) => k === 'project') } : allOptions;
   const lines: string[] = [];
   lines.push('');
   lines.push(`== ${scenario}: ${describeSizes(scenario, options.sizes, options.warmupSeconds)}`);
@@ -1215,7 +1360,7 @@ function printScenario(scenario: Scenario, options: Options, outcomes: Partial<R
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   for (const row of table) lines.push('   ' + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
   if (checks.length) {
-    lines.push(`   targets (issue ${scenario === 'churn' ? 20 : 16}):`);
+    lines.push(`   targets (issue ${scenario === 'churn' ? 20 : PROJECT_ONLY.includes(scenario) ? 19 : 16}):`);
     for (const check of checks) lines.push(`     [${check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.measured}`);
   }
   for (const kind of options.servers) {
@@ -1228,6 +1373,10 @@ function printScenario(scenario: Scenario, options: Options, outcomes: Partial<R
     if (r.subscribersFailed) notes.push(`${r.subscribersFailed} subscribers failed to open (${r.openErrors?.[0] ?? ''})`);
     if (r.failed) notes.push(`${r.failed} sockets failed to open (${r.openErrors?.[0] ?? ''})`);
     if (r.sendErrorSamples?.length) notes.push(`send errors: ${r.sendErrorSamples.join(' | ')}`);
+    const changeErrors = (outcome as Partial<LifecycleResult>).changeErrorSamples ?? (outcome as Partial<ResumeResult>).seedErrorSamples;
+    if (changeErrors?.length) notes.push(`change errors: ${changeErrors.join(' | ')}`);
+    const resume = outcome as Partial<ResumeResult>;
+    for (const pass of [resume.replay, resume.withChanges]) if (pass?.errorSamples.length) notes.push(`resume: ${pass.errorSamples.slice(0, 3).join(' | ')}`);
     if (r.client?.errorSamples.length) notes.push(`client: ${r.client.errorSamples.slice(0, 3).join(' | ')}`);
     if (r.errorSamples?.length) notes.push(`client: ${r.errorSamples.slice(0, 3).join(' | ')}`);
     const loopP99 = r.client?.clientLoopDelayMs.p99 ?? r.clientLoopDelayMs?.p99 ?? 0;
@@ -1293,7 +1442,7 @@ async function main() {
   clusterNodes = localCluster?.nodesEnv;
   const started = new Date();
   console.log(
-    `chat benchmark${options.quick ? ' (quick)' : ''}: ${options.scenarios.join(', ')} against ${options.servers.join(' and ')}; ` +
+    `chat benchmark${options.quick ? ' (quick)' : ''}: ${options.scenarios.join(', ')} against ${options.scenarios.every((x) => PROJECT_ONLY.includes(x)) ? 'project' : options.servers.join(' and ')}; ` +
       `${os.cpus().length} cores, node ${process.version}, ulimit -n ${limit ?? '?'}` +
       `; project: ${options.serverWorkers > 1 ? `WORKERS=${options.serverWorkers}` : 'one process'}, ${options.redisCluster ? 'a local Redis Cluster (3+3)' : 'one Redis'}`,
   );
@@ -1309,8 +1458,7 @@ async function main() {
   for (const scenario of options.scenarios) {
     const outcomes: Partial<Record<ServerKind, Outcome>> = {};
     for (const kind of options.servers) {
-      // The reference server has no membership changes.
-      if (scenario === 'churn' && kind === 'reference') continue;
+      if (kind !== 'project' && PROJECT_ONLY.includes(scenario)) continue;
       const t = now();
       process.stdout.write(`-- ${scenario} on ${kind}… `);
       let outcome: Outcome;

@@ -5,6 +5,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
+import { FEED_EVENT_NAMES as FEED_TYPES } from './operations.js';
+import type { FeedRows } from './protocol.js';
 
 export const now = () => performance.timeOrigin + performance.now();
 
@@ -223,4 +225,79 @@ export class Columns<K extends string> {
   slice(): Record<K, Float64Array> {
     return Object.fromEntries(this.keys.map((k) => [k, this.data[k].slice(0, this.length)])) as Record<K, Float64Array>;
   }
+}
+
+/**
+ * Change-feed events as rows (FeedRows): message ids and cursors interned, so
+ * that half a million subscribers' worth of events stay a few typed arrays.
+ */
+export class FeedRecorder {
+  private readonly rows = new Columns(['sub', 'msg', 'version', 'cursor', 'type', 'tombstone', 't'] as const);
+  private readonly messageIndex = new Map<string, number>();
+  private readonly messageIds: string[] = [];
+  private readonly cursorIndex = new Map<string, number>();
+  private readonly cursors: string[] = [];
+
+  get length() {
+    return this.rows.length;
+  }
+
+  private intern(value: string, index: Map<string, number>, table: string[]) {
+    let i = index.get(value);
+    if (i === undefined) {
+      i = table.length;
+      table.push(value);
+      index.set(value, i);
+    }
+    return i;
+  }
+
+  /** Returns the cursor's index. */
+  record(
+    sub: number,
+    type: string,
+    event: { cursor: string; message: { id: string; version: number; content: string; deletedAt: string | null; reactions?: unknown[] } },
+    t: number,
+  ): number {
+    const { message } = event;
+    const cursor = this.intern(event.cursor, this.cursorIndex, this.cursors);
+    this.rows.push({
+      sub,
+      msg: this.intern(message.id, this.messageIndex, this.messageIds),
+      version: message.version,
+      cursor,
+      type: (FEED_TYPES as readonly string[]).indexOf(type),
+      tombstone: message.deletedAt !== null && message.content === '' && (message.reactions?.length ?? 0) === 0 ? 1 : 0,
+      t,
+    });
+    return cursor;
+  }
+
+  cursorOf(value: string): number | undefined {
+    return this.cursorIndex.get(value);
+  }
+
+  reset() {
+    this.rows.reset();
+  }
+
+  collect(): FeedRows {
+    const r = this.rows.slice();
+    return {
+      n: this.rows.length,
+      sub: Int32Array.from(r.sub),
+      msg: Int32Array.from(r.msg),
+      version: Int32Array.from(r.version),
+      cursor: Int32Array.from(r.cursor),
+      type: Uint8Array.from(r.type),
+      tombstone: Uint8Array.from(r.tombstone),
+      t: r.t,
+      messageIds: [...this.messageIds],
+      cursors: [...this.cursors],
+    };
+  }
+}
+
+export function feedTransfer(feed: FeedRows): ArrayBuffer[] {
+  return [feed.sub, feed.msg, feed.version, feed.cursor, feed.type, feed.tombstone, feed.t].map((a) => a.buffer as ArrayBuffer);
 }

@@ -4,6 +4,9 @@
 import DataLoader from 'dataloader';
 import type { Profile } from './auth/claims.js';
 import type { Message, Participant, PrismaClient, User } from './generated/prisma/client.js';
+import { withDates } from './infra/json-rows.js';
+import type { ReactionGroupRecord } from './modules/messages/message-events.js';
+import type { AttachmentRecord } from './modules/attachments/attachments.service.js';
 
 export type ParticipantWithUser = Participant & { user: User };
 export type MessageWithSender = Message & { sender: User };
@@ -16,6 +19,12 @@ export interface Loaders {
   participants: DataLoader<string, ParticipantWithUser[]>;
   /** A message by `conversationId:seq`. */
   messageBySeq: DataLoader<string, MessageWithSender | null>;
+  /** A message by id (the message a reply answers). */
+  messageById: DataLoader<string, MessageWithSender | null>;
+  /** A message's reactions by emoji, in the order each emoji was first used. */
+  reactionGroups: DataLoader<string, ReactionGroupRecord[]>;
+  /** A message's attachments in order (none for a tombstone). */
+  attachments: DataLoader<string, AttachmentRecord[]>;
   /** Whether the user has an open socket on any process (not filtered by visibility). */
   online: DataLoader<string, boolean>;
   /** Whether the viewer may see this user's presence: themselves, or someone sharing a conversation. */
@@ -92,6 +101,40 @@ const factories: LoaderFactories = {
     const visible = new Set(rows.map((row) => row.userId));
     return userIds.map((id) => id === viewer.id || visible.has(id));
   }),
+  messageById: ({ db }) => new DataLoader(async (ids) => {
+    const rows = await db.message.findMany({ where: { id: { in: [...ids] } }, include: { sender: true } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }),
+  reactionGroups: ({ db }) => new DataLoader(async (messageIds) => {
+    const rows = await db.$queryRawUnsafe<(ReactionGroupRecord & { messageId: string })[]>(
+      `SELECT r."messageId", r.emoji, count(*)::int AS count, json_agg(r."userId" ORDER BY r.id) AS "userIds",
+              json_agg(to_jsonb(u.*) ORDER BY r.id) FILTER (WHERE r.rank <= 10) AS users
+       FROM (SELECT r.*, row_number() OVER (PARTITION BY r."messageId", r.emoji ORDER BY r.id) AS rank
+               FROM "Reaction" r WHERE r."messageId" = ANY($1::text[])) r
+       JOIN "User" u ON u.id = r."userId"
+       GROUP BY r."messageId", r.emoji ORDER BY r."messageId", min(r.id)`,
+      [...messageIds],
+    );
+    const byMessage = new Map<string, ReactionGroupRecord[]>();
+    for (const { messageId, ...group } of rows) {
+      const list = byMessage.get(messageId) ?? [];
+      list.push({ ...group, users: (group.users ?? []).map((user) => withDates(user, ['lastSeenAt', 'createdAt', 'updatedAt'])) });
+      byMessage.set(messageId, list);
+    }
+    return messageIds.map((id) => byMessage.get(id) ?? []);
+  }),
+  attachments: ({ db }) => new DataLoader(async (messageIds) => {
+    const rows = await db.$queryRawUnsafe<AttachmentRecord[]>(
+      `SELECT a.* FROM "Attachment" a JOIN "Message" m ON m.id = a."messageId"
+       WHERE a."messageId" = ANY($1::text[]) AND a."deletedAt" IS NULL AND m."deletedAt" IS NULL
+       ORDER BY a."messageId", a.position`,
+      [...messageIds],
+    );
+    const byMessage = new Map<string, AttachmentRecord[]>();
+    for (const row of rows) byMessage.set(row.messageId!, [...(byMessage.get(row.messageId!) ?? []), row]);
+    return messageIds.map((id) => byMessage.get(id) ?? []);
+  }),
   messageBySeq: ({ db }) => new DataLoader(async (keys) => {
     const wanted = keys.map((key) => {
       const at = key.lastIndexOf(':');
@@ -102,6 +145,7 @@ const factories: LoaderFactories = {
     return keys.map((key) => byKey.get(key) ?? null);
   }),
 };
+
 
 class LazyLoaders {
   private made: Partial<Record<LoaderName, { clearAll(): unknown }>> | undefined;

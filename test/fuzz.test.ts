@@ -46,6 +46,15 @@ const MUTATIONS = [
   ['mutation ($v: ID!) { startConversation(userId: $v) { id } }', 'userId'],
   ['mutation ($v: String!) { createGroupConversation(title: $v, userIds: []) { id } }', 'title'],
   ['mutation ($v: [ID!]!) { createGroupConversation(title: "t", userIds: $v) { id } }', 'userIds'],
+  ['mutation ($c: ID, $v: ID) { sendMessage(input: { conversationId: $c, content: "x", replyToId: $v }) { id } }', 'replyToId'],
+  ['mutation ($c: ID, $v: [ID!]) { sendMessage(input: { conversationId: $c, content: "x", mentionedUserIds: $v }) { id } }', 'mentionedUserIds'],
+  ['mutation ($m: ID!, $v: String!) { editMessage(messageId: $m, content: $v) { id } }', 'editMessage.content'],
+  ['mutation ($v: ID!) { editMessage(messageId: $v, content: "x") { id } }', 'editMessage.messageId'],
+  ['mutation ($v: ID!) { deleteMessage(messageId: $v) { id } }', 'deleteMessage.messageId'],
+  ['mutation ($m: ID!, $v: String!) { addReaction(messageId: $m, emoji: $v) { id } }', 'addReaction.emoji'],
+  ['mutation ($v: ID!) { addReaction(messageId: $v, emoji: "👍") { id } }', 'addReaction.messageId'],
+  ['mutation ($m: ID!, $v: String!) { removeReaction(messageId: $m, emoji: $v) { id } }', 'removeReaction.emoji'],
+  ['mutation ($v: ID!) { removeReaction(messageId: $v, emoji: "👍") { id } }', 'removeReaction.messageId'],
   ['query ($c: ID!, $v: String) { messages(conversationId: $c, after: $v) { edges { cursor } } }', 'after'],
   ['query ($c: ID!, $v: Int) { messages(conversationId: $c, last: $v) { edges { cursor } } }', 'last'],
   ['query ($v: String) { users(search: $v) { edges { cursor } } }', 'search'],
@@ -75,12 +84,14 @@ describe('fuzzing every mutation and argument', () => {
     const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
     const conversationId = (await ok(server.url, alice.token, 'mutation ($u: ID!) { startConversation(userId: $u) { id } }', { u: bob.id }) as { startConversation: { id: string } }).startConversation.id;
     const groupId = (await ok(server.url, alice.token, 'mutation ($u: [ID!]!) { createGroupConversation(title: "fuzz", userIds: $u) { id } }', { u: [bob.id] }) as { createGroupConversation: { id: string } }).createGroupConversation.id;
-    let acknowledged = 0;
+    // A message for the lifecycle mutations to change; sent before counting the acknowledged sends.
+    const messageId = (await ok(server.url, alice.token, 'mutation ($c: ID!) { sendMessage(input: { conversationId: $c, content: "target" }) { id } }', { c: conversationId }) as { sendMessage: { id: string } }).sendMessage.id;
+    let acknowledged = 1;
 
     for (const [query, name] of MUTATIONS) {
       await fc.assert(
         fc.asyncProperty(anyValue, async (value) => {
-          const response = await http<Record<string, { id?: string } | null>, unknown>(server.url, alice.token, query, { v: value, c: conversationId, g: groupId, b: bob.id });
+          const response = await http<Record<string, { id?: string } | null>, unknown>(server.url, alice.token, query, { v: value, c: conversationId, g: groupId, b: bob.id, m: messageId });
           expect(response.status, `${name}=${JSON.stringify(value)?.slice(0, 80)}`).toBeLessThan(500);
           if (response.errors?.length) {
             for (const error of response.errors) {
@@ -117,6 +128,12 @@ describe('fuzzing every mutation and argument', () => {
     }
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect(seqs.length).toBeLessThanOrEqual(acknowledged);
+    // The change feed kept no gap: positions 1..lastEventPos, each taken by one stored change.
+    const [feed] = await server.app.services.db.$queryRaw<{ changes: number; last: number; lastEventPos: number }[]>`
+      SELECT count(*)::int AS changes, COALESCE(max(ch.pos), 0)::int AS last, c."lastEventPos"
+      FROM "Conversation" c LEFT JOIN "MessageChange" ch ON ch."conversationId" = c.id WHERE c.id = ${conversationId} GROUP BY c."lastEventPos"`;
+    expect(feed!.changes).toBe(feed!.lastEventPos);
+    expect(feed!.last).toBe(feed!.lastEventPos);
   }, 240_000);
 
   it('closes a socket that sends a malformed frame with 4400, leaving other sockets working', async () => {

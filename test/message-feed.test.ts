@@ -19,6 +19,16 @@ const Events = graphql(`
   }
 `);
 
+const Changes = graphql(`
+  subscription FeedChanges($conversationId: ID!) {
+    messageEvents(conversationId: $conversationId) {
+      __typename
+      ... on MessageCreated { cursor message { content version } }
+      ... on MessageEdited { cursor message { content version } }
+    }
+  }
+`);
+
 describe('the message feed', () => {
   it('backfills from the database a message whose live event never came, and keeps seq order', async () => {
     const server = await startServer();
@@ -30,10 +40,16 @@ describe('the message feed', () => {
     await ok(server.url, alice.token, Send, { conversationId, content: 'one' });
 
     // A message stored without its publish (as when Redis drops it): seq 2 exists only in the database.
+    const id = randomUUID();
     await server.app.services.db.$executeRaw`
-      WITH conv AS (UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${conversationId} RETURNING "lastSeq")
-      INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt")
-      SELECT ${randomUUID()}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now() FROM conv`;
+      WITH conv AS (
+        UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastEventPos" = "lastEventPos" + 1 WHERE id = ${conversationId}
+        RETURNING "lastSeq", "lastEventPos"
+      ), msg AS (
+        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt", "createdPos", "eventPos")
+        SELECT ${id}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now(), conv."lastEventPos", conv."lastEventPos" FROM conv
+      )
+      INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${id}, 1 FROM conv`;
     await ok(server.url, alice.token, Send, { conversationId, content: 'three' });
 
     const created = () => events.results.map((r) => r.data?.messageEvents).filter((e) => e && 'message' in e);
@@ -43,5 +59,36 @@ describe('the message feed', () => {
       { message: { seq: 2, content: 'two (never published)', sender: { id: alice.id } } },
       { message: { seq: 3, content: 'three', sender: { id: alice.id } } },
     ]);
+  });
+
+  it('backfills from the database a change whose live event never came, in feed order, with the message as it is now', async () => {
+    const server = await startServer();
+    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+    const { startConversation } = await ok(server.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const events = subscribe(wsClient(server.wsUrl, { token: bob.token }), Changes, { conversationId });
+    await waitForLiveSubscribers(server, conversationId);
+    const one = (await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage;
+
+    // An edit stored without its publish (as when Redis drops it): position 2 exists only in the database.
+    await server.app.services.db.$executeRaw`
+      WITH conv AS (UPDATE "Conversation" SET "lastEventPos" = "lastEventPos" + 1 WHERE id = ${conversationId} RETURNING "lastEventPos"),
+      msg AS (
+        UPDATE "Message" SET content = 'edited (never published)', version = version + 1, "editedAt" = now(),
+               "editedPos" = conv."lastEventPos", "eventPos" = conv."lastEventPos"
+        FROM conv WHERE id = ${one.id}
+      )
+      INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${one.id}, 2 FROM conv`;
+    await ok(server.url, alice.token, Send, { conversationId, content: 'two' });
+
+    type Event = NonNullable<(typeof events.results)[number]['data']>['messageEvents'];
+    const changes = () => events.results.map((r) => r.data?.messageEvents).filter((e): e is Extract<Event, { cursor: string }> => !!e && 'cursor' in e);
+    await waitFor(() => changes().length >= 3, { what: 'three changes' });
+    expect(changes().map((e) => [e.__typename, e.message.content, e.message.version])).toEqual([
+      ['MessageCreated', 'one', 1],
+      ['MessageEdited', 'edited (never published)', 2],
+      ['MessageCreated', 'two', 1],
+    ]);
+    expect(new Set(changes().map((e) => e.cursor)).size).toBe(3);
   });
 });

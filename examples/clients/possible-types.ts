@@ -8,7 +8,7 @@
  * (@graphql-codegen/fragment-matcher can generate this map too).
  */
 export const possibleTypes = {
-  MessageEvent: ['MessageCreated', 'MessagesDelivered', 'MessagesRead', 'ParticipantsChanged'],
+  MessageEvent: ['MessageCreated', 'MessageDeleted', 'MessageEdited', 'MessagesDelivered', 'MessagesRead', 'ParticipantsChanged', 'ReactionsChanged'],
   Notification: [
     'AddedToConversationNotification',
     'ConversationCreatedNotification',

@@ -20,8 +20,35 @@ export type Prisma = PrismaClient;
  */
 export const QUERY_TIMEOUT_MS = 5_000;
 
-/** See Database.query. `timeoutMs`: this statement's own timeout (PostgreSQL), shorter than QUERY_TIMEOUT_MS. */
-export type RawQuery = <T>(text: string, values: unknown[], options?: { timeoutMs?: number }) => Promise<T[]>;
+/**
+ * See Database.query. `timeoutMs`: this statement's own timeout (PostgreSQL),
+ * shorter than QUERY_TIMEOUT_MS. `unnamed`: never a named statement, so that it
+ * is planned for its own parameters every time (a generic plan suits some
+ * values badly: search's one-letter prefixes against rare words).
+ */
+export type RawQuery = <T>(text: string, values: unknown[], options?: { timeoutMs?: number; unnamed?: boolean }) => Promise<T[]>;
+
+/** Thrown inside a transaction to end it with ROLLBACK and answer `value` (a change that turned out to change nothing). */
+export class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+/**
+ * See Database.transaction: runs `fn`'s statements in one transaction (READ
+ * COMMITTED: each statement sees what committed before it started). It
+ * commits when `fn` resolves; it rolls back when `fn` throws, and then
+ * answers the value of a thrown Rollback, or rethrows.
+ */
+export type RawTransaction = <T>(fn: (query: RawQuery) => Promise<T>) => Promise<T>;
+
+async function settle<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof Rollback) return error.value as T;
+    throw error;
+  }
+}
 
 export interface Database {
   prisma: PrismaClient;
@@ -34,6 +61,8 @@ export interface Database {
    * shared with Prisma's transactions).
    */
   query: RawQuery;
+  /** Several statements in one transaction, for changes that must read what they wait for (RawTransaction). */
+  transaction: RawTransaction;
   /** A session for the migration runner: one connection, so session advisory locks hold. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /**
@@ -84,10 +113,38 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
   return {
     prisma,
     pool,
-    async query<T>(text: string, values: unknown[], options?: { timeoutMs?: number }) {
-      const config = { name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
+    async query<T>(text: string, values: unknown[], options?: { timeoutMs?: number; unnamed?: boolean }) {
+      const name = options?.unnamed ? undefined : nameOf?.({ sql: text }) || undefined;
+      const config = { name, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
       return (await pool.query(config)).rows as T[];
     },
+    transaction: (fn) =>
+      settle(async () => {
+        const client = await pool.connect();
+        let healthy = true;
+        try {
+          await client.query('BEGIN');
+          try {
+            const result = await fn(async <T>(text: string, values: unknown[], options?: { timeoutMs?: number }) => {
+              const config = { name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
+              return (await client.query(config)).rows as T[];
+            });
+            await client.query('COMMIT');
+            return result;
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => {
+              healthy = false;
+            });
+            throw error;
+          }
+        } catch (error) {
+          healthy &&= !isConnectionError(error);
+          throw error;
+        } finally {
+          // A connection that failed mid-transaction is not handed out again.
+          client.release(healthy ? undefined : true);
+        }
+      }),
     background(backgroundMax) {
       const side = new pg.Pool({ ...poolConfig, max: backgroundMax });
       side.on('error', () => undefined);
@@ -135,6 +192,14 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     prisma,
     query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
+    transaction: (fn) =>
+      settle(() =>
+        prisma.$transaction((tx) => fn(<T>(text: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...values)), {
+          // One connection: transactions wait for each other's turn (Prisma's default gives up after 2 s).
+          maxWait: 10_000,
+          timeout: 10_000,
+        }),
+      ),
     background: () => ({
       query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
       close: async () => undefined,
@@ -152,4 +217,10 @@ async function openPglite(dataDir: string): Promise<Database> {
       if (!pglite.closed) await pglite.close();
     },
   };
+}
+
+/** An error of the connection itself (not of a statement's data): that client is not reused. */
+function isConnectionError(error: unknown): boolean {
+  const message = (error as Error | undefined)?.message ?? '';
+  return /Connection terminated|timeout|ECONNRESET|ECONNREFUSED|EPIPE|not queryable/i.test(message);
 }

@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": typeof types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": typeof types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": typeof types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": typeof types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": typeof types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": typeof types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": typeof types.AuthUserDocument,
@@ -34,6 +38,16 @@ type Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": typeof types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": typeof types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": typeof types.AuthzMeDocument,
+    "\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n": typeof types.CfSendDocument,
+    "mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }": typeof types.CfEditDocument,
+    "mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }": typeof types.CfDeleteDocument,
+    "mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.CfReactDocument,
+    "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.CfUnreactDocument,
+    "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": typeof types.CfCursorDocument,
+    "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": typeof types.CfHistoryDocument,
+    "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.CfPageDocument,
+    "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": typeof types.CfEventsDocument,
+    "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": typeof types.ConvSendDocument,
@@ -80,6 +94,20 @@ type Documents = {
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": typeof types.FeedEventsDocument,
+    "\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n": typeof types.FeedChangesDocument,
+    "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n": typeof types.LcMessageFragmentDoc,
+    "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n": typeof types.LcSendDocument,
+    "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n": typeof types.LcEditDocument,
+    "\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n": typeof types.LcDeleteDocument,
+    "\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": typeof types.LcReactDocument,
+    "\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": typeof types.LcUnreactDocument,
+    "\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n": typeof types.LcHistoryDocument,
+    "\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n": typeof types.LcConversationDocument,
+    "query LcUnread { unreadCount }": typeof types.LcUnreadDocument,
+    "\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n": typeof types.LcMarkReadDocument,
+    "\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n": typeof types.LcEventsDocument,
+    "\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n": typeof types.LcNotificationsDocument,
+    "mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.LcRlStartDocument,
     "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": typeof types.MsgSendDocument,
     "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.MsgHistoryDocument,
     "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": typeof types.MsgConversationHistoryDocument,
@@ -145,11 +173,19 @@ type Documents = {
     "subscription RcPresence { presence { user { id } status } }": typeof types.RcPresenceDocument,
     "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": typeof types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": typeof types.RcOnlineDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": typeof types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": typeof types.SearchEditDocument,
+    "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n": typeof types.SearchRemoveDocument,
+    "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n": typeof types.SearchLeaveDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": typeof types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
     "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": typeof types.SharedPlainDocument,
     "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": typeof types.SharedRichDocument,
+    "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n": typeof types.SharedReactDocument,
+    "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n": typeof types.SharedReactionsDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
@@ -171,6 +207,10 @@ type Documents = {
     "subscription WkPresence { presence { user { id } status } }": typeof types.WkPresenceDocument,
 };
 const documents: Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": types.AuthUserDocument,
@@ -191,6 +231,16 @@ const documents: Documents = {
     "\n  subscription AuthzTyping($conversationId: ID!) {\n    typing(conversationId: $conversationId) { conversationId isTyping user { id } }\n  }\n": types.AuthzTypingDocument,
     "\n  query AuthzUnread {\n    unreadCount\n    conversations(first: 100) { edges { node { id unreadCount } } }\n  }\n": types.AuthzUnreadDocument,
     "\n  query AuthzMe {\n    me { id }\n  }\n": types.AuthzMeDocument,
+    "\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n": types.CfSendDocument,
+    "mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }": types.CfEditDocument,
+    "mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }": types.CfDeleteDocument,
+    "mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }": types.CfReactDocument,
+    "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": types.CfUnreactDocument,
+    "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": types.CfCursorDocument,
+    "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": types.CfHistoryDocument,
+    "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.CfPageDocument,
+    "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": types.CfEventsDocument,
+    "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
     "\n  mutation ConvSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content createdAt }\n  }\n": types.ConvSendDocument,
@@ -237,6 +287,20 @@ const documents: Documents = {
     "mutation FeedStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.FeedStartDocument,
     "\n  mutation FeedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.FeedSendDocument,
     "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n": types.FeedEventsDocument,
+    "\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n": types.FeedChangesDocument,
+    "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n": types.LcMessageFragmentDoc,
+    "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n": types.LcSendDocument,
+    "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n": types.LcEditDocument,
+    "\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n": types.LcDeleteDocument,
+    "\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": types.LcReactDocument,
+    "\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n": types.LcUnreactDocument,
+    "\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n": types.LcHistoryDocument,
+    "\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n": types.LcConversationDocument,
+    "query LcUnread { unreadCount }": types.LcUnreadDocument,
+    "\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n": types.LcMarkReadDocument,
+    "\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n": types.LcEventsDocument,
+    "\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n": types.LcNotificationsDocument,
+    "mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.LcRlStartDocument,
     "\n  mutation MsgSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content conversationId clientMessageId sender { id } }\n  }\n": types.MsgSendDocument,
     "\n  query MsgHistory($conversationId: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    messages(conversationId: $conversationId, first: $first, after: $after, last: $last, before: $before) {\n      edges { cursor node { id seq content } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.MsgHistoryDocument,
     "\n  query MsgConversationHistory($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {\n    conversation(id: $id) {\n      messages(first: $first, after: $after, last: $last, before: $before) {\n        edges { cursor node { id seq content } }\n        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      }\n    }\n  }\n": types.MsgConversationHistoryDocument,
@@ -302,11 +366,19 @@ const documents: Documents = {
     "subscription RcPresence { presence { user { id } status } }": types.RcPresenceDocument,
     "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": types.RcOnlineDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": types.SearchEditDocument,
+    "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n": types.SearchRemoveDocument,
+    "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n": types.SearchLeaveDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
     "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": types.SharedPlainDocument,
     "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": types.SharedRichDocument,
+    "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n": types.SharedReactDocument,
+    "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n": types.SharedReactionsDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
@@ -342,6 +414,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"): (typeof documents)["\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"): (typeof documents)["\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"): (typeof documents)["\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"): (typeof documents)["\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -422,6 +510,46 @@ export function graphql(source: "\n  query AuthzUnread {\n    unreadCount\n    c
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthzMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query AuthzMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n"): (typeof documents)["\n  mutation CfSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq version }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }"): (typeof documents)["mutation CfEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }"): (typeof documents)["mutation CfDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }"): (typeof documents)["mutation CfReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }"): (typeof documents)["mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }"): (typeof documents)["query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n"): (typeof documents)["\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"): (typeof documents)["\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -606,6 +734,62 @@ export function graphql(source: "\n  mutation FeedSend($conversationId: ID!, $co
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"): (typeof documents)["\n  subscription FeedEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content sender { id } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n"): (typeof documents)["\n  subscription FeedChanges($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { cursor message { content version } }\n      ... on MessageEdited { cursor message { content version } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n"): (typeof documents)["\n  fragment LcMessage on Message {\n    id seq content createdAt editedAt deletedAt version clientMessageId\n    sender { id }\n    replyTo { id seq content deletedAt sender { id } }\n    reactions { emoji count reactedByMe users { id } }\n    mentions { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcSend($input: SendMessageInput!) { sendMessage(input: $input) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"): (typeof documents)["\n  mutation LcUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { ...LcMessage } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n"): (typeof documents)["\n  query LcHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 50) {\n      edges { node { id content editedAt deletedAt version replyTo { id content deletedAt } reactions { emoji count reactedByMe } mentions { id } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n"): (typeof documents)["\n  query LcConversation($id: ID!) {\n    conversation(id: $id) { unreadCount eventCursor lastMessage { id content deletedAt reactions { emoji } mentions { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query LcUnread { unreadCount }"): (typeof documents)["query LcUnread { unreadCount }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n"): (typeof documents)["\n  mutation LcMarkRead($conversationId: ID!, $upToMessageId: ID) {\n    markRead(conversationId: $conversationId, upToMessageId: $upToMessageId) { unreadCount messageIds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n"): (typeof documents)["\n  subscription LcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { ...LcMessage } }\n      ... on MessageEdited { cursor message { ...LcMessage } }\n      ... on MessageDeleted { cursor message { ...LcMessage } }\n      ... on ReactionsChanged { cursor message { ...LcMessage } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n"): (typeof documents)["\n  subscription LcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { mentionsViewer preview conversationUnreadCount message { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation LcRlStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -869,6 +1053,30 @@ export function graphql(source: "query RcOnline($id: ID!) { user(id: $id) { onli
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"): (typeof documents)["\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"): (typeof documents)["\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n"): (typeof documents)["\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n"): (typeof documents)["\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"): (typeof documents)["\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -886,6 +1094,14 @@ export function graphql(source: "\n  subscription SharedPlain($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n"): (typeof documents)["\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

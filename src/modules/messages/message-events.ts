@@ -1,14 +1,41 @@
 // The payloads published on `messageEvents:<conversationId>`, already shaped
 // for the subscription so that resolving them for a subscriber costs no query.
 import type { Message, User } from '../../generated/prisma/client.js';
+import type { AttachmentRecord } from '../attachments/attachments.service.js';
 import type { ParticipantsChangedEvent } from '../conversations/members.service.js';
 
-/** A message with its sender and, when known without a query, who has read it. */
+/**
+ * A message with its sender and, when known without a query, who has read it,
+ * its reactions, mentions and the message it answers: events, replays and
+ * mutation answers carry them all (message-state.ts), so that no subscriber
+ * queries; history pages leave them absent and the fields load them in batches.
+ */
 export type MessageRecord = Message & {
   sender: User;
   /** Snapshot of the read state; absent means "load it". A new message has no readers yet. */
   readState?: ReadState;
+  /** Absent: load them. */
+  reactions?: ReactionGroupRecord[];
+  /** The mentioned users, in the order sent; absent: load them. */
+  mentions?: User[];
+  /** Its attachments in order (none for a tombstone); absent: load them. */
+  attachments?: AttachmentRecord[];
+  /** The message this one answers as it is now; null when none; absent: load it. */
+  replyTo?: MessageRecord | null;
 };
+
+/** One emoji's reactions to a message. */
+export interface ReactionGroupRecord {
+  emoji: string;
+  count: number;
+  /**
+   * Everyone who reacted with it, earliest first: one event's `reactedByMe`
+   * is answered for each of its subscribers from here, with no query.
+   */
+  userIds: string[];
+  /** The first 10 of them. */
+  users: User[];
+}
 
 export interface ReadState {
   readers: User[];
@@ -16,9 +43,29 @@ export interface ReadState {
   deliveredToAll: boolean;
 }
 
+/**
+ * The change feed's events: each carries the message's full current state and
+ * its position in the conversation's feed (`pos`, the cursor's number).
+ */
 export interface MessageCreatedEvent {
   type: 'MessageCreated';
   message: MessageRecord;
+  pos: number;
+}
+
+export interface MessageChangedEvent {
+  type: 'MessageEdited' | 'MessageDeleted' | 'ReactionsChanged';
+  message: MessageRecord;
+  pos: number;
+}
+
+export type FeedEvent = MessageCreatedEvent | MessageChangedEvent;
+
+/** How MessageChange.kind stores each feed event's type. */
+export const CHANGE_KINDS = { MessageCreated: 1, MessageEdited: 2, MessageDeleted: 3, ReactionsChanged: 4 } as const satisfies Record<FeedEvent['type'], number>;
+
+export function isFeedEvent(event: { type: string }): event is FeedEvent {
+  return typeof (event as Partial<FeedEvent>).pos === 'number';
 }
 
 /**
@@ -50,7 +97,7 @@ export type ReceiptEvent = MessagesReadEvent | MessagesDeliveredEvent;
 /** Messages and, index for index, their senders. */
 export type SentMessages = Pick<ReceiptOf, 'messageIds' | 'senderIds'>;
 
-export type MessageEvent = MessageCreatedEvent | MessagesReadEvent | MessagesDeliveredEvent | ParticipantsChangedEvent;
+export type MessageEvent = FeedEvent | MessagesReadEvent | MessagesDeliveredEvent | ParticipantsChangedEvent;
 
 /**
  * What is published when delivery marks move: one notice per conversation and

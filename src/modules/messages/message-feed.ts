@@ -1,22 +1,30 @@
 // One upstream pub/sub subscription per conversation per process, shared by
-// every local subscriber of that conversation. It puts MessageCreated events
-// back in `seq` order (senders commit concurrently and publish in any order),
-// backfills a seq that does not arrive from the database (once per process,
-// not per subscriber), and serves resumes: replay from the database, then
-// live, with no gap and no duplicate. It also turns the delivery ranges the
-// delivery tracker publishes into MessagesDelivered events, from the messages
-// it has just passed on when it can, else with one query.
+// every local subscriber of that conversation. It puts the change feed's
+// events (MessageCreated, MessageEdited, MessageDeleted, ReactionsChanged)
+// back in feed order, by position (changes commit in position order but
+// publish in any order), backfills a position that does not arrive from the
+// database (once per process, not per subscriber), and serves resumes: replay
+// from the database (`after`: the messages created since; `since`: one event
+// per changed message), then live, with no gap and no duplicate. It also
+// turns the delivery ranges the delivery tracker publishes into
+// MessagesDelivered events, from the messages it has just passed on when it
+// can, else with one query.
 import { notFound } from '../../errors.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppHub } from '../../topics.js';
 import type { Listening } from '../../realtime/topic-hub.js';
-import type { DeliveredRangesNotice, MessageCreatedEvent, MessageEvent, MessageRecord, MessageTopicEvent, SentMessages } from './message-events.js';
+import { isFeedEvent, type DeliveredRangesNotice, type FeedEvent, type MessageEvent, type MessageRecord, type MessageTopicEvent, type SentMessages } from './message-events.js';
 import { isReceipt, receiptFor } from './receipt-views.js';
 
 export interface FeedSource {
-  /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`. */
+  /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`, as they are now. */
   range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]>;
-  lastSeq(conversationId: string): Promise<number>;
+  /** The feed's latest position. */
+  lastEventPos(conversationId: string): Promise<number>;
+  /** The changes at positions (afterPos, upToPos], in order, each with its message as it is now. */
+  changes(conversationId: string, afterPos: number, upToPos: number): Promise<FeedEvent[]>;
+  /** A `since` replay's batch after `afterPos` (events by precedence relative to `sincePos`), and the feed's position as of it. */
+  changedSince(conversationId: string, sincePos: number, afterPos: number, limit: number): Promise<{ events: FeedEvent[]; lastEventPos: number }>;
   /** The messages with seq in (afterSeq, upToSeq] that `userId` did not send, in order. */
   othersMessages(conversationId: string, afterSeq: number, upToSeq: number, userId: string): Promise<SentMessages>;
 }
@@ -35,15 +43,22 @@ export interface MessageFeedOptions {
 
 type Listener = (event: MessageEvent) => void;
 
+/**
+ * Where a subscription resumes. `afterSeq`: every message created after it
+ * (as it is now), then live. `sincePos`: one event per message changed after
+ * that feed position, in the order of their latest changes, then live.
+ */
+export type Resume = { afterSeq: number; sincePos?: undefined } | { sincePos: number; afterSeq?: undefined };
+
 class ConversationHub {
   readonly listeners = new Set<Listener>();
   /** Listeners per event type they pass on (all types: key null), so that a type no one passes on costs nothing. */
   private readonly wanting = new Map<string | null, number>();
   /** Listeners past their replay, receiving live events. */
   live = 0;
-  /** Highest seq emitted in order; every seq up to it has been emitted or predates the hub. */
+  /** Highest feed position emitted in order; every position up to it has been emitted or predates the hub. */
   delivered = 0;
-  private readonly pending = new Map<number, MessageRecord>();
+  private readonly pending = new Map<number, FeedEvent>();
   private readonly recent = new Map<number, { id: string; senderId: string }>();
   private early: MessageTopicEvent[] | null = [];
   private gapTimer: NodeJS.Timeout | undefined;
@@ -68,7 +83,7 @@ class ConversationHub {
     this.listening = this.hub.listen('messageEvents', this.conversationId, (event) => this.receive(event));
     await this.listening.ready;
     if (this.closed) this.listening.stop();
-    this.delivered = await this.source.lastSeq(this.conversationId);
+    this.delivered = await this.source.lastEventPos(this.conversationId);
     const early = this.early ?? [];
     this.early = null;
     for (const event of early) this.receive(event);
@@ -83,24 +98,27 @@ class ConversationHub {
       this.resolveDelivered(event);
       return;
     }
-    if (event.type !== 'MessageCreated') {
+    if (!isFeedEvent(event)) {
       this.emit(event);
       return;
     }
-    const { seq } = event.message;
-    if (seq <= this.delivered || this.pending.has(seq)) return;
-    this.pending.set(seq, event.message);
+    const { pos } = event;
+    if (pos <= this.delivered || this.pending.has(pos)) return;
+    this.pending.set(pos, event);
     this.drain();
   }
 
   private drain(): void {
-    let next: MessageRecord | undefined;
+    let next: FeedEvent | undefined;
     while ((next = this.pending.get(this.delivered + 1))) {
-      this.pending.delete(next.seq);
-      this.delivered = next.seq;
-      this.recent.set(next.seq, { id: next.id, senderId: next.senderId });
-      this.recent.delete(next.seq - RECENT_MESSAGES);
-      this.emit({ type: 'MessageCreated', message: next });
+      this.pending.delete(next.pos);
+      this.delivered = next.pos;
+      if (next.type === 'MessageCreated') {
+        const { seq, id, senderId } = next.message;
+        this.recent.set(seq, { id, senderId });
+        this.recent.delete(seq - RECENT_MESSAGES);
+      }
+      this.emit(next);
     }
     if (this.pending.size === 0) {
       clearTimeout(this.gapTimer);
@@ -117,15 +135,19 @@ class ConversationHub {
     }
   }
 
-  /** A seq is missing while later ones are here: it is committed (seqs are taken in commit order), so read it. */
+  /**
+   * A position is missing while later ones are here: it is committed
+   * (positions are taken in commit order), so read it. Its message comes as
+   * it is now, perhaps newer than the change (its version tells).
+   */
   private async backfill(): Promise<void> {
     this.gapTimer = undefined;
     if (this.backfilling || this.pending.size === 0) return;
     this.backfilling = true;
     try {
       const upTo = Math.max(...this.pending.keys());
-      const rows = await this.source.range(this.conversationId, this.delivered, upTo - this.delivered, upTo);
-      for (const row of rows) if (row.seq > this.delivered && !this.pending.has(row.seq)) this.pending.set(row.seq, { ...row, readState: undefined });
+      const changes = await this.source.changes(this.conversationId, this.delivered, upTo);
+      for (const change of changes) if (change.pos > this.delivered && !this.pending.has(change.pos)) this.pending.set(change.pos, change);
     } catch (error) {
       this.onError(error);
     } finally {
@@ -171,7 +193,7 @@ class ConversationHub {
   }
 
   private emit(event: MessageEvent): void {
-    // Every listener follows MessageCreated (its seq); other events only matter to those who pass them on.
+    // Every listener follows MessageCreated (an `after` resume's seq); other events only matter to those who pass them on.
     if (event.type !== 'MessageCreated' && !this.wanting.get(null) && !this.wanting.get(event.type)) return;
     for (const listener of this.listeners) listener(event);
   }
@@ -197,21 +219,24 @@ export class MessageFeed {
   }
 
   /**
-   * Events of one conversation in seq order, as `viewerId` receives them
-   * (receipts narrowed to its own messages). With `afterSeq`, every message
-   * after it first (from the database), then live events. `allowed` is asked
+   * Events of one conversation in feed order, as `viewerId` receives them
+   * (receipts narrowed to its own messages). With a resume point, the replay
+   * from the database first, then live events (see Resume). `allowed` is asked
    * for every event (per-event authorization); events of a type not in
    * `types` (when given) are not passed on.
    */
   subscribe(
     conversationId: string,
     viewerId: string,
-    afterSeq: number | undefined,
+    resume: Resume | undefined,
     allowed: () => boolean,
     types: ReadonlySet<string> | null = null,
   ): EventQueue<MessageEvent> {
     const hub = this.hubFor(conversationId);
     let live = false;
+    // Feed events at or before lastPos are in what the subscriber has: dropped.
+    let lastPos = 0;
+    // `after`: MessageCreated at or before this seq was replayed: dropped.
     let lastSeq = 0;
     const early: MessageEvent[] = [];
     const queue = new EventQueue<MessageEvent>(
@@ -220,12 +245,17 @@ export class MessageFeed {
         hub.remove(listener, types);
         if (hub.listeners.size === 0) this.dropHub(hub);
       },
-      { maxSize: this.options.maxQueue, resubscribe: 'resubscribe with `after`' },
+      { maxSize: this.options.maxQueue, resubscribe: 'resubscribe with `since` (or `after`)' },
     );
-    const forward = (event: MessageEvent) => {
-      if (event.type === 'MessageCreated') {
-        if (event.message.seq <= lastSeq) return;
-        lastSeq = event.message.seq;
+    /** `replayed`: an `after` replay's message, which moves lastSeq only (live changes of older messages still pass). */
+    const forward = (event: MessageEvent, replayed = false) => {
+      if (isFeedEvent(event)) {
+        if (event.pos <= lastPos) return;
+        if (resume?.afterSeq !== undefined && event.type === 'MessageCreated') {
+          if (event.message.seq <= lastSeq) return;
+          lastSeq = event.message.seq;
+        }
+        if (!replayed) lastPos = event.pos;
       }
       if (types !== null && !types.has(event.type)) return;
       if (isReceipt(event)) {
@@ -246,19 +276,49 @@ export class MessageFeed {
       else if (early.length < this.options.maxQueue) early.push(event);
       else queue.fellBehind();
     };
+    // A long replay reads its next batch once the subscriber has taken most of the last one
+    // (at most two batches wait: the one being read and the one in the queue).
+    const prefetch = <T>(read: () => Promise<T>): Promise<T> => {
+      const next = (async () => {
+        await null; // after the current batch is in the queue
+        while (queue.size >= this.options.replayBatch && !queue.closed) await new Promise((resolve) => setTimeout(resolve, 5));
+        return read();
+      })();
+      next.catch(() => undefined); // a replay that ended meanwhile does not wait for it
+      return next;
+    };
     hub.add(listener, types);
     void (async () => {
       try {
         await hub.ready;
-        lastSeq = afterSeq ?? hub.delivered;
-        if (afterSeq !== undefined) {
+        const size = this.options.replayBatch;
+        if (resume?.afterSeq !== undefined) {
+          lastSeq = resume.afterSeq;
+          let next = this.source.range(conversationId, lastSeq, size);
           for (;;) {
-            // A long resume reads the next batch once the subscriber has taken most of the last one.
-            while (queue.size >= this.options.replayBatch && !queue.closed) await new Promise((resolve) => setTimeout(resolve, 5));
-            const rows = await this.source.range(conversationId, lastSeq, this.options.replayBatch);
+            const rows = await next;
             if (queue.closed) return;
-            for (const message of rows) forward({ type: 'MessageCreated', message });
-            if (rows.length < this.options.replayBatch) break;
+            const full = rows.length >= size;
+            // The next batch is read while this one is executed and written (once the subscriber keeps up).
+            if (full) next = prefetch(() => this.source.range(conversationId, rows.at(-1)!.seq, size));
+            for (const message of rows) forward({ type: 'MessageCreated', message, pos: message.createdPos }, true);
+            if (!full) break;
+          }
+        } else if (resume?.sincePos !== undefined) {
+          const { sincePos } = resume;
+          lastPos = sincePos;
+          let next = this.source.changedSince(conversationId, sincePos, lastPos, size);
+          for (;;) {
+            const batch = await next;
+            if (queue.closed) return;
+            const full = batch.events.length >= size;
+            if (full) next = prefetch(() => this.source.changedSince(conversationId, sincePos, batch.events.at(-1)!.pos, size));
+            for (const event of batch.events) forward(event);
+            if (!full) {
+              // Every change up to the snapshot's position is in what was replayed.
+              lastPos = Math.max(lastPos, batch.lastEventPos);
+              break;
+            }
           }
         }
         for (const event of early.splice(0)) forward(event);
@@ -290,11 +350,11 @@ export class MessageFeed {
   }
 
   /**
-   * A message stored by this process, for its own subscribers at once: a hop
+   * A change stored by this process, for its own subscribers at once: a hop
    * through Redis less on the way to them. The copy that comes back through
-   * Redis finds its seq passed on already and is dropped (as any duplicate is).
+   * Redis finds its position passed on already and is dropped (as any duplicate is).
    */
-  stored(event: MessageCreatedEvent): void {
+  stored(event: FeedEvent): void {
     this.hubs.get(event.message.conversationId)?.receive(event);
   }
 

@@ -14,8 +14,10 @@ import type { MembershipCache } from '../conversations/membership.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page, type PagingArgs } from '../paging.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { DeliveryTracker } from './deliveries.js';
-import type { MessageCreatedEvent, MessageRecord, ReadState, SentMessages } from './message-events.js';
+import { CHANGE_KINDS, type FeedEvent, type MessageRecord, type ReadState, type SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
+import type { AttachmentRecord, AttachmentsService } from '../attachments/attachments.service.js';
+import { batchStatement, loadState, MESSAGE_COLUMNS, recordOf, recordsOfBatch, STATE_COLUMNS, STATE_FROM, type BatchRow, type StateRow } from './message-state.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
 export const CLIENT_MESSAGE_ID_MAX_LENGTH = 200;
@@ -26,6 +28,12 @@ export interface SendMessageInput {
   recipientId?: string | null;
   content: string;
   clientMessageId?: string | null;
+  /** A message of the same conversation, not a tombstone (BAD_USER_INPUT otherwise). */
+  replyToId?: string | null;
+  /** Participants other than the sender are kept, in order, once each; other ids are dropped. */
+  mentionedUserIds?: string[] | null;
+  /** Up to 10 of the sender's uploads not sent yet (BAD_USER_INPUT otherwise); with one, content may be empty. */
+  attachmentIds?: string[] | null;
 }
 
 /** How long after its request arrived a send is answered at the latest (the contract bounds failures at 10 s). */
@@ -93,6 +101,9 @@ interface PendingSend {
   senderId: string;
   content: string;
   clientMessageId: string | null;
+  replyToId: string | null;
+  /** JSON array of user ids. */
+  mentionedUserIds: string;
 }
 
 /** Sends stored in one statement at most. */
@@ -100,8 +111,8 @@ const MAX_SENDS_PER_STATEMENT = 100;
 
 export class MessagesService {
   private readonly stored: Batcher<PendingSend, SentRow | undefined>;
-  /** Called with each new message's event for this process's own subscribers: in a microtask, without waiting for the pub/sub's round trip. */
-  onCreated: (event: MessageCreatedEvent) => void = () => undefined;
+  /** Called with each change's event for this process's own subscribers: in a microtask, without waiting for the pub/sub's round trip. */
+  onChanged: (event: FeedEvent) => void = () => undefined;
 
   constructor(
     private readonly db: PrismaClient,
@@ -120,6 +131,7 @@ export class MessagesService {
      * wait for its statement, and the statement may run (see BatcherOptions).
      */
     sendStatements: { concurrency: number; maxWaitMs?: number; maxRunMs?: number },
+    private readonly attachments: AttachmentsService,
   ) {
     this.stored = new Batcher((sends, timeoutMs) => this.insertBatch(sends, timeoutMs), {
       ...sendStatements,
@@ -134,11 +146,8 @@ export class MessagesService {
    * have ended; past it the send fails (unstored if its statement never started).
    */
   async send(senderId: string, input: SendMessageInput, deadline = performance.now() + SEND_DEADLINE_MS): Promise<MessageRecord> {
-    const content = input.content.trim();
-    const length = [...content].length;
-    if (length < 1 || length > CONTENT_MAX_LENGTH || !isStorableText(content)) {
-      throw badUserInput(`content must be 1 to ${CONTENT_MAX_LENGTH} characters after trimming.`);
-    }
+    const attachmentIds = input.attachmentIds?.length ? this.attachments.checkIds(input.attachmentIds) : [];
+    const content = validContent(input.content, { allowEmpty: attachmentIds.length > 0 });
     const clientMessageId = input.clientMessageId ?? null;
     if (
       clientMessageId !== null &&
@@ -152,11 +161,32 @@ export class MessagesService {
     const conversationId =
       input.conversationId ?? (await this.conversations.directFor(senderId, String(input.recipientId))).id;
     await this.membership.assertCanSend(conversationId, senderId); // FORBIDDEN in a blocked pair's one-to-one
+    const members = await this.membership.members(conversationId);
+    const replyTo = input.replyToId == null ? null : await this.replyTarget(conversationId, String(input.replyToId));
+    const mentionedUserIds = [...new Set(input.mentionedUserIds ?? [])].filter((id) => id !== senderId && members.has(id));
+    const mentions = mentionedUserIds.length === 0 ? [] : await this.usersInOrder(mentionedUserIds);
 
+    const id = randomUUID();
+    let attachments: AttachmentRecord[] = [];
+    if (attachmentIds.length > 0) {
+      try {
+        // Claimed for the message before it is stored, given back if it is not.
+        attachments = await this.attachments.claim(senderId, id, attachmentIds);
+      } catch (error) {
+        // A retry of a stored send finds its uploads sent with the first message: answer that one.
+        const existing = clientMessageId === null ? null : await this.findByClientId(conversationId, senderId, clientMessageId);
+        if (existing) return existing;
+        throw error;
+      }
+    }
     let row: SentRow | undefined;
     try {
-      row = await this.insert(conversationId, senderId, content, clientMessageId, deadline);
+      row = await this.insert(
+        { id, conversationId, senderId, content, clientMessageId, replyToId: replyTo?.id ?? null, mentionedUserIds: JSON.stringify(mentionedUserIds) },
+        deadline,
+      );
     } catch (error) {
+      if (attachments.length > 0) await this.attachments.release(id);
       // A concurrent retry with the same clientMessageId won the race: the
       // statement failed as a whole (no seq used), so answer with the winner.
       if (clientMessageId !== null && isUniqueViolation(error)) {
@@ -165,15 +195,25 @@ export class MessagesService {
       }
       throw error;
     }
+    if (attachments.length > 0 && row?.id !== id) await this.attachments.release(id);
     if (!row) throw notFound('Conversation');
     // A retry of a stored send: the first message, nothing stored or published again.
     if (row.replayFor) return toRecord(row);
     this.onStored();
     // As the statement stored it: the others' marks were all below its seq.
-    const message: MessageRecord = { ...toRecord(row), readState: newMessageReadState(row.recipientMarks) };
+    const message: MessageRecord = {
+      ...toRecord(row),
+      readState: newMessageReadState(row.recipientMarks),
+      reactions: [],
+      mentions: mentions.map((user) => ({ ...user, visible: true }) as User),
+      // Read again now that the message is stored: a delete of the quoted message
+      // that took its position before this one has committed, and no copy of its content may travel on.
+      replyTo: replyTo && quotedOf(await loadState(this.query, replyTo.id)),
+      attachments,
+    };
     // Both in one turn of the event loop: one write to Redis.
     await Promise.all([
-      this.publishCreated(message),
+      this.publishChange({ type: 'MessageCreated', message, pos: row.createdPos }),
       this.notifications.messageSent({
         conversation: conversationOf(row),
         message,
@@ -194,8 +234,23 @@ export class MessagesService {
    * (insertBatch); a conversation's sends never run in two statements at once,
    * so each reads the read marks the previous one moved.
    */
-  private insert(conversationId: string, senderId: string, content: string, clientMessageId: string | null, deadline: number) {
-    return this.stored.submit({ id: randomUUID(), conversationId, senderId, content, clientMessageId }, conversationId, deadline);
+  private insert(send: PendingSend, deadline: number) {
+    return this.stored.submit(send, send.conversationId, deadline);
+  }
+
+  /** The message a reply answers, as it is now: BAD_USER_INPUT, whatever the reason, unless it is a live message of the conversation. */
+  private async replyTarget(conversationId: string, replyToId: string): Promise<MessageRecord> {
+    const target = isStorableId(replyToId) ? await loadState(this.query, replyToId) : undefined;
+    if (!target || target.conversationId !== conversationId || target.deletedAt !== null) {
+      throw badUserInput('replyToId must name a message of this conversation that is not deleted.');
+    }
+    return quotedOf(target)!;
+  }
+
+  private async usersInOrder(ids: string[]): Promise<User[]> {
+    const rows = await this.db.user.findMany({ where: { id: { in: ids } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /**
@@ -211,8 +266,8 @@ export class MessagesService {
     const rows = await this.query<SentRow>(
       `
       WITH input AS (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY
-          AS i(id, "conversationId", "senderId", content, "clientMessageId", ord)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY
+          AS i(id, "conversationId", "senderId", content, "clientMessageId", "replyToId", "mentionedUserIds", ord)
       ), replayed AS (
         -- Retries of stored sends. Two sends of one key in this batch both pass
         -- here and the INSERT fails on the unique key: then each runs alone.
@@ -240,14 +295,22 @@ export class MessagesService {
         JOIN accepted a ON a."conversationId" = c.id
         GROUP BY c.id
       ), conv AS (
-        UPDATE "Conversation" c SET "lastSeq" = c."lastSeq" + locked.sends, "lastActivityAt" = now(), "updatedAt" = now()
+        -- Each message takes the next seq and the next position of the change feed.
+        UPDATE "Conversation" c
+        SET "lastSeq" = c."lastSeq" + locked.sends, "lastEventPos" = c."lastEventPos" + locked.sends,
+            "lastActivityAt" = now(), "updatedAt" = now()
         FROM locked WHERE c.id = locked.id
-        RETURNING c.*, c."lastSeq" - locked.sends AS "baseSeq"
+        RETURNING c.*, c."lastSeq" - locked.sends AS "baseSeq", c."lastEventPos" - locked.sends AS "basePos"
       ), msg AS (
-        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "clientMessageId", "createdAt")
-        SELECT a.id, a."conversationId", conv."baseSeq" + a.n, a."senderId", a.content, a."clientMessageId", conv."lastActivityAt"
+        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "clientMessageId", "createdAt",
+                               "replyToId", "mentionedUserIds", "createdPos", "eventPos")
+        SELECT a.id, a."conversationId", conv."baseSeq" + a.n, a."senderId", a.content, a."clientMessageId", conv."lastActivityAt",
+               a."replyToId", ARRAY(SELECT json_array_elements_text(a."mentionedUserIds"::json)), conv."basePos" + a.n, conv."basePos" + a.n
         FROM accepted a JOIN conv ON conv.id = a."conversationId"
         RETURNING *
+      ), change AS (
+        INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
+        SELECT "conversationId", "createdPos", id, ${CHANGE_KINDS.MessageCreated} FROM msg
       ), mark AS (
         UPDATE "Participant" p
         SET "lastReadSeq" = m.seq, "lastReadAt" = m."createdAt",
@@ -263,6 +326,7 @@ export class MessagesService {
         FROM (SELECT DISTINCT "conversationId", "senderId" FROM accepted) s
       )
       SELECT msg.id, msg."conversationId", msg.seq, msg."senderId", msg.content, msg."clientMessageId", msg."createdAt",
+             msg."editedAt", msg."deletedAt", msg."replyToId", msg."mentionedUserIds", msg.version, msg."createdPos", msg."editedPos", msg."eventPos",
              u.username AS "senderUsername", u."displayName" AS "senderDisplayName",
              u."avatarUrl" AS "senderAvatarUrl", u."lastSeenAt" AS "senderLastSeenAt",
              u."createdAt" AS "senderCreatedAt", u."updatedAt" AS "senderUpdatedAt",
@@ -277,6 +341,7 @@ export class MessagesService {
         JOIN marks ON marks."conversationId" = msg."conversationId" AND marks."senderId" = msg."senderId"
       UNION ALL
       SELECT r.id, r."conversationId", r.seq, r."senderId", r.content, r."clientMessageId", r."createdAt",
+             r."editedAt", r."deletedAt", r."replyToId", r."mentionedUserIds", r.version, r."createdPos", r."editedPos", r."eventPos",
              u.username, u."displayName", u."avatarUrl", u."lastSeenAt", u."createdAt", u."updatedAt",
              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, r."replayFor"
       FROM replayed r JOIN "User" u ON u.id = r."senderId"
@@ -287,6 +352,8 @@ export class MessagesService {
         sends.map((s) => s.senderId),
         sends.map((s) => s.content),
         sends.map((s) => s.clientMessageId),
+        sends.map((s) => s.replyToId),
+        sends.map((s) => s.mentionedUserIds),
       ],
       { timeoutMs },
     );
@@ -303,24 +370,25 @@ export class MessagesService {
     });
   }
 
-  private async publishCreated(message: MessageRecord): Promise<void> {
-    const sender = { ...message.sender, visible: true };
-    const event: MessageCreatedEvent = { type: 'MessageCreated', message: { ...message, sender } };
+  /** Publishes a stored change of the feed: to this process's hubs at once, and through the pub/sub to the others. */
+  async publishChange(change: FeedEvent): Promise<void> {
+    const sender = { ...change.message.sender, visible: true };
+    const event = { ...change, message: { ...change.message, sender } } as FeedEvent;
     // After the batch's other sends have been answered and the next statement
     // has started (microtasks queued before this one), not ahead of them.
     queueMicrotask(() => {
       try {
-        this.onCreated(event);
+        this.onChanged(event);
       } catch (error) {
-        // The message is stored: the send succeeds. This process's hubs skip the
-        // pub/sub's copy; they read the message from the database when the next one shows the gap.
-        this.log('delivering MessageCreated locally failed', error);
+        // The change is stored: the mutation succeeds. This process's hubs skip the
+        // pub/sub's copy; they read the change from the database when the next one shows the gap.
+        this.log(`delivering ${event.type} locally failed`, error);
       }
     });
     // Marked as delivered here: this process's hubs skip the copy that comes back.
-    await this.pubsub.publish('messageEvents', message.conversationId, event, { deliveredHere: true }).catch((error) => {
-      // The message is stored; subscribers that miss it are backfilled from the database.
-      this.log('publishing MessageCreated failed', error);
+    await this.pubsub.publish('messageEvents', change.message.conversationId, event, { deliveredHere: true }).catch((error) => {
+      // The change is stored; subscribers that miss it are backfilled from the database.
+      this.log(`publishing ${event.type} failed`, error);
     });
   }
 
@@ -440,19 +508,62 @@ export class MessagesService {
     return Number(row?.total ?? 0);
   }
 
-  /** Messages with seq in (afterSeq, upToSeq], in order, for replays and backfills. */
+  /** Messages with seq in (afterSeq, upToSeq], in order, as they are now, for `after` replays. */
   async range(conversationId: string, afterSeq: number, limit: number, upToSeq?: number): Promise<MessageRecord[]> {
-    return this.db.message.findMany({
-      where: { conversationId, seq: { gt: afterSeq, lte: upToSeq } },
-      include: { sender: true },
-      orderBy: { seq: 'asc' },
-      take: limit,
-    });
+    const [row] = await this.query<BatchRow>(
+      batchStatement(
+        `SELECT ${MESSAGE_COLUMNS} FROM "Message" m
+         WHERE m."conversationId" = $1 AND m.seq > $2 AND ($3::int IS NULL OR m.seq <= $3::int) ORDER BY m.seq LIMIT $4`,
+      ),
+      [conversationId, afterSeq, upToSeq ?? null, limit],
+    );
+    return row ? recordsOfBatch(row) : [];
   }
 
-  async lastSeq(conversationId: string): Promise<number> {
-    const conversation = await this.db.conversation.findUnique({ where: { id: conversationId }, select: { lastSeq: true } });
-    return conversation?.lastSeq ?? 0;
+  async lastEventPos(conversationId: string): Promise<number> {
+    const conversation = await this.db.conversation.findUnique({ where: { id: conversationId }, select: { lastEventPos: true } });
+    return conversation?.lastEventPos ?? 0;
+  }
+
+  /** The changes at positions (afterPos, upToPos], each with its message as it is now (a hub's backfill). */
+  async changes(conversationId: string, afterPos: number, upToPos: number): Promise<FeedEvent[]> {
+    const rows = await this.query<StateRow & { pos: number; kind: number }>(
+      `SELECT c.pos, c.kind, ${STATE_COLUMNS}
+       FROM "MessageChange" c JOIN ${STATE_FROM} ON m.id = c."messageId"
+       WHERE c."conversationId" = $1 AND c.pos > $2 AND c.pos <= $3 ORDER BY c.pos`,
+      [conversationId, afterPos, upToPos],
+    );
+    const types = Object.fromEntries(Object.entries(CHANGE_KINDS).map(([type, kind]) => [kind, type])) as Record<number, FeedEvent['type']>;
+    return rows.map((row) => ({ type: types[row.kind]!, pos: row.pos, message: recordOf(row) }) as FeedEvent);
+  }
+
+  /**
+   * A `since` replay's next batch: the messages whose latest change is after
+   * `afterPos`, in the order of those changes, as they are now, each as the
+   * event the contract's precedence gives it relative to `sincePos` (the
+   * subscriber's cursor); and the feed's position as of the same snapshot.
+   */
+  async changedSince(conversationId: string, sincePos: number, afterPos: number, limit: number): Promise<{ events: FeedEvent[]; lastEventPos: number }> {
+    const [row] = await this.query<BatchRow & { lastEventPos: number }>(
+      batchStatement(
+        `SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m."conversationId" = $1 AND m."eventPos" > $2 ORDER BY m."eventPos" LIMIT $3`,
+        '(SELECT "lastEventPos" FROM "Conversation" WHERE id = $1) AS "lastEventPos",',
+      ),
+      [conversationId, afterPos, limit],
+    );
+    const lastEventPos = row?.lastEventPos ?? 0;
+    const events = (row ? recordsOfBatch(row) : []).map((message): FeedEvent => {
+      const type =
+        message.createdPos > sincePos
+          ? 'MessageCreated'
+          : message.deletedAt !== null
+            ? 'MessageDeleted'
+            : message.editedPos !== null && message.editedPos > sincePos
+              ? 'MessageEdited'
+              : 'ReactionsChanged';
+      return { type, message, pos: message.eventPos } as FeedEvent;
+    });
+    return { events, lastEventPos };
   }
 }
 
@@ -499,6 +610,7 @@ function conversationOf(row: SentRow): Conversation {
     title: row.conversationTitle,
     directKey: row.conversationDirectKey,
     lastSeq: row.seq,
+    lastEventPos: row.createdPos,
     lastActivityAt: row.conversationLastActivityAt,
     createdById: row.conversationCreatedById,
     createdAt: row.conversationCreatedAt,
@@ -517,6 +629,22 @@ function newMessageReadState(recipientMarks: string | null): ReadState {
   return { readers: [], readByAll: alone, deliveredToAll: alone };
 }
 
+/** A message as another one quotes it: its own reactions, mentions and reply load when asked for. */
+function quotedOf(message: MessageRecord | undefined): MessageRecord | null {
+  return message ? { ...message, reactions: undefined, mentions: undefined, replyTo: undefined } : null;
+}
+
+/** 1 to 4000 code points after trimming, storable: the content sendMessage and editMessage accept, trimmed. */
+/** `allowEmpty`: a message with attachments may have no text. */
+export function validContent(raw: string, { allowEmpty = false } = {}): string {
+  const content = raw.trim();
+  const length = [...content].length;
+  if (length < (allowEmpty ? 0 : 1) || length > CONTENT_MAX_LENGTH || !isStorableText(content)) {
+    throw badUserInput(`content must be 1 to ${CONTENT_MAX_LENGTH} characters after trimming.`);
+  }
+  return content;
+}
+
 function toRecord(row: SentRow): MessageRecord {
   return {
     id: row.id,
@@ -526,6 +654,14 @@ function toRecord(row: SentRow): MessageRecord {
     content: row.content,
     clientMessageId: row.clientMessageId,
     createdAt: row.createdAt,
+    editedAt: row.editedAt,
+    deletedAt: row.deletedAt,
+    replyToId: row.replyToId,
+    mentionedUserIds: row.mentionedUserIds,
+    version: row.version,
+    createdPos: row.createdPos,
+    editedPos: row.editedPos,
+    eventPos: row.eventPos,
     sender: {
       id: row.senderId,
       username: row.senderUsername,

@@ -4,7 +4,7 @@ import { ConversationRef } from '../conversations/conversations.schema.js';
 import { MessageRef } from '../messages/messages.schema.js';
 import { UserRef } from '../users/users.schema.js';
 import type { NotificationPayload } from './notifications.service.js';
-import { onDelivery } from '../../realtime/field-rules.js';
+import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
 
 type Of<T extends NotificationPayload['type']> = Extract<NotificationPayload, { type: T }>;
 
@@ -17,6 +17,12 @@ const NewMessageNotification = builder.objectRef<Of<'NewMessageNotification'>>('
       description: "The viewer's unread count in this conversation, and over all.",
     }),
     totalUnreadCount: t.exposeInt('totalUnreadCount'),
+    mentionsViewer: t.boolean({
+      description: 'Whether the message mentions the viewer.',
+      // One notice reaches every recipient: each gets its own answer, from the ids the message carries.
+      extensions: viewerDependent,
+      resolve: (n, _args, ctx) => n.message.mentionedUserIds.includes(viewerOf(ctx).id),
+    }),
   }),
 });
 
