@@ -4,7 +4,8 @@
 // shows live (messages, typing, receipts, unread badges, presence), how it
 // shows a conversation (groups, day separators, the unread divider, history
 // paged upwards, the new-messages pill, the composer and its drafts, the URL),
-// the phone layout, and axe-core's scan. Screenshots go to test-results/.
+// the phone layout, running a group (its info panel, mute/pin/archive, block,
+// a removal reaching the removed user's screen live), and axe-core's scan. Screenshots go to test-results/.
 // Runs once per `npm test` (in the postgres project); on CI it never skips.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
