@@ -9,16 +9,22 @@ import {
   createUrqlClient,
   followConversation,
   loadHistory,
+  loadMembers,
   loadOlderMessages,
   sendMessage,
+  updateSettings,
+  watchMembership,
   watchUnreadCounts,
 } from '../examples/clients/urql.js';
 import {
+  AddParticipantsDocument,
+  ConversationMembersDocument,
   ConversationsDocument,
   HistoryDocument,
   MarkReadDocument,
   MeDocument,
   MessageEventsDocument,
+  RemoveParticipantDocument,
   SendMessageDocument,
   StartConversationDocument,
   UnreadCountDocument,
@@ -28,7 +34,7 @@ import { cleanup } from './helpers/cleanup.js';
 import { waitFor } from './helpers/deferred.js';
 import { tcpProxy } from './helpers/faults.js';
 import { guideSocket, send, sendMany, timesReceived } from './helpers/guide-clients.js';
-import { direct } from './helpers/seed.js';
+import { direct, group } from './helpers/seed.js';
 import { startServer, TEST_JWT_SECRET, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { signToken } from './helpers/tokens.js';
 import { createUser, type TestUser } from './helpers/users.js';
@@ -270,5 +276,92 @@ describe('urql: unread counts', () => {
     await ok(server.url, bob.token, MarkReadDocument, { conversationId: withAlice }); // e.g. on another device
     await waitFor(() => counts().total === 1, { what: `one unread left (${JSON.stringify(counts())})` });
     expect(counts()).toEqual({ total: 1, conversations: { [withAlice]: 0, [withCarol]: 1 } });
+  });
+});
+
+describe('urql: groups, members and settings', () => {
+  /** Keeps a Conversations query open, as a mounted list would; the ids it shows, in order. */
+  function watchList(client: Client, archived = false) {
+    let shown: string[] | undefined;
+    const subscription = client.query(ConversationsDocument, { archived }).subscribe(({ data }) => {
+      if (data) shown = data.conversations.edges.map((e) => e.node.id);
+    });
+    cleanup(() => subscription.unsubscribe());
+    return () => shown;
+  }
+
+  it("shows a group's members with roles and follows ParticipantsChanged: added members appear, removed ones go", async () => {
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => createUser(server, name)));
+    const c = await group(server, alice!, [bob!, carol!]);
+    const { client, ws } = asUser(bob!);
+    const loaded = await loadMembers(client, c);
+    expect(loaded?.viewerRole).toBe('MEMBER');
+    let shown: string[] | undefined;
+    const panel = client.query(ConversationMembersDocument, { id: c }).subscribe(({ data }) => {
+      if (data?.conversation) shown = data.conversation.members.map((m) => `${m.user.username}:${m.role}`);
+    });
+    cleanup(() => panel.unsubscribe());
+    await waitFor(() => shown !== undefined, { what: 'the member list' });
+    expect(shown).toEqual(['alice:OWNER', 'bob:MEMBER', 'carol:MEMBER']);
+    await follow(client, ws, { conversationId: c });
+
+    // Alice changes the group from her own app: only the live event tells bob's.
+    await ok(server.url, alice!.token, AddParticipantsDocument, { conversationId: c, userIds: [dave!.id] });
+    await waitFor(() => shown?.includes('dave:MEMBER') === true, { what: `dave in the list (${shown})` });
+    await ok(server.url, alice!.token, RemoveParticipantDocument, { conversationId: c, userId: carol!.id });
+    await waitFor(() => shown?.length === 3 && !shown.includes('carol:MEMBER'), { what: `carol gone (${shown})` });
+    expect(shown).toEqual(['alice:OWNER', 'bob:MEMBER', 'dave:MEMBER']);
+  });
+
+  it('calls onRemoved and drops the conversation from the list when the viewer is removed, and lists it again when added back', async () => {
+    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+    const c = await group(server, alice, [bob]);
+    const other = await direct(server, alice, bob);
+    const { client, ws } = asUser(bob);
+    const list = watchList(client);
+    await waitFor(() => list()?.length === 2, { what: 'the conversation list' });
+    // bob has the group open: its subscription will end with NOT_FOUND, which must not throw anywhere.
+    keepOpen(client, { conversationId: c });
+    await loadHistory(client, { conversationId: c });
+    await follow(client, ws, { conversationId: c });
+    const removed: string[] = [];
+    cleanup(watchMembership(client, (id) => removed.push(id)));
+    await waitForListeners(server, 'notifications', bob.id);
+
+    await ok(server.url, alice.token, RemoveParticipantDocument, { conversationId: c, userId: bob.id });
+    await waitFor(() => removed.length > 0, { what: 'onRemoved' });
+    expect(removed).toEqual([c]);
+    await waitFor(() => server.app.services.feed.liveSubscribers(c) === 0, { what: "bob's messageEvents ended by the server" });
+    await waitFor(() => list()?.length === 1, { what: `the list without the group (${list()})` });
+    expect(list()).toEqual([other]);
+
+    await ok(server.url, alice.token, AddParticipantsDocument, { conversationId: c, userIds: [bob.id] });
+    await waitFor(() => list()?.length === 2, { what: `the group back in the list (${list()})` });
+    expect(new Set(list())).toEqual(new Set([c, other]));
+  });
+
+  it('mutes (one field, every list), pins first, and moves an archived conversation to the archived folder', async () => {
+    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+    const first = await group(server, alice, [bob], 'first');
+    const second = await group(server, alice, [bob], 'second');
+    const third = await group(server, alice, [bob], 'third');
+    const { client } = asUser(alice);
+    const list = watchList(client);
+    const archivedList = watchList(client, true);
+    await waitFor(() => list()?.length === 3 && archivedList()?.length === 0, { what: 'both folders' });
+    expect(list()).toEqual([third, second, first]); // by activity
+
+    expect(await updateSettings(client, first, { muted: true })).toMatchObject({ id: first, muted: true, archived: false, pinned: false });
+    const muted = () => client.readQuery(ConversationsDocument, { archived: false })?.data?.conversations.edges.map((e) => e.node.muted);
+    expect(muted()).toEqual([false, false, true]);
+
+    await updateSettings(client, first, { pinned: true });
+    await waitFor(() => list()?.[0] === first, { what: `the pinned one first (${list()})` });
+    expect(list()).toEqual([first, third, second]);
+
+    await updateSettings(client, second, { archived: true });
+    await waitFor(() => list()?.length === 2 && archivedList()?.length === 1, { what: `second in the archived folder (${list()} / ${archivedList()})` });
+    expect(list()).toEqual([first, third]);
+    expect(archivedList()).toEqual([second]);
   });
 });

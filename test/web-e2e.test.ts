@@ -4,7 +4,8 @@
 // shows live (messages, typing, receipts, unread badges, presence), how it
 // shows a conversation (groups, day separators, the unread divider, history
 // paged upwards, the new-messages pill, the composer and its drafts, the URL),
-// the phone layout, and axe-core's scan. Screenshots go to test-results/.
+// the phone layout, running a group (its info panel, mute/pin/archive, block,
+// a removal reaching the removed user's screen live), and axe-core's scan. Screenshots go to test-results/.
 // Runs once per `npm test` (in the postgres project); on CI it never skips.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -391,4 +392,85 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       ]);
     });
   }, 60_000);
+  it('runs a group from its info panel: pin first, add by username (the added user sees it live), controls by role, mute, archive folder, block; removing takes it off the removed user\'s screen live; rename, leave; passes axe', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const sessions: OfflineContext[] = [];
+    // gwen's group, made before she signs in (a creator is not notified of her own group: her page lists it on load).
+    const iris = await devUser(server, 'iris');
+    const gwenApi = await devUser(server, 'gwen');
+    const trip = await gwenApi.group('Trip', [iris.id]);
+    const withIris = await gwenApi.start(iris.id); // newer: first until Trip is pinned
+    await checkedRun(sessions, async () => {
+      const [gwen, hank] = (await Promise.all([signIn(server, 'gwen'), signIn(server, 'hank')])).map((session) => {
+        sessions.push(session.offline);
+        return session.page;
+      }) as [Page, Page];
+      const item = (page: Page) => page.locator(`.conversation[data-id="${trip}"]`);
+
+      // gwen pins Trip: it goes first.
+      const order = () => gwen.locator('.conversations .conversation').evaluateAll((items) => items.map((item) => (item as HTMLElement).dataset.id));
+      expect(await order()).toEqual([withIris, trip]);
+      await gwen.getByRole('button', { name: 'Pin Trip' }).click();
+      await item(gwen).locator('.mark.pinned').waitFor();
+      expect(await order()).toEqual([trip, withIris]);
+
+      // gwen (OWNER) opens the group and its panel: members with roles, and the controls an owner has.
+      await item(gwen).click();
+      await gwen.getByText('Group info').click();
+      await gwen.locator('.group-info .member[data-username=iris]').waitFor();
+      expect(await gwen.locator('.group-info .member .role').allInnerTexts()).toEqual(['Owner', 'Member']);
+      expect(await gwen.locator('.group-info .member[data-username=gwen] button').count()).toBe(0);
+      await gwen.getByRole('button', { name: 'Remove iris' }).waitFor();
+      await gwen.getByLabel('Add a member').fill('hank');
+      await gwen.getByRole('button', { name: 'Add', exact: true }).click();
+      await gwen.locator('.group-info .member[data-username=hank]', { hasText: 'Member' }).waitFor();
+
+      // hank's list gets the group live; as a MEMBER his panel has no add, rename or remove, only leave and block.
+      await item(hank).click();
+      await hank.getByText('Group info').click();
+      await hank.locator('.group-info .member[data-username=gwen]', { hasText: 'Owner' }).waitFor();
+      expect(await hank.getByLabel('Add a member').count()).toBe(0);
+      expect(await hank.getByLabel('Group name').count()).toBe(0);
+      expect(await hank.getByRole('button', { name: /^Remove / }).count()).toBe(0);
+      await hank.getByRole('button', { name: 'Leave group' }).waitFor();
+
+      // hank mutes it: the icon shows; archiving moves it to the Archived folder and back.
+      await hank.getByRole('button', { name: 'Mute Trip' }).click();
+      await item(hank).locator('.mark.muted').waitFor();
+      expect(await hank.getByRole('button', { name: 'Mute Trip' }).getAttribute('aria-pressed')).toBe('true');
+      await hank.getByRole('button', { name: 'Archive Trip' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await hank.getByRole('button', { name: 'Archived (1)' }).click();
+      await hank.getByRole('button', { name: 'Archive Trip' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await hank.getByRole('button', { name: '‹ All chats' }).click();
+      await item(hank).locator('.mark.muted').waitFor();
+
+      // gwen blocks iris and unblocks her.
+      await gwen.getByRole('button', { name: 'Block iris' }).click();
+      await gwen.getByRole('button', { name: 'Unblock iris' }).click();
+      await gwen.getByRole('button', { name: 'Block iris' }).waitFor();
+      expect(await seriousViolations(gwen)).toEqual([]);
+      await screenshot(gwen, 'web-e2e-group-info');
+
+      // gwen removes hank: his screen loses the conversation live, without an error.
+      await gwen.getByRole('button', { name: 'Remove hank' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await hank.locator('.empty').waitFor();
+      await gwen.locator('.group-info .member[data-username=hank]').waitFor({ state: 'detached' });
+
+      // gwen renames it; she adds hank again and he leaves by himself: gone from his screen and her panel.
+      await gwen.getByLabel('Group name').fill('Trip 2027');
+      await gwen.getByRole('button', { name: 'Rename' }).click();
+      await gwen.locator('.chat-header .name', { hasText: 'Trip 2027' }).waitFor();
+      await gwen.getByLabel('Add a member').fill('hank');
+      await gwen.getByRole('button', { name: 'Add', exact: true }).click();
+      await item(hank).click();
+      await hank.getByRole('button', { name: 'Leave group' }).click();
+      await item(hank).waitFor({ state: 'detached' });
+      await gwen.locator('.group-info .member[data-username=hank]').waitFor({ state: 'detached' });
+      expect(await hank.locator('.error').isVisible()).toBe(false);
+      expect(await gwen.locator('.error').isVisible()).toBe(false);
+    });
+  }, 90_000);
 });

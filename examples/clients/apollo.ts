@@ -11,11 +11,19 @@ import { relayStylePagination } from '@apollo/client/utilities';
 import { OperationTypeNode } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
 import {
+  ConversationMembersDocument,
+  ConversationsDocument,
   HistoryDocument,
   MessageEventsDocument,
+  NotificationsDocument,
   SendMessageDocument,
+  UpdateConversationSettingsDocument,
   UnreadCountDocument,
   UnreadNotificationsDocument,
+  type ConversationMembersQuery,
+  type ConversationMembersQueryVariables,
+  type ConversationSettingsInput,
+  type ConversationSettingsFragment,
   type HistoryQuery,
   type HistoryQueryVariables,
   type MessageItemFragment,
@@ -60,8 +68,12 @@ export function createCache(): InMemoryCache {
           // One list per conversation, whatever first/last/before/after a page
           // was fetched with: pages are merged into it, older ones in front.
           messages: relayStylePagination(['conversationId']),
+          // Two lists: the default one and the archived folder (archived: true).
+          conversations: relayStylePagination(['archived']),
         },
       },
+      // A member list comes whole from the server: the new one replaces the old.
+      Conversation: { fields: { members: { merge: false } } },
       // Each event replaces the last one (the messages and users in it are
       // still normalised and merged).
       Subscription: { fields: { messageEvents: { merge: false }, notifications: { merge: false } } },
@@ -122,7 +134,10 @@ export function followConversation(client: ApolloClient, ws: WsClient, conversat
     // Replays every message after the newest one held, then goes live.
     const after = lastMessageId(client.readQuery({ query: HistoryDocument, variables: { conversationId } })?.messages);
     current = client.subscribe({ query: MessageEventsDocument, variables: { conversationId, after } }).subscribe(({ data }) => {
-      if (data?.messageEvents.__typename === 'MessageCreated') addMessage(client.cache, data.messageEvents.message);
+      const event = data?.messageEvents;
+      if (event?.__typename === 'MessageCreated') addMessage(client.cache, event.message);
+      // Someone was added, removed or left: the member list is fetched again (see members below).
+      if (event?.__typename === 'ParticipantsChanged') dropMembers(client.cache, event.conversation.id);
     });
     // Dropped only now, so the socket never runs out of subscriptions (graphql-ws would close it).
     previous?.unsubscribe();
@@ -154,5 +169,61 @@ export function watchUnreadCounts(client: ApolloClient): () => void {
     client.cache.writeQuery({ query: UnreadCountDocument, data: { unreadCount: event.totalUnreadCount } });
   });
   return () => subscription.unsubscribe();
+}
+// #endregion
+
+// #region members
+/** A group's info panel: title, the viewer's role, members with their roles (React: useQuery). */
+export function watchMembers(client: ApolloClient, conversationId: string): ObservableQuery<ConversationMembersQuery, ConversationMembersQueryVariables> {
+  return client.watchQuery({ query: ConversationMembersDocument, variables: { id: conversationId } });
+}
+
+/**
+ * On ParticipantsChanged (followConversation calls this): forget the cached
+ * member list. Every query watching it fetches it again, with the roles and
+ * join dates the event does not carry.
+ */
+export function dropMembers(cache: ApolloCache, conversationId: string): void {
+  cache.evict({ id: cache.identify({ __typename: 'Conversation', id: conversationId }), fieldName: 'members' });
+}
+// #endregion
+
+// #region removed
+/**
+ * Follows the viewer's own membership: added to a group, it shows in the list;
+ * removed (or left on another device), it leaves the cache and `onRemoved`
+ * closes whatever screen shows it. Returns a function that stops.
+ */
+export function watchMembership(client: ApolloClient, onRemoved: (conversationId: string) => void): () => void {
+  const subscription = client.subscribe({ query: NotificationsDocument }).subscribe(({ data }) => {
+    const event = data?.notifications;
+    if (event?.__typename === 'AddedToConversationNotification') {
+      void client.refetchQueries({ include: [ConversationsDocument] });
+    } else if (event?.__typename === 'RemovedFromConversationNotification') {
+      // Lists drop references to an evicted object when they are read.
+      client.cache.evict({ id: client.cache.identify({ __typename: 'Conversation', id: event.conversationId }) });
+      client.cache.gc();
+      onRemoved(event.conversationId);
+    }
+  });
+  return () => subscription.unsubscribe();
+}
+// #endregion
+
+// #region settings
+/**
+ * Mute, archive or pin for the viewer. `muted` changes one field (the
+ * conversation is normalised, so every list shows the icon at once); archiving
+ * moves it between folders and pinning reorders the list, which the server
+ * sorts: the lists shown are fetched again.
+ */
+export async function updateSettings(client: ApolloClient, conversationId: string, input: ConversationSettingsInput): Promise<ConversationSettingsFragment> {
+  const { data } = await client.mutate({
+    mutation: UpdateConversationSettingsDocument,
+    variables: { conversationId, input },
+    refetchQueries: input.archived != null || input.pinned != null ? [ConversationsDocument] : [],
+    awaitRefetchQueries: true,
+  });
+  return data!.updateConversationSettings;
 }
 // #endregion

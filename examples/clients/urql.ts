@@ -9,17 +9,23 @@ import { cacheExchange, type Cache } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 import type { Client as WsClient } from 'graphql-ws';
 import {
+  ConversationMembersDocument,
   ConversationUnreadFragmentDoc,
   HistoryDocument,
   MessageEventsDocument,
+  NotificationsDocument,
   SendMessageDocument,
   UnreadCountDocument,
   UnreadNotificationsDocument,
+  UpdateConversationSettingsDocument,
+  type ConversationSettingsInput,
   type HistoryQueryVariables,
   type MessageEventsSubscription,
   type MessageItemFragment,
+  type NotificationsSubscription,
   type SendMessageMutation,
   type UnreadNotificationsSubscription,
+  type UpdateConversationSettingsMutationVariables,
 } from '../generated/graphql.js';
 import { lastMessageId, withMessage } from './history.js';
 import { possibleTypes } from './possible-types.js';
@@ -82,6 +88,10 @@ export function createCacheExchange() {
       UnreadCountChangedNotification: embedded,
       TypingEvent: embedded,
       PresenceEvent: embedded,
+      ConversationMember: embedded,
+      ParticipantsChanged: embedded,
+      AddedToConversationNotification: embedded,
+      RemovedFromConversationNotification: embedded,
     },
     resolvers: {
       // Reading any page of a conversation's history answers every page
@@ -92,14 +102,20 @@ export function createCacheExchange() {
       Mutation: {
         // The reply is the stored message: show it now; its MessageCreated event adds nothing.
         sendMessage: (result, _args, cache) => addMessage(cache, (result as SendMessageMutation).sendMessage),
+        updateConversationSettings: (_result, args, cache) => settingsChanged(cache, args as UpdateConversationSettingsMutationVariables),
       },
       Subscription: {
         messageEvents: (result, _args, cache) => {
           const event = (result as MessageEventsSubscription).messageEvents;
           if (event.__typename === 'MessageCreated') addMessage(cache, event.message);
+          // Someone was added, removed or left: queries showing the members fetch them again.
+          if (event.__typename === 'ParticipantsChanged') cache.invalidate({ __typename: 'Conversation', id: event.conversation.id }, 'members');
         },
         // Any subscription to notifications: the full feed or UnreadNotifications.
-        notifications: (result, _args, cache) => updateUnreadCounts(cache, (result as UnreadNotificationsSubscription).notifications),
+        notifications: (result, _args, cache) => {
+          updateUnreadCounts(cache, (result as UnreadNotificationsSubscription).notifications);
+          membershipChanged(cache, (result as NotificationsSubscription).notifications);
+        },
       },
     },
   });
@@ -191,5 +207,62 @@ export function followConversation(client: Client, ws: WsClient, history: Histor
     stopListening();
     current?.unsubscribe();
   };
+}
+// #endregion
+
+// #region members
+/** A group's info panel: title, the viewer's role, members with their roles (React: useQuery). */
+export async function loadMembers(client: Client, conversationId: string) {
+  const result = await client.query(ConversationMembersDocument, { id: conversationId }).toPromise();
+  if (result.error) throw result.error;
+  return result.data!.conversation;
+}
+// #endregion
+
+// #region removed
+/** The viewer added to a group or removed from one: the lists that show conversations are fetched again. */
+function membershipChanged(cache: Cache, event: NotificationsSubscription['notifications']): void {
+  if (event.__typename === 'RemovedFromConversationNotification') {
+    // Queries that read it (the list, its screen) fetch again; the list comes back without it.
+    cache.invalidate({ __typename: 'Conversation', id: event.conversationId });
+  }
+  if (event.__typename === 'AddedToConversationNotification' || event.__typename === 'RemovedFromConversationNotification') {
+    for (const field of cache.inspectFields('Query').filter((f) => f.fieldName === 'conversations')) {
+      cache.invalidate('Query', field.fieldName, field.arguments);
+    }
+  }
+}
+
+/**
+ * Keeps the viewer's membership live (the `updates` above invalidate what
+ * changed); `onRemoved` closes whatever screen shows a conversation the viewer
+ * was removed from (or left on another device). Returns a function that stops.
+ */
+export function watchMembership(client: Client, onRemoved: (conversationId: string) => void): () => void {
+  const subscription = client.subscription(NotificationsDocument, {}).subscribe(({ data }) => {
+    if (data?.notifications.__typename === 'RemovedFromConversationNotification') onRemoved(data.notifications.conversationId);
+  });
+  return () => subscription.unsubscribe();
+}
+// #endregion
+
+// #region settings
+/** Mute, archive or pin for the viewer. */
+export async function updateSettings(client: Client, conversationId: string, input: ConversationSettingsInput) {
+  const result = await client.mutation(UpdateConversationSettingsDocument, { conversationId, input }).toPromise();
+  if (result.error) throw result.error;
+  return result.data!.updateConversationSettings;
+}
+
+/**
+ * `muted` is one field of a normalised Conversation: every list shows the icon
+ * at once. Archiving moves it between folders and pinning reorders the list,
+ * which the server sorts: the cached lists are fetched again.
+ */
+function settingsChanged(cache: Cache, { input }: UpdateConversationSettingsMutationVariables): void {
+  if (input.archived == null && input.pinned == null) return;
+  for (const field of cache.inspectFields('Query').filter((f) => f.fieldName === 'conversations')) {
+    cache.invalidate('Query', field.fieldName, field.arguments);
+  }
 }
 // #endregion

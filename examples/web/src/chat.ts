@@ -2,8 +2,18 @@
 // how live events change the state.
 import { apiOrigin, connect, devLogin, type Api } from './api.js';
 import {
+  AddParticipantsDocument,
+  BlockUserDocument,
   ConversationDocument,
+  ConversationMembersDocument,
   ConversationsDocument,
+  LeaveConversationDocument,
+  RemoveParticipantDocument,
+  RenameConversationDocument,
+  SearchUsersDocument,
+  UnblockUserDocument,
+  UpdateConversationSettingsDocument,
+  type ConversationSettingsInput,
   HistoryDocument,
   MarkReadDocument,
   MeDocument,
@@ -70,8 +80,9 @@ async function startSession(token: string): Promise<void> {
   try {
     const { me } = await api.query(MeDocument, {});
     const { conversations } = await api.query(ConversationsDocument, { first: 50 });
+    const { conversations: archived } = await api.query(ConversationsDocument, { first: 50, archived: true });
     state.me = me;
-    for (const { node } of conversations.edges) addConversation(node);
+    for (const { node } of [...conversations.edges, ...archived.edges]) addConversation(node);
   } catch (error) {
     signOut();
     throw error;
@@ -140,18 +151,102 @@ export async function open(conversationId: string): Promise<void> {
   state.olderCursor = messages.pageInfo.hasPreviousPage ? (messages.pageInfo.startCursor ?? null) : null;
   const after = messages.edges.at(-1)?.node.id ?? null;
   state.unreadAtOpen = { count: unread, upToSeq: messages.edges.at(-1)?.node.seq ?? 0 };
+  // Removed from it (or left on another device): its subscriptions end with NOT_FOUND, often before
+  // RemovedFromConversationNotification comes. Either one takes it off the screen.
+  const ended = (error: Error) => {
+    if (/not found/i.test(error.message)) attempt(() => dropConversation(conversationId));
+    else report(error);
+  };
   const stops = [
-    session().subscribe(MessageEventsDocument, { conversationId, after }, onMessageEvent, report),
+    session().subscribe(MessageEventsDocument, { conversationId, after }, onMessageEvent, ended),
     session().subscribe(TypingDocument, { conversationId }, ({ typing }) => {
       if (typing.user.id === state.me?.id) return;
       if (typing.isTyping) state.typing.set(typing.user.id, typing.user.displayName);
       else state.typing.delete(typing.user.id);
       changed();
-    }, report),
+    }, ended),
   ];
   closeConversation = () => stops.forEach((stop) => stop());
   changed();
-  await markReadIfShown();
+  await Promise.all([markReadIfShown(), loadMembers()]);
+}
+
+// ---- groups, settings, blocking ----
+
+/** The open conversation's members and roles (the info panel), and its title and role as they are now. */
+export async function loadMembers(): Promise<void> {
+  const conversationId = state.openId;
+  if (!conversationId) return;
+  const { conversation } = await session().query(ConversationMembersDocument, { id: conversationId });
+  const held = state.conversations.get(conversationId);
+  if (state.openId !== conversationId || !held) return;
+  Object.assign(held, { title: conversation.title, viewerRole: conversation.viewerRole, participants: conversation.members.map((member) => member.user) });
+  state.members = conversation.members;
+  changed();
+}
+
+/** Adds a user to the open group by username (found with `users(search:)`). */
+export async function addMember(username: string): Promise<void> {
+  const conversationId = state.openId;
+  if (!conversationId || !username) return;
+  const { users } = await session().query(SearchUsersDocument, { search: username, first: 20 });
+  const user = users.edges.map((edge) => edge.node).find((found) => found.username.toLowerCase() === username.toLowerCase());
+  if (!user) throw new Error(`Nobody is called ${username}.`);
+  await session().mutate(AddParticipantsDocument, { conversationId, userIds: [user.id] });
+  await loadMembers();
+}
+
+export async function removeMember(userId: string): Promise<void> {
+  if (!state.openId) return;
+  await session().mutate(RemoveParticipantDocument, { conversationId: state.openId, userId });
+  await loadMembers();
+}
+
+export async function rename(title: string): Promise<void> {
+  if (!state.openId || !title) return;
+  const { updateConversation } = await session().mutate(RenameConversationDocument, { conversationId: state.openId, title });
+  const held = state.conversations.get(updateConversation.id);
+  if (held) Object.assign(held, updateConversation);
+  changed();
+}
+
+export async function leave(): Promise<void> {
+  const conversationId = state.openId;
+  if (!conversationId) return;
+  await session().mutate(LeaveConversationDocument, { conversationId });
+  await dropConversation(conversationId);
+}
+
+/** Mute, archive or pin, for the viewer only. */
+export async function updateSettings(conversationId: string, input: ConversationSettingsInput): Promise<void> {
+  const { updateConversationSettings } = await session().mutate(UpdateConversationSettingsDocument, { conversationId, input });
+  const held = state.conversations.get(conversationId);
+  if (held) Object.assign(held, updateConversationSettings);
+  changed();
+}
+
+export function showArchived(shown: boolean): void {
+  state.showArchived = shown;
+  changed();
+}
+
+export async function setBlocked(userId: string, blocked: boolean): Promise<void> {
+  if (blocked) await session().mutate(BlockUserDocument, { userId });
+  else await session().mutate(UnblockUserDocument, { userId });
+  await loadMembers();
+}
+
+/** The viewer is no longer in it (removed, or left here or on another device): off the list, and closed if open. */
+async function dropConversation(conversationId: string): Promise<void> {
+  if (state.openId === conversationId) {
+    closeConversation?.();
+    closeConversation = null;
+    typingSentAt = 0;
+    setOpenConversation(null);
+    keepInUrl(null);
+  }
+  state.conversations.delete(conversationId);
+  changed();
 }
 
 /** Loads the page of history before the oldest loaded message (Relay's `last` + `before`). */
@@ -236,6 +331,10 @@ function onMessageEvent({ messageEvents: event }: MessageEventsSubscription): vo
     case 'MessagesDelivered':
       for (const id of event.messageIds) state.messages.get(id)?.receivers.add(event.user.id);
       break;
+    case 'ParticipantsChanged':
+      // Who joined or went (and the roles that may have moved with them): the panel asks again.
+      attempt(loadMembers);
+      break;
   }
   changed();
 }
@@ -258,6 +357,16 @@ function onNotification({ notifications: event }: NotificationsSubscription): vo
       messageArrived(event.message);
       // The count is as of that message; in the open conversation it is read already (or now).
       if (conversation.id === state.openId) attempt(() => markReadIfShown());
+      break;
+    }
+    case 'AddedToConversationNotification':
+      addConversation(event.conversation);
+      state.announcement = `${event.addedBy.displayName} added you to ${event.conversation.title ?? 'a group'}`;
+      break;
+    case 'RemovedFromConversationNotification': {
+      const title = state.conversations.get(event.conversationId)?.title ?? 'a group';
+      state.announcement = event.removedBy ? `${event.removedBy.displayName} removed you from ${title}` : `You left ${title}`;
+      attempt(() => dropConversation(event.conversationId));
       break;
     }
     case 'UnreadCountChangedNotification': {

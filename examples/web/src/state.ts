@@ -2,6 +2,7 @@
 // the views re-render once per batch of changes.
 import type {
   ConversationListItemFragment,
+  ConversationMemberItemFragment,
   MessageItemFragment,
   UserSummaryFragment,
 } from '../../generated/graphql.js';
@@ -32,6 +33,10 @@ export interface State {
   typing: Map<string, string>;
   /** The latest message of someone else in the open conversation, read out by screen readers. */
   announcement: string;
+  /** The open conversation's members with their roles (the group info panel), once loaded. */
+  members: ConversationMemberItemFragment[] | null;
+  /** The list shows the "Archived" folder instead of the other conversations. */
+  showArchived: boolean;
   error: string | null;
 }
 
@@ -48,6 +53,8 @@ function initialState(): State {
     unreadAtOpen: null,
     typing: new Map(),
     announcement: '',
+    members: null,
+    showArchived: false,
     error: null,
   };
 }
@@ -95,9 +102,15 @@ function activity(conversation: Conversation): string {
   return last > conversation.updatedAt ? last : conversation.updatedAt;
 }
 
-/** Most recently active first. */
+/** The folder shown (archived or not): pinned first, then most recently active first. */
 export function sortedConversations(): Conversation[] {
-  return [...state.conversations.values()].sort((a, b) => activity(b).localeCompare(activity(a)));
+  return [...state.conversations.values()]
+    .filter((conversation) => conversation.archived === state.showArchived)
+    .sort((a, b) => Number(b.pinned) - Number(a.pinned) || activity(b).localeCompare(activity(a)));
+}
+
+export function archivedCount(): number {
+  return [...state.conversations.values()].filter((conversation) => conversation.archived).length;
 }
 
 export function addConversation(conversation: Conversation): void {
@@ -110,7 +123,7 @@ export function addConversation(conversation: Conversation): void {
 
 /** Switches the open conversation (or to none), forgetting what was loaded of the previous one. */
 export function setOpenConversation(openId: string | null): void {
-  Object.assign(state, { openId, messages: new Map(), typing: new Map(), olderCursor: null, loadingOlder: false, unreadAtOpen: null, announcement: '' });
+  Object.assign(state, { openId, messages: new Map(), typing: new Map(), olderCursor: null, loadingOlder: false, unreadAtOpen: null, announcement: '', members: null });
 }
 
 export function openConversation(): Conversation | undefined {

@@ -7,7 +7,8 @@ import { avatar, h, icon, ICONS } from './dom.js';
 import { shortWhen, time } from './format.js';
 import { onSubmit } from './forms.js';
 import { createMessageList, type MessageList } from './message-list.js';
-import { openConversation, others, peerOf, sortedConversations, state, titleOf, type Conversation } from './state.js';
+import { archivedCount, openConversation, others, peerOf, sortedConversations, state, titleOf, type Conversation } from './state.js';
+import { groupPanel } from './group-panel.js';
 
 function presenceOf(userId: string | undefined): 'online' | 'offline' {
   return userId !== undefined && state.online.get(userId) === true ? 'online' : 'offline';
@@ -43,6 +44,8 @@ function loginView(): HTMLElement {
 interface Shell {
   root: HTMLElement;
   list: HTMLUListElement;
+  folder: HTMLButtonElement;
+  info: HTMLElement;
   chatHeader: HTMLElement;
   chatTitle: HTMLElement;
   empty: HTMLElement;
@@ -64,6 +67,10 @@ function buildShell(): Shell {
 
   const me = state.me!;
   const list = h('ul', { class: 'conversations' });
+  // The "Archived" folder: the same list, showing the archived conversations instead.
+  const folder = h('button', { type: 'button', class: 'folder link', 'aria-pressed': 'false' });
+  folder.addEventListener('click', () => chat.showArchived(!state.showArchived));
+  const info = h('div', { class: 'info' });
   const back = h('button', { type: 'button', class: 'back', 'aria-label': 'Back to conversations' }, '‹');
   back.addEventListener('click', () => chat.attempt(chat.close));
   const chatTitle = h('div', { class: 'chat-title' });
@@ -78,7 +85,7 @@ function buildShell(): Shell {
   const messages = createMessageList();
   const typing = h('div', { class: 'typing', 'aria-live': 'polite' });
   const composer = createComposer();
-  const chatSection = h('main', { class: 'chat', 'aria-label': 'Conversation' }, chatHeader, empty, messages.element, typing, composer.element);
+  const chatSection = h('main', { class: 'chat', 'aria-label': 'Conversation' }, chatHeader, info, empty, messages.element, typing, composer.element);
   const root = h(
     'div',
     { class: 'app' },
@@ -89,10 +96,10 @@ function buildShell(): Shell {
       h('span', { class: 'me' }, avatar(me, 'online'), h('span', { class: 'sr-only' }, 'Signed in as '), h('b', {}, me.username)),
       signOut,
     ),
-    h('nav', { class: 'sidebar', 'aria-label': 'Conversations' }, start, list),
+    h('nav', { class: 'sidebar', 'aria-label': 'Conversations' }, start, folder, list),
     chatSection,
   );
-  return { root, list, chatHeader, chatTitle, empty, messages, typing, composer };
+  return { root, list, folder, info, chatHeader, chatTitle, empty, messages, typing, composer };
 }
 
 function conversationItem(conversation: Conversation): HTMLLIElement {
@@ -112,7 +119,14 @@ function conversationItem(conversation: Conversation): HTMLLIElement {
     h(
       'span',
       { class: 'summary' },
-      h('span', { class: 'line' }, h('span', { class: 'name' }, titleOf(conversation)), last && h('span', { class: 'when' }, shortWhen(last.createdAt))),
+      h(
+        'span',
+        { class: 'line' },
+        h('span', { class: 'name' }, titleOf(conversation)),
+        conversation.pinned && h('span', { class: 'mark pinned' }, icon(ICONS.pin), h('span', { class: 'sr-only' }, ' pinned')),
+        conversation.muted && h('span', { class: 'mark muted' }, icon(ICONS.muted), h('span', { class: 'sr-only' }, ' muted')),
+        last && h('span', { class: 'when' }, shortWhen(last.createdAt)),
+      ),
       h(
         'span',
         { class: 'line' },
@@ -122,7 +136,20 @@ function conversationItem(conversation: Conversation): HTMLLIElement {
     ),
   );
   button.addEventListener('click', () => chat.attempt(() => chat.open(conversation.id)));
-  return h('li', {}, button);
+  const name = titleOf(conversation);
+  const setting = (label: string, pressed: boolean, input: Parameters<typeof chat.updateSettings>[1]) => {
+    const control = h('button', { type: 'button', class: 'setting link', 'aria-label': `${label} ${name}`, 'aria-pressed': String(pressed) }, label);
+    control.addEventListener('click', () => chat.attempt(() => chat.updateSettings(conversation.id, input)));
+    return control;
+  };
+  const settings = h(
+    'span',
+    { class: 'settings' },
+    setting('Mute', conversation.muted, { muted: !conversation.muted }),
+    setting('Pin', conversation.pinned, { pinned: !conversation.pinned }),
+    setting('Archive', conversation.archived, { archived: !conversation.archived }),
+  );
+  return h('li', {}, button, settings);
 }
 
 function statusOf(conversation: Conversation): string {
@@ -135,13 +162,19 @@ function statusOf(conversation: Conversation): string {
 
 function renderChat(shell: Shell): void {
   const conversation = openConversation();
-  for (const part of [shell.chatHeader, shell.messages.element, shell.typing, shell.composer.element]) part.hidden = !conversation;
+  for (const part of [shell.chatHeader, shell.info, shell.messages.element, shell.typing, shell.composer.element]) part.hidden = !conversation;
   shell.empty.hidden = Boolean(conversation);
   if (!conversation) return;
   shell.chatTitle.replaceChildren(
     conversationAvatar(conversation),
     h('span', { class: 'title' }, h('h2', { class: 'name' }, titleOf(conversation)), h('small', { class: 'status' }, statusOf(conversation))),
   );
+  // Rebuilt only when what it shows changed: its inputs keep what is being typed.
+  const panelKey = JSON.stringify([conversation.id, conversation.kind, conversation.title, conversation.viewerRole, state.members]);
+  if (shell.info.dataset.key !== panelKey) {
+    shell.info.dataset.key = panelKey;
+    shell.info.replaceChildren(groupPanel(conversation));
+  }
   shell.composer.showFor(conversation.id);
   shell.messages.render(conversation);
   const typists = [...state.typing.values()];
@@ -181,6 +214,8 @@ export function mount(root: HTMLElement): () => void {
     // The list is rebuilt on every change: the focused conversation keeps the focus.
     const focused = document.activeElement?.closest<HTMLElement>('.conversation')?.dataset.id;
     shell.list.replaceChildren(...sortedConversations().map(conversationItem));
+    shell.folder.textContent = state.showArchived ? '‹ All chats' : `Archived (${archivedCount()})`;
+    shell.folder.setAttribute('aria-pressed', String(state.showArchived));
     if (focused) shell.list.querySelector<HTMLElement>(`.conversation[data-id="${CSS.escape(focused)}"]`)?.focus();
     renderChat(shell);
     // A control hidden with its screen drops the focus (to the body): it goes to the screen that shows,
