@@ -345,6 +345,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await link.waitFor();
       expect(await link.getAttribute('download')).toBe('notes <b>.txt');
       expect(await link.locator('.filename').innerText()).toBe('notes <b>.txt');
+      await jon.locator('.conversation[data-peer=ines] .preview', { hasText: 'Attachment: notes <b>.txt' }).waitFor();
       await screenshot(jon, 'web-e2e-attachments');
 
       // Search: words of older messages, one holding markup; the result shows <mark>ed words as text, and opens the conversation at it.

@@ -18,13 +18,17 @@ export function formatBytes(bytes: number): string {
 /** `url` may be a path on the API server (folder storage) or absolute (a bucket's presigned URL). */
 const absolute = (url: string) => new URL(url, chat.origin).href;
 
-/** Elements by attachment id: the message list is redrawn on every change, an image should not load again each time. */
+/**
+ * Elements by URL: the message list is redrawn on every change, and an image
+ * should not load again each time. By URL rather than id, so that a fresh
+ * signed URL (history read again after the old one expired) is the one used.
+ */
 const drawn = new Map<string, HTMLElement>();
 
 /** One attachment in a message bubble. The filename goes in as text (h() appends strings as text nodes). */
 export function attachmentElement(attachment: AttachmentItemFragment): HTMLElement {
-  let element = drawn.get(attachment.id);
-  if (!element) drawn.set(attachment.id, (element = drawAttachment(attachment)));
+  let element = drawn.get(attachment.url);
+  if (!element) drawn.set(attachment.url, (element = drawAttachment(attachment)));
   return element;
 }
 

@@ -248,7 +248,7 @@ function onMessageEvent({ messageEvents: event }: MessageEventsSubscription): vo
     case 'MessageCreated':
       messageArrived(event.message);
       if (event.message.sender.id !== state.me?.id) {
-        state.announcement = `${event.message.sender.displayName}: ${event.message.content}`;
+        state.announcement = `${event.message.sender.displayName}: ${event.message.content || `sent ${event.message.attachments.map((file) => file.filename).join(', ')}`}`;
         attempt(() => markReadIfShown(true));
       }
       break;

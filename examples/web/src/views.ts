@@ -117,7 +117,7 @@ function conversationItem(conversation: Conversation): HTMLLIElement {
       h(
         'span',
         { class: 'line' },
-        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content || last.attachments.map((file) => `📎 ${file.filename}`).join(', ')}` : 'No messages yet'),
+        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content || `Attachment: ${last.attachments.map((file) => file.filename).join(', ')}`}` : 'No messages yet'),
         conversation.unreadCount > 0 && h('span', { class: 'badge' }, String(conversation.unreadCount), h('span', { class: 'sr-only' }, ' unread')),
       ),
     ),
