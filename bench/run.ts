@@ -12,6 +12,8 @@
 //             (bench/lifecycle.ts; project server only)
 //   resume    one conversation with many changes; one screen resumes with messageEvents(since:)
 //             (bench/lifecycle.ts; project server only)
+//   uploads   pairs measured alone, then beside 10 concurrent 10 MiB uploads, on one server:
+//             pairs' p99 and the server's memory (bench/uploads.ts; project server only)
 //
 // Every client is a real chat screen's (bench/operations.ts): it selects every
 // event type and the fields a screen shows, sends with a clientMessageId and
@@ -30,7 +32,7 @@
 // 127.0.0.1:6379. All traffic stays on 127.0.0.1.
 import { startLocalRedisCluster } from '../scripts/local-redis-cluster.js';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -65,12 +67,13 @@ import { presenceScenario, type PresenceResult, type PresenceSizes } from './pre
 import { CHURN_FULL, CHURN_QUICK, CHURN_ROWS, churnScenario, churnTargets, describeChurn, type ChurnResult, type ChurnSizes } from './churn.js';
 import { lifecycleScenario, resumeScenario, type LifecycleResult, type LifecycleSizes, type ResumePass, type ResumeResult, type ResumeSizes } from './lifecycle.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
+import { UPLOADS_FULL, uploadsDuring, type UploadFigures, type UploadLoad } from './uploads.js';
 
 // ---------------------------------------------------------------- options
 
-const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence', 'churn', 'lifecycle', 'resume'] as const;
-/** Scenarios the reference server cannot run (it has no membership changes, no message lifecycle). */
-const PROJECT_ONLY: readonly Scenario[] = ['churn', 'lifecycle', 'resume'];
+const SCENARIOS = ['fanout', 'pairs', 'idle', 'presence', 'churn', 'lifecycle', 'resume', 'uploads'] as const;
+/** Scenarios the reference server cannot run (it has no membership changes, no message lifecycle, no uploads). */
+const PROJECT_ONLY: readonly Scenario[] = ['churn', 'lifecycle', 'resume', 'uploads'];
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Sizes {
@@ -135,8 +138,9 @@ interface Options {
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --scenario <name>   fanout, pairs, idle, presence, churn, lifecycle or resume; repeat or comma-separate
-                      (default: all seven; churn, lifecycle and resume run on the project server only)
+  --scenario <name>   fanout, pairs, idle, presence, churn, lifecycle, resume or uploads; repeat or comma-separate
+                      (default: all eight; churn, lifecycle, resume and uploads run on the project server only;
+                      uploads takes the pairs sizes, --pairs and --seconds included)
   --quick             smaller sizes (fanout 100 members x 300 messages, pairs 50 for 5 s, idle 1000,
                       presence 500 users, 125 setTyping/s, 12 reconnections/s for 6 s,
                       lifecycle 100 members for 5 s, resume 2,000 changes)
@@ -794,11 +798,23 @@ async function closedLoops(senders: Sender[], conversations: string[], seconds: 
   return { starts, acks, pairOf, errors };
 }
 
-async function pairs(target: Target, pool: ClientPool, options: Options, secret: string): Promise<PairsResult> {
+/** The uploads scenario: pairs measured alone, then beside the upload load, on one server. */
+interface UploadsResult extends PairsResult {
+  /** The same pairs load just before, without uploads. */
+  baseline: Pick<PairsResult, 'acknowledgedSendsPerSecond' | 'latencyMs' | 'ackLatencyMs' | 'lost' | 'serverCpuPercent'>;
+  /** Pairs' p99 latency with uploads / without. */
+  p99Ratio: number | null;
+  uploads: UploadFigures;
+}
+
+async function pairs(target: Target, pool: ClientPool, options: Options, secret: string): Promise<PairsResult>;
+async function pairs(target: Target, pool: ClientPool, options: Options, secret: string, uploads: UploadLoad): Promise<UploadsResult>;
+async function pairs(target: Target, pool: ClientPool, options: Options, secret: string, uploads?: UploadLoad): Promise<PairsResult | UploadsResult> {
   const { pairs: n, seconds } = options.sizes.pairs;
   const a = await makeUsers(secret, range(n).map((i) => `pair-${i}-a`));
   const b = await makeUsers(secret, range(n).map((i) => `pair-${i}-b`));
-  await target.registerUsers([...a, ...b]);
+  const uploaders = uploads ? await makeUsers(secret, range(uploads.concurrent).map((i) => `uploader-${i}`)) : [];
+  await target.registerUsers([...a, ...b, ...uploaders]);
   const conversations = await mapLimit(range(n), 20, (i) => target.createDirect(a[i]!, b[i]!));
   const markReadEvery = options.markReadEvery;
   const specs: SubSpec[] = range(n).flatMap((i) => [
@@ -816,84 +832,110 @@ async function pairs(target: Target, pool: ClientPool, options: Options, secret:
       await closedLoops(senders, conversations, options.warmupSeconds, (idx) => `w${idx}`);
       await drained(pool, groups);
     }
-    await sleep(1_000);
-    await pool.reset();
+    /** One measured phase; `alongside` starts other load with it, given the loops' end. */
+    const measure = async (alongside?: (loopsDone: Promise<unknown>) => void): Promise<PairsResult> => {
+      await sleep(1_000);
+      await pool.reset();
 
-    const db0 = options.dbStats ? await settledDbStats() : undefined;
-    const serverCpu0 = procCpuSeconds(target.pid!);
-    const cpu0 = process.cpuUsage();
-    const t0 = now();
-    const { starts, acks, pairOf, errors } = await closedLoops(senders, conversations, seconds, (idx) => `b${idx}`);
-    let acknowledged = 0;
-    let lastAck = t0;
-    let expected = 0;
-    const subsOfPair = (i: number) => [2 * i, 2 * i + 1].filter((s) => !failed.has(s)).length;
-    for (let idx = 0; idx < starts.length; idx++) {
-      if (Number.isNaN(acks[idx]!)) continue;
-      acknowledged++;
-      lastAck = Math.max(lastAck, acks[idx]!);
-      expected += subsOfPair(pairOf[idx]!);
-    }
-    const deadline = lastAck + LOSS_DEADLINE_MS;
-    await waitForReceipts(pool, expected, deadline, options.graceMs);
-    const wall = (now() - t0) / 1000;
-    const serverCpuSeconds1 = procCpuSeconds(target.pid!);
-    const cpu1 = process.cpuUsage(cpu0);
-    const collected = await pool.collect();
-    const db = db0 ? perSend(db0, await settledDbStats(), acknowledged) : undefined;
-
-    const latencies: number[] = [];
-    let received = 0;
-    let late = 0;
-    let lastReceipt = 0;
-    for (const c of collected) {
-      for (let j = 0; j < c.n; j++) {
-        const idx = c.idx[j]!;
-        const sub = c.sub[j]!;
-        if (idx < 0 || idx >= starts.length || Number.isNaN(acks[idx]!) || failed.has(sub)) continue;
-        const t = c.t[j]!;
-        if (t > deadline) {
-          late++;
-          continue;
-        }
-        received++;
-        lastReceipt = Math.max(lastReceipt, t);
-        // Latency at the other member: subscriber 2i+1 is b_i, the recipient of pair i's sender.
-        if (sub === 2 * pairOf[idx]! + 1) latencies.push(t - starts[idx]!);
+      const db0 = options.dbStats ? await settledDbStats() : undefined;
+      const serverCpu0 = procCpuSeconds(target.pid!);
+      const cpu0 = process.cpuUsage();
+      const t0 = now();
+      const loops = closedLoops(senders, conversations, seconds, (idx) => `b${idx}`);
+      alongside?.(loops);
+      const { starts, acks, pairOf, errors } = await loops;
+      let acknowledged = 0;
+      let lastAck = t0;
+      let expected = 0;
+      const subsOfPair = (i: number) => [2 * i, 2 * i + 1].filter((s) => !failed.has(s)).length;
+      for (let idx = 0; idx < starts.length; idx++) {
+        if (Number.isNaN(acks[idx]!)) continue;
+        acknowledged++;
+        lastAck = Math.max(lastAck, acks[idx]!);
+        expected += subsOfPair(pairOf[idx]!);
       }
-    }
-    const ackLatencies: number[] = [];
-    for (let idx = 0; idx < starts.length; idx++) if (!Number.isNaN(acks[idx]!)) ackLatencies.push(acks[idx]! - starts[idx]!);
-    const health = clientHealth(collected);
+      const deadline = lastAck + LOSS_DEADLINE_MS;
+      await waitForReceipts(pool, expected, deadline, options.graceMs);
+      const wall = (now() - t0) / 1000;
+      const serverCpuSeconds1 = procCpuSeconds(target.pid!);
+      const cpu1 = process.cpuUsage(cpu0);
+      const collected = await pool.collect();
+      const db = db0 ? perSend(db0, await settledDbStats(), acknowledged) : undefined;
+
+      const latencies: number[] = [];
+      let received = 0;
+      let late = 0;
+      let lastReceipt = 0;
+      for (const c of collected) {
+        for (let j = 0; j < c.n; j++) {
+          const idx = c.idx[j]!;
+          const sub = c.sub[j]!;
+          if (idx < 0 || idx >= starts.length || Number.isNaN(acks[idx]!) || failed.has(sub)) continue;
+          const t = c.t[j]!;
+          if (t > deadline) {
+            late++;
+            continue;
+          }
+          received++;
+          lastReceipt = Math.max(lastReceipt, t);
+          // Latency at the other member: subscriber 2i+1 is b_i, the recipient of pair i's sender.
+          if (sub === 2 * pairOf[idx]! + 1) latencies.push(t - starts[idx]!);
+        }
+      }
+      const ackLatencies: number[] = [];
+      for (let idx = 0; idx < starts.length; idx++) if (!Number.isNaN(acks[idx]!)) ackLatencies.push(acks[idx]! - starts[idx]!);
+      const health = clientHealth(collected);
+      return {
+        pairs: n,
+        seconds,
+        subscribersOpened: open.opened,
+        subscribersFailed: open.failed,
+        openErrors: open.errors,
+        live,
+        sendsAttempted: starts.length,
+        sendsAcknowledged: acknowledged,
+        sendErrors: errors.count,
+        sendErrorSamples: errors.samples,
+        acknowledgedSendsPerSecond: round0(acknowledged / ((lastAck - t0) / 1000)),
+        expectedReceipts: expected,
+        receipts: received,
+        deliveriesPerSecond: received > 0 ? round0(received / ((lastReceipt - t0) / 1000)) : 0,
+        latencyMs: percentiles(Float64Array.from(latencies)),
+        ackLatencyMs: percentiles(Float64Array.from(ackLatencies)),
+        bytesPerReceipt: received + late > 0 ? round0(health.bytesReceived / (received + late)) : 0,
+        lost: expected - received,
+        lateAfterDeadline: late,
+        duplicated: health.duplicates,
+        outOfOrder: health.outOfOrder,
+        socketsDropped: health.socketsDropped,
+        serverCpuPercent: round0(((serverCpuSeconds1 - serverCpu0) / wall) * 100),
+        serverCpu: serverCpu(serverCpuSeconds1 - serverCpu0, wall, acknowledged, received),
+        receiptEvents: receiptFigures(collected, (sub) => sub % 2 === 0),
+        db,
+        loadgenCpuPercent: round0(((cpu1.user + cpu1.system) / 1e6 / wall) * 100),
+        client: health,
+      };
+    };
+    if (!uploads) return await measure();
+
+    const baseline = await measure();
+    let during: Promise<UploadFigures> | undefined;
+    const loaded = await measure((loopsDone) => {
+      during = uploadsDuring(target.wsUrl.replace(/^ws/, 'http'), uploaders, uploads, target.pid!, loopsDone);
+    });
+    const figures = await during!;
+    const [p99, p99Alone] = [loaded.latencyMs?.p99, baseline.latencyMs?.p99];
     return {
-      pairs: n,
-      seconds,
-      subscribersOpened: open.opened,
-      subscribersFailed: open.failed,
-      openErrors: open.errors,
-      live,
-      sendsAttempted: starts.length,
-      sendsAcknowledged: acknowledged,
-      sendErrors: errors.count,
-      sendErrorSamples: errors.samples,
-      acknowledgedSendsPerSecond: round0(acknowledged / ((lastAck - t0) / 1000)),
-      expectedReceipts: expected,
-      receipts: received,
-      deliveriesPerSecond: received > 0 ? round0(received / ((lastReceipt - t0) / 1000)) : 0,
-      latencyMs: percentiles(Float64Array.from(latencies)),
-      ackLatencyMs: percentiles(Float64Array.from(ackLatencies)),
-      bytesPerReceipt: received + late > 0 ? round0(health.bytesReceived / (received + late)) : 0,
-      lost: expected - received,
-      lateAfterDeadline: late,
-      duplicated: health.duplicates,
-      outOfOrder: health.outOfOrder,
-      socketsDropped: health.socketsDropped,
-      serverCpuPercent: round0(((serverCpuSeconds1 - serverCpu0) / wall) * 100),
-      serverCpu: serverCpu(serverCpuSeconds1 - serverCpu0, wall, acknowledged, received),
-      receiptEvents: receiptFigures(collected, (sub) => sub % 2 === 0),
-      db,
-      loadgenCpuPercent: round0(((cpu1.user + cpu1.system) / 1e6 / wall) * 100),
-      client: health,
+      ...loaded,
+      baseline: {
+        acknowledgedSendsPerSecond: baseline.acknowledgedSendsPerSecond,
+        latencyMs: baseline.latencyMs,
+        ackLatencyMs: baseline.ackLatencyMs,
+        lost: baseline.lost,
+        serverCpuPercent: baseline.serverCpuPercent,
+      },
+      p99Ratio: p99 !== undefined && p99Alone ? Math.round((p99 / p99Alone) * 100) / 100 : null,
+      uploads: figures,
     };
   } finally {
     for (const sender of senders) sender.close();
@@ -1019,6 +1061,9 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
   const env: Record<string, string> = {};
   if (kind === 'project' && options.serverWorkers > 1) env.WORKERS = String(options.serverWorkers);
   if (kind === 'project' && clusterNodes) env.REDIS_CLUSTER_NODES = clusterNodes;
+  // Uploads go to a folder of their own, removed after; the per-user byte budget (200 MiB an hour) would stop the load.
+  const uploadsDir = scenario === 'uploads' ? mkdtempSync(path.join(os.tmpdir(), 'chat-bench-uploads-')) : undefined;
+  if (uploadsDir) Object.assign(env, { UPLOADS_DIR: uploadsDir, UPLOAD_BYTES_PER_HOUR: String(1024 ** 4) });
   const server = await startServer(kind, { secret, redisPrefix, nodeArgs, gcHook, env });
   const target = kind === 'project' ? projectTarget(server.port, options.sendOver) : referenceTarget(server.port);
   target.pid = server.child.pid;
@@ -1039,7 +1084,9 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
               })
             : scenario === 'resume'
               ? await resumeScenario(target, pool, options.sizes.resume, secret)
-              : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
+              : scenario === 'uploads'
+                ? await pairs(target, pool, options, secret, UPLOADS_FULL)
+                : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
     return { ...result, serverLog: server.logs };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error), serverLog: server.logs };
@@ -1050,6 +1097,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
     }
     const code = await server.stop();
     if (code !== 0) server.logs.samples.push(`server exit: ${code}`);
+    if (uploadsDir) rmSync(uploadsDir, { recursive: true, force: true });
   }
 }
 
@@ -1203,6 +1251,27 @@ const ROWS: Record<Scenario, Row[]> = {
       ];
     }),
   ],
+  uploads: [
+    { label: 'alone: acknowledged sends/s', get: (r) => (r.baseline as UploadsResult['baseline'] | undefined)?.acknowledgedSendsPerSecond },
+    { label: 'alone: latency p50 (ms)', get: (r) => (r.baseline as UploadsResult['baseline'] | undefined)?.latencyMs?.p50, digits: 1 },
+    { label: 'alone: latency p99 (ms)', get: (r) => (r.baseline as UploadsResult['baseline'] | undefined)?.latencyMs?.p99, digits: 1 },
+    { label: 'alone: server CPU %', get: (r) => (r.baseline as UploadsResult['baseline'] | undefined)?.serverCpuPercent },
+    { label: 'with uploads: acknowledged sends/s', get: field('acknowledgedSendsPerSecond') },
+    { label: 'with uploads: latency p50 (ms)', get: pct('latencyMs', 'p50'), digits: 1 },
+    { label: 'with uploads: latency p99 (ms)', get: pct('latencyMs', 'p99'), digits: 1 },
+    { label: 'with uploads: latency max (ms)', get: pct('latencyMs', 'max'), digits: 1 },
+    { label: 'with uploads: server CPU %', get: field('serverCpuPercent') },
+    { label: 'p99 with / without uploads', get: field('p99Ratio'), digits: 2 },
+    { label: 'lost (both phases)', get: (r) => (field('lost')(r) ?? 0) + ((r.baseline as UploadsResult['baseline'] | undefined)?.lost ?? 0) },
+    { label: 'uploads completed', get: (r) => (r.uploads as UploadFigures | undefined)?.uploadsCompleted },
+    { label: 'upload errors', get: (r) => (r.uploads as UploadFigures | undefined)?.uploadErrors },
+    { label: 'uploaded MiB/s', get: (r) => (r.uploads as UploadFigures | undefined)?.mibPerSecond, digits: 1 },
+    { label: 'upload p50 (ms)', get: (r) => (r.uploads as UploadFigures | undefined)?.uploadMs?.p50, digits: 0 },
+    { label: 'upload max (ms)', get: (r) => (r.uploads as UploadFigures | undefined)?.uploadMs?.max, digits: 0 },
+    { label: 'server RSS before uploads (MB)', get: (r) => (r.uploads as UploadFigures | undefined)?.rssBeforeMB },
+    { label: 'server RSS peak during uploads (MB)', get: (r) => (r.uploads as UploadFigures | undefined)?.rssPeakMB },
+    { label: 'server RSS growth (MB)', get: (r) => (r.uploads as UploadFigures | undefined)?.rssGrowthMB },
+  ],
   presence: [
     { label: 'setTyping calls', get: field('setTypingCalls') },
     { label: 'setTyping/s achieved', get: field('achievedTypingRate'), digits: 1 },
@@ -1289,6 +1358,15 @@ function checkTargets(scenario: Scenario, project: Outcome | undefined, referenc
       measured: `${r.lost} lost, ${r.duplicated} duplicated, ${r.outOfOrder} out of order, ${r.versionDecreases} version decreases; ${format(r.distinctCursors)} cursors for ${format(r.changesAcknowledged)} changes`,
       met: r.lost === 0 && r.duplicated === 0 && r.outOfOrder === 0 && r.versionDecreases === 0 && r.distinctCursors === r.changesAcknowledged && r.changeErrors === 0,
     });
+  } else if (scenario === 'uploads') {
+    const r = project as UploadsResult;
+    checks.push({
+      target: `pairs p99 with uploads <= 1.5 x alone (${format(r.baseline.latencyMs?.p99, 1)} ms)`,
+      measured: `${format(r.latencyMs?.p99, 1)} ms (${format(r.p99Ratio ?? undefined, 2)}x)`,
+      met: r.p99Ratio !== null && r.p99Ratio <= 1.5,
+    });
+    checks.push({ target: 'server memory grows < 50 MB', measured: `${r.uploads.rssGrowthMB} MB (${r.uploads.rssBeforeMB} -> ${r.uploads.rssPeakMB} MB)`, met: r.uploads.rssGrowthMB < 50 });
+    checks.push({ target: 'every upload stored, nothing lost', measured: `${r.uploads.uploadsCompleted} stored, ${r.uploads.uploadErrors} failed; ${r.lost + r.baseline.lost} lost`, met: r.uploads.uploadErrors === 0 && r.uploads.uploadsCompleted > 0 && r.lost + r.baseline.lost === 0 });
   } else if (scenario === 'resume') {
     const r = project as ResumeResult;
     checks.push({ target: 'replay >= 20,000 events/s', measured: `${format(r.replay.replayEventsPerSecond)} events/s`, met: r.replay.replayEventsPerSecond >= 20_000 });
@@ -1326,6 +1404,9 @@ function describeSizes(scenario: Scenario, sizes: Sizes, warmupSeconds: number):
     const rate = s.messageRate + s.reactionRate + s.editRate;
     return `one group of ${s.members}, all subscribed (every event type, reactions with reactedByMe); from ${s.actors} members ${s.messageRate} messages/s, ${s.reactionRate} reactions/s (add or remove), ${s.editRate} edits/s for ${s.seconds} s (offered ${format(s.members * rate)} deliveries/s)${warmup}`;
   }
+  if (scenario === 'uploads') {
+    return `the pairs load (${sizes.pairs.pairs} pairs, ${sizes.pairs.seconds} s) measured alone, then again beside ${UPLOADS_FULL.concurrent} concurrent ${UPLOADS_FULL.bytes / 1024 / 1024} MiB uploads (each uploader starts its next file when the last is answered), on one server${warmupSeconds > 0 ? `, after ${warmupSeconds} s of warm-up` : ''}`;
+  }
   if (scenario === 'resume') {
     const s = sizes.resume;
     return `one conversation of 5, ${format(s.changes)} changes (a tenth sends before the cursor; then 55% sends, 25% reactions, 12% edits, 8% deletions); one screen resumes with since while ${s.duringReplay} more changes come`;
@@ -1360,7 +1441,7 @@ function printScenario(scenario: Scenario, allOptions: Options, outcomes: Partia
   const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   for (const row of table) lines.push('   ' + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   '));
   if (checks.length) {
-    lines.push(`   targets (issue ${scenario === 'churn' ? 20 : PROJECT_ONLY.includes(scenario) ? 19 : 16}):`);
+    lines.push(`   targets (issue ${scenario === 'churn' ? 20 : scenario === 'uploads' ? 21 : PROJECT_ONLY.includes(scenario) ? 19 : 16}):`);
     for (const check of checks) lines.push(`     [${check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.measured}`);
   }
   for (const kind of options.servers) {

@@ -132,6 +132,7 @@ describe('the shared helpers of the guide', () => {
     status: 'SENT',
     sender: { id: 'u', username: 'u', displayName: 'u', avatarUrl: null, online: false, lastSeenAt: null },
     readBy: [],
+    attachments: [],
   });
   const page = (...seqs: number[]): MessageConnection => ({
     edges: seqs.map((seq) => ({ cursor: `cursor${seq}`, node: message(seq) })),

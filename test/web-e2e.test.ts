@@ -21,6 +21,7 @@ import { browserSkipReason, checkedRun, launchChromium, offlineContext, screensh
 import { ok } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { startPushService } from './helpers/push-service.js';
+import { png } from './helpers/uploads.js';
 import { startServer, waitForListeners, type TestServer } from './helpers/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -319,6 +320,62 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     });
   }, 60_000);
+
+  it('sends an image the other user sees load, a file as a download link, and finds a message by search: highlighted (as text), opening its conversation at it', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const sessions: OfflineContext[] = [];
+    await checkedRun(sessions, async () => {
+      const [ines, jon] = (await Promise.all([signIn(server, 'ines'), signIn(server, 'jon')])).map((session) => {
+        sessions.push(session.offline);
+        return session.page;
+      }) as [Page, Page];
+      await ines.fill('input[name=peer]', 'jon');
+      await ines.press('input[name=peer]', 'Enter');
+      await jon.locator('.conversation[data-peer=ines]').click();
+
+      // ines attaches an image (uploaded as a multipart request, then sent): jon sees it inline, loaded.
+      await ines.getByLabel('Attach a file or image').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: png(64, 48) });
+      const image = jon.locator('.message.theirs img[alt="sunset.png"]');
+      await image.waitFor();
+      await jon.waitForFunction((element) => (element as HTMLImageElement).complete && (element as HTMLImageElement).naturalWidth > 0, await image.elementHandle());
+      expect(await image.evaluate((element: HTMLImageElement) => [element.naturalWidth, element.naturalHeight])).toEqual([64, 48]);
+      await ines.locator('.message.mine img[alt="sunset.png"]').waitFor();
+      // A file that is not an image is a download link with its name.
+      await ines.getByLabel('Attach a file or image').setInputFiles({ name: 'notes <b>.txt', mimeType: 'text/plain', buffer: Buffer.from('agenda\n') });
+      const link = jon.locator('.message.theirs a.attachment.file');
+      await link.waitFor();
+      expect(await link.getAttribute('download')).toBe('notes <b>.txt');
+      expect(await link.locator('.filename').innerText()).toBe('notes <b>.txt');
+      await jon.locator('.conversation[data-peer=ines] .preview', { hasText: 'Attachment: notes <b>.txt' }).waitFor();
+      await screenshot(jon, 'web-e2e-attachments');
+
+      // Search: words of older messages, one holding markup; the result shows <mark>ed words as text, and opens the conversation at it.
+      const other = await devUser(server, 'kai');
+      const elsewhere = await other.start('jon');
+      await other.send(elsewhere, 'Unrelated chatter');
+      const direct = new URL(ines.url()).searchParams.get('conversation')!;
+      const inesApi = await devUser(server, 'ines');
+      await inesApi.send(direct, 'The <script>alert(1)</script> tag goes in the lighthouse report');
+      for (let i = 0; i < 40; i++) await inesApi.send(direct, `Filler ${i}`);
+      await jon.locator('.conversation[data-peer=kai]').click();
+      await jon.getByRole('searchbox', { name: 'Search messages' }).fill('lighthouse rep');
+      const result = jon.locator('.search-result');
+      await result.first().waitFor();
+      expect(await result.count()).toBe(1);
+      expect(await result.locator('mark').allInnerTexts()).toContain('lighthouse');
+      expect(await result.locator('.snippet').innerText()).toContain('The <script>alert(1)</script> tag');
+      expect(await result.locator('script').count()).toBe(0);
+      expect(await seriousViolations(jon)).toEqual([]);
+      await screenshot(jon, 'web-e2e-search');
+      await result.click();
+      const found = jon.locator('.messages .message.found', { hasText: 'lighthouse report' });
+      await found.waitFor();
+      expect(new URL(jon.url()).searchParams.get('conversation')).toBe(direct);
+      expect(await found.evaluate((element) => element === document.activeElement)).toBe(true);
+      await expect.poll(() => found.isVisible()).toBe(true);
+      expect(await jon.locator('.search-result').count()).toBe(0);
+    });
+  }, 90_000);
 
   it('asks for notification permission after sign-in, registers a push subscription, and its service worker shows a push as a notification', async () => {
     const push = await startPushService();

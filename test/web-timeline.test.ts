@@ -11,7 +11,7 @@ function message(sender: string, createdAt: string): Message {
   const user = { id: sender, username: sender, displayName: sender, avatarUrl: null, online: false, lastSeenAt: null };
   return {
     id: `m${seq}`, seq, conversationId: 'c', content: `message ${seq}`, clientMessageId: null, createdAt,
-    status: 'SENT', sender: user, readBy: [], readers: new Set(), receivers: new Set(),
+    status: 'SENT', sender: user, readBy: [], attachments: [], readers: new Set(), receivers: new Set(),
   };
 }
 

@@ -59,7 +59,8 @@ export function connect(origin: string, token: string): Api {
   const client = new Client({
     url: `${origin}/graphql`,
     requestPolicy: 'network-only',
-    fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+    // A File in the variables makes fetchExchange send a multipart request; the server takes those only with a preflight header (CSRF).
+    fetchOptions: { headers: { authorization: `Bearer ${token}`, 'graphql-preflight': '1' } },
     exchanges: [
       fetchExchange,
       subscriptionExchange({

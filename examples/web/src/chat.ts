@@ -1,5 +1,6 @@
 // The chat session: what the views can ask for (sign in, open, send, …) and
 // how live events change the state.
+import type { AnyVariables, TypedDocumentNode } from '@urql/core';
 import { apiOrigin, connect, devLogin, type Api } from './api.js';
 import {
   AddParticipantsDocument,
@@ -23,6 +24,7 @@ import {
   SendMessageDocument,
   SetTypingDocument,
   StartConversationDocument,
+  UploadAttachmentDocument,
   TypingDocument,
   type MessageEventsSubscription,
   type MessageItemFragment,
@@ -275,6 +277,29 @@ export async function send(content: string): Promise<void> {
   messageArrived(sendMessage);
 }
 
+/** Uploads each file (a multipart request), then sends them as one message of their own. */
+export async function sendFiles(files: File[], content = ''): Promise<void> {
+  const conversationId = state.openId;
+  if (!conversationId || files.length === 0) return;
+  const attachmentIds: string[] = [];
+  for (const file of files) attachmentIds.push((await session().mutate(UploadAttachmentDocument, { file })).uploadAttachment.id);
+  const clientMessageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const { sendMessage } = await session().mutate(SendMessageDocument, { input: { conversationId, content, clientMessageId, attachmentIds } });
+  messageArrived(sendMessage);
+}
+
+/** Opens a conversation with `messageId` loaded (paging back to it), for a search result. */
+export async function openAt(conversationId: string, messageId: string): Promise<void> {
+  if (!state.conversations.has(conversationId)) addConversation((await session().query(ConversationDocument, { id: conversationId })).conversation);
+  await open(conversationId);
+  while (state.openId === conversationId && !state.messages.has(messageId) && state.olderCursor) await loadOlder();
+}
+
+/** A query of the signed-in session (search asks through this). */
+export function query<D, V extends AnyVariables>(document: TypedDocumentNode<D, V>, variables: V): Promise<D> {
+  return session().query(document, variables);
+}
+
 /** Called on every edit of the composer: typing while there is text, not typing once it is empty. */
 export async function draftChanged(text: string): Promise<void> {
   if (!text.trim()) return stopTyping();
@@ -318,7 +343,7 @@ function onMessageEvent({ messageEvents: event }: MessageEventsSubscription): vo
     case 'MessageCreated':
       messageArrived(event.message);
       if (event.message.sender.id !== state.me?.id) {
-        state.announcement = `${event.message.sender.displayName}: ${event.message.content}`;
+        state.announcement = `${event.message.sender.displayName}: ${event.message.content || `sent ${event.message.attachments.map((file) => file.filename).join(', ')}`}`;
         attempt(() => markReadIfShown(true));
       }
       break;

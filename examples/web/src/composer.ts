@@ -1,6 +1,7 @@
 // The composer: a textarea that grows with its text, Enter sends and
 // Shift+Enter starts a new line, and a draft kept per conversation (in this
 // tab's sessionStorage, so a reload keeps it too).
+import { attachButton } from './attachments.js';
 import * as chat from './chat.js';
 import { h, icon, ICONS } from './dom.js';
 
@@ -33,7 +34,7 @@ export function createComposer(): Composer {
     enterkeyhint: 'send',
   });
   const hint = h('span', { id: 'composer-hint', class: 'sr-only' }, 'Enter sends, Shift+Enter starts a new line.');
-  const element = h('form', { class: 'composer' }, text, hint, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(ICONS.send)));
+  const element = h('form', { class: 'composer' }, attachButton(), text, hint, h('button', { type: 'submit', 'aria-label': 'Send' }, icon(ICONS.send)));
   let conversationId: string | null = null;
 
   const fit = () => {

@@ -2,6 +2,7 @@
 // reader is there, a "new messages" pill instead of yanking one who scrolled
 // up, older history loaded when the top comes near, and new messages of
 // others read out by screen readers.
+import { attachmentElement } from './attachments.js';
 import * as chat from './chat.js';
 import { avatar, h } from './dom.js';
 import { time } from './format.js';
@@ -108,7 +109,7 @@ function renderRow(row: Row, conversation: Conversation, lastOwn: Message | unde
         h(
           'div',
           { class: `message ${mine ? 'mine' : 'theirs'}`, 'data-id': message.id, 'data-receipt': message === lastOwn ? receipt?.state : undefined },
-          h('div', { class: 'bubble' }, message.content),
+          h('div', { class: 'bubble' }, message.content, message.attachments.length > 0 && h('div', { class: 'attachments' }, ...message.attachments.map(attachmentElement))),
         ),
       ),
       h(

@@ -7,6 +7,7 @@ import { avatar, h, icon, ICONS } from './dom.js';
 import { shortWhen, time } from './format.js';
 import { onSubmit } from './forms.js';
 import { createMessageList, type MessageList } from './message-list.js';
+import { createSearchBox } from './search.js';
 import { archivedCount, openConversation, others, peerOf, sortedConversations, state, titleOf, type Conversation } from './state.js';
 import { groupPanel } from './group-panel.js';
 
@@ -96,7 +97,7 @@ function buildShell(): Shell {
       h('span', { class: 'me' }, avatar(me, 'online'), h('span', { class: 'sr-only' }, 'Signed in as '), h('b', {}, me.username)),
       signOut,
     ),
-    h('nav', { class: 'sidebar', 'aria-label': 'Conversations' }, start, folder, list),
+    h('nav', { class: 'sidebar', 'aria-label': 'Conversations' }, createSearchBox().element, start, folder, list),
     chatSection,
   );
   return { root, list, folder, info, chatHeader, chatTitle, empty, messages, typing, composer };
@@ -130,7 +131,7 @@ function conversationItem(conversation: Conversation): HTMLLIElement {
       h(
         'span',
         { class: 'line' },
-        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content}` : 'No messages yet'),
+        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content || `Attachment: ${last.attachments.map((file) => file.filename).join(', ')}`}` : 'No messages yet'),
         conversation.unreadCount > 0 && h('span', { class: 'badge' }, String(conversation.unreadCount), h('span', { class: 'sr-only' }, ' unread')),
       ),
     ),
