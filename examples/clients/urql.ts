@@ -17,11 +17,13 @@ import {
   UnreadNotificationsDocument,
   type HistoryQueryVariables,
   type MessageEventsSubscription,
+  type MessageFeedSubscription,
   type MessageItemFragment,
   type SendMessageMutation,
   type UnreadNotificationsSubscription,
 } from '../generated/graphql.js';
 import { lastMessageId, withMessage } from './history.js';
+import { lifecycleOptimistic, lifecycleUpdates, newestMessages } from './lifecycle-urql.js';
 import { possibleTypes } from './possible-types.js';
 // #endregion
 
@@ -63,6 +65,8 @@ export function createUrqlClient({ httpUrl, ws, getToken }: UrqlOptions): Client
 const embedded = () => null;
 
 export function createCacheExchange() {
+  // Of two copies of a message, keep the higher version (edits, deletions, reactions).
+  const keepNewest = newestMessages();
   return cacheExchange({
     possibleTypes,
     keys: {
@@ -82,6 +86,10 @@ export function createCacheExchange() {
       UnreadCountChangedNotification: embedded,
       TypingEvent: embedded,
       PresenceEvent: embedded,
+      ReactionGroup: embedded,
+      MessageEdited: embedded,
+      MessageDeleted: embedded,
+      ReactionsChanged: embedded,
     },
     resolvers: {
       // Reading any page of a conversation's history answers every page
@@ -92,16 +100,20 @@ export function createCacheExchange() {
       Mutation: {
         // The reply is the stored message: show it now; its MessageCreated event adds nothing.
         sendMessage: (result, _args, cache) => addMessage(cache, (result as SendMessageMutation).sendMessage),
+        ...lifecycleUpdates(keepNewest),
       },
       Subscription: {
         messageEvents: (result, _args, cache) => {
-          const event = (result as MessageEventsSubscription).messageEvents;
+          const event = (result as MessageEventsSubscription | MessageFeedSubscription).messageEvents;
+          // MessageFeed's changes carry the message's full state and version.
+          if ('message' in event) keepNewest(cache, event.message);
           if (event.__typename === 'MessageCreated') addMessage(cache, event.message);
         },
         // Any subscription to notifications: the full feed or UnreadNotifications.
         notifications: (result, _args, cache) => updateUnreadCounts(cache, (result as UnreadNotificationsSubscription).notifications),
       },
     },
+    optimistic: lifecycleOptimistic,
   });
 }
 // #endregion
