@@ -11,13 +11,13 @@ const config: CodegenConfig = {
     'examples/generated/': {
       documents: ['examples/operations/*.graphql'],
       preset: 'client',
-      config: { scalars: { DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true },
+      config: { scalars: { DateTime: 'string', File: 'File' }, useTypeImports: true, enumsAsTypes: true },
       presetConfig: { fragmentMasking: false },
     },
     'test/generated/': {
       documents: ['test/**/*.ts', '!test/generated/**'],
       preset: 'client',
-      config: { scalars: { DateTime: 'string' }, useTypeImports: true, enumsAsTypes: true },
+      config: { scalars: { DateTime: 'string', File: 'File' }, useTypeImports: true, enumsAsTypes: true },
       presetConfig: { fragmentMasking: false },
     },
   },

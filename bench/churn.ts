@@ -21,7 +21,7 @@
 import pg from 'pg';
 import { BENCH_DATABASE_URL, makeUsers, now, procCpuSeconds, sleep, type BenchUser, type ClientPool, type Sender, type Target } from './harness.js';
 import type { ChurnCollect, CollectResult, SubSpec } from './protocol.js';
-import { percentiles, round0, round1, type Percentiles } from './stats.js';
+import { percentiles, random, round0, round1, type Percentiles } from './stats.js';
 
 export interface ChurnSizes {
   /** Group size (the contract caps groups at 1000). */
@@ -62,17 +62,6 @@ const SET_ROLE = `mutation ChurnRole($conversationId: ID!, $userId: ID!, $role: 
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** A deterministic pseudo-random sequence (mulberry32), so that runs churn the same members. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A query or mutation over HTTP, as the group-info screen of an app sends it. */
 function httpApi(target: Target) {

@@ -29,7 +29,7 @@ import {
 } from './operations.js';
 import { makeUsers, now, procCpuSeconds, sleep, type BenchUser, type ClientPool, type Sender, type SentMessage, type Target } from './harness.js';
 import type { FeedRows, ResumeCollect, SubSpec } from './protocol.js';
-import { Floats, percentiles, round0, round1, type Percentiles } from './stats.js';
+import { Floats, percentiles, random, round0, round1, type Percentiles } from './stats.js';
 import { describe, graphqlClient, operation } from './worker-common.js';
 
 export interface LifecycleSizes {
@@ -133,17 +133,6 @@ interface Change {
   error?: string;
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so that runs plan the same work. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface KnownMessage {
   id: string;

@@ -12,7 +12,7 @@
 // closes a socket and reopens it 1-3 s later (a phone losing the network).
 // A user is never typing while its socket churns, and a user's sessions never
 // overlap, so every event received names its session.
-import { percentiles, round0, round1, type Percentiles } from './stats.js';
+import { percentiles, random, round0, round1, type Percentiles } from './stats.js';
 import { makeUsers, mapLimit, now, procCpuSeconds, sleep, type BenchUser, type ClientPool, type Target } from './harness.js';
 import type { PresenceAction, PresenceCollect, PresenceUserSpec } from './protocol.js';
 
@@ -73,17 +73,6 @@ interface Plan {
   skipped: number;
 }
 
-/** A deterministic pseudo-random sequence (mulberry32), so that runs plan the same work. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function plan(sizes: PresenceSizes, conversationsOf: number[][], startAt: number, seconds: number, seed: number, excluded: Set<number>): Plan {
   const rand = random(seed);

@@ -6,6 +6,7 @@ import type { Profile } from './auth/claims.js';
 import type { Message, Participant, PrismaClient, User } from './generated/prisma/client.js';
 import { withDates } from './infra/json-rows.js';
 import type { ReactionGroupRecord } from './modules/messages/message-events.js';
+import type { AttachmentRecord } from './modules/attachments/attachments.service.js';
 
 export type ParticipantWithUser = Participant & { user: User };
 export type MessageWithSender = Message & { sender: User };
@@ -22,6 +23,8 @@ export interface Loaders {
   messageById: DataLoader<string, MessageWithSender | null>;
   /** A message's reactions by emoji, in the order each emoji was first used. */
   reactionGroups: DataLoader<string, ReactionGroupRecord[]>;
+  /** A message's attachments in order (none for a tombstone). */
+  attachments: DataLoader<string, AttachmentRecord[]>;
   /** Whether the user has an open socket on any process (not filtered by visibility). */
   online: DataLoader<string, boolean>;
   /** Whether the viewer may see this user's presence: themselves, or someone sharing a conversation. */
@@ -119,6 +122,17 @@ const factories: LoaderFactories = {
       list.push({ ...group, users: (group.users ?? []).map((user) => withDates(user, ['lastSeenAt', 'createdAt', 'updatedAt'])) });
       byMessage.set(messageId, list);
     }
+    return messageIds.map((id) => byMessage.get(id) ?? []);
+  }),
+  attachments: ({ db }) => new DataLoader(async (messageIds) => {
+    const rows = await db.$queryRawUnsafe<AttachmentRecord[]>(
+      `SELECT a.* FROM "Attachment" a JOIN "Message" m ON m.id = a."messageId"
+       WHERE a."messageId" = ANY($1::text[]) AND a."deletedAt" IS NULL AND m."deletedAt" IS NULL
+       ORDER BY a."messageId", a.position`,
+      [...messageIds],
+    );
+    const byMessage = new Map<string, AttachmentRecord[]>();
+    for (const row of rows) byMessage.set(row.messageId!, [...(byMessage.get(row.messageId!) ?? []), row]);
     return messageIds.map((id) => byMessage.get(id) ?? []);
   }),
   messageBySeq: ({ db }) => new DataLoader(async (keys) => {

@@ -10,6 +10,8 @@ import './modules/messages/messages.schema.js';
 import './modules/typing/typing.schema.js';
 import './modules/presence/presence.schema.js';
 import './modules/notifications/notifications.schema.js';
+import './modules/attachments/attachments.schema.js';
+import './modules/search/search.schema.js';
 import './modules/push/push.schema.js';
 
 /** Every String argument refuses NUL and lone surrogates before a resolver sees it (modules/input.ts). */

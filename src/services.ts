@@ -24,6 +24,9 @@ import { RateLimits } from './modules/rate-limits/rate-limits.service.js';
 import type { RedisClient } from './infra/redis.js';
 import type { Redis } from 'ioredis';
 import { ConnectionLimits } from './infra/connection-limits.js';
+import { AttachmentsService } from './modules/attachments/attachments.service.js';
+import { createStorage } from './modules/attachments/storage.js';
+import { SearchService } from './modules/search/search.service.js';
 import { PushService } from './modules/push/push.service.js';
 import { EndpointGuard } from './modules/push/endpoint-guard.js';
 import { PushDelivery } from './modules/push/push-delivery.js';
@@ -64,6 +67,9 @@ export interface Services {
   messages: MessagesService;
   /** Edits, deletions and reactions. */
   lifecycle: MessageLifecycle;
+  /** Uploads, their storage, URLs and sweep. */
+  attachments: AttachmentsService;
+  search: SearchService;
   feed: MessageFeed;
   deliveries: DeliveryTracker;
   notifications: NotificationsService;
@@ -97,12 +103,22 @@ export function createServices(
   const membership = new MembershipCache(db, hub, pubsub, logError);
   const privacy = new PrivacyService(db, hub, pubsub, logError);
   membership.directAllowed = async (a, b) => !(await privacy.blockedEither(a, b));
-  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }));
+  const rateLimits = new RateLimits(config.rateLimits, redis, config.redisPrefix, (action) => metrics.rateLimited.inc({ action }), {
+    uploadBytes: config.uploads.bytesPerHour,
+  });
   const conversations = new ConversationsService(db, membership, rateLimits, privacy);
   const notifications = new NotificationsService(db, pubsub, hub, logError, config.subscriberMaxQueue);
   const members = new MembersService(db, pubsub, membership, notifications, privacy, rateLimits, logError);
   conversations.onCreated = (event) => void notifications.conversationCreated(event);
   const deliveries = new DeliveryTracker(query, pubsub, logError);
+  const attachments = new AttachmentsService(
+    query,
+    createStorage(config.uploads, { presign: config.uploads.s3?.presignedUrls }),
+    rateLimits,
+    { urlSecret: config.uploads.urlSecret, publicUrl: config.uploads.publicUrl },
+    logError,
+  );
+  attachments.start();
   const messages = new MessagesService(
     db,
     query,
@@ -128,6 +144,7 @@ export function createServices(
       maxWaitMs: config.databaseUrl ? 4_000 : undefined,
       maxRunMs: config.databaseUrl ? QUERY_TIMEOUT_MS : undefined,
     },
+    attachments,
   );
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
     maxQueue: config.subscriberMaxQueue,
@@ -142,6 +159,8 @@ export function createServices(
     const role = await membership.roleOf(conversationId, userId);
     return role === 'OWNER' || role === 'ADMIN';
   });
+  // A tombstone's files go at once in this process; the periodic sweep is the safety net.
+  lifecycle.onDeleted = () => void attachments.removeDeleted().catch((error) => logError('removing deleted attachments failed', error));
   return {
     config,
     db,
@@ -154,6 +173,8 @@ export function createServices(
     conversations,
     messages,
     lifecycle,
+    attachments,
+    search: new SearchService(query),
     feed,
     deliveries,
     notifications,
@@ -168,6 +189,7 @@ export function createServices(
     connections: new ConnectionLimits(config.maxConnectionsPerUser),
     async close() {
       feed.close();
+      await attachments.close();
       await push.close();
       membership.close();
       privacy.close();

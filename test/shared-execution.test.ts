@@ -28,6 +28,17 @@ const Rich = graphql(`
     }
   }
 `);
+const React = graphql(`
+  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }
+`);
+const WithReactions = graphql(`
+  subscription SharedReactions($conversationId: ID!) {
+    messageEvents(conversationId: $conversationId) {
+      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }
+      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }
+    }
+  }
+`);
 
 async function scrape(url: string, name: string): Promise<number> {
   const text = await (await fetch(url.replace('/graphql', '/metrics'))).text();
@@ -67,6 +78,29 @@ describe('shared subscription execution', () => {
     expect(created(bobRichA)).toEqual([{ seq: 2, sender: { username: 'alice' }, conversation: { unreadCount: 1 } }]);
     expect(created(carolRichA)).toEqual([{ seq: 2, sender: { username: 'alice' }, conversation: { unreadCount: 2 } }]);
     expect(created(bobPlainB)).toEqual([{ seq: 1, content: 'to B' }]);
+  });
+
+  it('shares the execution of a selection reading reactedByMe among the viewers who did not react, while each reactor gets their own', async () => {
+    const server = await startServer();
+    const [alice, ...members] = await Promise.all(Array.from({ length: 9 }, (_, i) => createUser(server, `r${i}`)));
+    const group = (await ok(server.url, alice!.token, Group, { title: 'reactions', userIds: members.map((m) => m.id) })).createGroupConversation.id;
+    const subs = members.map((m) => subscribe(wsClient(server.wsUrl, { token: m.token }), WithReactions, { conversationId: group }));
+    await waitForLiveSubscribers(server, group, members.length);
+    type Event = { messageEvents: { message?: { reactions: { emoji: string; count: number; reactedByMe: boolean }[] } } };
+    const events = (sub: (typeof subs)[number]) => sub.results.map((r) => (r.data as Event).messageEvents.message).filter(Boolean);
+    const before = await scrape(server.url, 'chat_subscription_executions_total');
+
+    const sent = (await ok(server.url, alice!.token, Send, { conversationId: group, content: 'react to me' })).sendMessage;
+    await waitFor(() => subs.every((s) => events(s).length >= 1));
+    await ok(server.url, members[0]!.token, React, { messageId: sent.id, emoji: '👍' });
+    await waitFor(() => subs.every((s) => events(s).length >= 2));
+
+    // Each viewer reads their own reactedByMe.
+    expect(events(subs[0]!)[1]!.reactions).toEqual([{ emoji: '👍', count: 1, reactedByMe: true }]);
+    for (const sub of subs.slice(1)) expect(events(sub)[1]!.reactions).toEqual([{ emoji: '👍', count: 1, reactedByMe: false }]);
+    // The new message: one execution for all eight; the reaction: one for the reactor, one for the seven others.
+    const executions = (await scrape(server.url, 'chat_subscription_executions_total')) - before;
+    expect(executions).toBe(3);
   });
 
   it('executes a selection once per event for all subscribers that share it', async () => {

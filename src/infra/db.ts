@@ -20,8 +20,13 @@ export type Prisma = PrismaClient;
  */
 export const QUERY_TIMEOUT_MS = 5_000;
 
-/** See Database.query. `timeoutMs`: this statement's own timeout (PostgreSQL), shorter than QUERY_TIMEOUT_MS. */
-export type RawQuery = <T>(text: string, values: unknown[], options?: { timeoutMs?: number }) => Promise<T[]>;
+/**
+ * See Database.query. `timeoutMs`: this statement's own timeout (PostgreSQL),
+ * shorter than QUERY_TIMEOUT_MS. `unnamed`: never a named statement, so that it
+ * is planned for its own parameters every time (a generic plan suits some
+ * values badly: search's one-letter prefixes against rare words).
+ */
+export type RawQuery = <T>(text: string, values: unknown[], options?: { timeoutMs?: number; unnamed?: boolean }) => Promise<T[]>;
 
 /** Thrown inside a transaction to end it with ROLLBACK and answer `value` (a change that turned out to change nothing). */
 export class Rollback<T> {
@@ -108,8 +113,9 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
   return {
     prisma,
     pool,
-    async query<T>(text: string, values: unknown[], options?: { timeoutMs?: number }) {
-      const config = { name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
+    async query<T>(text: string, values: unknown[], options?: { timeoutMs?: number; unnamed?: boolean }) {
+      const name = options?.unnamed ? undefined : nameOf?.({ sql: text }) || undefined;
+      const config = { name, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
       return (await pool.query(config)).rows as T[];
     },
     transaction: (fn) =>

@@ -70,6 +70,30 @@ export interface Config {
    * Default 2; 0 executes everything with graphql-js.
    */
   compileAfter: number;
+  uploads: {
+    /** Folder where uploaded files are kept (UPLOADS_DIR) when no bucket is set. Default `./.data/uploads`. */
+    dir: string;
+    /** Largest file accepted, in bytes (UPLOAD_MAX_BYTES). Default 10,485,760 (10 MiB). */
+    maxBytes: number;
+    /** Bytes one user may upload per hour (UPLOAD_BYTES_PER_HOUR). Default 209,715,200 (200 MiB). */
+    bytesPerHour: number;
+    /**
+     * Key of the HMAC that signs file URLs (UPLOAD_URL_SECRET). Unset: a random
+     * one is generated once and kept in the database, so every process signs alike.
+     */
+    urlSecret?: string;
+    /** Prefix of file URLs (PUBLIC_URL, e.g. https://chat.example.com). Unset: URLs are paths on this server (`/files/…`). */
+    publicUrl?: string;
+    /** Keep files in this S3-compatible bucket instead of the folder (S3_BUCKET with S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE). */
+    s3?: {
+      bucket: string;
+      endpoint?: string;
+      region: string;
+      forcePathStyle: boolean;
+      /** `url` hands out presigned GET URLs of the bucket (S3_PRESIGNED_URLS=true) instead of this server's /files URLs. Default false. */
+      presignedUrls: boolean;
+    };
+  };
   push: {
     /** VAPID_PUBLIC_KEY / VAPID_PRIVATE_KEY (base64url). Unset: generated once and kept in the database outside production; push is off in production. */
     vapidKeys?: { publicKey: string; privateKey: string };
@@ -158,6 +182,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     wsFlushIntervalMs: integer(env.WS_FLUSH_INTERVAL_MS, 30, 'WS_FLUSH_INTERVAL_MS'),
     subscriberMaxQueue: integer(env.SUBSCRIBER_MAX_QUEUE, 10_000, 'SUBSCRIBER_MAX_QUEUE'),
     compileAfter: integer(env.COMPILE_AFTER, 2, 'COMPILE_AFTER'),
+    uploads: {
+      dir: nonEmpty(env.UPLOADS_DIR) ?? './.data/uploads',
+      maxBytes: integer(env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 'UPLOAD_MAX_BYTES'),
+      bytesPerHour: integer(env.UPLOAD_BYTES_PER_HOUR, 200 * 1024 * 1024, 'UPLOAD_BYTES_PER_HOUR'),
+      urlSecret: nonEmpty(env.UPLOAD_URL_SECRET),
+      publicUrl: nonEmpty(env.PUBLIC_URL)?.replace(/\/+$/, ''),
+      s3: nonEmpty(env.S3_BUCKET)
+        ? {
+            bucket: nonEmpty(env.S3_BUCKET)!,
+            endpoint: nonEmpty(env.S3_ENDPOINT),
+            region: nonEmpty(env.S3_REGION) ?? nonEmpty(env.AWS_REGION) ?? 'us-east-1',
+            forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+            presignedUrls: env.S3_PRESIGNED_URLS === 'true',
+          }
+        : undefined,
+    },
     push: readPushConfig(env, production),
     workers,
     presence: {

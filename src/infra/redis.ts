@@ -113,16 +113,7 @@ async function classicEngine(url: string): Promise<EngineHandle> {
     // With a custom deserializer graphql-redis-subscriptions hands over the raw Buffer.
     deserializer: (raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)),
   });
-  return {
-    engine,
-    ping: async () => {
-      await publisher.ping();
-    },
-    close: async () => {
-      publisher.disconnect();
-      subscriber.disconnect();
-    },
-  };
+  return engineHandle(engine, publisher, subscriber);
 }
 
 /** Sharded pub/sub on a Redis Cluster: SPUBLISH, and SSUBSCRIBE on one subscriber connection per master. */
@@ -130,16 +121,7 @@ async function shardedEngine(nodes: readonly { host: string; port: number }[], o
   const publisher = await connectRedis(createCluster(nodes, 'publisher', {}, onError));
   const subscriber = await connectRedis(createCluster(nodes, 'subscriber', { shardedSubscribers: true }, onError));
   const engine = new ShardedEngine(publisher, subscriber);
-  return {
-    engine,
-    ping: async () => {
-      await publisher.ping();
-    },
-    close: async () => {
-      publisher.disconnect();
-      subscriber.disconnect();
-    },
-  };
+  return engineHandle(engine, publisher, subscriber);
 }
 
 /**
@@ -229,4 +211,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     promise,
     new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** An engine with its two connections: ping on the publisher, close both. */
+function engineHandle(engine: EngineHandle['engine'], publisher: { ping(): Promise<unknown>; disconnect(): void }, subscriber: { disconnect(): void }): EngineHandle {
+  return {
+    engine,
+    ping: async () => {
+      await publisher.ping();
+    },
+    close: async () => {
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
 }

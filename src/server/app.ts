@@ -34,6 +34,8 @@ import { CompiledOperations } from './compiled-operations.js';
 import { loadVapidKeys, type VapidKeys } from '../modules/push/vapid.js';
 import { isWorker, workerMetrics } from './workers.js';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { isMultipart, maxMultipartBytes, useStreamedUploads } from './multipart-uploads.js';
+import { isFilePath, serveFile } from './file-serving.js';
 
 /** PostgreSQL connections of Web Push's own, besides DATABASE_POOL_SIZE (Database.background). */
 const PUSH_DATABASE_CONNECTIONS = 4;
@@ -123,6 +125,10 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Yoga's multipart parser keeps whole files in memory: ours streams them to disk (multipart-uploads.ts).
+    multipart: false,
+    // Checked on Content-Length before Yoga (100 KB, uploads their own limit); Node holds bodies to their Content-Length.
+    maxRequestBodySize: false,
     maskedErrors: { isDev: false, errorMessage: MASKED_ERROR_MESSAGE },
     cors: corsOptions(config),
     graphiql: config.graphiql ? GRAPHIQL_OPTIONS : false,
@@ -138,6 +144,14 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
       // GET /ready: the database and pub/sub answer within 2 s (a balancer's health check).
       useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => readiness(fetchAPI) }),
       useContentTypePolicy(),
+      useStreamedUploads({
+        maxFileBytes: config.uploads.maxBytes,
+        incomingDir: services.attachments.storage.incomingDir,
+        authorized: async (request) => {
+          const token = bearerToken(request.headers.get('authorization'));
+          return !!token && (await services.verifyToken(token).then(() => true, () => false));
+        },
+      }),
       useHtmlSecurityHeaders(),
       requestLog.plugin,
       ...operationLimitPlugins({ production: config.production }),
@@ -191,8 +205,17 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         },
       );
     }
+    if (path !== undefined && isFilePath(path)) {
+      return void serveFile(services.attachments, req, res).catch((error) => {
+        log.error('serving a file failed', error);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+        else res.destroy();
+      });
+    }
     const length = Number(req.headers['content-length'] ?? 0);
-    if (length > LIMITS.maxBodyBytes) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });
+    // Uploads have their own limit (each file's is UPLOAD_MAX_BYTES, counted as it streams in).
+    const maxBody = req.method === 'POST' && isMultipart(req.headers['content-type']) ? maxMultipartBytes(config.uploads.maxBytes) : LIMITS.maxBodyBytes;
+    if (length > maxBody) return sendJson(res, 413, { errors: [{ message: 'Request body too large.' }] });
     if (req.method === 'POST' && req.headers['content-length'] === undefined) {
       return sendJson(res, 411, { errors: [{ message: 'Content-Length required.' }] });
     }

@@ -24,7 +24,7 @@ import {
 import { isAsyncIterable, isPromise, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import { EventQueue, type EventSink } from '../realtime/event-queue.js';
-import { deliveryEffect, isViewerDependent, type DeliveryEffect } from '../realtime/field-rules.js';
+import { deliveryEffect, isViewerDependent, viewerClassifiers, type DeliveryEffect, type ViewerClassifier } from '../realtime/field-rules.js';
 import type { CompiledOperations } from './compiled-operations.js';
 import { FrameWriter, type OperationChannel, type Payload } from './direct-delivery.js';
 
@@ -39,6 +39,20 @@ export interface SharedExecutionOptions {
 
 type Result = ReturnType<typeof execute>;
 
+/** A subscription's sharing key: fixed, or completed per event by the viewer's classes. */
+interface SharingKey {
+  base: string;
+  viewerId?: string;
+  classifiers?: ViewerClassifier[];
+}
+
+function keyFor(key: SharingKey, event: unknown): string {
+  if (!key.classifiers) return key.base;
+  let classes = key.base;
+  for (const classify of key.classifiers) classes += `${classify(event, key.viewerId!)};`;
+  return classes;
+}
+
 /** What every subscription of the process shares: per event, its results and serialized payloads by key. */
 class Executions {
   readonly results = new WeakMap<object, Map<string, Result>>();
@@ -48,7 +62,8 @@ class Executions {
   private lastPayloads: Map<string, Payload> | undefined;
   readonly writer: FrameWriter;
   private readonly documentIds = new WeakMap<DocumentNode, number>();
-  private readonly viewerDependence = new WeakMap<DocumentNode, boolean>();
+  /** The viewer-dependent fields (`Type.field`) each document reads. */
+  private readonly viewerDependence = new WeakMap<DocumentNode, string[]>();
   private nextDocumentId = 0;
 
   constructor(
@@ -59,13 +74,22 @@ class Executions {
     this.writer = new FrameWriter(flushIntervalMs);
   }
 
-  /** Subscribers with the same key get the same result for an event. */
-  keyOf(args: ExecutionArgs, viewerId: string | undefined): string {
+  /**
+   * Subscribers with the same key get the same result for an event: the same
+   * document and variables, and, when the selection reads viewer-dependent
+   * fields, the same viewer, or the same classes of viewer for this event
+   * when the subscription field classifies every one of them (field-rules.ts).
+   */
+  keyOf(args: ExecutionArgs, viewerId: string | undefined, field: string | undefined): SharingKey {
     let id = this.documentIds.get(args.document);
     if (id === undefined) this.documentIds.set(args.document, (id = this.nextDocumentId++));
-    let depends = this.viewerDependence.get(args.document);
-    if (depends === undefined) this.viewerDependence.set(args.document, (depends = readsViewerDependentField(args.schema, args.document)));
-    return `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${depends ? (viewerId ?? '') : '*'}`;
+    let fields = this.viewerDependence.get(args.document);
+    if (fields === undefined) this.viewerDependence.set(args.document, (fields = viewerDependentFields(args.schema, args.document)));
+    const base = `${id}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|`;
+    if (fields.length === 0) return { base: `${base}*` };
+    const classifiers = field && viewerId !== undefined ? viewerClassifiers(args.schema, field) : {};
+    if (viewerId === undefined || fields.some((f) => !classifiers[f])) return { base: `${base}v:${viewerId ?? ''}` };
+    return { base: `${base}c:`, viewerId, classifiers: fields.map((f) => classifiers[f]!) };
   }
 
   /** Serialized payloads of one event, by key. */
@@ -103,7 +127,7 @@ class SharedSubscription implements EventSink<unknown> {
   constructor(
     private readonly executions: Executions,
     private readonly args: ExecutionArgs,
-    private readonly key: string,
+    private readonly key: SharingKey,
     private readonly effect: DeliveryEffect | undefined,
   ) {}
 
@@ -118,17 +142,17 @@ class SharedSubscription implements EventSink<unknown> {
   }
 
   /** This event's result for every subscriber with the same key, executed by the first to ask. */
-  private result(event: unknown): Result {
+  private result(event: unknown, key = keyFor(this.key, event)): Result {
     if (typeof event !== 'object' || event === null) return this.executions.operations.execute({ ...this.args, rootValue: event });
     let byKey = this.executions.results.get(event);
     if (!byKey) this.executions.results.set(event, (byKey = new Map()));
-    let result = byKey.get(this.key);
+    let result = byKey.get(key);
     if (!result) {
       // The executing context may have served earlier events: start with fresh loaders.
       this.ctx.loaders.clearAll();
       this.ctx.services.metrics.subscriptionExecutions.inc();
       result = this.executions.operations.execute({ ...this.args, rootValue: event });
-      byKey.set(this.key, result);
+      byKey.set(key, result);
     }
     return result;
   }
@@ -137,8 +161,9 @@ class SharedSubscription implements EventSink<unknown> {
   private payload(event: unknown): Payload {
     if (typeof event !== 'object' || event === null) return this.executions.serialize(this.result(event));
     const byKey = this.executions.payloadsOf(event);
-    let payload = byKey.get(this.key);
-    if (payload === undefined) byKey.set(this.key, (payload = this.executions.serialize(this.result(event))));
+    const key = keyFor(this.key, event);
+    let payload = byKey.get(key);
+    if (payload === undefined) byKey.set(key, (payload = this.executions.serialize(this.result(event, key))));
     return payload;
   }
 
@@ -205,7 +230,7 @@ export function createSharedSubscriptions({ maskError, flushIntervalMs, operatio
     const subscription = new SharedSubscription(
       executions,
       args,
-      executions.keyOf(args, ctx.viewer?.id),
+      executions.keyOf(args, ctx.viewer?.id, field),
       field ? deliveryEffect(args.schema, field) : undefined,
     );
     if (ctx.channel && stream instanceof EventQueue) {
@@ -236,16 +261,17 @@ function rootField(args: ExecutionArgs): string | undefined {
   return first?.kind === Kind.FIELD ? first.name.value : undefined;
 }
 
-function readsViewerDependentField(schema: GraphQLSchema, document: DocumentNode): boolean {
+function viewerDependentFields(schema: GraphQLSchema, document: DocumentNode): string[] {
   const typeInfo = new TypeInfo(schema);
-  let depends = false;
+  const fields = new Set<string>();
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
       Field() {
-        if (isViewerDependent(typeInfo.getFieldDef())) depends = true;
+        const field = typeInfo.getFieldDef();
+        if (isViewerDependent(field)) fields.add(`${typeInfo.getParentType()?.name}.${field!.name}`);
       },
     }),
   );
-  return depends;
+  return [...fields];
 }

@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": typeof types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": typeof types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": typeof types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": typeof types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": typeof types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": typeof types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": typeof types.AuthUserDocument,
@@ -169,11 +173,19 @@ type Documents = {
     "subscription RcPresence { presence { user { id } status } }": typeof types.RcPresenceDocument,
     "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": typeof types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": typeof types.RcOnlineDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": typeof types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": typeof types.SearchEditDocument,
+    "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n": typeof types.SearchRemoveDocument,
+    "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n": typeof types.SearchLeaveDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": typeof types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.SharedReadDocument,
     "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": typeof types.SharedPlainDocument,
     "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": typeof types.SharedRichDocument,
+    "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n": typeof types.SharedReactDocument,
+    "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n": typeof types.SharedReactionsDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": typeof types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": typeof types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": typeof types.SmokeEventsDocument,
@@ -195,6 +207,10 @@ type Documents = {
     "subscription WkPresence { presence { user { id } status } }": typeof types.WkPresenceDocument,
 };
 const documents: Documents = {
+    "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n": types.AttSendDocument,
+    "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n": types.AttDeleteDocument,
+    "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n": types.AttHistoryDocument,
+    "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n": types.AttEventsDocument,
     "\n  query AuthMe {\n    me { id username displayName avatarUrl }\n  }\n": types.AuthMeDocument,
     "\n  query AuthMeId {\n    me { id }\n  }\n": types.AuthMeIdDocument,
     "\n  query AuthUser($id: ID!) {\n    user(id: $id) { id username displayName avatarUrl }\n  }\n": types.AuthUserDocument,
@@ -350,11 +366,19 @@ const documents: Documents = {
     "subscription RcPresence { presence { user { id } status } }": types.RcPresenceDocument,
     "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": types.RcOnlineDocument,
+    "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
+    "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": types.SearchSendDocument,
+    "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n": types.SearchEditDocument,
+    "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n": types.SearchRemoveDocument,
+    "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n": types.SearchLeaveDocument,
+    "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n": types.SearchDeleteDocument,
     "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.SharedGroupDocument,
     "\n  mutation SharedSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.SharedSendDocument,
     "mutation SharedRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.SharedReadDocument,
     "\n  subscription SharedPlain($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) { ... on MessageCreated { message { seq content } } }\n  }\n": types.SharedPlainDocument,
     "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n": types.SharedRichDocument,
+    "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n": types.SharedReactDocument,
+    "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n": types.SharedReactionsDocument,
     "\n  mutation SmokeStart($userId: ID!) {\n    startConversation(userId: $userId) { id kind }\n  }\n": types.SmokeStartDocument,
     "\n  mutation SmokeSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq content status }\n  }\n": types.SmokeSendDocument,
     "\n  subscription SmokeEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { seq content sender { username } } }\n    }\n  }\n": types.SmokeEventsDocument,
@@ -390,6 +414,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"): (typeof documents)["\n  mutation AttSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id content attachments { id filename contentType size width height url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"): (typeof documents)["\n  mutation AttDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt attachments { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"): (typeof documents)["\n  query AttHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 20) { edges { node { id content attachments { id filename url } } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"): (typeof documents)["\n  subscription AttEvents($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      __typename\n      ... on MessageCreated { message { id attachments { id contentType width height url } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -1013,6 +1053,30 @@ export function graphql(source: "query RcOnline($id: ID!) { user(id: $id) { onli
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"): (typeof documents)["\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"): (typeof documents)["\n  mutation SearchEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n"): (typeof documents)["\n  mutation SearchRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n"): (typeof documents)["\n  mutation SearchLeave($conversationId: ID!) { leaveConversation(conversationId: $conversationId) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"): (typeof documents)["\n  mutation SearchDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"): (typeof documents)["\n  mutation SharedGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -1030,6 +1094,14 @@ export function graphql(source: "\n  subscription SharedPlain($conversationId: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedRich($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { seq sender { username } conversation { unreadCount } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n"): (typeof documents)["\n  mutation SharedReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n"): (typeof documents)["\n  subscription SharedReactions($conversationId: ID!) {\n    messageEvents(conversationId: $conversationId) {\n      ... on MessageCreated { message { id seq reactions { emoji count reactedByMe } } }\n      ... on ReactionsChanged { message { id reactions { emoji count reactedByMe } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -21,6 +21,7 @@
 // process's membership cache (revoking the departed's live subscriptions),
 // then told: ParticipantsChanged on the conversation's messageEvents, and a
 // notification to each added or removed user.
+import { KeyedLanes } from '../../infra/keyed-lanes.js';
 import type { Conversation, ConversationRole, Participant, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, forbidden, notFound } from '../../errors.js';
 import { isStorableId, isStorableText } from '../input.js';
@@ -59,8 +60,13 @@ interface Locked {
 const FIXED_DIRECT = "A one-to-one conversation's members, title and roles cannot change.";
 
 export class MembersService {
-  /** The last change of each conversation waiting or running in this process (oneAtATime). */
-  private readonly turns = new Map<string, Promise<void>>();
+  /**
+   * The changes of one conversation that take its row lock run one at a time in
+   * this process: under churn (1,000 members, 10 adds/s) adds waiting for the
+   * row took every pooled connection, and sends, reads and the membership
+   * cache's reloads failed with "timeout exceeded when trying to connect".
+   */
+  private readonly lanes = new KeyedLanes(1);
 
   constructor(
     private readonly db: PrismaClient,
@@ -87,7 +93,7 @@ export class MembersService {
     // start at), with the checks and the insert in one statement: the row is
     // held for two round trips (this statement and COMMIT), not four; under
     // churn the group's sends queue behind it (BENCHMARKS.md, "Issue 20 scenario").
-    const addedIds = await this.oneAtATime(conversationId, () => this.db.$transaction(
+    const addedIds = await this.lanes.run(conversationId, () => this.db.$transaction(
       async (tx) => {
         const [conversation] = await tx.$queryRaw<Locked['conversation'][]>`
           SELECT id, kind::text AS kind, "lastSeq" FROM "Conversation" WHERE id = ${conversationId} FOR UPDATE`;
@@ -292,29 +298,7 @@ export class MembersService {
    * (PostgreSQL's "deadlock detected" under membership churn).
    */
   private async locked<T>(viewerId: string, conversationId: string, rowsFirst: string[], fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {
-    return this.oneAtATime(conversationId, () => this.lockedNow(viewerId, conversationId, rowsFirst, fn));
-  }
-
-  /**
-   * Runs the changes of one conversation that take its row lock one at a time
-   * in this process. A transaction waiting for the row holds a pooled
-   * connection: under churn (1,000 members, 10 adds/s) the waiting adds took
-   * every connection of the pool, and sends, reads and the membership cache's
-   * reloads failed with "timeout exceeded when trying to connect". Waiting
-   * here costs no connection; the row lock still orders the processes.
-   */
-  private oneAtATime<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.turns.get(conversationId) ?? Promise.resolve();
-    const run = previous.then(fn);
-    const turn = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.turns.set(conversationId, turn);
-    void turn.then(() => {
-      if (this.turns.get(conversationId) === turn) this.turns.delete(conversationId);
-    });
-    return run;
+    return this.lanes.run(conversationId, () => this.lockedNow(viewerId, conversationId, rowsFirst, fn));
   }
 
   private async lockedNow<T>(viewerId: string, conversationId: string, rowsFirst: string[], fn: (tx: Tx, locked: Locked) => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@
 // unique key holds also against any path that skips the lock). A change that
 // turns out to change nothing, or is refused, rolls back: its position is not
 // used and the feed keeps no gap.
+import { KeyedLanes } from '../../infra/keyed-lanes.js';
 import type { RawQuery, RawTransaction } from '../../infra/db.js';
 import { Rollback } from '../../infra/db.js';
 import { badUserInput, forbidden, notFound } from '../../errors.js';
@@ -72,29 +73,14 @@ export class MessageLifecycle {
   ) {}
 
   /**
-   * Per conversation, this process's changes waiting to start or running. A
-   * change holds its conversation's lock through its commit, so the changes of
-   * one conversation run one after another anyway; past LOCK_WAITERS the rest
-   * wait here, not in PostgreSQL holding a pool connection each: a busy
-   * conversation cannot take every connection from everything else (its
-   * subscribers' first queries, sends to other conversations).
+   * A change holds its conversation's lock through its commit, so the changes
+   * of one conversation run one after another anyway; past LOCK_WAITERS the
+   * rest wait in this process, not in PostgreSQL holding a pool connection each.
    */
-  private readonly lanes = new Map<string, { running: number; waiting: (() => void)[] }>();
+  private readonly lanes = new KeyedLanes(LOCK_WAITERS);
 
-  private async inLane<T>(conversationId: string, fn: () => Promise<T>): Promise<T> {
-    let lane = this.lanes.get(conversationId);
-    if (!lane) this.lanes.set(conversationId, (lane = { running: 0, waiting: [] }));
-    // A change that finishes hands its slot to the next waiting one (running stays as it is).
-    if (lane.running >= LOCK_WAITERS) await new Promise<void>((resolve) => lane.waiting.push(resolve));
-    else lane.running++;
-    try {
-      return await fn();
-    } finally {
-      const next = lane.waiting.shift();
-      if (next) next();
-      else if (--lane.running === 0) this.lanes.delete(conversationId);
-    }
-  }
+  /** Called after a message became a tombstone (its attachments' files are to be removed). */
+  onDeleted: (messageId: string) => void = () => undefined;
 
   /** Only the sender edits; a tombstone or content sendMessage would refuse is BAD_USER_INPUT. */
   async edit(viewerId: string, messageId: string, rawContent: string): Promise<MessageRecord> {
@@ -133,12 +119,18 @@ export class MessageLifecycle {
            WHERE id = $1 AND "deletedAt" IS NULL RETURNING id, "conversationId"
          ), reactions AS (
            DELETE FROM "Reaction" r USING deleted WHERE r."messageId" = deleted.id
+         ), attachments AS (
+           -- Served no more from now (404); the files go with the next sweep (onDeleted starts one).
+           UPDATE "Attachment" a SET "deletedAt" = now() FROM deleted WHERE a."messageId" = deleted.id
          )
          INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
          SELECT "conversationId", $2, id, ${CHANGE_KINDS.MessageDeleted} FROM deleted RETURNING pos`,
         [messageId, pos],
       );
       if (!deleted) throw new Rollback(undefined); // already a tombstone: unchanged, no event
+    }).then((message) => {
+      if (message.deletedAt) this.onDeleted(messageId);
+      return message;
     });
   }
 
@@ -223,7 +215,7 @@ export class MessageLifecycle {
     type: MessageChangedEvent['type'],
     apply: (query: RawQuery, pos: number) => Promise<void>,
   ): Promise<MessageRecord> {
-    const changed = await this.inLane(head.conversationId, () => this.transaction(async (query) => {
+    const changed = await this.lanes.run(head.conversationId, () => this.transaction(async (query) => {
       const [locked] = await query<{ pos: number }>(
         'UPDATE "Conversation" SET "lastEventPos" = "lastEventPos" + 1 WHERE id = $1 RETURNING "lastEventPos" AS pos',
         [head.conversationId],

@@ -1,6 +1,7 @@
 // The payloads published on `messageEvents:<conversationId>`, already shaped
 // for the subscription so that resolving them for a subscriber costs no query.
 import type { Message, User } from '../../generated/prisma/client.js';
+import type { AttachmentRecord } from '../attachments/attachments.service.js';
 import type { ParticipantsChangedEvent } from '../conversations/members.service.js';
 
 /**
@@ -17,6 +18,8 @@ export type MessageRecord = Message & {
   reactions?: ReactionGroupRecord[];
   /** The mentioned users, in the order sent; absent: load them. */
   mentions?: User[];
+  /** Its attachments in order (none for a tombstone); absent: load them. */
+  attachments?: AttachmentRecord[];
   /** The message this one answers as it is now; null when none; absent: load it. */
   replyTo?: MessageRecord | null;
 };

@@ -8,6 +8,7 @@ import type { RawQuery } from '../../infra/db.js';
 import { withDates } from '../../infra/json-rows.js';
 import { badUserInput } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../paging.js';
+import { ATTACHMENTS_COLUMN, attachmentOf, type AttachmentRecord } from '../attachments/attachments.service.js';
 import { readStateOf, type Mark, type MessageRecord, type ReactionGroupRecord } from './message-events.js';
 
 /** The message columns, as `m` (for the statements that select states). */
@@ -31,7 +32,8 @@ export const STATE_COLUMNS = `${MESSAGE_COLUMNS},
             GROUP BY r.emoji) g) AS reactions,
   (SELECT json_agg(to_jsonb(mu.*) ORDER BY x.ord)
      FROM unnest(m."mentionedUserIds") WITH ORDINALITY AS x(id, ord) JOIN "User" mu ON mu.id = x.id) AS mentions,
-  (SELECT to_jsonb(q.*) || jsonb_build_object('sender', to_jsonb(qu.*))
+  ${ATTACHMENTS_COLUMN},
+  (SELECT (to_jsonb(q.*) - 'search') || jsonb_build_object('sender', to_jsonb(qu.*))
      FROM "Message" q JOIN "User" qu ON qu.id = q."senderId" WHERE q.id = m."replyToId") AS "replyTo"`;
 
 /** FROM clause for STATE_COLUMNS. */
@@ -41,7 +43,8 @@ const USER_DATES = ['lastSeenAt', 'createdAt', 'updatedAt'] as const;
 const MESSAGE_DATES = ['createdAt', 'editedAt', 'deletedAt'] as const;
 
 /** A row of STATE_COLUMNS. */
-export type StateRow = Omit<MessageRecord, 'sender' | 'reactions' | 'mentions' | 'replyTo'> & {
+export type StateRow = Omit<MessageRecord, 'sender' | 'reactions' | 'mentions' | 'replyTo' | 'attachments'> & {
+  attachments: AttachmentRecord[] | null;
   sender: User;
   reactions: ReactionGroupRecord[] | null;
   mentions: User[] | null;
@@ -74,6 +77,7 @@ export function recordOf(row: StateRow): MessageRecord {
     sender: user(dated.sender),
     reactions: (row.reactions ?? []).map((group) => ({ ...group, users: (group.users ?? []).map(user) })),
     mentions: (row.mentions ?? []).map(user),
+    attachments: (row.attachments ?? []).map(attachmentOf),
     // The quoted message's own reactions, mentions and reply load when asked for.
     replyTo: row.replyTo ? { ...withDates(row.replyTo, MESSAGE_DATES), sender: user(row.replyTo.sender) } : null,
   };

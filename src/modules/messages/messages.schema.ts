@@ -21,7 +21,7 @@ import { badUserInput } from '../../errors.js';
 import type { Resume } from './message-feed.js';
 import { isStorableId } from '../input.js';
 import { selectedTypeNames } from '../selected-types.js';
-import { onDelivery, viewerDependent } from '../../realtime/field-rules.js';
+import { onDelivery, viewerClasses, viewerDependent } from '../../realtime/field-rules.js';
 import { unlessRevoked } from '../../realtime/event-queue.js';
 import { ParticipantsChangedRef } from '../conversations/members.schema.js';
 
@@ -167,6 +167,7 @@ const SendMessageInput = builder.inputType('SendMessageInput', {
         'Idempotency key chosen by the client: a retry with the same key from the same sender returns the first message and stores nothing new.',
     }),
     replyToId: t.id({ description: 'A message of the same conversation that this one answers.' }),
+    attachmentIds: t.idList({ description: "Up to 10 of the viewer's uploads not sent yet. With at least one, content may be empty." }),
     mentionedUserIds: t.idList({ description: 'Participants this message mentions (ids that are not participants are ignored).' }),
   }),
 });
@@ -264,6 +265,7 @@ builder.mutationFields((t) => ({
         clientMessageId: input.clientMessageId,
         replyToId: input.replyToId == null ? null : String(input.replyToId),
         mentionedUserIds: input.mentionedUserIds?.map(String) ?? null,
+        attachmentIds: input.attachmentIds?.map(String) ?? null,
       };
       // The deadline counts from the request's arrival, not from its turn to execute.
       return ctx.services.messages.send(viewerOf(ctx).id, message, ctx.receivedAt + SEND_DEADLINE_MS);
@@ -358,8 +360,11 @@ builder.subscriptionFields((t) => ({
       return membership.guard(events, conversationId, viewer.id);
     },
     resolve: (event: MessageEvent) => unlessRevoked(event),
-    // A message that reaches a subscriber of someone else's is delivered to them.
-    extensions: onDelivery((event, ctx) => {
+    extensions: {
+      // Everyone who did not react reads the same reactedByMe: they share one execution, reactors get their own.
+      ...viewerClasses({ 'ReactionGroup.reactedByMe': reactedWith }),
+      // A message that reaches a subscriber of someone else's is delivered to them.
+      ...onDelivery((event, ctx) => {
       const { deliveries, metrics } = ctx.services;
       const e = event as MessageEvent;
       metrics.countDelivery('messageEvents');
@@ -367,6 +372,18 @@ builder.subscriptionFields((t) => ({
       metrics.deliveryLatency.observe((Date.now() - e.message.createdAt.getTime()) / 1000);
       const viewerId = viewerOf(ctx).id;
       if (e.message.senderId !== viewerId) deliveries.received(viewerId, e.message.conversationId, e.message.seq);
-    }),
+      }),
+    },
   }),
 }));
+
+/** The emojis `viewerId` reacted with on the event's message and the message it answers (the class for reactedByMe). */
+function reactedWith(event: unknown, viewerId: string): string {
+  const message = (event as { message?: MessageRecord }).message;
+  let emojis = '';
+  for (const m of [message, message?.replyTo]) {
+    for (const group of m?.reactions ?? []) if (group.userIds.includes(viewerId)) emojis += `${group.emoji} `;
+    emojis += '/';
+  }
+  return emojis;
+}

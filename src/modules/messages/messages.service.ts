@@ -16,6 +16,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { DeliveryTracker } from './deliveries.js';
 import { CHANGE_KINDS, type FeedEvent, type MessageRecord, type ReadState, type SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
+import type { AttachmentRecord, AttachmentsService } from '../attachments/attachments.service.js';
 import { batchStatement, loadState, MESSAGE_COLUMNS, recordOf, recordsOfBatch, STATE_COLUMNS, STATE_FROM, type BatchRow, type StateRow } from './message-state.js';
 
 export const CONTENT_MAX_LENGTH = 4000;
@@ -31,6 +32,8 @@ export interface SendMessageInput {
   replyToId?: string | null;
   /** Participants other than the sender are kept, in order, once each; other ids are dropped. */
   mentionedUserIds?: string[] | null;
+  /** Up to 10 of the sender's uploads not sent yet (BAD_USER_INPUT otherwise); with one, content may be empty. */
+  attachmentIds?: string[] | null;
 }
 
 /** How long after its request arrived a send is answered at the latest (the contract bounds failures at 10 s). */
@@ -128,6 +131,7 @@ export class MessagesService {
      * wait for its statement, and the statement may run (see BatcherOptions).
      */
     sendStatements: { concurrency: number; maxWaitMs?: number; maxRunMs?: number },
+    private readonly attachments: AttachmentsService,
   ) {
     this.stored = new Batcher((sends, timeoutMs) => this.insertBatch(sends, timeoutMs), {
       ...sendStatements,
@@ -142,7 +146,8 @@ export class MessagesService {
    * have ended; past it the send fails (unstored if its statement never started).
    */
   async send(senderId: string, input: SendMessageInput, deadline = performance.now() + SEND_DEADLINE_MS): Promise<MessageRecord> {
-    const content = validContent(input.content);
+    const attachmentIds = input.attachmentIds?.length ? this.attachments.checkIds(input.attachmentIds) : [];
+    const content = validContent(input.content, { allowEmpty: attachmentIds.length > 0 });
     const clientMessageId = input.clientMessageId ?? null;
     if (
       clientMessageId !== null &&
@@ -161,13 +166,27 @@ export class MessagesService {
     const mentionedUserIds = [...new Set(input.mentionedUserIds ?? [])].filter((id) => id !== senderId && members.has(id));
     const mentions = mentionedUserIds.length === 0 ? [] : await this.usersInOrder(mentionedUserIds);
 
+    const id = randomUUID();
+    let attachments: AttachmentRecord[] = [];
+    if (attachmentIds.length > 0) {
+      try {
+        // Claimed for the message before it is stored, given back if it is not.
+        attachments = await this.attachments.claim(senderId, id, attachmentIds);
+      } catch (error) {
+        // A retry of a stored send finds its uploads sent with the first message: answer that one.
+        const existing = clientMessageId === null ? null : await this.findByClientId(conversationId, senderId, clientMessageId);
+        if (existing) return existing;
+        throw error;
+      }
+    }
     let row: SentRow | undefined;
     try {
       row = await this.insert(
-        { conversationId, senderId, content, clientMessageId, replyToId: replyTo?.id ?? null, mentionedUserIds: JSON.stringify(mentionedUserIds) },
+        { id, conversationId, senderId, content, clientMessageId, replyToId: replyTo?.id ?? null, mentionedUserIds: JSON.stringify(mentionedUserIds) },
         deadline,
       );
     } catch (error) {
+      if (attachments.length > 0) await this.attachments.release(id);
       // A concurrent retry with the same clientMessageId won the race: the
       // statement failed as a whole (no seq used), so answer with the winner.
       if (clientMessageId !== null && isUniqueViolation(error)) {
@@ -176,6 +195,7 @@ export class MessagesService {
       }
       throw error;
     }
+    if (attachments.length > 0 && row?.id !== id) await this.attachments.release(id);
     if (!row) throw notFound('Conversation');
     // A retry of a stored send: the first message, nothing stored or published again.
     if (row.replayFor) return toRecord(row);
@@ -189,6 +209,7 @@ export class MessagesService {
       // Read again now that the message is stored: a delete of the quoted message
       // that took its position before this one has committed, and no copy of its content may travel on.
       replyTo: replyTo && quotedOf(await loadState(this.query, replyTo.id)),
+      attachments,
     };
     // Both in one turn of the event loop: one write to Redis.
     await Promise.all([
@@ -213,8 +234,8 @@ export class MessagesService {
    * (insertBatch); a conversation's sends never run in two statements at once,
    * so each reads the read marks the previous one moved.
    */
-  private insert(send: Omit<PendingSend, 'id'>, deadline: number) {
-    return this.stored.submit({ id: randomUUID(), ...send }, send.conversationId, deadline);
+  private insert(send: PendingSend, deadline: number) {
+    return this.stored.submit(send, send.conversationId, deadline);
   }
 
   /** The message a reply answers, as it is now: BAD_USER_INPUT, whatever the reason, unless it is a live message of the conversation. */
@@ -614,10 +635,11 @@ function quotedOf(message: MessageRecord | undefined): MessageRecord | null {
 }
 
 /** 1 to 4000 code points after trimming, storable: the content sendMessage and editMessage accept, trimmed. */
-export function validContent(raw: string): string {
+/** `allowEmpty`: a message with attachments may have no text. */
+export function validContent(raw: string, { allowEmpty = false } = {}): string {
   const content = raw.trim();
   const length = [...content].length;
-  if (length < 1 || length > CONTENT_MAX_LENGTH || !isStorableText(content)) {
+  if (length < (allowEmpty ? 0 : 1) || length > CONTENT_MAX_LENGTH || !isStorableText(content)) {
     throw badUserInput(`content must be 1 to ${CONTENT_MAX_LENGTH} characters after trimming.`);
   }
   return content;

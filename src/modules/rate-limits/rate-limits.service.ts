@@ -16,6 +16,10 @@ export const RATE_LIMITS = {
   /** addReaction and removeReaction, one budget. */
   reaction: { points: 60, durationSeconds: 10 },
   createConversation: { points: 20, durationSeconds: 60 },
+  uploadAttachment: { points: 30, durationSeconds: 60 },
+  /** Bytes uploaded per hour (UPLOAD_BYTES_PER_HOUR sets the points). */
+  uploadBytes: { points: 200 * 1024 * 1024, durationSeconds: 3600 },
+  searchMessages: { points: 60, durationSeconds: 10 },
   connection: { points: 30, durationSeconds: 60 },
   /** registerPushSubscription and unregisterPushSubscription, one budget. */
   pushSubscription: { points: 10, durationSeconds: 60 },
@@ -38,9 +42,11 @@ export class RateLimits {
     redis?: RedisClient,
     prefix = 'chat:',
     private readonly onRejected: (action: RateLimitedAction) => void = () => undefined,
+    /** Budgets that differ from RATE_LIMITS' points (configured ones). */
+    points: Partial<Record<RateLimitedAction, number>> = {},
   ) {
-    for (const [action, { points, durationSeconds }] of Object.entries(RATE_LIMITS) as [RateLimitedAction, (typeof RATE_LIMITS)[RateLimitedAction]][]) {
-      const options = { points, duration: durationSeconds, keyPrefix: `${prefix}rl:${action}` };
+    for (const [action, { points: defaultPoints, durationSeconds }] of Object.entries(RATE_LIMITS) as [RateLimitedAction, (typeof RATE_LIMITS)[RateLimitedAction]][]) {
+      const options = { points: points[action] ?? defaultPoints, duration: durationSeconds, keyPrefix: `${prefix}rl:${action}` };
       const memory = new RateLimiterMemory(options);
       this.limiters.set(
         action,
@@ -49,11 +55,11 @@ export class RateLimits {
     }
   }
 
-  /** Takes one action from the user's budget; RATE_LIMITED with retryAfterMs when it is spent. */
-  async consume(action: RateLimitedAction, userId: string): Promise<void> {
+  /** Takes one action (or `points` of them: bytes) from the user's budget; RATE_LIMITED with retryAfterMs when it is spent. */
+  async consume(action: RateLimitedAction, userId: string, points = 1): Promise<void> {
     if (!this.enabled) return;
     try {
-      await this.limiters.get(action)!.consume(userId);
+      await this.limiters.get(action)!.consume(userId, points);
     } catch (error) {
       if (error instanceof RateLimiterRes) {
         this.onRejected(action);
