@@ -46,9 +46,10 @@ describe('operation limits', async () => {
     expect(message(await post(many))).toMatch(/Token limit/i);
   });
 
-  it('refuses operations costing more than 5,000', async () => {
+  it('refuses operations costing more than 10,000', async () => {
     const fields = 'id seq content createdAt clientMessageId conversationId status';
-    const heavy = `conversations { edges { node { messages { edges { node { ${fields} sender { id username displayName avatarUrl online lastSeenAt } readBy { id username displayName } conversation { id title kind participants { id username displayName avatarUrl } } } } } } } }`;
+    const user = 'id username displayName avatarUrl online lastSeenAt';
+    const heavy = `conversations { edges { node { messages { edges { node { ${fields} sender { ${user} } readBy { ${user} } conversation { id title kind participants { ${user} } lastMessage { ${fields} sender { ${user} } } } } } } } } }`;
     const costly = `{ ${Array.from({ length: 15 }, (_, i) => `c${i}: ${heavy}`).join(' ')} }`;
     expect(message(await post(costly))).toMatch(/cost/i);
   });

@@ -21,6 +21,7 @@ import {
   type ConversationSettingsInput,
   type HistoryQueryVariables,
   type MessageEventsSubscription,
+  type MessageFeedSubscription,
   type MessageItemFragment,
   type NotificationsSubscription,
   type SendMessageMutation,
@@ -28,6 +29,7 @@ import {
   type UpdateConversationSettingsMutationVariables,
 } from '../generated/graphql.js';
 import { lastMessageId, withMessage } from './history.js';
+import { lifecycleOptimistic, lifecycleUpdates, newestMessages } from './lifecycle-urql.js';
 import { possibleTypes } from './possible-types.js';
 // #endregion
 
@@ -69,6 +71,8 @@ export function createUrqlClient({ httpUrl, ws, getToken }: UrqlOptions): Client
 const embedded = () => null;
 
 export function createCacheExchange() {
+  // Of two copies of a message, keep the higher version (edits, deletions, reactions).
+  const keepNewest = newestMessages();
   return cacheExchange({
     possibleTypes,
     keys: {
@@ -92,6 +96,10 @@ export function createCacheExchange() {
       ParticipantsChanged: embedded,
       AddedToConversationNotification: embedded,
       RemovedFromConversationNotification: embedded,
+      ReactionGroup: embedded,
+      MessageEdited: embedded,
+      MessageDeleted: embedded,
+      ReactionsChanged: embedded,
     },
     resolvers: {
       // Reading any page of a conversation's history answers every page
@@ -103,13 +111,16 @@ export function createCacheExchange() {
         // The reply is the stored message: show it now; its MessageCreated event adds nothing.
         sendMessage: (result, _args, cache) => addMessage(cache, (result as SendMessageMutation).sendMessage),
         updateConversationSettings: (_result, args, cache) => settingsChanged(cache, args as UpdateConversationSettingsMutationVariables),
+        ...lifecycleUpdates(keepNewest),
       },
       Subscription: {
         messageEvents: (result, _args, cache) => {
-          const event = (result as MessageEventsSubscription).messageEvents;
+          const event = (result as MessageEventsSubscription | MessageFeedSubscription).messageEvents;
+          // MessageFeed's changes carry the message's full state and version.
+          if ('message' in event) keepNewest(cache, event.message);
           if (event.__typename === 'MessageCreated') addMessage(cache, event.message);
           // Someone was added, removed or left: queries showing the members fetch them again.
-          if (event.__typename === 'ParticipantsChanged') cache.invalidate({ __typename: 'Conversation', id: event.conversation.id }, 'members');
+          if (event.__typename === 'ParticipantsChanged' && 'conversation' in event) cache.invalidate({ __typename: 'Conversation', id: event.conversation.id }, 'members');
         },
         // Any subscription to notifications: the full feed or UnreadNotifications.
         notifications: (result, _args, cache) => {
@@ -118,6 +129,7 @@ export function createCacheExchange() {
         },
       },
     },
+    optimistic: lifecycleOptimistic,
   });
 }
 // #endregion

@@ -9,7 +9,8 @@ export const LIMITS = {
   maxDepth: 10,
   maxAliases: 15,
   maxTokens: 2_000,
-  maxCost: 5_000,
+  // A chat screen's change feed (every event type with the message's full state and attachments) costs ~6,300.
+  maxCost: 10_000,
   maxDirectives: 50,
   /** Bytes of an HTTP request body. */
   maxBodyBytes: 100 * 1024,
