@@ -43,7 +43,7 @@ export interface PushSetup {
   extraCa?: string;
   /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
   bullConnections?: [Redis, Redis];
-  /** Statements of push's own (Database.background): planning and the table queue never take a request's connection. */
+  /** Statements of background work (Database.background): push's planning and table queue, the attachment sweep; never a request's connection. */
   background: RawQuery;
 }
 
@@ -117,6 +117,7 @@ export function createServices(
     rateLimits,
     { urlSecret: config.uploads.urlSecret, publicUrl: config.uploads.publicUrl },
     logError,
+    pushSetup.background,
   );
   attachments.start();
   const messages = new MessagesService(

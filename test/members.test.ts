@@ -315,6 +315,10 @@ describe('removing and leaving', () => {
     const seqsOf = (sub: (typeof subs)[number]) => sub.results.filter((r) => !r.errors).map((r) => (r.data as Any).messageEvents.message?.seq).filter((seq) => seq != null);
     await waitFor(() => seqsOf(subs[0]!).at(-1) === last, { what: `the stayer's seq ${last}` });
     expect(seqsOf(subs[0]!)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
+    // Each removed subscription ends with its NOT_FOUND (the contract allows 2 s; the test waits up to 5 s on a busy machine).
+    let ended = 0;
+    leaving.forEach((_, i) => void subs[i + 1]!.completed.then(() => ended++));
+    await waitFor(() => ended === leaving.length, { what: 'every removed subscription to end', timeoutMs: 5_000 });
     leaving.forEach((user, i) => {
       const sub = subs[i + 1]!;
       const ack = acknowledged.get(user.id)!;

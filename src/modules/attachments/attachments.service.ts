@@ -57,11 +57,13 @@ export class AttachmentsService {
     private readonly rateLimits: RateLimits,
     private readonly options: { urlSecret?: string; publicUrl?: string },
     private readonly log: (message: string, error: unknown) => void,
+    /** Connections of background work (Database.background): a sweep stuck on a silent database holds none of the requests'. */
+    private readonly background: RawQuery = query,
   ) {}
 
   /** Starts the periodic sweep (once across processes). */
   start(): void {
-    this.stopSweeps ??= schedule(this.query, 'attachments.sweep', { intervalMs: SWEEP_INTERVAL_MS }, () => this.sweep().then(() => undefined), (error) =>
+    this.stopSweeps ??= schedule(this.background, 'attachments.sweep', { intervalMs: SWEEP_INTERVAL_MS }, () => this.sweep().then(() => undefined), (error) =>
       this.log('attachment sweep failed', error),
     );
   }
@@ -151,26 +153,26 @@ export class AttachmentsService {
    * every deleted attachment (tombstones' included) and their rows. Answers how many it removed.
    */
   async sweep(): Promise<number> {
-    await this.query(
+    await this.background(
       `UPDATE "Attachment" a SET "deletedAt" = now()
        WHERE a."deletedAt" IS NULL AND a."createdAt" < now() - make_interval(secs => $1::double precision / 1000)
          AND (a."messageId" IS NULL OR NOT EXISTS (SELECT 1 FROM "Message" m WHERE m.id = a."messageId"))`,
       [UNSENT_TTL_MS],
     );
-    return this.removeDeleted();
+    return this.removeDeleted(this.background);
   }
 
   /** Removes the files and rows of deleted attachments (also right after a message is deleted). */
-  async removeDeleted(): Promise<number> {
+  async removeDeleted(query: RawQuery = this.query): Promise<number> {
     let removed = 0;
     for (;;) {
-      const rows = await this.query<{ id: string; storageKey: string }>(
+      const rows = await query<{ id: string; storageKey: string }>(
         `SELECT id, "storageKey" FROM "Attachment" WHERE "deletedAt" IS NOT NULL ORDER BY "deletedAt" LIMIT ${SWEEP_BATCH}`,
         [],
       );
       if (rows.length === 0) return removed;
       for (const row of rows) await this.storage.delete(row.storageKey);
-      await this.query(`DELETE FROM "Attachment" WHERE id = ANY($1::text[])`, [rows.map((row) => row.id)]);
+      await query(`DELETE FROM "Attachment" WHERE id = ANY($1::text[])`, [rows.map((row) => row.id)]);
       removed += rows.length;
       if (rows.length < SWEEP_BATCH) return removed;
     }
