@@ -12,6 +12,7 @@ function message(sender: string, createdAt: string): Message {
   return {
     id: `m${seq}`, seq, conversationId: 'c', content: `message ${seq}`, clientMessageId: null, createdAt,
     status: 'SENT', sender: user, readBy: [], attachments: [], readers: new Set(), receivers: new Set(),
+    editedAt: null, deletedAt: null, version: 1, replyTo: null, reactions: [], mentions: [],
   };
 }
 

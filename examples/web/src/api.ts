@@ -46,6 +46,8 @@ export interface Api {
     onData: (data: D) => void,
     onError: (error: Error) => void,
   ): () => void;
+  /** Calls `listener` each time the WebSocket is connected again after it dropped; returns the function that stops. */
+  onReconnected(listener: () => void): () => void;
   /** Closes the WebSocket (the user goes offline once it was their last). */
   close(): void;
 }
@@ -87,6 +89,10 @@ export function connect(origin: string, token: string): Api {
       });
       return unsubscribe;
     },
+    onReconnected: (listener) =>
+      ws.on('connected', (_socket, _payload, wasRetry) => {
+        if (wasRetry) listener();
+      }),
     close: () => void ws.dispose(),
   };
 }

@@ -4,10 +4,14 @@ import type { AnyVariables, TypedDocumentNode } from '@urql/core';
 import { apiOrigin, connect, devLogin, type Api } from './api.js';
 import {
   AddParticipantsDocument,
+  AddReactionDocument,
   BlockUserDocument,
   ConversationDocument,
+  ConversationEventCursorDocument,
   ConversationMembersDocument,
   ConversationsDocument,
+  DeleteMessageDocument,
+  EditMessageDocument,
   LeaveConversationDocument,
   RemoveParticipantDocument,
   RenameConversationDocument,
@@ -15,23 +19,25 @@ import {
   UnblockUserDocument,
   UpdateConversationSettingsDocument,
   type ConversationSettingsInput,
-  HistoryDocument,
+  HistoryWithStateDocument,
   MarkReadDocument,
   MeDocument,
-  MessageEventsDocument,
+  MessageFeedDocument,
   NotificationsDocument,
   PresenceDocument,
-  SendMessageDocument,
+  RemoveReactionDocument,
+  SendMessageWithStateDocument,
   SetTypingDocument,
   StartConversationDocument,
   UploadAttachmentDocument,
   TypingDocument,
-  type MessageEventsSubscription,
+  type MessageFeedSubscription,
   type MessageItemFragment,
+  type MessageStateFragment,
   type NotificationsSubscription,
 } from '../../generated/graphql.js';
 import { enablePush } from './push.js';
-import { addConversation, changed, resetState, setOpenConversation, state, upsertMessage } from './state.js';
+import { addConversation, applyMarks, changed, resetState, setOpenConversation, state, upsertMessage } from './state.js';
 
 /** Repeat setTyping(true) this often while the user keeps typing (the server forgets it after 6 s). */
 const TYPING_REFRESH_MS = 3_000;
@@ -137,7 +143,11 @@ export async function close(): Promise<void> {
   changed();
 }
 
-/** Opens a conversation: its newest page of history, then its live events from the last message on. */
+/**
+ * Opens a conversation: where its change feed stands, its newest page of
+ * history, then the feed's events from that point on (what changed while the
+ * history was read comes again: the newer version wins).
+ */
 export async function open(conversationId: string): Promise<void> {
   if (state.openId === conversationId) return;
   await stopTyping();
@@ -147,11 +157,11 @@ export async function open(conversationId: string): Promise<void> {
   keepInUrl(conversationId);
   changed();
 
-  const { messages } = await session().query(HistoryDocument, { conversationId, last: PAGE_SIZE });
+  const { conversation } = await session().query(ConversationEventCursorDocument, { id: conversationId });
+  const { messages } = await session().query(HistoryWithStateDocument, { conversationId, last: PAGE_SIZE });
   if (state.openId !== conversationId) return;
   for (const { node } of messages.edges) upsertMessage(node);
   state.olderCursor = messages.pageInfo.hasPreviousPage ? (messages.pageInfo.startCursor ?? null) : null;
-  const after = messages.edges.at(-1)?.node.id ?? null;
   state.unreadAtOpen = { count: unread, upToSeq: messages.edges.at(-1)?.node.seq ?? 0 };
   // Removed from it (or left on another device): its subscriptions end with NOT_FOUND, often before
   // RemovedFromConversationNotification comes. Either one takes it off the screen.
@@ -160,7 +170,7 @@ export async function open(conversationId: string): Promise<void> {
     else report(error);
   };
   const stops = [
-    session().subscribe(MessageEventsDocument, { conversationId, after }, onMessageEvent, ended),
+    follow(conversationId, conversation.eventCursor ?? null, ended),
     session().subscribe(TypingDocument, { conversationId }, ({ typing }) => {
       if (typing.user.id === state.me?.id) return;
       if (typing.isTyping) state.typing.set(typing.user.id, typing.user.displayName);
@@ -184,6 +194,7 @@ export async function loadMembers(): Promise<void> {
   if (state.openId !== conversationId || !held) return;
   Object.assign(held, { title: conversation.title, viewerRole: conversation.viewerRole, participants: conversation.members.map((member) => member.user) });
   state.members = conversation.members;
+  applyMarks(conversation.members);
   changed();
 }
 
@@ -258,7 +269,7 @@ export async function loadOlder(): Promise<void> {
   state.loadingOlder = true;
   changed();
   try {
-    const { messages } = await session().query(HistoryDocument, { conversationId, last: PAGE_SIZE, before });
+    const { messages } = await session().query(HistoryWithStateDocument, { conversationId, last: PAGE_SIZE, before });
     if (state.openId !== conversationId) return;
     for (const { node } of messages.edges) upsertMessage(node);
     state.olderCursor = messages.pageInfo.hasPreviousPage ? (messages.pageInfo.startCursor ?? null) : null;
@@ -268,13 +279,15 @@ export async function loadOlder(): Promise<void> {
   }
 }
 
-export async function send(content: string): Promise<void> {
+/** Sends a message: perhaps a reply (quoting `replyToId`) that mentions some members. */
+export async function send(content: string, { replyToId, mentionedUserIds }: { replyToId?: string; mentionedUserIds?: string[] } = {}): Promise<void> {
   const conversationId = state.openId;
   if (!conversationId || !content.trim()) return;
   const clientMessageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
   await stopTyping();
-  const { sendMessage } = await session().mutate(SendMessageDocument, { input: { conversationId, content, clientMessageId } });
-  messageArrived(sendMessage);
+  const input = { conversationId, content, clientMessageId, replyToId, mentionedUserIds };
+  const { sendMessage } = await session().mutate(SendMessageWithStateDocument, { input });
+  showMessage(sendMessage);
 }
 
 /** Uploads each file (a multipart request), then sends them as one message of their own. */
@@ -284,8 +297,42 @@ export async function sendFiles(files: File[], content = ''): Promise<void> {
   const attachmentIds: string[] = [];
   for (const file of files) attachmentIds.push((await session().mutate(UploadAttachmentDocument, { file })).uploadAttachment.id);
   const clientMessageId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-  const { sendMessage } = await session().mutate(SendMessageDocument, { input: { conversationId, content, clientMessageId, attachmentIds } });
-  messageArrived(sendMessage);
+  const { sendMessage } = await session().mutate(SendMessageWithStateDocument, { input: { conversationId, content, clientMessageId, attachmentIds } });
+  showMessage(sendMessage);
+}
+
+// ---- editing, deleting, reacting, replying ----
+
+/** The composer quotes this message (null: no longer) and sends the next message as a reply to it. */
+export function replyTo(messageId: string | null): void {
+  Object.assign(state, { replyingTo: messageId, editingId: messageId ? null : state.editingId });
+  changed();
+}
+
+/** The composer edits this message (null: back to writing new ones). */
+export function startEditing(messageId: string | null): void {
+  Object.assign(state, { editingId: messageId, replyingTo: messageId ? null : state.replyingTo });
+  changed();
+}
+
+export async function edit(messageId: string, content: string): Promise<void> {
+  showMessage((await session().mutate(EditMessageDocument, { messageId, content })).editMessage);
+}
+
+/** Leaves a tombstone, for everyone: "This message was deleted". */
+export async function remove(messageId: string): Promise<void> {
+  showMessage((await session().mutate(DeleteMessageDocument, { messageId })).deleteMessage);
+}
+
+/** Adds the viewer's `emoji` to a message, or takes it back if they reacted with it already. */
+export async function toggleReaction(messageId: string, emoji: string): Promise<void> {
+  const variables = { messageId, emoji };
+  const reacted = state.messages.get(messageId)?.reactions.some((reaction) => reaction.emoji === emoji && reaction.reactedByMe);
+  if (reacted) {
+    showMessage((await session().mutate(RemoveReactionDocument, variables)).removeReaction);
+  } else {
+    showMessage((await session().mutate(AddReactionDocument, variables)).addReaction);
+  }
 }
 
 /** Opens a conversation with `messageId` loaded (paging back to it), for a search result. */
@@ -329,23 +376,71 @@ export async function markReadIfShown(newMessage = false): Promise<void> {
 
 // ---- live events ----
 
-function messageArrived(message: MessageItemFragment): void {
+/** The list's preview: a newer message, or a new state of the one it shows. */
+function showInList(message: MessageItemFragment): void {
   const conversation = state.conversations.get(message.conversationId);
   if (conversation && (!conversation.lastMessage || conversation.lastMessage.seq <= message.seq)) {
     conversation.lastMessage = message;
   }
-  if (state.openId === message.conversationId) upsertMessage(message);
+}
+
+/** A message new or changed (a mutation's answer or an event), as the open conversation and the list show it. */
+function showMessage(message: MessageStateFragment): void {
+  const shown = state.openId === message.conversationId ? upsertMessage(message) : message;
+  showInList(shown);
+  // A deleted message can be neither answered nor edited any more.
+  if (shown.deletedAt && state.replyingTo === shown.id) state.replyingTo = null;
+  if (shown.deletedAt && state.editingId === shown.id) state.editingId = null;
   changed();
 }
 
-function onMessageEvent({ messageEvents: event }: MessageEventsSubscription): void {
+/**
+ * Follows the open conversation's change feed from `since` (null: from now).
+ * graphql-ws would resubscribe with these first variables after a reconnect:
+ * instead it starts again from the last cursor it got, for one event per
+ * message that changed meanwhile. Returns the function that stops.
+ */
+function follow(conversationId: string, since: string | null, onError: (error: Error) => void): () => void {
+  let cursor = since;
+  let stopCurrent: (() => void) | undefined;
+  const start = () => {
+    const stopPrevious = stopCurrent;
+    stopCurrent = session().subscribe(
+      MessageFeedDocument,
+      { conversationId, since: cursor },
+      (data) => {
+        if ('cursor' in data.messageEvents) cursor = data.messageEvents.cursor;
+        onMessageEvent(data);
+      },
+      onError,
+    );
+    stopPrevious?.();
+  };
+  start();
+  const stopListening = session().onReconnected(() => {
+    start();
+    // Receipts and membership changes come live only: what they are now.
+    attempt(loadMembers);
+  });
+  return () => {
+    stopListening();
+    stopCurrent?.();
+  };
+}
+
+function onMessageEvent({ messageEvents: event }: MessageFeedSubscription): void {
   switch (event.__typename) {
     case 'MessageCreated':
-      messageArrived(event.message);
+      showMessage(event.message);
       if (event.message.sender.id !== state.me?.id) {
         state.announcement = `${event.message.sender.displayName}: ${event.message.content || `sent ${event.message.attachments.map((file) => file.filename).join(', ')}`}`;
         attempt(() => markReadIfShown(true));
       }
+      break;
+    case 'MessageEdited':
+    case 'MessageDeleted':
+    case 'ReactionsChanged':
+      showMessage(event.message);
       break;
     case 'MessagesRead':
       for (const id of event.messageIds) {
@@ -379,7 +474,8 @@ function onNotification({ notifications: event }: NotificationsSubscription): vo
         return;
       }
       conversation.unreadCount = event.conversationUnreadCount;
-      messageArrived(event.message);
+      // The open conversation's messages come from its feed.
+      showInList(event.message);
       // The count is as of that message; in the open conversation it is read already (or now).
       if (conversation.id === state.openId) attempt(() => markReadIfShown());
       break;

@@ -3,13 +3,15 @@
 import type {
   ConversationListItemFragment,
   ConversationMemberItemFragment,
-  MessageItemFragment,
+  MessageStateFragment,
   UserSummaryFragment,
 } from '../../generated/graphql.js';
+import { isNewer } from '../../clients/versions.js';
 
 export type Conversation = ConversationListItemFragment;
 
-export interface Message extends MessageItemFragment {
+/** A message as it is now (edits, deletion, reactions: the copy with the highest `version`). */
+export interface Message extends MessageStateFragment {
   /** Other participants who read it / whose client received it. */
   readers: Set<string>;
   receivers: Set<string>;
@@ -33,6 +35,9 @@ export interface State {
   typing: Map<string, string>;
   /** The latest message of someone else in the open conversation, read out by screen readers. */
   announcement: string;
+  /** The message the composer replies to (quoted above it), and the one it edits instead of sending. */
+  replyingTo: string | null;
+  editingId: string | null;
   /** The open conversation's members with their roles (the group info panel), once loaded. */
   members: ConversationMemberItemFragment[] | null;
   /** The list shows the "Archived" folder instead of the other conversations. */
@@ -53,6 +58,8 @@ function initialState(): State {
     unreadAtOpen: null,
     typing: new Map(),
     announcement: '',
+    replyingTo: null,
+    editingId: null,
     members: null,
     showArchived: false,
     error: null,
@@ -123,15 +130,19 @@ export function addConversation(conversation: Conversation): void {
 
 /** Switches the open conversation (or to none), forgetting what was loaded of the previous one. */
 export function setOpenConversation(openId: string | null): void {
-  Object.assign(state, { openId, messages: new Map(), typing: new Map(), olderCursor: null, loadingOlder: false, unreadAtOpen: null, announcement: '', members: null });
+  Object.assign(state, { openId, messages: new Map(), typing: new Map(), olderCursor: null, loadingOlder: false, unreadAtOpen: null, announcement: '', replyingTo: null, editingId: null, members: null });
 }
 
 export function openConversation(): Conversation | undefined {
   return state.openId ? state.conversations.get(state.openId) : undefined;
 }
 
-/** Adds or merges a message of the open conversation (the mutation's answer and the event may come in either order). */
-export function upsertMessage(item: MessageItemFragment): Message {
+/**
+ * Adds or merges a message of the open conversation. The mutation's answer and
+ * the events may come in any order: an older version than the one held changes
+ * nothing but the receipts.
+ */
+export function upsertMessage(item: MessageStateFragment): Message {
   const existing = state.messages.get(item.id);
   const conversation = state.conversations.get(item.conversationId);
   const readers = new Set([...(existing?.readers ?? []), ...item.readBy.map((user) => user.id)]);
@@ -139,7 +150,8 @@ export function upsertMessage(item: MessageItemFragment): Message {
   if (conversation && item.status !== 'SENT') {
     for (const user of others(conversation)) if (user.id !== item.sender.id) receivers.add(user.id);
   }
-  const message: Message = { ...item, readers, receivers };
+  const current = existing && !isNewer(item, existing) ? existing : item;
+  const message: Message = { ...current, readers, receivers };
   state.messages.set(item.id, message);
   return message;
 }
@@ -185,4 +197,22 @@ export function firstUnread(messages: Message[]): Message | undefined {
     if (--remaining === 0) return message;
   }
   return undefined;
+}
+
+/**
+ * Read and delivery marks of the other members (`Conversation.members`): each
+ * message up to a member's mark counts as read or received by them. Receipts
+ * come live only, so after a reconnect this is how the page catches up.
+ */
+export function applyMarks(members: ConversationMemberItemFragment[]): void {
+  const seqOf = (id: string | null) => (id ? (state.messages.get(id)?.seq ?? -1) : -1);
+  for (const { user, lastReadMessageId, lastDeliveredMessageId } of members) {
+    if (user.id === state.me?.id) continue;
+    const read = seqOf(lastReadMessageId);
+    const received = Math.max(read, seqOf(lastDeliveredMessageId));
+    for (const message of state.messages.values()) {
+      if (message.seq <= read) message.readers.add(user.id);
+      if (message.seq <= received) message.receivers.add(user.id);
+    }
+  }
 }
