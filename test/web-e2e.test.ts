@@ -5,7 +5,10 @@
 // shows a conversation (groups, day separators, the unread divider, history
 // paged upwards, the new-messages pill, the composer and its drafts, the URL),
 // the phone layout, running a group (its info panel, mute/pin/archive, block,
-// a removal reaching the removed user's screen live), and axe-core's scan. Screenshots go to test-results/.
+// a removal reaching the removed user's screen live), messages that change
+// (edits, deletions, reactions, replies with quotes, mentions, and the change
+// feed resumed with `since` after a dropped connection), and axe-core's scan.
+// Screenshots go to test-results/.
 // Runs once per `npm test` (in the postgres project); on CI it never skips.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { browserSkipReason, checkedRun, launchChromium, offlineContext, screenshot, type OfflineContext } from './helpers/browser.js';
@@ -90,6 +93,55 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(', ')}`);
 }
 
+/** A graphql-ws frame (JSON text). */
+interface Frame {
+  id?: string;
+  type: string;
+  payload?: { query?: string; variables?: Record<string, unknown>; data?: { messageEvents?: { cursor?: string } } };
+}
+
+/**
+ * Puts the page's WebSockets to /graphql through the test (Playwright's
+ * routeWebSocket): it reads the frames both ways, can drop the connection as
+ * a network would, and holds the page's next connection until released.
+ */
+async function proxyWebSockets(page: Page) {
+  const sent: Frame[] = [];
+  const received: Frame[] = [];
+  let sockets: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
+  let held: Promise<void> = Promise.resolve();
+  let release = () => {};
+  await page.routeWebSocket(/\/graphql$/, async (ws) => {
+    let server: WebSocketRoute | undefined;
+    const waiting: (string | Buffer)[] = [];
+    ws.onMessage((message) => {
+      sent.push(JSON.parse(String(message)) as Frame);
+      if (server) server.send(message);
+      else waiting.push(message);
+    });
+    await held;
+    server = ws.connectToServer();
+    server.onMessage((message) => {
+      received.push(JSON.parse(String(message)) as Frame);
+      ws.send(message);
+    });
+    for (const message of waiting.splice(0)) server.send(message);
+    sockets = { page: ws, server };
+  });
+  return {
+    sent,
+    received,
+    /** Closes both ends (graphql-ws on the page reconnects); the next connection waits for `release()`. */
+    async drop() {
+      held = new Promise((resolve) => (release = resolve));
+      // Each end closes the other too; whichever is closed already answers with an error.
+      await sockets?.server.close({ code: 4000, reason: 'dropped by the test' }).catch(() => undefined);
+      await sockets?.page.close({ code: 4000, reason: 'dropped by the test' }).catch(() => undefined);
+    },
+    release: () => release(),
+  };
+}
+
 /** Scroll position of the message list: how far from its top and from its bottom. */
 const scrollOf = (page: Page) =>
   page.locator('.messages').evaluate((list) => ({ top: list.scrollTop, fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight }));
@@ -115,10 +167,16 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
     site = await serveStatic(outDir);
   }, 120_000);
 
-  /** Signs `username` in through the page (development sign-in) in a context of its own, offline. */
-  async function signIn(server: TestServer, username: string, viewport = { width: 960, height: 600 }): Promise<{ page: Page; offline: OfflineContext }> {
+  /** Signs `username` in through the page (development sign-in) in a context of its own, offline; `prepare` runs on the page before it loads. */
+  async function signIn(
+    server: TestServer,
+    username: string,
+    viewport = { width: 960, height: 600 },
+    prepare?: (page: Page) => Promise<unknown>,
+  ): Promise<{ page: Page; offline: OfflineContext }> {
     const offline = await offlineContext(browser, { viewport });
     const page = await offline.newPage(username);
+    await prepare?.(page);
     await page.goto(`${site.url}/?api=${encodeURIComponent(server.url.replace(/\/graphql$/, ''))}`);
     await page.getByLabel('Username').fill(username);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -528,6 +586,129 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await gwen.locator('.group-info .member[data-username=hank]').waitFor({ state: 'detached' });
       expect(await hank.locator('.error').isVisible()).toBe(false);
       expect(await gwen.locator('.error').isVisible()).toBe(false);
+    });
+  }, 90_000);
+
+  it('lets users edit, delete, react, reply with a quote and mention, live on both screens, and resumes the change feed with since after a dropped connection', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const sessions: OfflineContext[] = [];
+    let socket: Awaited<ReturnType<typeof proxyWebSockets>> | undefined;
+    await checkedRun(sessions, async () => {
+      const [ana, ben] = (
+        await Promise.all([
+          signIn(server, 'ana'),
+          signIn(server, 'ben', undefined, async (page) => (socket = await proxyWebSockets(page))),
+        ])
+      ).map((session) => {
+        sessions.push(session.offline);
+        return session.page;
+      }) as [Page, Page];
+      /** The message (in the list of `page`) whose own text contains `text` (not a reply quoting it). */
+      const message = (page: Page, text: string) =>
+        page.locator('.messages .message', { has: page.locator('.bubble', { hasText: text }), hasNot: page.locator('.quote', { hasText: text }) });
+      /** Clicks one of a message's action buttons, with the pointer on the message (they show on hover). */
+      const act = async (page: Page, text: string, action: string) => {
+        await message(page, text).hover();
+        await message(page, text).getByRole('button', { name: action, exact: true }).click();
+      };
+      const chip = (page: Page, text: string, emoji: string) => message(page, text).locator('.reaction', { hasText: emoji });
+
+      await ana.fill('input[name=peer]', 'ben');
+      await ana.press('input[name=peer]', 'Enter');
+      await ana.fill('textarea[name=message]', 'Lunch at noon?');
+      await ana.press('textarea[name=message]', 'Enter');
+      await ben.locator('.conversation[data-peer=ana]').click();
+      await message(ben, 'Lunch at noon?').waitFor();
+
+      // ana edits her message in the composer: ben sees the new text and "edited".
+      await act(ana, 'Lunch at noon?', 'Edit');
+      await ana.locator('.composer-context', { hasText: 'Editing your message' }).waitFor();
+      expect(await ana.locator('textarea[name=message]').inputValue()).toBe('Lunch at noon?');
+      await ana.fill('textarea[name=message]', 'Lunch at 12:30?');
+      await ana.press('textarea[name=message]', 'Enter');
+      await message(ben, 'Lunch at 12:30?').locator('.edited').waitFor();
+      await message(ana, 'Lunch at 12:30?').locator('.edited').waitFor();
+      expect(await ana.locator('.composer-context').isVisible()).toBe(false);
+      expect(await ana.locator('textarea[name=message]').inputValue()).toBe('');
+      expect(await message(ben, 'Lunch at 12:30?').getAttribute('data-version')).toBe('2');
+
+      // ana reacts 👍 from the picker: ben sees 1, ana sees hers pressed; ben adds his: 2 for both; ana takes hers back: 1.
+      await act(ana, 'Lunch at 12:30?', 'Add a reaction');
+      await ana.getByRole('button', { name: 'React with 👍' }).click();
+      await chip(ben, 'Lunch at 12:30?', '👍').and(ben.locator('[aria-pressed=false]', { hasText: '1' })).waitFor();
+      await chip(ana, 'Lunch at 12:30?', '👍').and(ana.locator('[aria-pressed=true]', { hasText: '1' })).waitFor();
+      await chip(ben, 'Lunch at 12:30?', '👍').click();
+      await chip(ana, 'Lunch at 12:30?', '👍').and(ana.locator('[aria-pressed=true]', { hasText: '2' })).waitFor();
+      await chip(ben, 'Lunch at 12:30?', '👍').and(ben.locator('[aria-pressed=true]', { hasText: '2' })).waitFor();
+      await chip(ana, 'Lunch at 12:30?', '👍').click();
+      await chip(ana, 'Lunch at 12:30?', '👍').and(ana.locator('[aria-pressed=false]', { hasText: '1' })).waitFor();
+      await chip(ben, 'Lunch at 12:30?', '👍').and(ben.locator('[aria-pressed=true]', { hasText: '1' })).waitFor();
+
+      // ben replies by keyboard: arrows to the message, Tab to its Reply button; ana sees the quote.
+      await ben.getByRole('list', { name: 'Messages' }).focus();
+      await ben.keyboard.press('ArrowUp');
+      expect(await message(ben, 'Lunch at 12:30?').evaluate((element) => element === document.activeElement)).toBe(true);
+      for (const name of ['👍 1', 'Add a reaction', 'Reply']) {
+        await ben.keyboard.press('Tab');
+        expect(await ben.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(name);
+      }
+      await ben.keyboard.press('Enter');
+      await ben.locator('.composer-context', { hasText: 'Replying to ana' }).locator('.quoted', { hasText: 'Lunch at 12:30?' }).waitFor();
+      await ben.locator('textarea[name=message]:focus').waitFor();
+      await ben.keyboard.type('Sounds good, see you there');
+      await ben.keyboard.press('Enter');
+      const replyAtAna = message(ana, 'Sounds good');
+      await replyAtAna.locator('.quote', { hasText: 'Lunch at 12:30?' }).waitFor();
+      expect(await replyAtAna.locator('.quote-author').innerText()).toBe('ana');
+      expect(await ben.locator('.composer-context').isVisible()).toBe(false);
+
+      // ana mentions ben: typing @ offers him, Enter takes him; ben sees the mention highlighted as his.
+      const composer = ana.locator('textarea[name=message]');
+      await composer.pressSequentially('@b');
+      await ana.getByRole('listbox', { name: 'Members to mention' }).getByRole('option', { name: /ben/ }).waitFor();
+      await composer.press('Enter');
+      expect(await composer.inputValue()).toBe('@ben ');
+      await composer.pressSequentially('can you bring the slides?');
+      await composer.press('Enter');
+      await message(ben, 'can you bring the slides?').locator('.mention.me', { hasText: '@ben' }).waitFor();
+      await message(ana, 'can you bring the slides?').locator('.mention:not(.me)', { hasText: '@ben' }).waitFor();
+      expect(await seriousViolations(ana)).toEqual([]);
+      await screenshot(ben, 'web-e2e-lifecycle');
+
+      // ana deletes the edited message: a tombstone on both screens, and ben's reply quotes it as deleted.
+      ana.once('dialog', (dialog) => void dialog.accept());
+      await act(ana, 'Lunch at 12:30?', 'Delete');
+      const tombstone = (page: Page) => page.locator('.messages .message.deleted .bubble', { hasText: 'This message was deleted' });
+      await tombstone(ben).waitFor();
+      await tombstone(ana).waitFor();
+      await message(ben, 'Sounds good').locator('.quote.deleted', { hasText: 'This message was deleted' }).waitFor();
+      await replyAtAna.locator('.quote.deleted', { hasText: 'This message was deleted' }).waitFor();
+      expect(await ben.locator('.message.deleted .reaction').count()).toBe(0);
+      expect(await ben.getByText('Lunch at 12:30?').count()).toBe(0);
+
+      // ben's connection drops; meanwhile ana edits and reacts. Back, his page resumes from the last cursor it got and shows both.
+      const lastCursor = socket!.received.map((frame) => frame.payload?.data?.messageEvents?.cursor).filter(Boolean).at(-1);
+      expect(lastCursor).toBeTruthy();
+      const sentBefore = socket!.sent.length;
+      await socket!.drop();
+      await act(ana, 'can you bring the slides?', 'Edit');
+      await composer.fill('@ben can you bring the slides and the demo?');
+      await composer.press('Enter');
+      await message(ana, 'and the demo?').locator('.edited').waitFor();
+      await act(ana, 'Sounds good', 'Add a reaction');
+      await ana.getByRole('button', { name: 'React with 🎉' }).click();
+      await chip(ana, 'Sounds good', '🎉').waitFor();
+      socket!.release();
+      await message(ben, 'and the demo?').locator('.edited').waitFor();
+      await message(ben, 'and the demo?').locator('.mention.me').waitFor();
+      await chip(ben, 'Sounds good', '🎉').and(ben.locator('[aria-pressed=false]', { hasText: '1' })).waitFor();
+      // One change feed is open again, from that cursor.
+      const resent = socket!.sent.slice(sentBefore);
+      const feeds = resent.filter((frame) => frame.type === 'subscribe' && frame.payload?.query?.includes('subscription MessageFeed'));
+      const open = feeds.filter((feed) => !resent.some((frame) => frame.type === 'complete' && frame.id === feed.id));
+      expect(open.map((feed) => feed.payload?.variables?.since)).toEqual([lastCursor]);
+      expect(await ben.locator('.error').isVisible()).toBe(false);
+      expect(await ana.locator('.error').isVisible()).toBe(false);
     });
   }, 90_000);
 });

@@ -1,11 +1,12 @@
 // The open conversation's messages: grouped rows, kept at the bottom while the
 // reader is there, a "new messages" pill instead of yanking one who scrolled
 // up, older history loaded when the top comes near, and new messages of
-// others read out by screen readers.
-import { attachmentElement } from './attachments.js';
+// others read out by screen readers. Up and down arrows move between
+// messages; Tab reaches the buttons of the message the keyboard is on.
 import * as chat from './chat.js';
 import { avatar, h } from './dom.js';
 import { time } from './format.js';
+import { messageItem } from './message-item.js';
 import { firstUnread, lastOwnMessage, receiptOf, sortedMessages, state, type Conversation, type Message } from './state.js';
 import { timeline, type Row } from './timeline.js';
 
@@ -22,15 +23,18 @@ export interface MessageList {
 
 export function createMessageList(): MessageList {
   // Focusable, so that keyboard users can scroll it.
-  const list = h('ol', { class: 'messages', tabindex: '0', 'aria-label': 'Messages' });
+  const list = h('ol', { class: 'messages', tabindex: '0', 'aria-label': 'Messages', 'aria-describedby': 'messages-hint' });
+  const hint = h('span', { id: 'messages-hint', class: 'sr-only' }, 'Up and down arrows move between messages; Tab reaches the actions of the one you are on.');
   const pill = h('button', { type: 'button', class: 'pill', hidden: '' });
   const live = h('div', { class: 'sr-only', 'aria-live': 'polite', role: 'status' });
-  const element = h('div', { class: 'timeline' }, list, pill, live);
+  const element = h('div', { class: 'timeline' }, list, hint, pill, live);
 
   let shownId: string | null = null;
   let firstId: string | undefined;
   let lastId: string | undefined;
   let unseen = 0;
+  /** The message whose buttons are in the Tab order: the last one the focus was in (by default the newest). */
+  let keyboardOn: string | null = null;
 
   const atBottom = () => list.scrollHeight - list.scrollTop - list.clientHeight < EDGE_PX;
   const toBottom = () => {
@@ -50,6 +54,28 @@ export function createMessageList(): MessageList {
     list.focus();
   });
 
+  const messageElements = () => [...list.querySelectorAll<HTMLElement>('.message')];
+  const tabStopsOn = (id: string | undefined) => {
+    keyboardOn = id ?? null;
+    for (const message of messageElements()) {
+      for (const button of message.querySelectorAll('button')) button.tabIndex = message.dataset.id === id ? 0 : -1;
+    }
+  };
+  list.addEventListener('focusin', (event) => {
+    const message = (event.target as HTMLElement).closest<HTMLElement>('.message');
+    if (message && message.dataset.id !== keyboardOn) tabStopsOn(message.dataset.id);
+  });
+  list.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+    const messages = messageElements();
+    const from = (event.target as HTMLElement).closest<HTMLElement>('.message');
+    const at = from ? messages.indexOf(from) + (event.key === 'ArrowUp' ? -1 : 1) : messages.length - 1;
+    const to = messages[Math.max(0, Math.min(messages.length - 1, at))];
+    if (!to) return;
+    event.preventDefault();
+    to.focus();
+  });
+
   function render(conversation: Conversation): void {
     const messages = sortedMessages();
     if (shownId !== conversation.id) {
@@ -59,8 +85,17 @@ export function createMessageList(): MessageList {
     const wasAtBottom = atBottom();
     const [oldHeight, oldTop] = [list.scrollHeight, list.scrollTop];
     const divider = firstUnread(messages);
-    list.replaceChildren(...timeline(messages, divider?.id).map((row) => renderRow(row, conversation, lastOwnMessage(messages))));
+    // Drawn anew: the focus goes back to the same control of the same message (or to that message, or the list).
+    const focused = document.activeElement !== list && list.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+    const focusedId = focused?.closest<HTMLElement>('.message')?.dataset.id;
+    const tabbableId = messages.some((message) => message.id === keyboardOn) ? keyboardOn : messages.at(-1)?.id;
+    list.replaceChildren(...timeline(messages, divider?.id).map((row) => renderRow(row, conversation, lastOwnMessage(messages), tabbableId)));
     if (state.loadingOlder) list.prepend(h('li', { class: 'loading' }, 'Loading earlier messages…'));
+    if (focused && document.activeElement !== focused) {
+      const message = focusedId ? list.querySelector<HTMLElement>(`.message[data-id="${CSS.escape(focusedId)}"]`) : null;
+      const control = focused.dataset.action ? message?.querySelector<HTMLElement>(`[data-action="${CSS.escape(focused.dataset.action)}"]`) : null;
+      (focused.isConnected ? focused : (control ?? message ?? list)).focus({ preventScroll: true });
+    }
 
     const [oldest, newest] = [messages[0], messages.at(-1)];
     if (!lastId && newest) {
@@ -90,7 +125,7 @@ export function createMessageList(): MessageList {
   return { element, render, focus: () => list.focus() };
 }
 
-function renderRow(row: Row, conversation: Conversation, lastOwn: Message | undefined): HTMLLIElement {
+function renderRow(row: Row, conversation: Conversation, lastOwn: Message | undefined, tabbableId: string | null | undefined): HTMLLIElement {
   if (row.kind === 'day') return h('li', { class: 'day' }, h('span', {}, row.label));
   if (row.kind === 'unread') return h('li', { class: 'unread-divider' }, h('span', {}, 'Unread messages'));
   const sender = row.messages[0]!.sender;
@@ -106,11 +141,7 @@ function renderRow(row: Row, conversation: Conversation, lastOwn: Message | unde
       { class: 'stack' },
       !mine && conversation.kind === 'GROUP' && h('span', { class: 'author' }, sender.displayName),
       ...row.messages.map((message) =>
-        h(
-          'div',
-          { class: `message ${mine ? 'mine' : 'theirs'}`, 'data-id': message.id, 'data-receipt': message === lastOwn ? receipt?.state : undefined },
-          h('div', { class: 'bubble' }, message.content, message.attachments.length > 0 && h('div', { class: 'attachments' }, ...message.attachments.map(attachmentElement))),
-        ),
+        messageItem(message, conversation, { receipt: message === lastOwn ? receipt?.state : undefined, tabbable: message.id === tabbableId }),
       ),
       h(
         'div',

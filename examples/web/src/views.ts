@@ -6,6 +6,7 @@ import { createComposer, type Composer } from './composer.js';
 import { avatar, h, icon, ICONS } from './dom.js';
 import { shortWhen, time } from './format.js';
 import { onSubmit } from './forms.js';
+import { DELETED_TEXT } from './message-item.js';
 import { createMessageList, type MessageList } from './message-list.js';
 import { createSearchBox } from './search.js';
 import { archivedCount, openConversation, others, peerOf, sortedConversations, state, titleOf, type Conversation } from './state.js';
@@ -103,6 +104,13 @@ function buildShell(): Shell {
   return { root, list, folder, info, chatHeader, chatTitle, empty, messages, typing, composer };
 }
 
+/** A message in a line: its text, else its files; neither is left of a deleted one. */
+function previewOf(message: NonNullable<Conversation['lastMessage']>): string {
+  if (message.content) return message.content;
+  if (message.attachments.length > 0) return `Attachment: ${message.attachments.map((file) => file.filename).join(', ')}`;
+  return DELETED_TEXT;
+}
+
 function conversationItem(conversation: Conversation): HTMLLIElement {
   const peer = peerOf(conversation);
   const last = conversation.lastMessage;
@@ -131,7 +139,7 @@ function conversationItem(conversation: Conversation): HTMLLIElement {
       h(
         'span',
         { class: 'line' },
-        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${last.content || `Attachment: ${last.attachments.map((file) => file.filename).join(', ')}`}` : 'No messages yet'),
+        h('span', { class: 'preview' }, last ? `${last.sender.id === state.me?.id ? 'You: ' : ''}${previewOf(last)}` : 'No messages yet'),
         conversation.unreadCount > 0 && h('span', { class: 'badge' }, String(conversation.unreadCount), h('span', { class: 'sr-only' }, ' unread')),
       ),
     ),
@@ -176,7 +184,7 @@ function renderChat(shell: Shell): void {
     shell.info.dataset.key = panelKey;
     shell.info.replaceChildren(groupPanel(conversation));
   }
-  shell.composer.showFor(conversation.id);
+  shell.composer.render(conversation);
   shell.messages.render(conversation);
   const typists = [...state.typing.values()];
   shell.typing.textContent = typists.length ? `${typists.join(', ')} ${typists.length === 1 ? 'is' : 'are'} typing…` : '';
