@@ -45,15 +45,21 @@ export function validEmoji(emoji: string): string {
 }
 
 /**
- * A changed message's state with its read state (`status`, `readBy`), as a
+ * Changed messages' states with their read state (`status`, `readBy`), as a
  * send's event carries it: a screen selecting `status` on MessageEdited or
  * ReactionsChanged then needs no query. Without it each subscriber's
  * execution (one per viewer, as `reactedByMe` is the viewer's) loaded the
  * members' marks: in a group of 500, 500 queries of 500 rows per change.
+ * One statement for all the messages of a conversation that a batch changed:
+ * the members' marks and users are read once, not once per change.
  */
-async function stateWithReadState(query: RawQuery, conversationId: string, messageId: string): Promise<MessageRecord | undefined> {
-  const [row] = await query<BatchRow>(batchStatement(`SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m.id = $2`), [conversationId, messageId]);
-  return row ? recordsOfBatch(row)[0] : undefined;
+async function statesWithReadState(query: RawQuery, conversationId: string, messageIds: string[], options: { timeoutMs?: number }): Promise<Map<string, MessageRecord>> {
+  const [row] = await query<BatchRow>(
+    batchStatement(`SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m.id = ANY($2::text[])`),
+    [conversationId, messageIds],
+    options,
+  );
+  return new Map((row ? recordsOfBatch(row) : []).map((message) => [message.id, message]));
 }
 
 interface Head {
@@ -246,9 +252,10 @@ export class MessageLifecycle {
   /**
    * One transaction for a batch of changes: locks their conversations' rows
    * (in id order, as send statements do, so the two cannot deadlock), applies
-   * each change at its conversation's next position and reads the message's
-   * state as of it (a later change of the batch may change it again), then
-   * moves each conversation's last position past the changes that took one.
+   * each change at its conversation's next position, reads the changed
+   * messages' states (once per conversation; at once for a message that a
+   * later change of the batch may change again), then moves each
+   * conversation's last position past the changes that took one.
    */
   private applyBatch(changes: PendingChange[], timeoutMs: number | undefined): Promise<ChangeOutcome[]> {
     const end = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
@@ -261,8 +268,12 @@ export class MessageLifecycle {
         options(),
       );
       const lastPos = new Map(locked.map((row) => [row.id, row.pos]));
-      const outcomes: ChangeOutcome[] = [];
+      const outcomes: (ChangeOutcome | { pos: number })[] = [];
+      /** Changed messages whose state is read after the loop, by conversation. */
+      const unread = new Map<string, Set<string>>();
+      const changedLater = countBy(changes, (c) => c.messageId);
       for (const change of changes) {
+        changedLater.set(change.messageId, changedLater.get(change.messageId)! - 1);
         const last = lastPos.get(change.conversationId);
         if (last === undefined) {
           outcomes.push({ refused: notFound('Message') }); // its conversation is gone
@@ -274,8 +285,19 @@ export class MessageLifecycle {
           continue;
         }
         lastPos.set(change.conversationId, last + 1);
-        const message = await stateWithReadState(query, change.conversationId, change.messageId);
-        outcomes.push(message ? { message, pos: last + 1 } : { refused: notFound('Message') });
+        if (changedLater.get(change.messageId)! > 0) {
+          // Another change of this batch may change it again: its state as of this position, now.
+          const message = (await statesWithReadState(query, change.conversationId, [change.messageId], options())).get(change.messageId);
+          outcomes.push(message ? { message, pos: last + 1 } : { refused: notFound('Message') });
+        } else {
+          outcomes.push({ pos: last + 1 });
+          const ids = unread.get(change.conversationId) ?? new Set();
+          unread.set(change.conversationId, ids.add(change.messageId));
+        }
+      }
+      const states = new Map<string, MessageRecord>();
+      for (const [conversationId, ids] of unread) {
+        for (const [id, message] of await statesWithReadState(query, conversationId, [...ids], options())) states.set(id, message);
       }
       const moved = locked.filter((row) => lastPos.get(row.id) !== row.pos);
       if (moved.length > 0) {
@@ -286,7 +308,17 @@ export class MessageLifecycle {
           options(),
         );
       }
-      return outcomes;
+      return outcomes.map((outcome, i) => {
+        if (!('pos' in outcome) || 'message' in outcome) return outcome;
+        const message = states.get(changes[i]!.messageId);
+        return message ? { message, pos: outcome.pos } : { refused: notFound('Message') };
+      });
     });
   }
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
 }
