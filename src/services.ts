@@ -13,7 +13,7 @@ import { PrivacyService } from './modules/privacy/privacy.service.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
 import { QUERY_TIMEOUT_MS, type RawQuery, type RawTransaction } from './infra/db.js';
-import { MessagesService } from './modules/messages/messages.service.js';
+import { MessagesService, type StatementOptions } from './modules/messages/messages.service.js';
 import { MessageLifecycle } from './modules/messages/lifecycle.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { PresenceStore } from './modules/presence/presence-store.js';
@@ -120,6 +120,22 @@ export function createServices(
     pushSetup.background,
   );
   attachments.start();
+  // Sends' statements and lifecycle changes' transactions alike (each their own Batcher).
+  const writeStatements: StatementOptions = {
+    // Two statements: fewer, bigger batches cost PostgreSQL less (a commit
+    // each), and two keep one statement running while the other's results
+    // are handled (pairs benchmark, alternating runs: 2 beat 5 by 6-11% in
+    // sends/s and in p99; 1 was no better than 2 and lets one slow statement
+    // hold up every send). PGlite has one connection.
+    concurrency: config.databaseUrl ? Math.min(2, config.databasePoolSize) : 1,
+    // A send waits for its statement at most 4 s, the statement runs at
+    // most QUERY_TIMEOUT_MS, and both end by the send's deadline
+    // (SEND_DEADLINE_MS after its request arrived, whatever it waited for
+    // before): answered within 10 s when PostgreSQL stops answering. PGlite
+    // is in the process and cannot go silent.
+    maxWaitMs: config.databaseUrl ? 4_000 : undefined,
+    maxRunMs: config.databaseUrl ? QUERY_TIMEOUT_MS : undefined,
+  };
   const messages = new MessagesService(
     db,
     query,
@@ -130,21 +146,7 @@ export function createServices(
     deliveries,
     logError,
     () => metrics.messagesSent.inc(),
-    {
-      // Two statements: fewer, bigger batches cost PostgreSQL less (a commit
-      // each), and two keep one statement running while the other's results
-      // are handled (pairs benchmark, alternating runs: 2 beat 5 by 6-11% in
-      // sends/s and in p99; 1 was no better than 2 and lets one slow statement
-      // hold up every send). PGlite has one connection.
-      concurrency: config.databaseUrl ? Math.min(2, config.databasePoolSize) : 1,
-      // A send waits for its statement at most 4 s, the statement runs at
-      // most QUERY_TIMEOUT_MS, and both end by the send's deadline
-      // (SEND_DEADLINE_MS after its request arrived, whatever it waited for
-      // before): answered within 10 s when PostgreSQL stops answering. PGlite
-      // is in the process and cannot go silent.
-      maxWaitMs: config.databaseUrl ? 4_000 : undefined,
-      maxRunMs: config.databaseUrl ? QUERY_TIMEOUT_MS : undefined,
-    },
+    writeStatements,
     attachments,
   );
   const feed = new MessageFeed(hub, messages, (error) => logError('message feed backfill failed', error), {
@@ -159,7 +161,7 @@ export function createServices(
   const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event), async (conversationId, userId) => {
     const role = await membership.roleOf(conversationId, userId);
     return role === 'OWNER' || role === 'ADMIN';
-  });
+  }, writeStatements);
   // A tombstone's files go at once in this process; the periodic sweep is the safety net.
   lifecycle.onDeleted = () => void attachments.removeDeleted().catch((error) => logError('removing deleted attachments failed', error));
   return {

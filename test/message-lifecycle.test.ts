@@ -361,6 +361,41 @@ describe('concurrent changes', () => {
     expect(page).toHaveLength(8);
     for (const message of page) expect(message).toMatchObject({ content: '', reactions: [], deletedAt: expect.any(String) });
   });
+
+  it('keep each feed gapless when concurrent changes of several conversations are refused or change nothing', async () => {
+    const [alice, bob] = await createUsers(server, 2, 'mixrace');
+    const first = await group(server, alice!, [bob!], 'mix one');
+    const second = await direct(server, alice!, bob!);
+    const conversations = [first, second];
+    const messages = await Promise.all(conversations.flatMap((conversationId) => [0, 1, 2].map((i) => send(alice!, { conversationId, content: `m${i}` }))));
+    const tombstones = messages.filter((_, i) => i % 3 === 2);
+    await Promise.all(tombstones.map((m) => ok(server.url, alice!.token, Delete, { messageId: m.id })));
+    const calls = messages.flatMap((m) => [
+      http(server.url, bob!.token, React, { messageId: m.id, emoji: '🎯' }),
+      http(server.url, bob!.token, React, { messageId: m.id, emoji: '🎯' }), // the same again: unchanged
+      http(server.url, alice!.token, Edit, { messageId: m.id, content: `${m.content} edited` }),
+      http(server.url, bob!.token, Unreact, { messageId: m.id, emoji: '🚫' }), // none there: unchanged
+    ]);
+    const answers = await Promise.all(calls);
+    const refused = new Set(tombstones.map((m) => m.id));
+    answers.forEach((answer, i) => {
+      const message = messages[Math.floor(i / 4)]!;
+      expect(errorCodes(answer)).toEqual(refused.has(message.id) ? ['BAD_USER_INPUT'] : []);
+    });
+    for (const conversationId of conversations) {
+      const positions = await server.app.services.db.$queryRaw<{ pos: number }[]>`
+        SELECT pos FROM "MessageChange" WHERE "conversationId" = ${conversationId} ORDER BY pos`;
+      const [conversation] = await server.app.services.db.$queryRaw<{ lastEventPos: number }[]>`
+        SELECT "lastEventPos" FROM "Conversation" WHERE id = ${conversationId}`;
+      // 3 sends, 1 delete, and one reaction and one edit on each of the 2 live messages.
+      expect(positions.map((p) => p.pos)).toEqual(Array.from({ length: 8 }, (_, i) => i + 1));
+      expect(conversation?.lastEventPos).toBe(8);
+    }
+    for (const message of await history(bob!, first)) {
+      if (refused.has(message.id)) expect(message).toMatchObject({ content: '', reactions: [] });
+      else expect(message).toMatchObject({ content: expect.stringMatching(/ edited$/), version: 3, reactions: [{ emoji: '🎯', count: 1 }] });
+    }
+  });
 });
 
 describe('replies and mentions', () => {

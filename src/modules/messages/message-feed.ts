@@ -276,11 +276,11 @@ export class MessageFeed {
       else if (early.length < this.options.maxQueue) early.push(event);
       else queue.fellBehind();
     };
-    // A long replay reads its next batch once the subscriber has taken most of the last one
-    // (at most two batches wait: the one being read and the one in the queue).
+    // A long replay reads its next batch while it passes on the current one, as long as the
+    // subscriber has taken most of the batch before (at most two batches wait: the one being
+    // read and the one in the queue); a subscriber that has not waits until it has.
     const prefetch = <T>(read: () => Promise<T>): Promise<T> => {
       const next = (async () => {
-        await null; // after the current batch is in the queue
         while (queue.size >= this.options.replayBatch && !queue.closed) await new Promise((resolve) => setTimeout(resolve, 5));
         return read();
       })();

@@ -7,7 +7,7 @@ import type { Conversation, Message, PrismaClient, User } from '../../generated/
 import { badUserInput, notFound } from '../../errors.js';
 import type { RawQuery } from '../../infra/db.js';
 import { withDates } from '../../infra/json-rows.js';
-import { Batcher, WaitedTooLongError } from '../../infra/batcher.js';
+import { Batcher, WaitedTooLongError, type BatcherOptions } from '../../infra/batcher.js';
 import type { AppPubSub } from '../../topics.js';
 import type { ConversationsService } from '../conversations/conversations.service.js';
 import type { MembershipCache } from '../conversations/membership.js';
@@ -106,6 +106,14 @@ interface PendingSend {
   mentionedUserIds: string;
 }
 
+/**
+ * How a Batcher of writes runs: `concurrency` statements (or transactions)
+ * under way at most at once, the rest wait and go in together; `maxWaitMs`,
+ * `maxRunMs`: how long an item may wait for its run, and the run may take
+ * (see BatcherOptions).
+ */
+export type StatementOptions = Pick<BatcherOptions, 'concurrency' | 'maxWaitMs' | 'maxRunMs'>;
+
 /** Sends stored in one statement at most. */
 const MAX_SENDS_PER_STATEMENT = 100;
 
@@ -125,12 +133,8 @@ export class MessagesService {
     private readonly log: (message: string, error: unknown) => void,
     /** Called once per message stored (not for idempotent replays). */
     private readonly onStored: () => void,
-    /**
-     * `concurrency`: send statements under way at most at once; sends beyond
-     * wait and go in together. `maxWaitMs`, `maxRunMs`: how long a send may
-     * wait for its statement, and the statement may run (see BatcherOptions).
-     */
-    sendStatements: { concurrency: number; maxWaitMs?: number; maxRunMs?: number },
+    /** Send statements under way at once, and how long a send may wait for one (see StatementOptions). */
+    sendStatements: StatementOptions,
     private readonly attachments: AttachmentsService,
   ) {
     this.stored = new Batcher((sends, timeoutMs) => this.insertBatch(sends, timeoutMs), {
@@ -684,7 +688,7 @@ function toRecord(row: SentRow): MessageRecord {
  * integrity violation, 40 transaction rollback such as a deadlock), which one
  * send of a batch can cause alone; not a lost connection or a timeout.
  */
-function isDataError(error: unknown): boolean {
+export function isDataError(error: unknown): boolean {
   return /^(22|23|40)/.test(sqlState(error) ?? '') || isUniqueViolation(error);
 }
 
