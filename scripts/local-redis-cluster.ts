@@ -104,7 +104,9 @@ export async function startLocalRedisCluster({ nodeTimeoutMs = 1_500 }: { nodeTi
   }
   const admin = (port: number) => {
     let client = admins.get(port);
-    if (!client) {
+    // A client that found its node not listening yet (a slow start on a busy machine) has ended for good
+    // (no retries): the next command gets a new one, or the wait for six answering nodes never ends.
+    if (!client || client.status === 'end') {
       client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: true });
       client.on('error', () => undefined);
       admins.set(port, client);

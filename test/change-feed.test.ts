@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
-import type { CfEventsSubscription } from './generated/graphql.js';
+import type { ChangeFeedSubscription } from './generated/graphql.js';
+import { ChangeFeed as Events, expectedReplay, expectWholeAndOnce, feed, versions } from './helpers/change-feed.js';
 import { errorCodes, ok, subscribe, wsClient, type Subscription, type WsClient } from './helpers/clients.js';
 import { testDatabase } from './helpers/database.js';
 import { waitFor } from './helpers/deferred.js';
-import { payloads } from './helpers/events.js';
 import { spawnServer, type ServerProcess } from './helpers/processes.js';
 import { direct, group } from './helpers/seed.js';
 import { rawSocket } from './helpers/raw-socket.js';
@@ -34,37 +34,14 @@ const History = graphql(`
     messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }
   }
 `);
-const Page = graphql(`
-  query CfPage($conversationId: ID!, $before: String) {
-    messages(conversationId: $conversationId, last: 100, before: $before) {
-      edges { node { id version } }
-      pageInfo { hasPreviousPage startCursor }
-    }
-  }
-`);
-const Events = graphql(`
-  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {
-    messageEvents(conversationId: $conversationId, after: $after, since: $since) {
-      __typename
-      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }
-      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }
-      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }
-      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }
-    }
-  }
-`);
 
-type FeedEvent = Extract<CfEventsSubscription['messageEvents'], { cursor: string }>;
+type FeedEvent = Extract<ChangeFeedSubscription['messageEvents'], { cursor: string }>;
 
 let server: TestServer;
 
 beforeAll(async () => {
   server = await startServer();
 });
-
-function feed(sub: Subscription<CfEventsSubscription>): FeedEvent[] {
-  return payloads(sub, 'messageEvents').filter((e): e is FeedEvent => 'cursor' in e);
-}
 
 async function connect(user: TestUser, url = server.wsUrl): Promise<WsClient> {
   const ws = wsClient(url, { token: user.token });
@@ -81,55 +58,6 @@ function actions(url: string, user: TestUser) {
     react: (messageId: string, emoji: string) => ok(url, user.token, React, { messageId, emoji }),
     unreact: (messageId: string, emoji: string) => ok(url, user.token, Unreact, { messageId, emoji }),
   };
-}
-
-/**
- * Checks a subscriber's events against the conversation as it is now: no
- * cursor twice, per message versions that only grow, and every message at its
- * current version (nothing lost).
- */
-async function expectWholeAndOnce(events: () => FeedEvent[], current: Map<string, number>) {
-  await waitFor(() => [...current].every(([id, version]) => events().some((e) => e.message.id === id && e.message.version === version)), {
-    what: 'every message at its current version',
-    timeoutMs: 20_000,
-  });
-  const seen = new Map<string, number>();
-  for (const e of events()) {
-    expect(e.message.version, `${e.__typename} ${e.message.id}`).toBeGreaterThan(seen.get(e.message.id) ?? 0);
-    seen.set(e.message.id, e.message.version);
-  }
-  expect(new Set(events().map((e) => e.cursor)).size).toBe(events().length);
-}
-
-async function versions(url: string, user: TestUser, conversationId: string): Promise<Map<string, number>> {
-  const current = new Map<string, number>();
-  let before: string | null | undefined;
-  for (;;) {
-    const page = (await ok(url, user.token, Page, { conversationId, before })).messages;
-    for (const { node } of page.edges) current.set(node.id, node.version);
-    if (!page.pageInfo.hasPreviousPage) return current;
-    before = page.pageInfo.startCursor;
-  }
-}
-
-/** What `since: <cursor of log[i]>` must replay, from a complete log of the feed: one event per message, by precedence. */
-function expectedReplay(log: FeedEvent[], i: number): { type: string; id: string }[] {
-  const later = log.slice(i + 1);
-  const lastIndex = new Map<string, number>();
-  later.forEach((e, index) => lastIndex.set(e.message.id, index));
-  return [...lastIndex.entries()]
-    .sort((a, b) => a[1] - b[1])
-    .map(([id]) => {
-      const changes = later.filter((e) => e.message.id === id);
-      const type = changes.some((e) => e.__typename === 'MessageCreated')
-        ? 'MessageCreated'
-        : changes.at(-1)!.message.deletedAt
-          ? 'MessageDeleted'
-          : changes.some((e) => e.__typename === 'MessageEdited')
-            ? 'MessageEdited'
-            : 'ReactionsChanged';
-      return { type, id };
-    });
 }
 
 describe('live change events', () => {
@@ -287,7 +215,7 @@ describe('resuming with since', () => {
       }
     }
     // All three saw the same live tail.
-    const tail = (sub: Subscription<CfEventsSubscription>) => feed(sub).slice(-10).map((e) => e.cursor);
+    const tail = (sub: Subscription<ChangeFeedSubscription>) => feed(sub).slice(-10).map((e) => e.cursor);
     expect(tail(subs[1]!)).toEqual(tail(subs[0]!));
     expect(tail(subs[2]!)).toEqual(tail(subs[0]!));
   });
@@ -313,7 +241,7 @@ describe('resuming with since', () => {
     for (let i = 0; i < 5; i++) await a.edit(ids[i]!, `live ${i}`);
 
     const events = () =>
-      slow.frames.filter((f) => f.id === 's' && f.type === 'next').map((f) => (f.payload as { data: CfEventsSubscription }).data.messageEvents as FeedEvent);
+      slow.frames.filter((f) => f.id === 's' && f.type === 'next').map((f) => (f.payload as { data: ChangeFeedSubscription }).data.messageEvents as FeedEvent);
     await expectWholeAndOnce(events, await versions(server.url, alice!, conversationId));
     expect(slow.frames.filter((f) => f.id === 's' && f.type !== 'next')).toEqual([]);
   });
@@ -381,7 +309,7 @@ describe.runIf(testDatabase() === 'postgres')('the change feed across processes'
     ]);
     const { eventCursor } = (await ok(q.url, bob.token, Cursor, { id: conversationId })).conversation;
     for (const sub of [onP, onQ]) await waitFor(() => feed(sub).at(-1)?.cursor === eventCursor, { what: 'the last change', timeoutMs: 15_000 });
-    const fromFirstProbe = (sub: Subscription<CfEventsSubscription>) => {
+    const fromFirstProbe = (sub: Subscription<ChangeFeedSubscription>) => {
       const events = feed(sub);
       return events.slice(events.findIndex((e) => e.message.content === `probe ${probes}`)).map((e) => `${e.__typename}:${e.message.id}:${e.message.version}`);
     };
@@ -395,7 +323,7 @@ describe.runIf(testDatabase() === 'postgres')('the change feed across processes'
       for (let i = 0; writing || i < 20; i++) await Promise.all([a.edit(mine.id, `w${i}`), a.react(theirs.id, `:w${i % 40}:`), a.send(conversationId, `ws${i}`)]);
     })();
     const cursors = [resumeFrom, feed(onQ)[5]!.cursor, resumeFrom];
-    const resumed: Subscription<CfEventsSubscription>[] = [];
+    const resumed: Subscription<ChangeFeedSubscription>[] = [];
     for (const since of cursors) resumed.push(subscribe(await connect(bob, q.wsUrl), Events, { conversationId, since }));
     await waitFor(() => resumed.every((sub) => feed(sub).length > 0), { what: 'the resumed subscriptions' });
     writing = false;

@@ -45,8 +45,6 @@ type Documents = {
     "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.CfUnreactDocument,
     "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": typeof types.CfCursorDocument,
     "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": typeof types.CfHistoryDocument,
-    "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.CfPageDocument,
-    "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": typeof types.CfEventsDocument,
     "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": typeof types.ConvCreateGroupDocument,
@@ -83,6 +81,8 @@ type Documents = {
     "\n  mutation HpSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq } }\n": typeof types.HpSendDocument,
     "\n  subscription HpEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": typeof types.HpEventsDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": typeof types.HealthMeDocument,
+    "\n  subscription ChangeFeed($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": typeof types.ChangeFeedDocument,
+    "\n  query FeedPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": typeof types.FeedPageDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.SeedGroupDocument,
     "\n  mutation EvSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content createdAt sender { id } }\n  }\n": typeof types.EvSendDocument,
@@ -167,11 +167,16 @@ type Documents = {
     "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.RcGroupDocument,
     "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RcStartDocument,
     "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": typeof types.RcSendDocument,
-    "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n": typeof types.RcEventsDocument,
+    "\n  subscription RcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) { ... on MessageCreated { cursor message { id seq content } } }\n  }\n": typeof types.RcEventsDocument,
+    "mutation RcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }": typeof types.RcEditDocument,
+    "mutation RcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }": typeof types.RcDeleteDocument,
+    "mutation RcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }": typeof types.RcReactDocument,
+    "query RcCursor($id: ID!) { conversation(id: $id) { eventCursor } }": typeof types.RcCursorDocument,
+    "mutation RcRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }": typeof types.RcRemoveDocument,
     "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.RcTypingDocument,
     "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.RcSetTypingDocument,
     "subscription RcPresence { presence { user { id } status } }": typeof types.RcPresenceDocument,
-    "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": typeof types.RcNotificationsDocument,
+    "\n  subscription RcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount conversation { id } message { seq } }\n      ... on RemovedFromConversationNotification { conversationId }\n    }\n  }\n": typeof types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": typeof types.RcOnlineDocument,
     "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.SearchMessagesDocument,
     "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": typeof types.SearchSendDocument,
@@ -238,8 +243,6 @@ const documents: Documents = {
     "mutation CfUnreact($messageId: ID!, $emoji: String!) { removeReaction(messageId: $messageId, emoji: $emoji) { version } }": types.CfUnreactDocument,
     "query CfCursor($id: ID!) { conversation(id: $id) { eventCursor } }": types.CfCursorDocument,
     "\n  query CfHistory($conversationId: ID!) {\n    messages(conversationId: $conversationId, last: 100) { edges { node { id version content } } }\n  }\n": types.CfHistoryDocument,
-    "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.CfPageDocument,
-    "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": types.CfEventsDocument,
     "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.CfStartDocument,
     "\n  mutation ConvStart($userId: ID!) {\n    startConversation(userId: $userId) {\n      id\n      kind\n      title\n      participants { id username }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvStartDocument,
     "\n  mutation ConvCreateGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) {\n      id\n      kind\n      title\n      participants { id }\n      createdAt\n      updatedAt\n    }\n  }\n": types.ConvCreateGroupDocument,
@@ -276,6 +279,8 @@ const documents: Documents = {
     "\n  mutation HpSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq } }\n": types.HpSendDocument,
     "\n  subscription HpEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq } } }\n  }\n": types.HpEventsDocument,
     "\n  query HealthMe {\n    me { id }\n  }\n": types.HealthMeDocument,
+    "\n  subscription ChangeFeed($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n": types.ChangeFeedDocument,
+    "\n  query FeedPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n": types.FeedPageDocument,
     "\n  mutation SeedStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.SeedStartDocument,
     "\n  mutation SeedGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.SeedGroupDocument,
     "\n  mutation EvSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id seq content createdAt sender { id } }\n  }\n": types.EvSendDocument,
@@ -360,11 +365,16 @@ const documents: Documents = {
     "\n  mutation RcGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.RcGroupDocument,
     "mutation RcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RcStartDocument,
     "\n  mutation RcSend($conversationId: ID!, $content: String!, $clientMessageId: String) {\n    sendMessage(input: { conversationId: $conversationId, content: $content, clientMessageId: $clientMessageId }) { id seq }\n  }\n": types.RcSendDocument,
-    "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n": types.RcEventsDocument,
+    "\n  subscription RcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) { ... on MessageCreated { cursor message { id seq content } } }\n  }\n": types.RcEventsDocument,
+    "mutation RcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }": types.RcEditDocument,
+    "mutation RcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }": types.RcDeleteDocument,
+    "mutation RcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }": types.RcReactDocument,
+    "query RcCursor($id: ID!) { conversation(id: $id) { eventCursor } }": types.RcCursorDocument,
+    "mutation RcRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }": types.RcRemoveDocument,
     "subscription RcTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.RcTypingDocument,
     "mutation RcSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.RcSetTypingDocument,
     "subscription RcPresence { presence { user { id } status } }": types.RcPresenceDocument,
-    "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n": types.RcNotificationsDocument,
+    "\n  subscription RcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount conversation { id } message { seq } }\n      ... on RemovedFromConversationNotification { conversationId }\n    }\n  }\n": types.RcNotificationsDocument,
     "query RcOnline($id: ID!) { user(id: $id) { online } }": types.RcOnlineDocument,
     "\n  query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {\n    searchMessages(query: $query, conversationId: $conversationId, first: $first, after: $after) {\n      edges { cursor highlight node { id content conversationId } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.SearchMessagesDocument,
     "\n  mutation SearchSend($input: SendMessageInput!) { sendMessage(input: $input) { id content } }\n": types.SearchSendDocument,
@@ -541,14 +551,6 @@ export function graphql(source: "\n  query CfHistory($conversationId: ID!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query CfPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"): (typeof documents)["\n  subscription CfEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }"): (typeof documents)["mutation CfStart($userId: ID!) { startConversation(userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -690,6 +692,14 @@ export function graphql(source: "\n  subscription HpEvents($conversationId: ID!,
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query HealthMe {\n    me { id }\n  }\n"): (typeof documents)["\n  query HealthMe {\n    me { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ChangeFeed($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"): (typeof documents)["\n  subscription ChangeFeed($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) {\n      __typename\n      ... on MessageCreated { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageEdited { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on MessageDeleted { cursor message { id seq content version deletedAt reactions { emoji count } } }\n      ... on ReactionsChanged { cursor message { id seq content version deletedAt reactions { emoji count } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FeedPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"): (typeof documents)["\n  query FeedPage($conversationId: ID!, $before: String) {\n    messages(conversationId: $conversationId, last: 100, before: $before) {\n      edges { node { id version } }\n      pageInfo { hasPreviousPage startCursor }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -1029,7 +1039,27 @@ export function graphql(source: "\n  mutation RcSend($conversationId: ID!, $cont
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n"): (typeof documents)["\n  subscription RcEvents($conversationId: ID!, $after: ID) {\n    messageEvents(conversationId: $conversationId, after: $after) { ... on MessageCreated { message { id seq content } } }\n  }\n"];
+export function graphql(source: "\n  subscription RcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) { ... on MessageCreated { cursor message { id seq content } } }\n  }\n"): (typeof documents)["\n  subscription RcEvents($conversationId: ID!, $after: ID, $since: String) {\n    messageEvents(conversationId: $conversationId, after: $after, since: $since) { ... on MessageCreated { cursor message { id seq content } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }"): (typeof documents)["mutation RcEdit($messageId: ID!, $content: String!) { editMessage(messageId: $messageId, content: $content) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }"): (typeof documents)["mutation RcDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }"): (typeof documents)["mutation RcReact($messageId: ID!, $emoji: String!) { addReaction(messageId: $messageId, emoji: $emoji) { version } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query RcCursor($id: ID!) { conversation(id: $id) { eventCursor } }"): (typeof documents)["query RcCursor($id: ID!) { conversation(id: $id) { eventCursor } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RcRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }"): (typeof documents)["mutation RcRemove($conversationId: ID!, $userId: ID!) { removeParticipant(conversationId: $conversationId, userId: $userId) { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -1045,7 +1075,7 @@ export function graphql(source: "subscription RcPresence { presence { user { id 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n"): (typeof documents)["\n  subscription RcNotifications { notifications { __typename ... on NewMessageNotification { conversationUnreadCount message { seq } } } }\n"];
+export function graphql(source: "\n  subscription RcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount conversation { id } message { seq } }\n      ... on RemovedFromConversationNotification { conversationId }\n    }\n  }\n"): (typeof documents)["\n  subscription RcNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount conversation { id } message { seq } }\n      ... on RemovedFromConversationNotification { conversationId }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -51,7 +51,7 @@ export async function ok<R, V>(url: string, token: string, document: Doc<R, V>, 
   return response.data;
 }
 
-export function errorCodes(response: { errors?: { extensions?: Record<string, unknown> }[] }): unknown[] {
+export function errorCodes(response: { errors?: readonly { extensions?: Record<string, unknown> }[] }): unknown[] {
   return (response.errors ?? []).map((e) => e.extensions?.code);
 }
 
