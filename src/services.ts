@@ -12,7 +12,7 @@ import { MembersService } from './modules/conversations/members.service.js';
 import { PrivacyService } from './modules/privacy/privacy.service.js';
 import { DeliveryTracker } from './modules/messages/deliveries.js';
 import { MessageFeed } from './modules/messages/message-feed.js';
-import { QUERY_TIMEOUT_MS, type RawQuery, type RawTransaction } from './infra/db.js';
+import { QUERY_TIMEOUT_MS, type RawQuery, type RawScript } from './infra/db.js';
 import { MessagesService, type StatementOptions } from './modules/messages/messages.service.js';
 import { MessageLifecycle } from './modules/messages/lifecycle.service.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
@@ -89,7 +89,7 @@ export function createServices(
   config: Config,
   db: PrismaClient,
   query: RawQuery,
-  transaction: RawTransaction,
+  script: RawScript,
   pubsub: AppPubSub,
   presenceStore: PresenceStore,
   log: Logger,
@@ -158,7 +158,7 @@ export function createServices(
     if (event.type === 'MessageCreated') push.messageCreated(event);
   };
   // In a group, its OWNER and ADMINs delete anyone's message (a DIRECT conversation's two are MEMBERs).
-  const lifecycle = new MessageLifecycle(query, transaction, membership, (event) => messages.publishChange(event), async (conversationId, userId) => {
+  const lifecycle = new MessageLifecycle(query, script, membership, (event) => messages.publishChange(event), async (conversationId, userId) => {
     const role = await membership.roleOf(conversationId, userId);
     return role === 'OWNER' || role === 'ADMIN';
   }, writeStatements);

@@ -130,6 +130,21 @@ describe('editMessage', () => {
     expect((await history(bob!, conversationId)).map((m) => m.content)).toEqual(['hello']);
   });
 
+  it('stores edited content and emojis exactly, whatever quotes, backslashes or $n they hold (changes reach PostgreSQL as literals)', async () => {
+    const [alice, bob] = await createUsers(server, 2, 'editlit');
+    const conversationId = await direct(server, alice!, bob!);
+    const sent = await send(alice!, { conversationId, content: 'plain' });
+    const tricky = `it's "quoted" \\ back\\slashed \\' $1 $2::text ?; DROP TABLE "Message"; -- 🙂 \u00e9\n\tend`;
+    expect((await ok(server.url, alice!.token, Edit, { messageId: sent.id, content: tricky })).editMessage.content).toBe(tricky);
+    for (const emoji of ["'", '\\', "\\'", '$1']) {
+      const reacted = (await ok(server.url, bob!.token, React, { messageId: sent.id, emoji })).addReaction;
+      expect(reacted.reactions.map((r) => r.emoji)).toContain(emoji);
+    }
+    const [stored] = await history(bob!, conversationId);
+    expect(stored).toMatchObject({ content: tricky });
+    expect(stored!.reactions.map((r) => r.emoji)).toEqual(["'", '\\', "\\'", '$1']);
+  });
+
   it('refuses others (FORBIDDEN), non-members and unknown ids (NOT_FOUND), tombstones and bad content (BAD_USER_INPUT), changing nothing', async () => {
     const [alice, bob, eve] = await createUsers(server, 3, 'editno');
     const conversationId = await direct(server, alice!, bob!);

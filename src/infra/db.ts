@@ -28,27 +28,18 @@ export const QUERY_TIMEOUT_MS = 5_000;
  */
 export type RawQuery = <T>(text: string, values: unknown[], options?: { timeoutMs?: number; unnamed?: boolean }) => Promise<T[]>;
 
-/** Thrown inside a transaction to end it with ROLLBACK and answer `value` (a change that turned out to change nothing). */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
+/** A statement with positional parameters ($1, $2, …). */
+export interface Statement {
+  text: string;
+  values: unknown[];
 }
 
 /**
- * See Database.transaction: runs `fn`'s statements in one transaction (READ
- * COMMITTED: each statement sees what committed before it started). It
- * commits when `fn` resolves; it rolls back when `fn` throws, and then
- * answers the value of a thrown Rollback, or rethrows.
+ * See Database.script: runs the statements in order in one transaction (READ
+ * COMMITTED: each sees what committed before it started, and what the ones
+ * before it did), answering each one's rows; one that fails rolls all back.
  */
-export type RawTransaction = <T>(fn: (query: RawQuery) => Promise<T>) => Promise<T>;
-
-async function settle<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof Rollback) return error.value as T;
-    throw error;
-  }
-}
+export type RawScript = (statements: Statement[], options?: { timeoutMs?: number }) => Promise<unknown[][]>;
 
 export interface Database {
   prisma: PrismaClient;
@@ -61,8 +52,17 @@ export interface Database {
    * shared with Prisma's transactions).
    */
   query: RawQuery;
-  /** Several statements in one transaction, for changes that must read what they wait for (RawTransaction). */
-  transaction: RawTransaction;
+  /**
+   * Several statements in one transaction, for changes that must read what
+   * they wait for (RawScript). On PostgreSQL in one round trip: they go as one
+   * simple-protocol query, parameters inlined as escaped literals, which
+   * PostgreSQL runs as one transaction. The row locks they take are held for
+   * the statements' own time, never across round trips to this process,
+   * whose event loop may be busy with a delivery for tens of milliseconds
+   * (sends queued behind a lifecycle transaction idle in that wait). On
+   * PGlite (one connection, in this process) in a transaction, one after another.
+   */
+  script: RawScript;
   /** A session for the migration runner: one connection, so session advisory locks hold. */
   withSession<T>(fn: (session: SqlSession) => Promise<T>): Promise<T>;
   /**
@@ -118,33 +118,13 @@ function openPostgres(connectionString: string, max: number, preparedStatements:
       const config = { name, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
       return (await pool.query(config)).rows as T[];
     },
-    transaction: (fn) =>
-      settle(async () => {
-        const client = await pool.connect();
-        let healthy = true;
-        try {
-          await client.query('BEGIN');
-          try {
-            const result = await fn(async <T>(text: string, values: unknown[], options?: { timeoutMs?: number }) => {
-              const config = { name: nameOf?.({ sql: text }) || undefined, text, values, types: fastTypes, query_timeout: options?.timeoutMs };
-              return (await client.query(config)).rows as T[];
-            });
-            await client.query('COMMIT');
-            return result;
-          } catch (error) {
-            await client.query('ROLLBACK').catch(() => {
-              healthy = false;
-            });
-            throw error;
-          }
-        } catch (error) {
-          healthy &&= !isConnectionError(error);
-          throw error;
-        } finally {
-          // A connection that failed mid-transaction is not handed out again.
-          client.release(healthy ? undefined : true);
-        }
-      }),
+    async script(statements, options) {
+      const text = statements.map((statement) => inlineParameters(statement.text, statement.values)).join(';\n');
+      const config = { text, types: fastTypes, query_timeout: options?.timeoutMs };
+      // Several statements in one query answer one result each.
+      const result = (await pool.query(config)) as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(result) ? result : [result]).map((r) => r.rows);
+    },
     background(backgroundMax) {
       const side = new pg.Pool({ ...poolConfig, max: backgroundMax });
       side.on('error', () => undefined);
@@ -192,13 +172,15 @@ async function openPglite(dataDir: string): Promise<Database> {
   return {
     prisma,
     query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
-    transaction: (fn) =>
-      settle(() =>
-        prisma.$transaction((tx) => fn(<T>(text: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(text, ...values)), {
-          // One connection: transactions wait for each other's turn (Prisma's default gives up after 2 s).
-          maxWait: 10_000,
-          timeout: 10_000,
-        }),
+    script: (statements) =>
+      prisma.$transaction(
+        async (tx) => {
+          const results: unknown[][] = [];
+          for (const { text, values } of statements) results.push(await tx.$queryRawUnsafe<unknown[]>(text, ...values));
+          return results;
+        },
+        // One connection: transactions wait for each other's turn (Prisma's default gives up after 2 s).
+        { maxWait: 10_000, timeout: 10_000 },
       ),
     background: () => ({
       query: <T>(text: string, values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
@@ -219,8 +201,26 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-/** An error of the connection itself (not of a statement's data): that client is not reused. */
-function isConnectionError(error: unknown): boolean {
-  const message = (error as Error | undefined)?.message ?? '';
-  return /Connection terminated|timeout|ECONNRESET|ECONNREFUSED|EPIPE|not queryable/i.test(message);
+/**
+ * The statement with its parameters written in as SQL literals, for a
+ * simple-protocol query (which takes none). Strings are escaped by pg's
+ * escapeLiteral; our statements keep no `$n` inside their own literals.
+ */
+export function inlineParameters(text: string, values: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const index = Number(n) - 1;
+    if (index >= values.length) throw new RangeError(`No value for $${n}.`);
+    return literal(values[index]);
+  });
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return pg.escapeLiteral(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 0 ? `(${value})` : String(value);
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  // A cast follows where the element type matters ($1::text[]); ARRAY[] alone has none.
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`;
+  throw new TypeError(`Cannot write ${typeof value} as an SQL literal.`);
 }

@@ -107,7 +107,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     await db.close();
     throw error;
   }
-  const services = createServices(config, db.prisma, db.query, db.transaction, pubsub, presenceStore, log, metrics, redis, {
+  const services = createServices(config, db.prisma, db.query, db.script, pubsub, presenceStore, log, metrics, redis, {
     keys: pushKeys,
     ownPort: () => listeningPort ?? config.port,
     extraCa: config.push.caFile ? readFileSync(config.push.caFile, 'utf8') : undefined,

@@ -1,17 +1,16 @@
 // Edits, deletions and reactions. Changes share transactions as sends share
-// statements (group commit): one transaction locks the conversations' rows,
-// then applies its changes one after another, each at its conversation's next
-// change-feed position, each with a statement that sees every change before
-// it: concurrent edits apply one after the other (versions only grow), an
-// edit after a delete finds the tombstone, and two equal reactions find each
-// other (the unique key holds also against any path that skips the lock). A
-// change that turns out to change nothing, or is refused, takes no position
-// (its statement changed nothing), so the feed keeps no gap. One commit per
-// batch, not per change: a busy group's reactions and edits no longer queue
-// behind each other's commits.
+// statements (group commit): the changes waiting at once go to PostgreSQL as
+// one script (one round trip, one commit) that locks their conversations'
+// rows, then applies them one after another, each with a statement that sees
+// every change before it: concurrent edits apply one after the other
+// (versions only grow), an edit after a delete finds the tombstone, and two
+// equal reactions find each other (the unique key holds also against any path
+// that skips the lock). A change takes its conversation's next change-feed
+// position in its own statement, only when it changes something: one that is
+// refused or changes nothing takes none, so the feed keeps no gap.
 import type { GraphQLError } from 'graphql';
 import { Batcher } from '../../infra/batcher.js';
-import type { RawQuery, RawTransaction } from '../../infra/db.js';
+import type { RawQuery, RawScript, Statement } from '../../infra/db.js';
 import { badUserInput, forbidden, notFound } from '../../errors.js';
 import type { MembershipCache } from '../conversations/membership.js';
 import { isStorableId, isStorableText } from '../input.js';
@@ -50,16 +49,45 @@ export function validEmoji(emoji: string): string {
  * ReactionsChanged then needs no query. Without it each subscriber's
  * execution (one per viewer, as `reactedByMe` is the viewer's) loaded the
  * members' marks: in a group of 500, 500 queries of 500 rows per change.
- * One statement for all the messages of a conversation that a batch changed:
- * the members' marks and users are read once, not once per change.
+ * One statement for the messages of a conversation that a batch changed: the
+ * members' marks and users are read once, not once per change.
  */
-async function statesWithReadState(query: RawQuery, conversationId: string, messageIds: string[], options: { timeoutMs?: number }): Promise<Map<string, MessageRecord>> {
-  const [row] = await query<BatchRow>(
-    batchStatement(`SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m.id = ANY($2::text[])`),
-    [conversationId, messageIds],
-    options,
-  );
-  return new Map((row ? recordsOfBatch(row) : []).map((message) => [message.id, message]));
+function statesStatement(conversationId: string, messageIds: string[]): Statement {
+  return { text: batchStatement(`SELECT ${MESSAGE_COLUMNS} FROM "Message" m WHERE m.id = ANY($2::text[])`), values: [conversationId, messageIds] };
+}
+
+/** Takes the conversations' rows in id order, as send statements do, so that the two cannot deadlock. */
+const LOCK_CONVERSATIONS = 'SELECT id FROM "Conversation" WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE';
+
+/**
+ * The CTEs that give a change of message $1 its position: `target` (the
+ * message, unless a tombstone) and `pos`, the conversation's next position,
+ * taken (lastEventPos moved) only when `applies` (SQL over target and the
+ * statement's other CTEs) holds.
+ */
+function positionFor(applies = 'true', from = 'target'): string {
+  return `target AS (
+      SELECT id, "conversationId" FROM "Message" WHERE id = $1 AND "deletedAt" IS NULL
+    ), pos AS (
+      UPDATE "Conversation" c SET "lastEventPos" = c."lastEventPos" + 1
+      FROM ${from} WHERE c.id = target."conversationId" AND ${applies}
+      RETURNING c."lastEventPos" AS pos
+    )`;
+}
+
+/** Records the change of the message `changed` (a CTE with id, conversationId, pos) in the feed. */
+function recorded(changed: string, kind: MessageChangedEvent['type']): string {
+  return `change AS (
+      INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
+      SELECT "conversationId", pos, id, ${CHANGE_KINDS[kind]} FROM ${changed}
+    )`;
+}
+
+/** What a change statement answers: its position when it changed the message, whether it was there and alive, and the emojis it had. */
+interface ChangeRow {
+  pos: number | null;
+  alive: boolean;
+  emojis?: number;
 }
 
 interface Head {
@@ -67,18 +95,12 @@ interface Head {
   senderId: string;
 }
 
-/**
- * One change's statement at position `pos`: 'changed' when it changed the
- * message (and recorded the change at `pos`), 'unchanged' when there was
- * nothing to change, or the refusal to answer. Either way but 'changed' the
- * statement changed nothing. A thrown error fails the whole transaction.
- */
-type ApplyChange = (query: RawQuery, pos: number, options: { timeoutMs?: number }) => Promise<'changed' | 'unchanged' | GraphQLError>;
-
+/** A change's statement, and its verdict from the row it answers: changed, nothing to change, or the refusal to answer. */
 interface PendingChange {
   conversationId: string;
   messageId: string;
-  apply: ApplyChange;
+  statement: Statement;
+  verdict: (row: ChangeRow) => 'changed' | 'unchanged' | GraphQLError;
 }
 
 type ChangeOutcome = { message: MessageRecord; pos: number } | { unchanged: true } | { refused: GraphQLError };
@@ -86,10 +108,10 @@ type ChangeOutcome = { message: MessageRecord; pos: number } | { unchanged: true
 export class MessageLifecycle {
   private readonly applied: Batcher<PendingChange, ChangeOutcome>;
 
-  /** `statements`: transactions under way at once and how long a change may wait for one (as sends' statements). */
+  /** `statements`: scripts under way at once and how long a change may wait for one (as sends' statements). */
   constructor(
     private readonly query: RawQuery,
-    private readonly transaction: RawTransaction,
+    private readonly script: RawScript,
     private readonly membership: MembershipCache,
     private readonly publish: (event: FeedEvent) => Promise<void>,
     readonly canDeleteOthersMessages: CanDeleteOthersMessages = async () => false,
@@ -110,19 +132,14 @@ export class MessageLifecycle {
     const head = await this.visibleMessage(viewerId, messageId);
     if (head.senderId !== viewerId) throw forbidden('Only its sender edits a message.');
     const content = validContent(rawContent);
-    return this.change(head, messageId, 'MessageEdited', async (query, pos, options) => {
-      const [edited] = await query(
-        `WITH edited AS (
-           UPDATE "Message" SET content = $2, "editedAt" = now(), version = version + 1, "editedPos" = $3, "eventPos" = $3
-           WHERE id = $1 AND "deletedAt" IS NULL RETURNING id, "conversationId"
-         )
-         INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
-         SELECT "conversationId", $3, id, ${CHANGE_KINDS.MessageEdited} FROM edited RETURNING pos`,
-        [messageId, content, pos],
-        options,
-      );
-      return edited ? 'changed' : badUserInput('A deleted message cannot be edited.');
-    });
+    const text = `WITH ${positionFor()}, edited AS (
+        UPDATE "Message" m SET content = $2::text, "editedAt" = now(), version = m.version + 1, "editedPos" = pos.pos, "eventPos" = pos.pos
+        FROM pos, target WHERE m.id = target.id RETURNING m.id, m."conversationId", pos.pos
+      ), ${recorded('edited', 'MessageEdited')}
+      SELECT (SELECT pos FROM edited) AS pos, EXISTS (SELECT 1 FROM target) AS alive`;
+    return this.change(head, messageId, 'MessageEdited', { text, values: [messageId, content] }, (row) =>
+      row.pos !== null ? 'changed' : badUserInput('A deleted message cannot be edited.'),
+    );
   }
 
   /**
@@ -135,25 +152,19 @@ export class MessageLifecycle {
     if (head.senderId !== viewerId && !(await this.canDeleteOthersMessages(head.conversationId, viewerId))) {
       throw forbidden("Only its sender, or a group's OWNER or ADMIN, deletes a message.");
     }
-    const message = await this.change(head, messageId, 'MessageDeleted', async (query, pos, options) => {
-      const [deleted] = await query(
-        `WITH deleted AS (
-           UPDATE "Message" SET content = '', "deletedAt" = now(), "mentionedUserIds" = '{}', "replyToId" = NULL,
-                  version = version + 1, "eventPos" = $2
-           WHERE id = $1 AND "deletedAt" IS NULL RETURNING id, "conversationId"
-         ), reactions AS (
-           DELETE FROM "Reaction" r USING deleted WHERE r."messageId" = deleted.id
-         ), attachments AS (
-           -- Served no more from now (404); the files go with the next sweep (onDeleted starts one).
-           UPDATE "Attachment" a SET "deletedAt" = now() FROM deleted WHERE a."messageId" = deleted.id
-         )
-         INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
-         SELECT "conversationId", $2, id, ${CHANGE_KINDS.MessageDeleted} FROM deleted RETURNING pos`,
-        [messageId, pos],
-        options,
-      );
-      return deleted ? 'changed' : 'unchanged'; // already a tombstone: unchanged, no event
-    });
+    const text = `WITH ${positionFor()}, deleted AS (
+        UPDATE "Message" m SET content = '', "deletedAt" = now(), "mentionedUserIds" = '{}', "replyToId" = NULL,
+               version = m.version + 1, "eventPos" = pos.pos
+        FROM pos, target WHERE m.id = target.id RETURNING m.id, m."conversationId", pos.pos
+      ), reactions AS (
+        DELETE FROM "Reaction" r USING deleted WHERE r."messageId" = deleted.id
+      ), attachments AS (
+        -- Served no more from now (404); the files go with the next sweep (onDeleted starts one).
+        UPDATE "Attachment" a SET "deletedAt" = now() FROM deleted WHERE a."messageId" = deleted.id
+      ), ${recorded('deleted', 'MessageDeleted')}
+      SELECT (SELECT pos FROM deleted) AS pos, EXISTS (SELECT 1 FROM target) AS alive`;
+    // Already a tombstone: unchanged, no event.
+    const message = await this.change(head, messageId, 'MessageDeleted', { text, values: [messageId] }, (row) => (row.pos !== null ? 'changed' : 'unchanged'));
     if (message.deletedAt) this.onDeleted(messageId);
     return message;
   }
@@ -162,32 +173,23 @@ export class MessageLifecycle {
   async addReaction(viewerId: string, messageId: string, rawEmoji: string): Promise<MessageRecord> {
     const emoji = validEmoji(rawEmoji);
     const head = await this.visibleMessage(viewerId, messageId);
-    return this.change(head, messageId, 'ReactionsChanged', async (query, pos, options) => {
-      const [result] = await query<{ alive: boolean; emojis: number; added: boolean }>(
-        `WITH target AS (
-           SELECT id, "conversationId" FROM "Message" WHERE id = $1 AND "deletedAt" IS NULL
-         ), used AS (
-           SELECT count(DISTINCT emoji)::int AS emojis, COALESCE(bool_or(emoji = $3), false) AS present
-           FROM "Reaction" WHERE "messageId" = $1
-         ), added AS (
-           INSERT INTO "Reaction" ("messageId", "userId", emoji)
-           SELECT target.id, $2, $3 FROM target, used WHERE used.present OR used.emojis < ${MAX_EMOJIS_PER_MESSAGE}
-           ON CONFLICT ("messageId", "userId", emoji) DO NOTHING
-           RETURNING "messageId"
-         ), bumped AS (
-           UPDATE "Message" m SET version = m.version + 1, "eventPos" = $4 FROM added WHERE m.id = added."messageId"
-           RETURNING m.id, m."conversationId"
-         ), change AS (
-           INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
-           SELECT "conversationId", $4, id, ${CHANGE_KINDS.ReactionsChanged} FROM bumped
-         )
-         SELECT EXISTS (SELECT 1 FROM target) AS alive, used.emojis, EXISTS (SELECT 1 FROM added) AS added FROM used`,
-        [messageId, viewerId, emoji, pos],
-        options,
-      );
-      if (!result?.alive) return badUserInput('A deleted message takes no reactions.');
-      if (result.added) return 'changed';
-      if (result.emojis >= MAX_EMOJIS_PER_MESSAGE) return badUserInput(`A message takes at most ${MAX_EMOJIS_PER_MESSAGE} distinct emojis.`);
+    const text = `WITH used AS (
+        SELECT count(DISTINCT emoji)::int AS emojis, COALESCE(bool_or(emoji = $3::text), false) AS present,
+               COALESCE(bool_or(emoji = $3::text AND "userId" = $2::text), false) AS mine
+        FROM "Reaction" WHERE "messageId" = $1
+      ), ${positionFor(`NOT used.mine AND (used.present OR used.emojis < ${MAX_EMOJIS_PER_MESSAGE})`, 'target, used')}, added AS (
+        INSERT INTO "Reaction" ("messageId", "userId", emoji)
+        SELECT target.id, $2::text, $3::text FROM target, pos
+        ON CONFLICT ("messageId", "userId", emoji) DO NOTHING
+      ), bumped AS (
+        UPDATE "Message" m SET version = m.version + 1, "eventPos" = pos.pos
+        FROM pos, target WHERE m.id = target.id RETURNING m.id, m."conversationId", pos.pos
+      ), ${recorded('bumped', 'ReactionsChanged')}
+      SELECT (SELECT pos FROM bumped) AS pos, EXISTS (SELECT 1 FROM target) AS alive, used.emojis FROM used`;
+    return this.change(head, messageId, 'ReactionsChanged', { text, values: [messageId, viewerId, emoji] }, (row) => {
+      if (!row.alive) return badUserInput('A deleted message takes no reactions.');
+      if (row.pos !== null) return 'changed';
+      if ((row.emojis ?? 0) >= MAX_EMOJIS_PER_MESSAGE) return badUserInput(`A message takes at most ${MAX_EMOJIS_PER_MESSAGE} distinct emojis.`);
       return 'unchanged'; // the viewer's reaction was there already
     });
   }
@@ -196,26 +198,18 @@ export class MessageLifecycle {
   async removeReaction(viewerId: string, messageId: string, rawEmoji: string): Promise<MessageRecord> {
     const emoji = validEmoji(rawEmoji);
     const head = await this.visibleMessage(viewerId, messageId);
-    return this.change(head, messageId, 'ReactionsChanged', async (query, pos, options) => {
-      const [result] = await query<{ alive: boolean; removed: boolean }>(
-        `WITH target AS (
-           SELECT id FROM "Message" WHERE id = $1 AND "deletedAt" IS NULL
-         ), removed AS (
-           DELETE FROM "Reaction" r USING target WHERE r."messageId" = target.id AND r."userId" = $2 AND r.emoji = $3
-           RETURNING r."messageId"
-         ), bumped AS (
-           UPDATE "Message" m SET version = m.version + 1, "eventPos" = $4
-           WHERE m.id = $1 AND EXISTS (SELECT 1 FROM removed) RETURNING m.id, m."conversationId"
-         ), change AS (
-           INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
-           SELECT "conversationId", $4, id, ${CHANGE_KINDS.ReactionsChanged} FROM bumped
-         )
-         SELECT EXISTS (SELECT 1 FROM target) AS alive, EXISTS (SELECT 1 FROM removed) AS removed`,
-        [messageId, viewerId, emoji, pos],
-        options,
-      );
-      if (!result?.alive) return badUserInput('A deleted message takes no reactions.');
-      return result.removed ? 'changed' : 'unchanged'; // there was none
+    const text = `WITH mine AS (
+        SELECT 1 FROM "Reaction" WHERE "messageId" = $1 AND "userId" = $2::text AND emoji = $3::text
+      ), ${positionFor('EXISTS (SELECT 1 FROM mine)')}, removed AS (
+        DELETE FROM "Reaction" r USING pos WHERE r."messageId" = $1 AND r."userId" = $2::text AND r.emoji = $3::text
+      ), bumped AS (
+        UPDATE "Message" m SET version = m.version + 1, "eventPos" = pos.pos
+        FROM pos, target WHERE m.id = target.id RETURNING m.id, m."conversationId", pos.pos
+      ), ${recorded('bumped', 'ReactionsChanged')}
+      SELECT (SELECT pos FROM bumped) AS pos, EXISTS (SELECT 1 FROM target) AS alive`;
+    return this.change(head, messageId, 'ReactionsChanged', { text, values: [messageId, viewerId, emoji] }, (row) => {
+      if (!row.alive) return badUserInput('A deleted message takes no reactions.');
+      return row.pos !== null ? 'changed' : 'unchanged'; // there was none
     });
   }
 
@@ -228,14 +222,20 @@ export class MessageLifecycle {
   }
 
   /**
-   * Applies one change (in a transaction shared with the changes waiting at
-   * the same time), then publishes the message's state as of its position.
-   * A change that changed nothing answers the message as it is and publishes
+   * Applies one change (in a script shared with the changes waiting at the
+   * same time), then publishes the message's state as of its position. A
+   * change that changed nothing answers the message as it is and publishes
    * nothing; a refused one throws its error.
    */
-  private async change(head: Head, messageId: string, type: MessageChangedEvent['type'], apply: ApplyChange): Promise<MessageRecord> {
+  private async change(
+    head: Head,
+    messageId: string,
+    type: MessageChangedEvent['type'],
+    statement: Statement,
+    verdict: PendingChange['verdict'],
+  ): Promise<MessageRecord> {
     const outcome = await this.applied.submit(
-      { conversationId: head.conversationId, messageId, apply },
+      { conversationId: head.conversationId, messageId, statement, verdict },
       head.conversationId,
       performance.now() + SEND_DEADLINE_MS,
     );
@@ -250,69 +250,54 @@ export class MessageLifecycle {
   }
 
   /**
-   * One transaction for a batch of changes: locks their conversations' rows
-   * (in id order, as send statements do, so the two cannot deadlock), applies
-   * each change at its conversation's next position, reads the changed
-   * messages' states (once per conversation; at once for a message that a
-   * later change of the batch may change again), then moves each
-   * conversation's last position past the changes that took one.
+   * One script for a batch of changes: locks their conversations' rows, runs
+   * each change's statement, then reads the changed messages' states: once
+   * per conversation at the end, but at once after its change for a message
+   * that a later change of the batch may change again (its state as of its
+   * own position).
    */
-  private applyBatch(changes: PendingChange[], timeoutMs: number | undefined): Promise<ChangeOutcome[]> {
-    const end = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
-    const options = () => (end === undefined ? {} : { timeoutMs: Math.max(1, Math.ceil(end - performance.now())) });
-    return this.transaction(async (query) => {
-      const conversationIds = [...new Set(changes.map((c) => c.conversationId))].sort();
-      const locked = await query<{ id: string; pos: number }>(
-        'SELECT id, "lastEventPos" AS pos FROM "Conversation" WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-        [conversationIds],
-        options(),
-      );
-      const lastPos = new Map(locked.map((row) => [row.id, row.pos]));
-      const outcomes: (ChangeOutcome | { pos: number })[] = [];
-      /** Changed messages whose state is read after the loop, by conversation. */
-      const unread = new Map<string, Set<string>>();
-      const changedLater = countBy(changes, (c) => c.messageId);
-      for (const change of changes) {
-        changedLater.set(change.messageId, changedLater.get(change.messageId)! - 1);
-        const last = lastPos.get(change.conversationId);
-        if (last === undefined) {
-          outcomes.push({ refused: notFound('Message') }); // its conversation is gone
-          continue;
-        }
-        const result = await change.apply(query, last + 1, options());
-        if (result !== 'changed') {
-          outcomes.push(result === 'unchanged' ? { unchanged: true } : { refused: result });
-          continue;
-        }
-        lastPos.set(change.conversationId, last + 1);
-        if (changedLater.get(change.messageId)! > 0) {
-          // Another change of this batch may change it again: its state as of this position, now.
-          const message = (await statesWithReadState(query, change.conversationId, [change.messageId], options())).get(change.messageId);
-          outcomes.push(message ? { message, pos: last + 1 } : { refused: notFound('Message') });
-        } else {
-          outcomes.push({ pos: last + 1 });
-          const ids = unread.get(change.conversationId) ?? new Set();
-          unread.set(change.conversationId, ids.add(change.messageId));
-        }
+  private async applyBatch(changes: PendingChange[], timeoutMs: number | undefined): Promise<ChangeOutcome[]> {
+    const conversationIds = [...new Set(changes.map((c) => c.conversationId))].sort();
+    const statements: Statement[] = [{ text: LOCK_CONVERSATIONS, values: [conversationIds] }];
+    const changeAt: number[] = [];
+    /** The statement reading each change's message: its own right after it, or its conversation's at the end. */
+    const stateAt: (number | string)[] = [];
+    const readAtEnd = new Map<string, Set<string>>();
+    const changesLeft = countBy(changes, (c) => c.messageId);
+    for (const change of changes) {
+      const left = changesLeft.get(change.messageId)! - 1;
+      changesLeft.set(change.messageId, left);
+      changeAt.push(statements.push(change.statement) - 1);
+      if (left > 0) {
+        stateAt.push(statements.push(statesStatement(change.conversationId, [change.messageId])) - 1);
+      } else {
+        stateAt.push(change.conversationId);
+        readAtEnd.set(change.conversationId, (readAtEnd.get(change.conversationId) ?? new Set()).add(change.messageId));
       }
-      const states = new Map<string, MessageRecord>();
-      for (const [conversationId, ids] of unread) {
-        for (const [id, message] of await statesWithReadState(query, conversationId, [...ids], options())) states.set(id, message);
+    }
+    const endAt = new Map<string, number>();
+    for (const [conversationId, ids] of readAtEnd) endAt.set(conversationId, statements.push(statesStatement(conversationId, [...ids])) - 1);
+
+    const results = await this.script(statements, timeoutMs === undefined ? undefined : { timeoutMs });
+    const locked = new Set((results[0] as { id: string }[]).map((row) => row.id));
+    const states = new Map<number, Map<string, MessageRecord>>();
+    const stateOf = (at: number, messageId: string) => {
+      let byId = states.get(at);
+      if (!byId) {
+        const [row] = results[at] as BatchRow[];
+        states.set(at, (byId = new Map((row ? recordsOfBatch(row) : []).map((message) => [message.id, message]))));
       }
-      const moved = locked.filter((row) => lastPos.get(row.id) !== row.pos);
-      if (moved.length > 0) {
-        await query(
-          `UPDATE "Conversation" c SET "lastEventPos" = v.pos
-           FROM unnest($1::text[], $2::int[]) AS v(id, pos) WHERE c.id = v.id`,
-          [moved.map((row) => row.id), moved.map((row) => lastPos.get(row.id))],
-          options(),
-        );
-      }
-      return outcomes.map((outcome, i) => {
-        if (!('pos' in outcome) || 'message' in outcome) return outcome;
-        const message = states.get(changes[i]!.messageId);
-        return message ? { message, pos: outcome.pos } : { refused: notFound('Message') };
-      });
+      return byId.get(messageId);
+    };
+    return changes.map((change, i): ChangeOutcome => {
+      const [row] = results[changeAt[i]!] as ChangeRow[];
+      if (!locked.has(change.conversationId) || !row) return { refused: notFound('Message') }; // its conversation is gone
+      const verdict = change.verdict(row);
+      if (verdict === 'unchanged') return { unchanged: true };
+      if (verdict !== 'changed') return { refused: verdict };
+      const at = stateAt[i]!;
+      const message = stateOf(typeof at === 'number' ? at : endAt.get(at)!, change.messageId);
+      return message ? { message, pos: row.pos! } : { refused: notFound('Message') };
     });
   }
 }
