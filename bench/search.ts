@@ -12,7 +12,7 @@
 // 2,000-word vocabulary with a skew (the first words are common, as in real
 // text), 6 to 12 words per message.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openMigratedDatabase } from '../src/infra/db.js';
@@ -109,10 +109,11 @@ async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, don
     ['two words', () => `${word()} ${word()}`],
     ['one-letter prefix', () => 'abcdefghijklmnop'[Math.floor(Math.random() * 16)]!],
   ];
-  const results: Record<string, { p50: number; p95: number; p99: number; meanHits: number; failed: number }> = {};
+  const results: Record<string, { p50: number; p95: number; p99: number; meanHits: number; failed: number; slowest: string[] }> = {};
+  const loadBefore = loadavg().map((n) => Math.round(n * 10) / 10);
   for (const [name, makeQuery] of scenarios) {
     for (let i = 0; i < 20; i++) await search.search('viewer', { query: makeQuery(), first: 20 }).catch(() => undefined);
-    const times: number[] = [];
+    const runs: { query: string; ms: number }[] = [];
     let hits = 0;
     let failed = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -120,15 +121,23 @@ async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, don
       const t0 = performance.now();
       // A statement past the server's 5 s timeout counts as 5 s (and as failed).
       const page = await search.search('viewer', { query, first: 20 }).catch(() => ((failed += 1), { edges: [] }));
-      times.push(performance.now() - t0);
+      runs.push({ query, ms: performance.now() - t0 });
       hits += page.edges.length;
     }
-    times.sort((a, b) => a - b);
-    const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 10) / 10;
-    results[name] = { p50: at(0.5), p95: at(0.95), p99: at(0.99), meanHits: Math.round((hits / RUNS) * 10) / 10, failed };
+    runs.sort((a, b) => a.ms - b.ms);
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    const at = (p: number) => round(runs[Math.min(runs.length - 1, Math.floor(p * runs.length))]!.ms);
+    // The slowest runs' queries: which words cost (EXPLAIN them on the fixture).
+    const slowest = runs.slice(-5).reverse().map((run) => `${run.query}: ${round(run.ms)} ms`);
+    results[name] = { p50: at(0.5), p95: at(0.95), p99: at(0.99), meanHits: Math.round((hits / RUNS) * 10) / 10, failed, slowest };
   }
+  const load = { before: loadBefore, after: loadavg().map((n) => Math.round(n * 10) / 10) };
   console.log(
-    JSON.stringify({ database: pglite ? 'pglite' : 'postgres', messages: MESSAGES, conversations: CONVERSATIONS, memberOf: MEMBER_OF, runs: RUNS, loadSeconds: Math.round(loadSeconds), results }, null, 2),
+    JSON.stringify(
+      { database: pglite ? 'pglite' : 'postgres', messages: MESSAGES, conversations: CONVERSATIONS, memberOf: MEMBER_OF, runs: RUNS, loadSeconds: Math.round(loadSeconds), load, results },
+      null,
+      2,
+    ),
   );
   await db.close();
 }
