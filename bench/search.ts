@@ -6,18 +6,21 @@
 //   npx tsx bench/search.ts                      PostgreSQL (DATABASE_URL's server, database chat_bench_search)
 //   npx tsx bench/search.ts --pglite             PGlite, 100,000 messages
 //   npx tsx bench/search.ts --messages 200000 --runs 100
+//   npx tsx bench/search.ts --reuse              measure again on the PostgreSQL fixture already there
+//   npx tsx bench/search.ts --pglite --reuse     … on the PGlite one kept in $TMPDIR/chat-bench-search-pglite
+//   npx tsx bench/search.ts --reuse --service ../main/src/modules/search/search.service.ts
+//                                                another tree's SearchService on the same fixture (A/B)
 //
 // The fixture is made by one INSERT … SELECT generate_series per table (the
 // GIN index dropped during the load and built after): words drawn from a
 // 2,000-word vocabulary with a skew (the first words are common, as in real
 // text), 6 to 12 words per message.
-import { mkdtempSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openMigratedDatabase } from '../src/infra/db.js';
 import { readConfig } from '../src/infra/env.js';
-import { SearchService } from '../src/modules/search/search.service.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -26,8 +29,13 @@ const option = (name: string, fallback: number) => {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 };
 const pglite = flag('pglite');
-/** --reuse: keep the fixture of the previous PostgreSQL run (chat_bench_search) and only measure. */
-const reuse = flag('reuse') && !pglite;
+/** The embedded database's fixture: kept for --reuse. */
+const PGLITE_DIR = join(tmpdir(), 'chat-bench-search-pglite');
+/** --reuse: keep the fixture of the previous run (chat_bench_search, or PGLITE_DIR) and only measure. */
+const reuse = flag('reuse') && (!pglite || existsSync(PGLITE_DIR));
+const serviceAt = args.indexOf('--service');
+/** The SearchService measured: this tree's, or another's (`--service path`) for comparing versions on one fixture. */
+const serviceModule = serviceAt >= 0 ? new URL(args[serviceAt + 1]!, `file://${process.cwd()}/`).href : '../src/modules/search/search.service.js';
 const MESSAGES = option('messages', pglite ? 100_000 : 1_000_000);
 const CONVERSATIONS = option('conversations', 2_000);
 const MEMBER_OF = option('member-of', 50);
@@ -39,7 +47,8 @@ type Load = <T>(sql: string, values: unknown[]) => Promise<T[]>;
 /** The database, and how the fixture is loaded (on PostgreSQL, a connection without the server's 5 s statement timeout). */
 async function open(): Promise<{ db: Awaited<ReturnType<typeof openMigratedDatabase>>; load: Load; done(): Promise<void> }> {
   if (pglite) {
-    const db = await openMigratedDatabase(readConfig({ PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-bench-search-')) } as NodeJS.ProcessEnv));
+    if (!reuse) rmSync(PGLITE_DIR, { recursive: true, force: true });
+    const db = await openMigratedDatabase(readConfig({ PGLITE_DATA_DIR: PGLITE_DIR } as NodeJS.ProcessEnv));
     return { db, load: db.query, done: async () => undefined };
   }
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -102,6 +111,7 @@ async function loadFixture(q: Load) {
 async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, done: () => Promise<void>, loadSeconds: number) {
   const [{ words }] = (await db.query<{ words: string[] }>(`WITH v AS ${VOCABULARY} SELECT words FROM v`, [])) as [{ words: string[] }];
   await done();
+  const { SearchService } = (await import(serviceModule)) as typeof import('../src/modules/search/search.service.js');
   const search = new SearchService(db.query);
   // Words drawn with the same skew as the content: common pairs as often as people type them.
   const word = () => words[Math.floor(Math.random() ** 3 * words.length)]!;
@@ -134,7 +144,7 @@ async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, don
   const load = { before: loadBefore, after: loadavg().map((n) => Math.round(n * 10) / 10) };
   console.log(
     JSON.stringify(
-      { database: pglite ? 'pglite' : 'postgres', messages: MESSAGES, conversations: CONVERSATIONS, memberOf: MEMBER_OF, runs: RUNS, loadSeconds: Math.round(loadSeconds), load, results },
+      { database: pglite ? 'pglite' : 'postgres', service: serviceAt >= 0 ? args[serviceAt + 1] : 'this tree', messages: MESSAGES, conversations: CONVERSATIONS, memberOf: MEMBER_OF, runs: RUNS, loadSeconds: Math.round(loadSeconds), load, results },
       null,
       2,
     ),
