@@ -137,11 +137,10 @@ export class SearchService {
          WHERE s."conversationId" = ${conversation} AND ts_match_vq(s.search, to_tsquery('simple', $2))
            AND s."deletedAt" IS NULL${page}
          ORDER BY s.seq DESC LIMIT ${limit}`;
-      // First WALK_FIRST matches from each conversation (a page from each would read ten times
+      // First WALK_FIRST matches from each conversation (a page from each would read seven times
       // more). With a page of them, the page's last is the cut: a conversation whose oldest
       // match given is older than the cut has nothing more for the page; the others walk again
-      // for a page (from their newest: with a seq bound the planner expects few matches and
-      // reads the whole conversation instead of walking).
+      // from their newest for a page (reading the rows of their first two matches again: few).
       hits = `WITH first AS MATERIALIZED (
                 SELECT s.* FROM (${conversations}) c CROSS JOIN LATERAL (${walk('c."conversationId"', String(WALK_FIRST))}) s
               ),
