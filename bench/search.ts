@@ -6,18 +6,21 @@
 //   npx tsx bench/search.ts                      PostgreSQL (DATABASE_URL's server, database chat_bench_search)
 //   npx tsx bench/search.ts --pglite             PGlite, 100,000 messages
 //   npx tsx bench/search.ts --messages 200000 --runs 100
+//   npx tsx bench/search.ts --reuse              measure again on the PostgreSQL fixture already there
+//   npx tsx bench/search.ts --pglite --reuse     … on the PGlite one kept in $TMPDIR/chat-bench-search-pglite
+//   npx tsx bench/search.ts --reuse --service ../main/src/modules/search/search.service.ts
+//                                                another tree's SearchService on the same fixture (A/B)
 //
 // The fixture is made by one INSERT … SELECT generate_series per table (the
 // GIN index dropped during the load and built after): words drawn from a
 // 2,000-word vocabulary with a skew (the first words are common, as in real
 // text), 6 to 12 words per message.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openMigratedDatabase } from '../src/infra/db.js';
 import { readConfig } from '../src/infra/env.js';
-import { SearchService } from '../src/modules/search/search.service.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -26,8 +29,13 @@ const option = (name: string, fallback: number) => {
   return at >= 0 ? Number(args[at + 1]) : fallback;
 };
 const pglite = flag('pglite');
-/** --reuse: keep the fixture of the previous PostgreSQL run (chat_bench_search) and only measure. */
-const reuse = flag('reuse') && !pglite;
+/** The embedded database's fixture: kept for --reuse. */
+const PGLITE_DIR = join(tmpdir(), 'chat-bench-search-pglite');
+/** --reuse: keep the fixture of the previous run (chat_bench_search, or PGLITE_DIR) and only measure. */
+const reuse = flag('reuse') && (!pglite || existsSync(PGLITE_DIR));
+const serviceAt = args.indexOf('--service');
+/** The SearchService measured: this tree's, or another's (`--service path`) for comparing versions on one fixture. */
+const serviceModule = serviceAt >= 0 ? new URL(args[serviceAt + 1]!, `file://${process.cwd()}/`).href : '../src/modules/search/search.service.js';
 const MESSAGES = option('messages', pglite ? 100_000 : 1_000_000);
 const CONVERSATIONS = option('conversations', 2_000);
 const MEMBER_OF = option('member-of', 50);
@@ -39,7 +47,8 @@ type Load = <T>(sql: string, values: unknown[]) => Promise<T[]>;
 /** The database, and how the fixture is loaded (on PostgreSQL, a connection without the server's 5 s statement timeout). */
 async function open(): Promise<{ db: Awaited<ReturnType<typeof openMigratedDatabase>>; load: Load; done(): Promise<void> }> {
   if (pglite) {
-    const db = await openMigratedDatabase(readConfig({ PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-bench-search-')) } as NodeJS.ProcessEnv));
+    if (!reuse) rmSync(PGLITE_DIR, { recursive: true, force: true });
+    const db = await openMigratedDatabase(readConfig({ PGLITE_DATA_DIR: PGLITE_DIR } as NodeJS.ProcessEnv));
     return { db, load: db.query, done: async () => undefined };
   }
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -102,6 +111,7 @@ async function loadFixture(q: Load) {
 async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, done: () => Promise<void>, loadSeconds: number) {
   const [{ words }] = (await db.query<{ words: string[] }>(`WITH v AS ${VOCABULARY} SELECT words FROM v`, [])) as [{ words: string[] }];
   await done();
+  const { SearchService } = (await import(serviceModule)) as typeof import('../src/modules/search/search.service.js');
   const search = new SearchService(db.query);
   // Words drawn with the same skew as the content: common pairs as often as people type them.
   const word = () => words[Math.floor(Math.random() ** 3 * words.length)]!;
@@ -109,10 +119,11 @@ async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, don
     ['two words', () => `${word()} ${word()}`],
     ['one-letter prefix', () => 'abcdefghijklmnop'[Math.floor(Math.random() * 16)]!],
   ];
-  const results: Record<string, { p50: number; p95: number; p99: number; meanHits: number; failed: number }> = {};
+  const results: Record<string, { p50: number; p95: number; p99: number; meanHits: number; failed: number; slowest: string[] }> = {};
+  const loadBefore = loadavg().map((n) => Math.round(n * 10) / 10);
   for (const [name, makeQuery] of scenarios) {
     for (let i = 0; i < 20; i++) await search.search('viewer', { query: makeQuery(), first: 20 }).catch(() => undefined);
-    const times: number[] = [];
+    const runs: { query: string; ms: number }[] = [];
     let hits = 0;
     let failed = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -120,15 +131,23 @@ async function measure(db: Awaited<ReturnType<typeof openMigratedDatabase>>, don
       const t0 = performance.now();
       // A statement past the server's 5 s timeout counts as 5 s (and as failed).
       const page = await search.search('viewer', { query, first: 20 }).catch(() => ((failed += 1), { edges: [] }));
-      times.push(performance.now() - t0);
+      runs.push({ query, ms: performance.now() - t0 });
       hits += page.edges.length;
     }
-    times.sort((a, b) => a - b);
-    const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 10) / 10;
-    results[name] = { p50: at(0.5), p95: at(0.95), p99: at(0.99), meanHits: Math.round((hits / RUNS) * 10) / 10, failed };
+    runs.sort((a, b) => a.ms - b.ms);
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    const at = (p: number) => round(runs[Math.min(runs.length - 1, Math.floor(p * runs.length))]!.ms);
+    // The slowest runs' queries: which words cost (EXPLAIN them on the fixture).
+    const slowest = runs.slice(-5).reverse().map((run) => `${run.query}: ${round(run.ms)} ms`);
+    results[name] = { p50: at(0.5), p95: at(0.95), p99: at(0.99), meanHits: Math.round((hits / RUNS) * 10) / 10, failed, slowest };
   }
+  const load = { before: loadBefore, after: loadavg().map((n) => Math.round(n * 10) / 10) };
   console.log(
-    JSON.stringify({ database: pglite ? 'pglite' : 'postgres', messages: MESSAGES, conversations: CONVERSATIONS, memberOf: MEMBER_OF, runs: RUNS, loadSeconds: Math.round(loadSeconds), results }, null, 2),
+    JSON.stringify(
+      { database: pglite ? 'pglite' : 'postgres', service: serviceAt >= 0 ? args[serviceAt + 1] : 'this tree', messages: MESSAGES, conversations: CONVERSATIONS, memberOf: MEMBER_OF, runs: RUNS, loadSeconds: Math.round(loadSeconds), load, results },
+      null,
+      2,
+    ),
   );
   await db.close();
 }

@@ -11,6 +11,8 @@ import { direct, group } from './helpers/seed.js';
 import { startServer, type TestServer } from './helpers/server.js';
 import { createUser, type TestUser } from './helpers/users.js';
 import { FOLD_TABLE, sqlLiteral } from '../src/modules/search/folding.js';
+import { choosePlan } from '../src/modules/search/search-plan.js';
+import { parseSearchQuery } from '../src/modules/search/search-query.js';
 
 const Search = graphql(`
   query SearchMessages($query: String!, $conversationId: ID, $first: Int, $after: String) {
@@ -206,5 +208,100 @@ describe('search folding', () => {
     const migration = readFileSync(new URL('../prisma/migrations/20261207400000_attachments/migration.sql', import.meta.url), 'utf8');
     expect(migration).toContain(sqlLiteral(FOLD_TABLE.from));
     expect(migration).toContain(sqlLiteral(FOLD_TABLE.to));
+  });
+});
+
+describe('searchMessages, read either way', () => {
+  let server: TestServer;
+  let vic: TestUser;
+  let una: TestUser;
+  let wes: TestUser;
+  const expected: string[] = [];
+
+  async function send(user: TestUser, conversationId: string, content: string): Promise<void> {
+    await ok(server.url, user.token, Send, { input: { conversationId, content } });
+  }
+
+  /** Every page of `first` for `query`, followed by its cursors. */
+  async function allPages(query: string, first: number, conversationId?: string): Promise<string[]> {
+    const found: string[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const page = (await ok(server.url, vic.token, Search, { query, first, after, conversationId })).searchMessages;
+      found.push(...page.edges.map((edge) => edge.node.content));
+      if (!page.pageInfo.hasNextPage) return found;
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    [vic, una, wes] = await Promise.all([createUser(server, 'vic'), createUser(server, 'una'), createUser(server, 'wes')]);
+    const [busy, quiet, old, elsewhere] = [
+      await group(server, vic, [una], 'busy'),
+      await group(server, una, [vic], 'quiet'),
+      await group(server, vic, [una], 'old'),
+      await group(server, una, [wes], 'without vic'),
+    ];
+    // Oldest first. A walk takes two matches from each conversation first: the busy one's
+    // newest matches are all newer than the others', so it must read on for a page.
+    const plan: [string, string][] = [
+      [old, 'zqold quokka first'],
+      [quiet, 'zqquiet quokka first'],
+      [old, 'zqold quokka second'],
+      [elsewhere, 'zqelsewhere quokka never'],
+      [busy, 'zqbusy quokka 1'],
+      [quiet, 'zqquiet quokka second'],
+      [busy, 'plain words only'],
+    ];
+    for (let i = 2; i <= 7; i++) plan.push([busy, `zqbusy quokka ${i}`]);
+    plan.push([old, 'zqold quokka third'], [busy, 'zqbusy quokka 8']);
+    for (const [conversationId, content] of plan) {
+      await send(conversationId === quiet || conversationId === elsewhere ? una : vic, conversationId, content);
+      if (content.startsWith('zq') && conversationId !== elsewhere) expected.unshift(content);
+    }
+  });
+
+  it('pages newest first across conversations the same by a short prefix (a walk) and by a word (the index)', async () => {
+    for (const first of [1, 2, 3, 5, 100]) {
+      expect(await allPages('zq', first), `zq, first ${first}`).toEqual(expected);
+      expect(await allPages('quokka', first), `quokka, first ${first}`).toEqual(expected);
+      expect(await allPages('quokka z', first), `quokka z, first ${first}`).toEqual(expected);
+    }
+    expect(await allPages('zqbusy', 3)).toEqual(expected.filter((content) => content.startsWith('zqbusy')));
+  });
+
+  it('answers the same once the database has word statistics (the plans priced by them)', async () => {
+    await server.app.services.db.$executeRawUnsafe('ANALYZE "Message"');
+    for (const first of [2, 3, 100]) {
+      expect(await allPages('zq', first), `zq, first ${first}`).toEqual(expected);
+      expect(await allPages('quokka', first), `quokka, first ${first}`).toEqual(expected);
+      expect(await allPages('quokka zqq', first), `quokka zqq, first ${first}`).toEqual(expected.filter((content) => content.startsWith('zqquiet')));
+      expect(await allPages('zqold third', first)).toEqual(['zqold quokka third']);
+    }
+  });
+});
+
+describe('search plans', () => {
+  const terms = (query: string) => parseSearchQuery(query).terms;
+  const stats = { shares: new Map([['common', 0.5], ['usual', 0.1], ['middle', 0.02], ['rare', 0.0001]]), messages: 1_000_000 };
+  const scope = { conversations: 50, messages: 25_000 };
+
+  it('walk for short prefixes only, and look the other words up in the index when there are no statistics', () => {
+    expect(choosePlan(terms('a'), 21)).toEqual({ kind: 'walk' });
+    expect(choosePlan(terms('-rare "so far" b'), 21)).toEqual({ kind: 'index', indexQuery: "'so' & 'far'", intersectMembers: true });
+    expect(choosePlan(terms('rare Cöm'), 21)).toEqual({ kind: 'index', indexQuery: "'rare' & 'com':*", intersectMembers: true });
+    expect(choosePlan(terms('a'), 21, { stats, scope })).toEqual({ kind: 'walk' });
+  });
+
+  it('walk for common words, take rare ones from the index, and intersect with the members for words between', () => {
+    expect(choosePlan(terms('common'), 21, { stats, scope })).toEqual({ kind: 'walk' });
+    expect(choosePlan(terms('common usual c'), 21, { stats, scope })).toEqual({ kind: 'walk' });
+    expect(choosePlan(terms('rare common'), 21, { stats, scope })).toEqual({ kind: 'index', indexQuery: "'rare'", intersectMembers: false });
+    expect(choosePlan(terms('unlisted words'), 21, { stats, scope })).toMatchObject({ kind: 'index', intersectMembers: false });
+    // Only the less common word is looked up; the other is checked on the rows.
+    expect(choosePlan(terms('usual middle x'), 21, { stats, scope })).toEqual({ kind: 'index', indexQuery: "'middle'", intersectMembers: true });
+    // One conversation of few messages: walking it all is cheaper than any posting list.
+    expect(choosePlan(terms('usual middle x'), 21, { stats, scope: { conversations: 1, messages: 300 } })).toEqual({ kind: 'walk' });
   });
 });

@@ -49,10 +49,14 @@ export function parseSearchQuery(raw: string): ParsedSearch {
   if (lastBare) lastBare.prefix = true;
   const positive = terms.filter((term) => !term.negated);
   if (positive.length === 0) return { tsquery: null, terms };
-  const operand = (term: SearchTerm) =>
-    `(${term.words.map((word, i) => `'${fold(word)}'${term.prefix && i === term.words.length - 1 ? ':*' : ''}`).join(' <-> ')})`;
+  const operand = (term: SearchTerm) => `(${term.words.map((word, i) => lexeme(word, term.prefix && i === term.words.length - 1)).join(' <-> ')})`;
   const tsquery = [...positive.map(operand), ...terms.filter((term) => term.negated).map((term) => `!${operand(term)}`)].join(' & ');
   return { tsquery, terms };
+}
+
+/** One word of a tsquery: folded, quoted (it holds letters and digits only), `:*` when it is a prefix. */
+export function lexeme(word: string, prefix: boolean): string {
+  return `'${fold(word)}'${prefix ? ':*' : ''}`;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

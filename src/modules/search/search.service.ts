@@ -9,7 +9,7 @@ import type { MessageRecord } from '../messages/message-events.js';
 import { recordOf, STATE_COLUMNS, STATE_FROM, type StateRow } from '../messages/message-state.js';
 import { decodeCursor, encodeCursor, validatePageSizes, type PageInfo } from '../paging.js';
 import { highlight, parseSearchQuery, type SearchTerm } from './search-query.js';
-import { fold } from './folding.js';
+import { choosePlan, WALK_FIRST, type SearchPlan, type SearchScope, type WordStats } from './search-plan.js';
 
 export const DEFAULT_SEARCH_PAGE = 20;
 
@@ -36,58 +36,72 @@ function searchCursor(message: MessageRecord): string {
   return encodeCursor('search', [message.createdAt.getTime(), message.conversationId, message.seq]);
 }
 
-/** A query whose words are together in more than this share of messages walks the conversations. */
-const COMMON_SHARE = 0.002;
-/** How long the word frequencies (pg_stats of the search column) are kept. */
+/** How long the word statistics (pg_stats of the search column) are kept. */
 const STATS_TTL_MS = 10 * 60_000;
+/** How long, and for how many viewers, a search's scope (conversations and their messages) is kept: it only prices the plans. */
+const SCOPE_TTL_MS = 60_000;
+const SCOPES_KEPT = 10_000;
 
 export class SearchService {
-  private stats?: { at: number; freqs: Promise<Map<string, number>> };
+  private stats?: { at: number; value: Promise<WordStats> };
+  private readonly scopes = new Map<string, { at: number; scope: SearchScope }>();
 
   constructor(private readonly query: RawQuery) {}
 
   /** The most common words of all messages and their shares, as ANALYZE last saw them (none before). */
-  private wordShares(): Promise<Map<string, number>> {
+  private wordStats(): Promise<WordStats> {
     if (!this.stats || Date.now() - this.stats.at > STATS_TTL_MS) {
-      const freqs = this.query<{ elems: string[] | null; freqs: number[] | null }>(
-        `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs::float8[] AS freqs
-         FROM pg_stats WHERE tablename = 'Message' AND attname = 'search' LIMIT 1`,
+      const value = this.query<{ elems: string[] | null; freqs: number[] | null; messages: number }>(
+        `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs::float8[] AS freqs,
+                (SELECT greatest(reltuples, 0)::float8 FROM pg_class WHERE oid = '"Message"'::regclass) AS messages
+         FROM (SELECT 1) one
+         LEFT JOIN pg_stats s ON s.schemaname = current_schema() AND s.tablename = 'Message' AND s.attname = 'search'
+         LIMIT 1`,
         [],
       ).then(
-        ([row]) => new Map((row?.elems ?? []).map((word, i) => [word, Number(row!.freqs![i] ?? 0)])),
-        () => new Map<string, number>(),
+        ([row]) => ({
+          shares: new Map((row?.elems ?? []).map((word, i) => [word, Number(row!.freqs![i] ?? 0)])),
+          messages: Number(row?.messages ?? 0),
+        }),
+        () => ({ shares: new Map<string, number>(), messages: 0 }),
       );
-      this.stats = { at: Date.now(), freqs };
+      this.stats = { at: Date.now(), value };
     }
-    return this.stats.freqs;
+    return this.stats.value;
   }
 
-  /** Whether the query's words are likely together in many messages (short prefixes always are). */
-  private async isCommon(terms: SearchTerm[]): Promise<boolean> {
-    const positive = terms.filter((term) => !term.negated);
-    const shares = await this.wordShares();
-    if (shares.size === 0) return false;
-    // Below the least common of the most common words when not among them.
-    const floor = Math.min(...shares.values());
-    let share = 1;
-    for (const term of positive) {
-      for (const [i, word] of term.words.entries()) {
-        const key = fold(word).toLowerCase();
-        const wordShare =
-          term.prefix && i === term.words.length - 1
-            ? Math.min(1, [...shares].reduce((sum, [w, f]) => (w.startsWith(key) ? sum + f : sum), 0) || floor)
-            : (shares.get(key) ?? floor);
-        share *= wordShare;
-      }
-    }
-    return share > COMMON_SHARE;
+  /** How many conversations the search looks in and how many messages they hold (their last seq), kept a minute. */
+  private async scope(viewerId: string, conversationId: string | null): Promise<SearchScope> {
+    const key = `${viewerId}\n${conversationId ?? ''}`;
+    const kept = this.scopes.get(key);
+    if (kept && Date.now() - kept.at <= SCOPE_TTL_MS) return kept.scope;
+    const [scope] = await this.query<SearchScope>(
+      `SELECT count(*)::int AS conversations, coalesce(sum(c."lastSeq"), 0)::int AS messages
+       FROM "Participant" p JOIN "Conversation" c ON c.id = p."conversationId"
+       WHERE p."userId" = $1 AND ($2::text IS NULL OR p."conversationId" = $2)`,
+      [viewerId, conversationId],
+    );
+    this.scopes.delete(key);
+    this.scopes.set(key, { at: Date.now(), scope: scope! });
+    // The oldest first in a Map: forget it past the bound.
+    if (this.scopes.size > SCOPES_KEPT) this.scopes.delete(this.scopes.keys().next().value!);
+    return scope!;
+  }
+
+  /** The plan of search-plan.ts, priced with the statistics when there are some. */
+  private async plan(viewerId: string, conversationId: string | null, terms: SearchTerm[], pageRows: number): Promise<SearchPlan> {
+    const plan = choosePlan(terms, pageRows);
+    if (plan.kind === 'walk') return plan;
+    const stats = await this.wordStats();
+    if (stats.shares.size === 0) return plan;
+    return choosePlan(terms, pageRows, { stats, scope: await this.scope(viewerId, conversationId) });
   }
 
   /**
    * `conversationId`, when given, is one the viewer takes part in (checked by
-   * the caller). One statement: for each of the viewer's conversations, its
-   * newest page of matches (a common word over all conversations never turns
-   * into one sort of every match), then the newest of those.
+   * the caller). One statement for the page (after the plan's statistics): the
+   * newest matches of the viewer's conversations as the plan reads them
+   * (search-plan.ts), then their states.
    */
   async search(viewerId: string, args: SearchArgs): Promise<SearchPage> {
     const parsed = parseSearchQuery(args.query);
@@ -108,36 +122,58 @@ export class SearchService {
       const n = values.length;
       page = ` AND (s."createdAt", s."conversationId", s.seq) < ($${n - 2}::timestamptz, $${n - 1}::text, $${n}::int)`;
     }
-    const shortPrefixes = parsed.terms.every((term) => term.negated || (term.prefix && term.words.length === 1 && [...term.words[0]!].length <= 2));
-    const walk = shortPrefixes || (await this.isCommon(parsed.terms));
-    // coalesce: not the GIN index's expression, so that the walk of common words is not planned
-    // as a bitmap scan per conversation (short prefixes are planned best left to the planner: measured).
-    const matches = shortPrefixes ? 's.search' : "coalesce(s.search, ''::tsvector)";
-    // Common words (and short prefixes): walk each conversation's newest messages by seq and stop
-    // at a page (the GIN lists of a common word would be read once per conversation). Rare words:
-    // one GIN scan over everything, then membership and the order. Within a conversation seq and
-    // createdAt agree but for sends a millisecond apart.
-    const sql = walk
-      ? `SELECT ${STATE_COLUMNS}
-         FROM (${conversations}) c
-         CROSS JOIN LATERAL (
-           SELECT s.id FROM "Message" s
-           WHERE s."conversationId" = c."conversationId" AND ${matches} @@ to_tsquery('simple', $2)
-             AND s."deletedAt" IS NULL${page}
-           ORDER BY s.seq DESC LIMIT $3
-         ) hit
-         JOIN ${STATE_FROM} ON m.id = hit.id
-         ORDER BY m."createdAt" DESC, m."conversationId" DESC, m.seq DESC
-         LIMIT $3`
-      : `SELECT ${STATE_COLUMNS}
-         FROM (
-           SELECT s.id FROM "Message" s
-           WHERE s.search @@ to_tsquery('simple', $2) AND s."deletedAt" IS NULL AND s."conversationId" IN (${conversations})${page}
-           ORDER BY s."createdAt" DESC, s."conversationId" DESC, s.seq DESC LIMIT $3
-         ) hit
-         JOIN ${STATE_FROM} ON m.id = hit.id
-         ORDER BY m."createdAt" DESC, m."conversationId" DESC, m.seq DESC
-         LIMIT $3`;
+    const plan = await this.plan(viewerId, args.conversationId ?? null, parsed.terms, size + 1);
+    // Either way the page is chosen among the matches' ids before a state is built: the state's
+    // joins and subqueries for 21 rows, not for every conversation's candidates.
+    let hits: string;
+    if (plan.kind === 'walk') {
+      // ts_match_vq, the function behind @@: never a GIN index condition (a bitmap of a common
+      // word's posting list per conversation), and planned as true for a third of the rows, so
+      // that each conversation's (conversationId, seq) index is walked newest first and the walk
+      // stops at its limit. Within a conversation seq and createdAt agree but for sends a
+      // millisecond apart.
+      const walk = (conversation: string, limit: string) =>
+        `SELECT s.id, s."createdAt", s."conversationId", s.seq FROM "Message" s
+         WHERE s."conversationId" = ${conversation} AND ts_match_vq(s.search, to_tsquery('simple', $2))
+           AND s."deletedAt" IS NULL${page}
+         ORDER BY s.seq DESC LIMIT ${limit}`;
+      // First WALK_FIRST matches from each conversation (a page from each would read seven times
+      // more). With a page of them, the page's last is the cut: a conversation whose oldest
+      // match given is older than the cut has nothing more for the page; the others walk again
+      // from their newest for a page (reading the rows of their first two matches again: few).
+      hits = `WITH first AS MATERIALIZED (
+                SELECT s.* FROM (${conversations}) c CROSS JOIN LATERAL (${walk('c."conversationId"', String(WALK_FIRST))}) s
+              ),
+              cut AS (
+                SELECT f."createdAt", f."conversationId", f.seq FROM first f
+                ORDER BY 1 DESC, 2 DESC, 3 DESC OFFSET $3 - 1 LIMIT 1
+              ),
+              open AS (
+                SELECT f."conversationId" FROM first f GROUP BY f."conversationId"
+                HAVING count(*) = ${WALK_FIRST}
+                   AND NOT coalesce((min(f."createdAt"), f."conversationId", min(f.seq)) <= (SELECT cut.* FROM cut), false)
+              )
+              SELECT f.* FROM first f WHERE f."conversationId" NOT IN (SELECT o."conversationId" FROM open o)
+              UNION ALL
+              SELECT s.* FROM open o CROSS JOIN LATERAL (${walk('o."conversationId"', '$3')}) s`;
+      hits = `SELECT s.* FROM (${hits}) s`;
+    } else {
+      // The whole query is checked on the rows the index query points to (coalesce: an expression
+      // the GIN index cannot take, so short prefixes and common words stay out of the index).
+      // = ANY(ARRAY(…)) makes the viewer's conversations one index condition that PostgreSQL
+      // intersects with the GIN index's (a BitmapAnd); IN (…) keeps the rows of every
+      // conversation that the index points to, then the viewer's.
+      values.push(plan.indexQuery);
+      const members = plan.intersectMembers ? `= ANY (ARRAY(${conversations}))` : `IN (${conversations})`;
+      hits = `SELECT s.id, s."createdAt", s."conversationId", s.seq FROM "Message" s
+              WHERE s.search @@ to_tsquery('simple', $${values.length})
+                AND coalesce(s.search, ''::tsvector) @@ to_tsquery('simple', $2)
+                AND s."deletedAt" IS NULL AND s."conversationId" ${members}${page}`;
+    }
+    const sql = `SELECT ${STATE_COLUMNS}
+                 FROM (${hits} ORDER BY s."createdAt" DESC, s."conversationId" DESC, s.seq DESC LIMIT $3) hit
+                 JOIN ${STATE_FROM} ON m.id = hit.id
+                 ORDER BY m."createdAt" DESC, m."conversationId" DESC, m.seq DESC`;
     const rows = await this.query<StateRow>(sql, values, { unnamed: true });
     const found = rows.map(recordOf);
     const kept = found.slice(0, size);
