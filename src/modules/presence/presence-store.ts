@@ -93,6 +93,18 @@ for _, member in ipairs(expired) do
 end
 return offline`;
 
+// KEYS[1] a bucket's leases; ARGV: expiry, process id, the bucket's user key prefix (same tag), then user ids: renews their leases
+const RENEW = `
+local expiry, proc, prefix = ARGV[1], ARGV[2], ARGV[3]
+for i = 4, #ARGV do
+  redis.call('ZADD', prefix .. ARGV[i], expiry, proc)
+  redis.call('ZADD', KEYS[1], expiry, ARGV[i] .. '\\n' .. proc)
+end
+return 0`;
+
+/** Users whose leases one RENEW call renews at most (a script blocks Redis while it runs). */
+const RENEW_BATCH = 500;
+
 /** Presence buckets: each is one hash tag (a user's key and the bucket's leases share a slot), spread over the slots. */
 export const PRESENCE_BUCKETS = 128;
 
@@ -193,16 +205,16 @@ export class RedisPresenceStore implements PresenceStore {
     try {
       const now = Date.now();
       const expiry = now + this.leaseMs;
-      await Promise.all(
-        [...this.byBucket(this.local.keys())].map(([bucket, ids]) => {
-          const pipeline = this.redis.pipeline();
-          for (const userId of ids) {
-            pipeline.zadd(this.userKey(userId), expiry, this.processId);
-            pipeline.zadd(this.buckets[bucket]!.leases, expiry, this.member(userId));
-          }
-          return pipeline.exec();
-        }),
-      );
+      // One script call per bucket (and 500 users), not two commands per user: with thousands of users
+      // a pipeline's commands, all alive until it answers, outlived young collections every heartbeat.
+      const calls: Promise<unknown>[] = [];
+      for (const [bucket, ids] of this.byBucket(this.local.keys())) {
+        const { leases, userPrefix } = this.buckets[bucket]!;
+        for (let i = 0; i < ids.length; i += RENEW_BATCH) {
+          calls.push(this.redis.eval(RENEW, 1, leases, expiry, this.processId, userPrefix, ...ids.slice(i, i + RENEW_BATCH)));
+        }
+      }
+      await Promise.all(calls);
       await Promise.all(
         this.buckets.map(async ({ leases, userPrefix }) => {
           for (;;) {
