@@ -54,6 +54,8 @@ describe('a subscriber that stops reading', () => {
       expect(end.type).toBe('error');
       expect(JSON.stringify(end.payload)).toContain('fell too far behind');
     }
+    // The error ended each: no complete follows it.
+    for (const id of ['notifications', 'typing']) expect(slow.frames.filter((f) => f.id === id && f.type !== 'next')).toHaveLength(1);
     // Bob got only part of the typing events; Alice got every one of them, in order.
     expect(slow.frames.filter((f) => f.id === 'typing' && f.type === 'next').length).toBeLessThan(2 * toggles);
     await aliceTyping.waitForCount(2 * toggles, 20_000);

@@ -7,13 +7,21 @@ import { http, ok, subscribe, wsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { startServer, waitForLiveSubscribers } from './helpers/server.js';
 import { direct } from './helpers/seed.js';
+import { rawSocket } from './helpers/raw-socket.js';
 import { createUser } from './helpers/users.js';
 
-function rawSocket(url: string, options: WebSocket.ClientOptions = {}) {
-  const socket = new WebSocket(url, 'graphql-transport-ws', options);
-  const closed = new Promise<{ code: number; at: number }>((resolve) => socket.on('close', (code) => resolve({ code, at: Date.now() })));
-  const opened = new Promise((resolve) => socket.on('open', resolve));
-  return { socket, closed, opened };
+/** A raw socket past connection_ack. */
+async function acknowledged(url: string, token: string) {
+  const raw = rawSocket(url);
+  await raw.opened;
+  raw.socket.send(JSON.stringify({ type: 'connection_init', payload: { token } }));
+  await waitFor(() => raw.frames.some((f) => f.type === 'connection_ack'), { what: 'connection_ack' });
+  return raw;
+}
+
+/** The socket's close code and reason. */
+function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
 }
 
 describe('WebSocket hygiene', () => {
@@ -103,6 +111,74 @@ describe('WebSocket hygiene', () => {
       what: 'bob offline after his last socket closed',
       timeoutMs: 5_000,
     });
+  });
+});
+
+describe('graphql-transport-ws', () => {
+  it('answers each message as the protocol says: pings, operations, completes, and the close codes of its violations', async () => {
+    const server = await startServer();
+    const user = await createUser(server, 'speaker');
+    const { hub } = server.app.services;
+
+    // No subprotocol: 4406.
+    const plain = new WebSocket(server.wsUrl);
+    expect(await closeOf(plain)).toEqual({ code: 4406, reason: 'Subprotocol not acceptable' });
+
+    // An operation before connection_init: 4401.
+    const early = rawSocket(server.wsUrl);
+    await early.opened;
+    early.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ me { id } }' } }));
+    expect(await closeOf(early.socket)).toEqual({ code: 4401, reason: 'Unauthorized' });
+
+    // A refused token: 4403, and a second connection_init: 4429.
+    const refused = rawSocket(server.wsUrl);
+    await refused.opened;
+    refused.socket.send(JSON.stringify({ type: 'connection_init', payload: { token: 'nope' } }));
+    expect(await closeOf(refused.socket)).toEqual({ code: 4403, reason: 'Forbidden' });
+    const twice = await acknowledged(server.wsUrl, user.token);
+    twice.socket.send(JSON.stringify({ type: 'connection_init', payload: { token: user.token } }));
+    expect(await closeOf(twice.socket)).toEqual({ code: 4429, reason: 'Too many initialisation requests' });
+
+    const raw = await acknowledged(server.wsUrl, user.token);
+    expect(raw.frames).toEqual([{ type: 'connection_ack' }]);
+    // Pings are answered with their payload, before and after operations.
+    raw.socket.send(JSON.stringify({ type: 'ping', payload: { n: 1 } }));
+    raw.socket.send(JSON.stringify({ type: 'ping' }));
+    raw.socket.send(JSON.stringify({ type: 'pong' }));
+    // A query: next, then complete.
+    raw.socket.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: 'query Me { me { id } }', operationName: 'Me' } }));
+    // A document that does not parse: one error message, no complete; the socket stays open.
+    raw.socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload: { query: '{ me {' } }));
+    await waitFor(() => raw.frames.some((f) => f.id === 'q' && f.type === 'complete') && raw.frames.some((f) => f.id === 'bad'), { what: 'answers' });
+    expect(raw.frames.slice(1, 3)).toEqual([{ type: 'pong', payload: { n: 1 } }, { type: 'pong' }]);
+    expect(raw.frames.filter((f) => f.id === 'q')).toEqual([
+      { id: 'q', type: 'next', payload: { data: { me: { id: user.id } } } },
+      { id: 'q', type: 'complete' },
+    ]);
+    const bad = raw.frames.filter((f) => f.id === 'bad');
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatchObject({ id: 'bad', type: 'error', payload: [{ message: expect.stringContaining('Syntax Error') }] });
+
+    // A live subscription; the same id again while it runs: 4409.
+    raw.socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { notifications { __typename } }' } }));
+    await waitFor(() => hub.listeners('notifications', user.id) === 1, { what: 'the subscription listening' });
+    // The client completes it: it stops, and the server sends no complete for it.
+    raw.socket.send(JSON.stringify({ id: 's', type: 'complete' }));
+    await waitFor(() => hub.listeners('notifications', user.id) === 0, { what: 'the subscription stopped' });
+    // Its id is free again.
+    raw.socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { notifications { __typename } }' } }));
+    await waitFor(() => hub.listeners('notifications', user.id) === 1, { what: 'the id reused' });
+    const closed = closeOf(raw.socket);
+    raw.socket.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: 'subscription { notifications { __typename } }' } }));
+    expect(await closed).toEqual({ code: 4409, reason: 'Subscriber for s already exists' });
+    expect(raw.frames.filter((f) => f.id === 's')).toEqual([]);
+    // Closing the socket ended its subscription.
+    await waitFor(() => hub.listeners('notifications', user.id) === 0, { what: 'subscriptions ended with the socket' });
+
+    // A message a server sends, from a client: 4500.
+    const odd = await acknowledged(server.wsUrl, user.token);
+    odd.socket.send(JSON.stringify({ id: '1', type: 'next', payload: {} }));
+    expect(await closeOf(odd.socket)).toEqual({ code: 4500, reason: 'Internal server error' });
   });
 });
 
