@@ -53,6 +53,10 @@ const Send = graphql(`
   }
 `);
 
+const Delete = graphql(`
+  mutation PushDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt } }
+`);
+
 const Mute = graphql(`
   mutation PushMute($conversationId: ID!) {
     updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }
@@ -289,6 +293,24 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
     expect(gaps[1]).toBeGreaterThanOrEqual(2_950); // Retry-After: 3
     expect(gaps[2]).toBeGreaterThanOrEqual(3_950); // backoff keeps growing: 4 s after the third failure
     expect(await metric(base, 'chat_push_retried_total')).toBe(retriedBefore + 3);
+  }, 60_000);
+
+  it('a push waiting for its retry is dropped once its message is deleted: the old preview never goes out', async () => {
+    const hana = await createUser(server, 'hana');
+    const sub = push.subscription();
+    await register(server, hana, sub);
+    push.answer(sub.id, { status: 500 });
+    const { startConversation } = await ok(server.url, alice.token, Start, { userId: hana.id });
+    const sent = await send(server, alice, startConversation.id, 'regretted');
+    await waitFor(() => push.attempts.some((a) => a.subscriptionId === sub.id), { what: 'the first try (500)', timeoutMs: 20_000 });
+    await ok(server.url, alice.token, Delete, { messageId: sent.id });
+    // The retry comes 1 s or more after the first try: by then the message is a tombstone.
+    await settled(server);
+    expect(push.attempts.filter((a) => a.subscriptionId === sub.id).map((a) => a.status)).toEqual([500]);
+    // A later message still reaches her: only the deleted one was dropped.
+    const later = await send(server, alice, startConversation.id, 'kept');
+    const [received] = await push.waitForPushes(sub.id, 1, 30_000);
+    expect(received!.payload).toMatchObject({ messageId: later.id, preview: 'kept' });
   }, 60_000);
 
   it('registering an endpoint another user had moves it to the viewer', async () => {

@@ -149,6 +149,7 @@ type Documents = {
     "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": typeof types.PushStartDocument,
     "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": typeof types.PushGroupDocument,
     "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n": typeof types.PushSendDocument,
+    "\n  mutation PushDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt } }\n": typeof types.PushDeleteDocument,
     "\n  mutation PushMute($conversationId: ID!) {\n    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }\n  }\n": typeof types.PushMuteDocument,
     "\n  mutation PushBlock($userId: ID!) {\n    blockUser(userId: $userId) { id blockedByViewer }\n  }\n": typeof types.PushBlockDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.RlStartDocument,
@@ -347,6 +348,7 @@ const documents: Documents = {
     "\n  mutation PushStart($userId: ID!) {\n    startConversation(userId: $userId) { id }\n  }\n": types.PushStartDocument,
     "\n  mutation PushGroup($title: String!, $userIds: [ID!]!) {\n    createGroupConversation(title: $title, userIds: $userIds) { id }\n  }\n": types.PushGroupDocument,
     "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n": types.PushSendDocument,
+    "\n  mutation PushDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt } }\n": types.PushDeleteDocument,
     "\n  mutation PushMute($conversationId: ID!) {\n    updateConversationSettings(conversationId: $conversationId, input: { muted: true }) { id muted }\n  }\n": types.PushMuteDocument,
     "\n  mutation PushBlock($userId: ID!) {\n    blockUser(userId: $userId) { id blockedByViewer }\n  }\n": types.PushBlockDocument,
     "mutation RlStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.RlStartDocument,
@@ -964,6 +966,10 @@ export function graphql(source: "\n  mutation PushGroup($title: String!, $userId
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n"): (typeof documents)["\n  mutation PushSend($input: SendMessageInput!) {\n    sendMessage(input: $input) { id conversationId sender { id displayName } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PushDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt } }\n"): (typeof documents)["\n  mutation PushDelete($messageId: ID!) { deleteMessage(messageId: $messageId) { id deletedAt } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

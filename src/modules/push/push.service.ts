@@ -252,6 +252,8 @@ export class PushService {
       )[0];
     // Unregistered, or moved to another user since: nothing to send.
     if (!current || current.userId !== job.userId || !this.delivery) return { kind: 'dropped' };
+    // Deleted since it was queued (a push waiting for its retry, say): its preview must not go out.
+    if (await this.messageDeleted(job)) return { kind: 'dropped' };
     const outcome = await this.delivery.deliver(current, job, attempt);
     if (outcome.kind === 'gone') {
       const removed = await this.background<{ id: string }>(`DELETE FROM "PushSubscription" WHERE id = $1 AND endpoint = $2 RETURNING id`, [
@@ -262,6 +264,13 @@ export class PushService {
     }
     return outcome;
   };
+
+  /** Whether the message of a push is a tombstone (or gone): the contract's tombstones leak their content nowhere. */
+  private async messageDeleted(job: PushJobData): Promise<boolean> {
+    const { messageId } = JSON.parse(job.payload) as Pick<PushPayload, 'messageId'>;
+    const [alive] = await this.background(`SELECT 1 FROM "Message" WHERE id = $1 AND "deletedAt" IS NULL`, [messageId]);
+    return !alive;
+  }
 
   /** Pushes being planned or waiting in the queue (tests wait for none). */
   async pending(): Promise<number> {
