@@ -21,7 +21,7 @@ export default defineConfig({
           ...shared,
           name: 'pglite',
           env: { TEST_DB: 'pglite' },
-          globalSetup: ['test/helpers/push-ca-setup.ts'],
+          globalSetup: ['test/helpers/pglite-template-setup.ts', 'test/helpers/push-ca-setup.ts'],
           exclude: ['test/security.test.ts', 'test/redis-cluster.test.ts', 'test/workers.test.ts', 'test/haproxy.test.ts'],
         },
       },

@@ -4,15 +4,13 @@
 // paths run: the PostgreSQL table (no Redis; PGlite or PostgreSQL) and BullMQ (Redis).
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { hostname, tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import webpush from 'web-push';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { errorCodes, http, ok, wsClient } from './helpers/clients.js';
-import { testDatabase } from './helpers/database.js';
+import { freshPgliteDir, testDatabase } from './helpers/database.js';
 import { waitFor } from './helpers/deferred.js';
 import { spawnServer } from './helpers/processes.js';
 import { startPushService, type BrowserSubscription, type PushService } from './helpers/push-service.js';
@@ -112,7 +110,7 @@ describe('the push retry schedule', () => {
  */
 async function isolatedEnv(): Promise<Record<string, string>> {
   const prefix = { REDIS_KEY_PREFIX: `test-push-${randomUUID()}:` };
-  if (testDatabase() === 'pglite') return { ...prefix, PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-')) };
+  if (testDatabase() === 'pglite') return { ...prefix, PGLITE_DATA_DIR: freshPgliteDir() };
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `chat_test_push_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
