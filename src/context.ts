@@ -30,8 +30,8 @@ export interface SocketContext {
   /** Conversations this socket said it is typing in (stopped when it closes). */
   typing: TypingSockets;
   /**
-   * The viewer's user row, read when the socket connected (or by its first setTyping, if
-   * that read failed) and kept: a typist types many times a minute, and the row's profile
+   * The viewer's user row, read when the socket brought its user online (otherwise by its
+   * first setTyping) and kept: a typist types many times a minute, and the row's profile
    * changes only with a new token (a new socket).
    */
   typist?: User;

@@ -66,7 +66,7 @@ export class SocketSessions {
       session.holdsConnectionSlot = true;
       session.viewer = viewer;
       armExpiry(session, socket, expiresAt);
-      // The socket's typing events carry this row: setTyping reads nothing (the row's profile changes only with a new token).
+      // The user's first socket keeps the row read for ONLINE: its setTyping reads nothing (a row's profile changes only with a new token).
       const user = await services.presence.connected(viewer.id);
       if (user) session.socket.typist = user;
       // randomUUID() builds its text by concatenation: a chain of ~20 string pieces kept as long as the socket. Flat, it is one.

@@ -67,13 +67,14 @@ export class PresenceService {
 
   /**
    * A socket of the user opened: ONLINE if it is their first anywhere. Answers
-   * the user's row (read beside the store's transition), which the socket
-   * keeps for its typing events; undefined when it could not be read.
+   * the user's row when it was read for that event (the socket keeps it for
+   * its typing events); undefined for another socket of a user already online.
    */
   async connected(userId: string): Promise<User | undefined> {
     try {
-      const [cameOnline, user] = await Promise.all([this.store.connect(userId), this.rows.submit(userId, userId)]);
-      if (cameOnline && user) await this.pubsub.publish('presence', userId, { user, status: 'ONLINE', lastSeenAt: user.lastSeenAt });
+      if (!(await this.store.connect(userId))) return undefined;
+      const user = await this.rows.submit(userId, userId);
+      if (user) await this.pubsub.publish('presence', userId, { user, status: 'ONLINE', lastSeenAt: user.lastSeenAt });
       return user;
     } catch (error) {
       this.log('presence connect failed', error);
