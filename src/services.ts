@@ -182,7 +182,7 @@ export function createServices(
     deliveries,
     notifications,
     typing: new TypingService(pubsub, hub, membership, privacy, logError, config.subscriberMaxQueue),
-    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, privacy, logError, config.subscriberMaxQueue),
+    presence: new PresenceService(query, pubsub, hub, presenceStore, membership, privacy, logError, config.subscriberMaxQueue),
     members,
     privacy,
     ready: Promise.all([membership.ready, privacy.ready]).then(() => undefined),

@@ -66,7 +66,9 @@ export class SocketSessions {
       session.holdsConnectionSlot = true;
       session.viewer = viewer;
       armExpiry(session, socket, expiresAt);
-      await services.presence.connected(viewer.id);
+      // The user's first socket keeps the row read for ONLINE: its setTyping reads nothing (a row's profile changes only with a new token).
+      const user = await services.presence.connected(viewer.id);
+      if (user) session.socket.typist = user;
       // randomUUID() builds its text by concatenation: a chain of ~20 string pieces kept as long as the socket. Flat, it is one.
       session.connectionId = Buffer.from(randomUUID(), 'latin1').toString('latin1');
       this.connectionIds.set(session.socket, session.connectionId);
