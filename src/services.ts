@@ -30,7 +30,7 @@ import { SearchService } from './modules/search/search.service.js';
 import { PushService } from './modules/push/push.service.js';
 import { EndpointGuard } from './modules/push/endpoint-guard.js';
 import { PushDelivery } from './modules/push/push-delivery.js';
-import { BullPushQueue, TablePushQueue, type DeliverJob } from './modules/push/push-queue.js';
+import { BullPushQueue, TablePushQueue, type DeliverPushes } from './modules/push/push-queue.js';
 import type { VapidKeys } from './modules/push/vapid.js';
 
 /** What Web Push needs from the process around the services. */
@@ -217,7 +217,7 @@ function createPush(
   const { keys, bullConnections } = setup;
   const delivery = keys ? new PushDelivery(keys, guard, metrics, log) : undefined;
   const queueFor = keys
-    ? (deliver: DeliverJob) =>
+    ? (deliver: DeliverPushes) =>
         bullConnections
           ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
           : new TablePushQueue(setup.background, deliver, log)

@@ -17,6 +17,8 @@ export interface PushJobData {
   topic: string;
   /** When the push was queued (ms since the epoch): it is retried for RETRY_FOR_MS from then. */
   queuedAt: number;
+  /** Attempts already made (a push queued again to be retried); absent: none. */
+  tries?: number;
 }
 
 export interface StoredSubscription {
