@@ -16,7 +16,7 @@ import type { MembershipCache } from '../conversations/membership.js';
 import type { MessageCreatedEvent, MessageRecord } from '../messages/message-events.js';
 import { PREVIEW_LENGTH } from '../notifications/notifications.service.js';
 import type { EndpointGuard } from './endpoint-guard.js';
-import type { Outcome, PushDelivery, PushJobData, StoredSubscription } from './push-delivery.js';
+import type { Outcome, PushDelivery, PushJobData, PushToSend, StoredSubscription } from './push-delivery.js';
 import type { DeliverPushes, QueuedPush, PushQueue } from './push-queue.js';
 
 export const ENDPOINT_MAX_LENGTH = 2048;
@@ -74,8 +74,6 @@ export interface OnlineCheck {
 
 /** Messages planned together at most (one statement, one queue write). */
 const PLAN_BATCH = 100;
-/** Pushes of one job sent at once (the push service agent keeps 16 connections per origin). */
-const SENDS_AT_ONCE = 16;
 
 export class PushService {
   /** Messages created while a batch is being planned wait and are planned together. */
@@ -272,7 +270,7 @@ export class PushService {
   /**
    * What the queue's worker calls with a job's pushes: one statement for
    * their subscriptions (unless the queue has them), one for their messages'
-   * tombstones, then the pushes, SENDS_AT_ONCE at a time; one statement
+   * tombstones, then the pushes (in the sender thread); one statement
    * removes the subscriptions whose push service answered 404 or 410.
    */
   readonly deliver = async (pushes: readonly QueuedPush[]): Promise<Outcome[]> => {
@@ -290,17 +288,19 @@ export class PushService {
         await this.background<{ id: string }>(`SELECT id FROM "Message" WHERE id = ANY($1::text[]) AND "deletedAt" IS NULL`, [[...new Set(messageIds)]])
       ).map((row) => row.id),
     );
-    const outcomes = await inLanes(pushes, SENDS_AT_ONCE, async (push, i): Promise<Outcome> => {
+    const outcomes: Outcome[] = pushes.map(() => ({ kind: 'dropped' }));
+    const toSend: PushToSend[] = [];
+    const sentAt: number[] = [];
+    pushes.forEach((push, i) => {
       const current = push.subscription ?? subscriptions.get(push.job.subscriptionId);
       // Unregistered, or moved to another user since: nothing to send.
-      if (!current || current.userId !== push.job.userId) return { kind: 'dropped' };
+      if (!current || current.userId !== push.job.userId) return;
       // Deleted since it was queued (a push waiting for its retry, say): its preview must not go out.
-      if (!alive.has(messageIds[i]!)) return { kind: 'dropped' };
-      return delivery.deliver(current, push.job, push.attempt).catch((error): Outcome => {
-        this.log.error('push delivery failed', error);
-        return { kind: 'retry', afterMs: 5_000 };
-      });
+      if (!alive.has(messageIds[i]!)) return;
+      toSend.push({ subscription: current, job: push.job, attempt: push.attempt });
+      sentAt.push(i);
     });
+    (await delivery.deliverAll(toSend)).forEach((outcome, j) => (outcomes[sentAt[j]!] = outcome));
     const gone = pushes
       .map((push) => push.subscription ?? subscriptions.get(push.job.subscriptionId))
       .filter((subscription, i): subscription is StoredSubscription => outcomes[i]!.kind === 'gone' && !!subscription);
@@ -323,26 +323,13 @@ export class PushService {
   async close(): Promise<void> {
     await Promise.all(this.planning);
     await this.queue?.close();
+    await this.delivery?.close();
     this.guard.close();
   }
 }
 
 function messageIdOf(job: PushJobData): string {
   return (JSON.parse(job.payload) as Pick<PushPayload, 'messageId'>).messageId;
-}
-
-/** `fn` over `items`, at most `lanes` at a time; the results in the items' order. */
-async function inLanes<T, R>(items: readonly T[], lanes: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
-  return results;
 }
 
 /** A recipient who muted the conversation gets its pushes only when mentioned (blocks are the statement's). */
