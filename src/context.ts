@@ -30,9 +30,9 @@ export interface SocketContext {
   /** Conversations this socket said it is typing in (stopped when it closes). */
   typing: TypingSockets;
   /**
-   * The viewer's user row, read when the socket brought its user online (otherwise by its
-   * first setTyping) and kept: a typist types many times a minute, and the row's profile
-   * changes only with a new token (a new socket).
+   * The viewer's user row, read by the socket's first setTyping and kept: a typist types
+   * many times a minute, and the row's profile changes only with a new token (a new socket).
+   * Not read up front: most sockets never type, and the row would cost every idle socket.
    */
   typist?: User;
 }

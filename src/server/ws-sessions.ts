@@ -66,9 +66,7 @@ export class SocketSessions {
       session.holdsConnectionSlot = true;
       session.viewer = viewer;
       armExpiry(session, socket, expiresAt);
-      // The user's first socket keeps the row read for ONLINE: its setTyping reads nothing (a row's profile changes only with a new token).
-      const user = await services.presence.connected(viewer.id);
-      if (user) session.socket.typist = user;
+      await services.presence.connected(viewer.id);
       // randomUUID() builds its text by concatenation: a chain of ~20 string pieces kept as long as the socket. Flat, it is one.
       session.connectionId = Buffer.from(randomUUID(), 'latin1').toString('latin1');
       this.connectionIds.set(session.socket, session.connectionId);
@@ -125,7 +123,7 @@ export class SocketSessions {
     if (session.viewer) {
       const viewer = session.viewer;
       if (session.socket.typing.size > 0) {
-        const user = session.socket.typist ?? (await services.db.user.findUnique({ where: { id: viewer.id } }).catch(() => null));
+        const user = session.socket.typist ?? (await services.presence.userRow(viewer.id).catch(() => undefined));
         if (user) await services.typing.socketClosed(user, session.socket.typing);
       }
       await services.presence.disconnected(viewer.id);

@@ -65,21 +65,23 @@ export class PresenceService {
     return this.store.onlineUsers(userIds);
   }
 
-  /**
-   * A socket of the user opened: ONLINE if it is their first anywhere. Answers
-   * the user's row when it was read for that event (the socket keeps it for
-   * its typing events); undefined for another socket of a user already online.
-   */
-  async connected(userId: string): Promise<User | undefined> {
+  /** A socket of the user opened: ONLINE if it is their first anywhere. */
+  async connected(userId: string): Promise<void> {
     try {
-      if (!(await this.store.connect(userId))) return undefined;
-      const user = await this.rows.submit(userId, userId);
+      if (!(await this.store.connect(userId))) return;
+      const user = await this.userRow(userId);
       if (user) await this.pubsub.publish('presence', userId, { user, status: 'ONLINE', lastSeenAt: user.lastSeenAt });
-      return user;
     } catch (error) {
       this.log('presence connect failed', error);
-      return undefined;
     }
+  }
+
+  /**
+   * A user's row, read with those of every user asked for meanwhile (one
+   * statement): reconnection storms and typists' first setTyping ask together.
+   */
+  userRow(userId: string): Promise<User | undefined> {
+    return this.rows.submit(userId, userId);
   }
 
   async disconnected(userId: string): Promise<void> {
