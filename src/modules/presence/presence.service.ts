@@ -3,6 +3,7 @@
 // and a subscription that only ever carries users who share a conversation
 // with the viewer.
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
+import type { RawQuery } from '../../infra/db.js';
 import { badUserInput } from '../../errors.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { Listening } from '../../realtime/topic-hub.js';
@@ -25,6 +26,7 @@ export class PresenceService {
 
   constructor(
     private readonly db: PrismaClient,
+    private readonly query: RawQuery,
     private readonly pubsub: AppPubSub,
     private readonly hub: AppHub,
     private readonly store: PresenceStore,
@@ -47,7 +49,8 @@ export class PresenceService {
   async connected(userId: string): Promise<void> {
     try {
       if (!(await this.store.connect(userId))) return;
-      const user = await this.db.user.findUnique({ where: { id: userId } });
+      // Raw, not through Prisma: once per connection, whose garbage a burst of connections keeps (issue 16).
+      const [user] = await this.query<User>('SELECT * FROM "User" WHERE id = $1', [userId]);
       if (user) await this.pubsub.publish('presence', userId, { user, status: 'ONLINE', lastSeenAt: user.lastSeenAt });
     } catch (error) {
       this.log('presence connect failed', error);
