@@ -27,8 +27,8 @@ export interface Context {
 
 /** What an operation may need to know about the socket it came on. */
 export interface SocketContext {
-  /** Conversations this socket said it is typing in (stopped when it closes). */
-  typing: TypingSockets;
+  /** Conversations this socket said it is typing in (stopped when it closes); made by its first setTyping. */
+  typing?: TypingSockets;
   /**
    * The viewer's user row, read by the socket's first setTyping and kept: a typist types
    * many times a minute, and the row's profile changes only with a new token (a new socket).

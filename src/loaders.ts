@@ -53,7 +53,7 @@ type LoaderFactories = { [K in LoaderName]: (scope: LoaderScope) => Loaders[K] }
  * context's loaders cost one object until one is used.
  */
 export function createLoaders(db: PrismaClient, viewer: Profile | null, presence: OnlineSource): Loaders {
-  return new LazyLoaders({ db, viewer, presence }) as unknown as Loaders;
+  return new LazyLoaders(db, viewer, presence) as unknown as Loaders;
 }
 
 const factories: LoaderFactories = {
@@ -147,14 +147,19 @@ const factories: LoaderFactories = {
 };
 
 
-class LazyLoaders {
+/** Its own LoaderScope: a subscription's context keeps one object, not two. */
+class LazyLoaders implements LoaderScope {
   private made: Partial<Record<LoaderName, { clearAll(): unknown }>> | undefined;
 
-  constructor(private readonly scope: LoaderScope) {}
+  constructor(
+    readonly db: PrismaClient,
+    readonly viewer: Profile | null,
+    readonly presence: OnlineSource,
+  ) {}
 
   get(name: LoaderName) {
     this.made ??= {};
-    return (this.made[name] ??= factories[name](this.scope));
+    return (this.made[name] ??= factories[name](this));
   }
 
   clearAll(): void {

@@ -172,7 +172,7 @@ export function createServices(
     hub,
     log,
     verifyToken: createTokenVerifier(config.jwt, config.jwtMaxTtlSeconds),
-    users: new UsersService(db),
+    users: new UsersService(db, query),
     membership,
     conversations,
     messages,

@@ -268,6 +268,27 @@ describe('token expiry on an open socket', () => {
     await expect(sub.completed).rejects.toBeDefined();
   });
 
+  it('closes each of several sockets at its own expiry, whatever the order they opened in, and keeps the others open', async () => {
+    const tokens = await Promise.all([3, 2, 4, 2].map((ttlSeconds) => hs256({ sub: newId(), ttlSeconds })));
+    const sockets = tokens.map((token) => connect(main.wsUrl, { authorization: `Bearer ${token}` }));
+    await Promise.all(sockets.map((ws) => ws.connected));
+    const long = connect(main.wsUrl, { authorization: `Bearer ${await hs256({ sub: newId(), ttlSeconds: 3600 })}` });
+    await long.connected;
+    // The second socket leaves before its expiry: the others still close at theirs.
+    await sockets[1]!.dispose();
+    await Promise.all(
+      [0, 2, 3].map(async (i) => {
+        await waitFor(() => sockets[i]!.closes.length > 0, { timeoutMs: 6_000, intervalMs: 5, what: `socket ${i}'s expiry close` });
+        const closedAt = Date.now();
+        const exp = decodeJwt(tokens[i]!).exp! * 1000;
+        expect(sockets[i]!.closes[0]?.code).toBe(4403);
+        expect(closedAt).toBeGreaterThanOrEqual(exp - 50);
+        expect(closedAt).toBeLessThanOrEqual(exp + 1000);
+      }),
+    );
+    expect(long.closes).toHaveLength(0);
+  });
+
   it('lets a graphql-ws client that returns a fresh token from connectionParams reconnect by itself', async () => {
     const sub = newId();
     const issued: string[] = [];

@@ -17,10 +17,13 @@ export interface KeepAliveOptions {
 
 export function keepAlive(wss: WebSocketServer, { intervalMs = 12_000, maxMissed = 3 }: KeepAliveOptions = {}): () => void {
   const missed = new WeakMap<WebSocket, number>();
-  const alive = (socket: WebSocket) => () => missed.set(socket, 0);
+  // One listener for every socket (ws calls it with the socket as `this`), not a closure per socket.
+  function alive(this: WebSocket) {
+    missed.set(this, 0);
+  }
   wss.on('connection', (socket) => {
     missed.set(socket, 0);
-    socket.on('pong', alive(socket));
+    socket.on('pong', alive);
   });
   let lastTick = performance.now();
   const timer = setInterval(() => {

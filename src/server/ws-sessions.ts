@@ -9,22 +9,23 @@ import type { Profile } from '../auth/claims.js';
 import { parseBearer, TokenError } from '../auth/jwt.js';
 import type { SocketContext } from '../context.js';
 import type { Services } from '../services.js';
+import { Expiries } from './expiries.js';
 import type { Admission } from './operation-flow.js';
 import { AppCloseCode } from './ws-close-codes.js';
 
-/** setTimeout cannot wait longer than this; longer expiries are re-armed. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 export interface SocketSession {
+  ws: WebSocket;
   viewer?: Profile;
-  expiryTimer?: NodeJS.Timeout;
+  /** When its token expires (ms since the epoch), and its place in the expiry heap (-1: none). */
+  expiresAt: number;
+  expiryIndex: number;
   socket: SocketContext;
   /** For log lines; never the token. */
   connectionId?: string;
   /** Active subscription operations: graphql-ws id → root field (for metrics). */
   subscriptions: Map<string, string>;
-  /** Queries and mutations admitted by the operation flow, by graphql-ws id. */
-  operations: Map<string, Admission>;
+  /** Queries and mutations admitted by the operation flow, by graphql-ws id (made by the first: idle sockets have none). */
+  operations?: Map<string, Admission>;
   /** Whether this socket holds one of its user's connection slots. */
   holdsConnectionSlot?: boolean;
 }
@@ -32,12 +33,13 @@ export interface SocketSession {
 export class SocketSessions {
   private readonly sessions = new WeakMap<WebSocket, SocketSession>();
   private readonly connectionIds = new WeakMap<SocketContext, string>();
+  private readonly expiries = new Expiries<SocketSession>((session) => session.ws.close(AppCloseCode.Forbidden, 'Token expired'));
 
   constructor(private readonly services: Services) {}
 
   of(socket: WebSocket): SocketSession {
     let session = this.sessions.get(socket);
-    if (!session) this.sessions.set(socket, (session = { socket: { typing: new Set() }, subscriptions: new Map(), operations: new Map() }));
+    if (!session) this.sessions.set(socket, (session = { ws: socket, expiresAt: 0, expiryIndex: -1, socket: {}, subscriptions: new Map() }));
     return session;
   }
 
@@ -65,7 +67,8 @@ export class SocketSessions {
       const session = this.of(socket);
       session.holdsConnectionSlot = true;
       session.viewer = viewer;
-      armExpiry(session, socket, expiresAt);
+      session.expiresAt = expiresAt;
+      this.expiries.add(session);
       await services.presence.connected(viewer.id);
       // randomUUID() builds its text by concatenation: a chain of ~20 string pieces kept as long as the socket. Flat, it is one.
       session.connectionId = Buffer.from(randomUUID(), 'latin1').toString('latin1');
@@ -89,11 +92,11 @@ export class SocketSessions {
   completed(socket: WebSocket, id: string): void {
     const session = this.sessions.get(socket);
     if (!session) return;
-    const admission = session.operations.get(id);
+    const admission = session.operations?.get(id);
     if (admission) {
       admission.executed();
       admission.completed();
-      session.operations.delete(id);
+      session.operations!.delete(id);
     }
     const field = session.subscriptions.get(id);
     if (!field) return;
@@ -112,17 +115,17 @@ export class SocketSessions {
     }
     for (const field of session.subscriptions.values()) services.metrics.activeSubscriptions.dec({ field });
     session.subscriptions.clear();
-    for (const admission of session.operations.values()) {
+    for (const admission of session.operations?.values() ?? []) {
       admission.executed();
       admission.completed();
     }
-    session.operations.clear();
+    session.operations = undefined;
     if (session.holdsConnectionSlot && session.viewer) services.connections.release(session.viewer.id);
     session.holdsConnectionSlot = false;
-    clearTimeout(session.expiryTimer);
+    this.expiries.delete(session);
     if (session.viewer) {
       const viewer = session.viewer;
-      if (session.socket.typing.size > 0) {
+      if (session.socket.typing?.size) {
         const user = session.socket.typist ?? (await services.presence.userRow(viewer.id).catch(() => undefined));
         if (user) await services.typing.socketClosed(user, session.socket.typing);
       }
@@ -138,14 +141,4 @@ export function tokenFromParams(params: Record<string, unknown> | undefined | nu
   const header = params.authorization ?? params.Authorization;
   if (typeof header === 'string') return parseBearer(header);
   return typeof params.token === 'string' && params.token !== '' ? params.token : undefined;
-}
-
-/** Closes the socket (4403) when its token expires. */
-function armExpiry(session: SocketSession, socket: { close(code: number, reason: string): void }, expiresAt: number): void {
-  const delay = expiresAt - Date.now();
-  session.expiryTimer = setTimeout(
-    () => (delay > MAX_TIMER_MS ? armExpiry(session, socket, expiresAt) : socket.close(AppCloseCode.Forbidden, 'Token expired')),
-    Math.max(0, Math.min(delay, MAX_TIMER_MS)),
-  );
-  session.expiryTimer.unref?.();
 }

@@ -95,7 +95,7 @@ export function attachWebSocket(server: Server, yoga: YogaInstance, services: Se
           const size = payload.query.length + (payload.variables ? JSON.stringify(payload.variables).length : 0);
           admission = await flow.enter(session.viewer.id, ctx.extra.socket, size);
           if (!admission) return [new GraphQLError('The socket closed before the operation started.')];
-          session.operations.set(id, admission);
+          (session.operations ??= new Map()).set(id, admission);
         }
         const args: ExecutionArgs = {
           schema,

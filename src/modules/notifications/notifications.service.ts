@@ -70,8 +70,8 @@ type Job = { kind: 'notice'; notice: MessageNotice } | { kind: 'direct'; push: P
 type Push = (payload: NotificationPayload) => void;
 
 export class NotificationsService {
-  /** Local subscribers by user id. */
-  private readonly local = new Map<string, Set<Push>>();
+  /** Local subscribers by user id: the one, or a Set when a user has several (a Set costs an idle socket ~150 bytes). */
+  private readonly local = new Map<string, Push | Set<Push>>();
   /** The notices shards, listened to while this process has a subscriber. */
   private notices: Listening[] | undefined;
   private readonly queue: Job[] = [];
@@ -126,21 +126,17 @@ export class NotificationsService {
   }
 
   subscribe(userId: string): AsyncIterableIterator<NotificationPayload> {
-    let handlers = this.local.get(userId);
-    if (!handlers) this.local.set(userId, (handlers = new Set()));
-    const userHandlers = handlers;
     let own: Listening | undefined;
     const queue = new EventQueue<NotificationPayload>(
       () => {
-        userHandlers.delete(handler);
-        if (userHandlers.size === 0 && this.local.get(userId) === userHandlers) this.local.delete(userId);
+        this.removeHandler(userId, handler);
         own?.stop();
         if (this.local.size === 0) this.stopNotices();
       },
       { maxSize: this.maxQueued, resubscribe: 'resubscribe' },
     );
     const handler: Push = (payload) => queue.offer(payload);
-    userHandlers.add(handler);
+    this.addHandler(userId, handler);
     void (async () => {
       try {
         // Notices first: once the user's own channel is subscribed (what
@@ -154,6 +150,22 @@ export class NotificationsService {
       }
     })();
     return queue;
+  }
+
+  private addHandler(userId: string, handler: Push): void {
+    const handlers = this.local.get(userId);
+    if (!handlers) this.local.set(userId, handler);
+    else if (handlers instanceof Set) handlers.add(handler);
+    else this.local.set(userId, new Set([handlers, handler]));
+  }
+
+  private removeHandler(userId: string, handler: Push): void {
+    const handlers = this.local.get(userId);
+    if (handlers === handler) this.local.delete(userId);
+    else if (handlers instanceof Set) {
+      handlers.delete(handler);
+      if (handlers.size === 0) this.local.delete(userId);
+    }
   }
 
   private listenToNotices(): Promise<void> {
@@ -208,7 +220,9 @@ export class NotificationsService {
   }
 
   private deliver(userId: string, payload: NotificationPayload): void {
-    for (const push of this.local.get(userId) ?? []) push(payload);
+    const handlers = this.local.get(userId);
+    if (typeof handlers === 'function') handlers(payload);
+    else for (const push of handlers ?? []) push(payload);
   }
 
   private async deliverNotices(notices: MessageNotice[]): Promise<void> {

@@ -23,7 +23,7 @@ builder.mutationFields((t) => ({
       const user = ctx.socket?.typist ?? (await ctx.services.presence.userRow(viewer.id));
       if (!user) throw new Error('viewer has no user row');
       if (ctx.socket) ctx.socket.typist = user;
-      return ctx.services.typing.setTyping(user, String(args.conversationId), args.isTyping, ctx.socket?.typing);
+      return ctx.services.typing.setTyping(user, String(args.conversationId), args.isTyping, ctx.socket ? (ctx.socket.typing ??= new Set()) : undefined);
     },
   }),
 }));

@@ -2,27 +2,36 @@
 // on every request when the claims have not changed.
 import { LRUCache } from 'lru-cache';
 import type { Profile } from '../../auth/claims.js';
+import type { RawQuery } from '../../infra/db.js';
 import type { PrismaClient, User } from '../../generated/prisma/client.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes, type Page } from '../paging.js';
+
+const UPSERT_USER = `
+  INSERT INTO "User" (id, username, "displayName", "avatarUrl", "createdAt", "updatedAt")
+  VALUES ($1, $2, $3, $4, now(), now())
+  ON CONFLICT (id) DO UPDATE
+    SET username = EXCLUDED.username, "displayName" = EXCLUDED."displayName",
+        "avatarUrl" = EXCLUDED."avatarUrl", "updatedAt" = now()
+    WHERE ("User".username, "User"."displayName", "User"."avatarUrl")
+      IS DISTINCT FROM (EXCLUDED.username, EXCLUDED."displayName", EXCLUDED."avatarUrl")`;
 
 export class UsersService {
   /** id → the profile last written for it by this process. */
   private readonly written = new LRUCache<string, string>({ max: 50_000, ttl: 60_000 });
 
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly query: RawQuery,
+  ) {}
 
   /** Creates the user on their first request, updates changed claims later. */
   async ensureUser(profile: Profile): Promise<void> {
     const fingerprint = JSON.stringify(profile);
     if (this.written.get(profile.id) === fingerprint) return;
-    await this.db.$executeRaw`
-      INSERT INTO "User" (id, username, "displayName", "avatarUrl", "createdAt", "updatedAt")
-      VALUES (${profile.id}, ${profile.username}, ${profile.displayName}, ${profile.avatarUrl}, now(), now())
-      ON CONFLICT (id) DO UPDATE
-        SET username = EXCLUDED.username, "displayName" = EXCLUDED."displayName",
-            "avatarUrl" = EXCLUDED."avatarUrl", "updatedAt" = now()
-        WHERE ("User".username, "User"."displayName", "User"."avatarUrl")
-          IS DISTINCT FROM (EXCLUDED.username, EXCLUDED."displayName", EXCLUDED."avatarUrl")`;
+    // Raw, not through Prisma: it runs on every socket's connection_init, and
+    // Prisma's runtime made ~25 KB of garbage per call, which a burst of
+    // connections promotes into old space (idle memory, issue 16).
+    await this.query(UPSERT_USER, [profile.id, profile.username, profile.displayName, profile.avatarUrl]);
     this.written.set(profile.id, fingerprint);
   }
 
