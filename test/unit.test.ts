@@ -10,7 +10,7 @@ import { TopicHub } from '../src/realtime/topic-hub.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
-import { decode, encode } from '../src/infra/codec.js';
+import { decode, encode, encodeShared } from '../src/infra/codec.js';
 import { createTypedPubSub, inProcessEngine } from '../src/infra/pubsub.js';
 import { statementNames } from '../src/infra/statement-names.js';
 import { FrameWriter } from '../src/server/direct-delivery.js';
@@ -79,6 +79,21 @@ describe('the pub/sub codec', () => {
     );
     expect(value).toEqual({ at, list: [at, { at }], plain: { n: 1 } });
     expect(value.at).toBeInstanceOf(Date);
+  });
+
+  it('writes an object encoded once for several payloads as each payload would have written it', () => {
+    const at = new Date('2026-11-21T10:00:00.123Z');
+    const message = { id: 'm1', createdAt: at, sender: { id: 'u1', lastSeenAt: null }, tags: ['a', 'b'], gone: undefined };
+    const plainEvent = encode({ type: 'MessageCreated', message: structuredClone(message), pos: 7 });
+    const plainNotice = encode({ conversation: { id: 'c1', at }, message: structuredClone(message), marks: '[["u2",0]]', skip: undefined });
+    encodeShared(message);
+    const event = { type: 'MessageCreated', message, pos: 7 };
+    const notice = { conversation: { id: 'c1', at }, message, marks: '[["u2",0]]', skip: undefined };
+    expect(encode(event)).toBe(plainEvent);
+    expect(encode(notice)).toBe(plainNotice);
+    expect(decode(encode(event))).toEqual({ type: 'MessageCreated', message: { id: 'm1', createdAt: at, sender: { id: 'u1', lastSeenAt: null }, tags: ['a', 'b'] }, pos: 7 });
+    expect(encode({ message })).toBe(encode({ message: structuredClone(message) }));
+    expect(encode({})).toBe('{}');
   });
 
   it('revives only objects that hold a $date and nothing else', () => {
