@@ -324,9 +324,6 @@ export class MessagesService {
                a."replyToId", ARRAY(SELECT json_array_elements_text(a."mentionedUserIds"::json)), conv."basePos" + a.n, conv."basePos" + a.n
         FROM accepted a JOIN conv ON conv.id = a."conversationId"
         RETURNING *
-      ), change AS (
-        INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
-        SELECT "conversationId", "createdPos", id, ${CHANGE_KINDS.MessageCreated} FROM msg
       ), mark AS (
         UPDATE "Participant" p
         SET "lastReadSeq" = m.seq, "lastReadAt" = m."createdAt",
@@ -542,12 +539,21 @@ export class MessagesService {
     return conversation?.lastEventPos ?? 0;
   }
 
-  /** The changes at positions (afterPos, upToPos], each with its message as it is now (a hub's backfill). */
+  /**
+   * The changes at positions (afterPos, upToPos], each with its message as it
+   * is now (a hub's backfill): creations from the messages themselves, later
+   * changes from MessageChange.
+   */
   async changes(conversationId: string, afterPos: number, upToPos: number): Promise<FeedEvent[]> {
     const rows = await this.query<StateRow & { pos: number; kind: number }>(
       `SELECT c.pos, c.kind, ${STATE_COLUMNS}
-       FROM "MessageChange" c JOIN ${STATE_FROM} ON m.id = c."messageId"
-       WHERE c."conversationId" = $1 AND c.pos > $2 AND c.pos <= $3 ORDER BY c.pos`,
+       FROM (
+         SELECT "createdPos" AS pos, ${CHANGE_KINDS.MessageCreated} AS kind, id AS "messageId" FROM "Message"
+         WHERE "conversationId" = $1 AND "createdPos" > $2 AND "createdPos" <= $3
+         UNION ALL
+         SELECT pos, kind, "messageId" FROM "MessageChange" WHERE "conversationId" = $1 AND pos > $2 AND pos <= $3
+       ) c JOIN ${STATE_FROM} ON m.id = c."messageId"
+       ORDER BY c.pos`,
       [conversationId, afterPos, upToPos],
     );
     const types = Object.fromEntries(Object.entries(CHANGE_KINDS).map(([type, kind]) => [kind, type])) as Record<number, FeedEvent['type']>;
