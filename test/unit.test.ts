@@ -19,7 +19,8 @@ import { parseTimestamptz } from '../src/infra/pg-dates.js';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo, Socket } from 'node:net';
-import { readStateOf } from '../src/modules/messages/message-events.js';
+import { readStateOf, type ReceiptEvent } from '../src/modules/messages/message-events.js';
+import { receiptFor, receiptViewers } from '../src/modules/messages/receipt-views.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
 import calculateSlot from 'cluster-key-slot';
@@ -324,6 +325,41 @@ describe('direct frames', () => {
     } finally {
       pair.close();
     }
+  });
+});
+
+describe('receipt views', () => {
+  const user = (id: string) => ({ id }) as ReceiptEvent['user'];
+  const viewers = ['ann', 'bob', 'cyd', 'dan', 'eve'];
+  const cases: ReceiptEvent[] = [
+    { type: 'MessagesDelivered', conversationId: 'c', user: user('bob'), messageIds: ['1', '2', '3'], senderIds: ['ann', 'cyd', 'ann'], deliveredAt: new Date() },
+    { type: 'MessagesDelivered', conversationId: 'c', user: user('bob'), messageIds: ['1', '2'], senderIds: ['ann', 'ann'], deliveredAt: new Date() },
+    { type: 'MessagesRead', conversationId: 'c', user: user('dan'), upToMessageId: '3', upToSeq: 3, messageIds: ['1', '3'], senderIds: ['ann', 'eve'], readAt: new Date() },
+    { type: 'MessagesRead', conversationId: 'c', user: user('dan'), upToMessageId: '3', upToSeq: 3, messageIds: [], senderIds: [], readAt: new Date() },
+  ];
+
+  it('names exactly the viewers a receipt reaches, so that a conversation hub calls no one else', () => {
+    for (const event of cases) {
+      const reached = viewers.filter((viewer) => receiptFor(event, viewer) !== undefined).sort();
+      expect([...receiptViewers(event)].filter((viewer) => receiptFor(event, viewer) !== undefined).sort()).toEqual(reached);
+      expect(new Set(receiptViewers(event)).size).toBe([...receiptViewers(event)].length);
+      for (const viewer of receiptViewers(event)) if (viewer !== event.user.id) expect(receiptFor(event, viewer)).toBeDefined();
+    }
+    expect([...receiptViewers(cases[0]!)].sort()).toEqual(['ann', 'cyd']);
+    expect([...receiptViewers(cases[2]!)].sort()).toEqual(['ann', 'dan', 'eve']);
+  });
+
+  it("narrows receipts that share one range's arrays to each sender's messages, whoever the receiver", () => {
+    const messageIds = ['1', '2', '3'];
+    const senderIds = ['ann', 'cyd', 'ann'];
+    const of = (receiver: string): ReceiptEvent => ({ type: 'MessagesDelivered', conversationId: 'c', user: user(receiver), messageIds, senderIds, deliveredAt: new Date() });
+    for (const receiver of ['bob', 'dan']) {
+      const event = of(receiver);
+      expect(receiptFor(event, 'ann')).toMatchObject({ user: { id: receiver }, messageIds: ['1', '3'], senderIds: ['ann', 'ann'] });
+      expect(receiptFor(event, 'cyd')).toMatchObject({ user: { id: receiver }, messageIds: ['2'], senderIds: ['cyd'] });
+      expect(receiptFor(event, receiver)).toBeUndefined();
+    }
+    expect(messageIds).toEqual(['1', '2', '3']);
   });
 });
 
