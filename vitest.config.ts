@@ -6,7 +6,11 @@ import { defineConfig } from 'vitest/config';
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 // Every test file runs twice: on the embedded PGlite and on PostgreSQL.
-const shared = { include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 };
+// isolate: false runs a project's files one after another in one process, so
+// the server's modules are imported once per project, not once per file
+// (that import was a third of the suite's time). Files share no state: each
+// starts its own servers (test/helpers/server.ts) and stops them after.
+const shared = { include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000, isolate: false };
 
 export default defineConfig({
   resolve: { alias: { graphql: graphqlEntry } },
@@ -21,7 +25,7 @@ export default defineConfig({
           ...shared,
           name: 'pglite',
           env: { TEST_DB: 'pglite' },
-          globalSetup: ['test/helpers/push-ca-setup.ts'],
+          globalSetup: ['test/helpers/pglite-template-setup.ts', 'test/helpers/push-ca-setup.ts'],
           exclude: ['test/security.test.ts', 'test/redis-cluster.test.ts', 'test/workers.test.ts', 'test/haproxy.test.ts'],
         },
       },

@@ -3,18 +3,21 @@
 // subscriptions, then with every recipient subscribed (so each send plans and
 // queues a push and a worker sends it to a local HTTPS push sink). The
 // senders run closed loops over HTTP; the figure is the send's latency
-// (request to answer), p50 and p99, and sends per second.
+// (request to answer), p50 and p99, and sends per second; beside it the
+// server's CPU per send (the whole process, and its main thread), and the
+// pushes the sink received per second while measuring and after the senders
+// stopped, until every send's push has arrived (or --drain seconds passed).
 //
-//   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--no-redis]
+//   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--drain 180] [--no-redis]
 //
 // Needs PostgreSQL (and Redis unless --no-redis) on this machine. Uses its own
 // database (chat_bench_push) and Redis prefix.
 import { spawn } from 'node:child_process';
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import pg from 'pg';
@@ -30,6 +33,7 @@ const PAIRS = option('pairs', 1000);
 const SECONDS = option('seconds', 15);
 const CONCURRENCY = option('concurrency', 100);
 const WARMUP_SECONDS = option('warmup', 3);
+const DRAIN_SECONDS = option('drain', 180);
 const redis = !args.includes('--no-redis');
 const DATABASE = 'chat_bench_push';
 const SECRET = 'bench-secret-at-least-32-characters-long!!';
@@ -80,7 +84,14 @@ async function pushSink(): Promise<{ origin: string; caFile: string; received: (
   };
 }
 
-async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+/** CPU time (ms) of a process, or of one of its threads (`tid`), from /proc. */
+function cpuMs(pid: number, tid?: number): number {
+  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+}
+
+async function startServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
@@ -99,6 +110,7 @@ async function startServer(env: Record<string, string>): Promise<{ url: string; 
   });
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.on('exit', () => resolve());
@@ -163,6 +175,8 @@ async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink
       }
     });
     const latencies: number[] = [];
+    let sends = 0;
+    const receivedAtStart = sink.received();
     let next = 0;
     let measuring = false;
     let stop = false;
@@ -174,26 +188,47 @@ async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink
           c: pair.conversationId,
           t: `hello ${next}`,
         });
+        sends++;
         if (measuring) latencies.push(performance.now() - started);
       }
     };
     const loops = Array.from({ length: CONCURRENCY }, loop);
     await sleep(WARMUP_SECONDS * 1000);
     const pushesBefore = sink.received();
+    const cpuBefore = [cpuMs(server.pid), cpuMs(server.pid, server.pid)];
     measuring = true;
     await sleep(SECONDS * 1000);
     measuring = false;
+    const cpuAfter = [cpuMs(server.pid), cpuMs(server.pid, server.pid)];
     const pushes = sink.received() - pushesBefore;
     stop = true;
     await Promise.all(loops);
     latencies.sort((a, b) => a - b);
+    // Every send of a subscribed run queued one push: wait for them all.
+    const drainStart = performance.now();
+    const atStop = sink.received();
+    while (subscribed && sink.received() - receivedAtStart < sends && performance.now() - drainStart < DRAIN_SECONDS * 1000) await sleep(250);
+    const drainSeconds = (performance.now() - drainStart) / 1000;
     return {
+      load: loadavg().map((l) => Number(l.toFixed(1))),
+      cpuMsPerSend: Number(((cpuAfter[0]! - cpuBefore[0]!) / latencies.length).toFixed(3)),
+      mainThreadCpuMsPerSend: Number(((cpuAfter[1]! - cpuBefore[1]!) / latencies.length).toFixed(3)),
       subscriptions: subscribed ? PAIRS : 0,
       sends: latencies.length,
       sendsPerSecond: Math.round(latencies.length / SECONDS),
       p50ms: Number(percentile(latencies, 50).toFixed(1)),
       p99ms: Number(percentile(latencies, 99).toFixed(1)),
       pushesReceivedWhileMeasuring: pushes,
+      pushesPerSecondWhileMeasuring: Math.round(pushes / SECONDS),
+      ...(subscribed
+        ? {
+            pushesQueued: sends,
+            pushesAfterStop: sink.received() - atStop,
+            drainSeconds: Number(drainSeconds.toFixed(1)),
+            pushesPerSecondAfterStop: Math.round((sink.received() - atStop) / drainSeconds),
+            pushesMissing: sends - (sink.received() - receivedAtStart),
+          }
+        : {}),
       pushServiceConnections: sink.connections(),
     };
   } finally {

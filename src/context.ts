@@ -32,6 +32,7 @@ export interface SocketContext {
   /**
    * The viewer's user row, read by the socket's first setTyping and kept: a typist types
    * many times a minute, and the row's profile changes only with a new token (a new socket).
+   * Not read up front: most sockets never type, and the row would cost every idle socket.
    */
   typist?: User;
 }

@@ -30,7 +30,8 @@ import { SearchService } from './modules/search/search.service.js';
 import { PushService } from './modules/push/push.service.js';
 import { EndpointGuard } from './modules/push/endpoint-guard.js';
 import { PushDelivery } from './modules/push/push-delivery.js';
-import { BullPushQueue, TablePushQueue, type DeliverJob } from './modules/push/push-queue.js';
+import { ThreadPushSender } from './modules/push/push-sender.js';
+import { BullPushQueue, TablePushQueue, type DeliverPushes } from './modules/push/push-queue.js';
 import type { VapidKeys } from './modules/push/vapid.js';
 
 /** What Web Push needs from the process around the services. */
@@ -182,7 +183,7 @@ export function createServices(
     deliveries,
     notifications,
     typing: new TypingService(pubsub, hub, membership, privacy, logError, config.subscriberMaxQueue),
-    presence: new PresenceService(db, pubsub, hub, presenceStore, membership, privacy, logError, config.subscriberMaxQueue),
+    presence: new PresenceService(query, pubsub, hub, presenceStore, membership, privacy, logError, config.subscriberMaxQueue),
     members,
     privacy,
     ready: Promise.all([membership.ready, privacy.ready]).then(() => undefined),
@@ -215,9 +216,12 @@ function createPush(
 ): PushService {
   const guard = new EndpointGuard({ allowPrivateHosts: config.push.allowPrivateHosts, ownPort: setup.ownPort, extraCa: setup.extraCa });
   const { keys, bullConnections } = setup;
-  const delivery = keys ? new PushDelivery(keys, guard, metrics, log) : undefined;
+  const sender = keys
+    ? new ThreadPushSender({ keys, allowPrivateHosts: config.push.allowPrivateHosts, extraCa: setup.extraCa }, setup.ownPort, log)
+    : undefined;
+  const delivery = sender ? new PushDelivery(sender, metrics, log) : undefined;
   const queueFor = keys
-    ? (deliver: DeliverJob) =>
+    ? (deliver: DeliverPushes) =>
         bullConnections
           ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
           : new TablePushQueue(setup.background, deliver, log)

@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/infra/db.js';
 import { readConfig } from '../src/infra/env.js';
@@ -19,9 +22,15 @@ async function freshPostgresUrl(): Promise<string> {
   return admin.toString();
 }
 
+/** A database no migration has touched (the pglite project's servers start from a migrated copy). */
+async function emptyDatabaseEnv(): Promise<Record<string, string>> {
+  if (testDatabase() === 'postgres') return { DATABASE_URL: await freshPostgresUrl() };
+  return { ...baseEnv(), PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-empty-')) };
+}
+
 describe('the migration runner', () => {
   it('applies every migration once and records it in _prisma_migrations as prisma migrate deploy does', async () => {
-    const env = testDatabase() === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : baseEnv();
+    const env = await emptyDatabaseEnv();
     const db = await openDatabase(readConfig(env as NodeJS.ProcessEnv));
     try {
       const migrations = readMigrations();
@@ -48,7 +57,7 @@ describe('the migration runner', () => {
   });
 
   it('refuses to go on past a migration that failed, leaving nothing of it applied', async () => {
-    const env = testDatabase() === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : baseEnv();
+    const env = await emptyDatabaseEnv();
     const db = await openDatabase(readConfig(env as NodeJS.ProcessEnv));
     try {
       const broken = [{ name: '20990101000000_broken', script: 'CREATE TABLE "Half" (id int);\nSELECT no_such_function();', checksum: 'x'.repeat(64) }];
@@ -62,7 +71,7 @@ describe('the migration runner', () => {
   });
 
   it('rewrites the one-to-one keys of existing conversations into the unambiguous form directKey() builds', async () => {
-    const env = testDatabase() === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : baseEnv();
+    const env = await emptyDatabaseEnv();
     const db = await openDatabase(readConfig(env as NodeJS.ProcessEnv));
     try {
       const migrations = readMigrations();

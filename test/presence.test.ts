@@ -255,6 +255,43 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     expect(seen(named)).toEqual(expected);
   });
 
+  it('keeps each user apart when many connect, subscribe and close at once (their rows, contacts and lastSeenAt go several to a statement)', async () => {
+    const pairs = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const viewer = await createUser(server, `viewer${i}`);
+        const contact = await createUser(server, `contact${i}`);
+        await converse(viewer, contact);
+        return { viewer, contact };
+      }),
+    );
+    // Six presence subscriptions start together: their contacts are read in as few statements as the pool allows.
+    const subs = await Promise.all(pairs.map(({ viewer }) => watch(viewer)));
+    await Promise.all(pairs.map(({ contact }) => waitForListeners(server, 'presence', contact.id)));
+
+    const sockets = await Promise.all(pairs.map(({ contact }) => connect(contact)));
+    await Promise.all(subs.map((sub) => received(sub, 1)));
+    const closing = Date.now();
+    await Promise.all(sockets.map((ws) => ws.dispose()));
+    await Promise.all(subs.map((sub) => received(sub, 2)));
+    const seenAll = Date.now();
+
+    for (const [i, { contact }] of pairs.entries()) {
+      const sub = subs[i]!;
+      // Each viewer hears of their own contact only, once per transition.
+      expect(seen(sub)).toEqual([
+        { user: `contact${i}`, status: 'ONLINE' },
+        { user: `contact${i}`, status: 'OFFLINE' },
+      ]);
+      const [online, offline] = payloads(sub, 'presence');
+      expect(online!.user).toMatchObject({ id: contact.id, lastSeenAt: null });
+      expect(offline!.user.id).toBe(contact.id);
+      const lastSeen = Date.parse(offline!.lastSeenAt!);
+      expect(lastSeen).toBeGreaterThanOrEqual(closing);
+      expect(lastSeen).toBeLessThanOrEqual(seenAll);
+      expect(await stateOf(pairs[i]!.viewer, contact.id)).toEqual({ online: false, lastSeenAt: offline!.lastSeenAt });
+    }
+  });
+
   it('sends no snapshot on subscribe: a contact already online produces no event', async () => {
     const alice = await createUser(server, 'alice');
     const bob = await createUser(server, 'bob');

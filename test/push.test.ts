@@ -4,15 +4,13 @@
 // paths run: the PostgreSQL table (no Redis; PGlite or PostgreSQL) and BullMQ (Redis).
 import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { hostname, tmpdir } from 'node:os';
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import webpush from 'web-push';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
 import { errorCodes, http, ok, wsClient } from './helpers/clients.js';
-import { testDatabase } from './helpers/database.js';
+import { freshPgliteDir, testDatabase } from './helpers/database.js';
 import { waitFor } from './helpers/deferred.js';
 import { spawnServer } from './helpers/processes.js';
 import { startPushService, type BrowserSubscription, type PushService } from './helpers/push-service.js';
@@ -112,7 +110,7 @@ describe('the push retry schedule', () => {
  */
 async function isolatedEnv(): Promise<Record<string, string>> {
   const prefix = { REDIS_KEY_PREFIX: `test-push-${randomUUID()}:` };
-  if (testDatabase() === 'pglite') return { ...prefix, PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-')) };
+  if (testDatabase() === 'pglite') return { ...prefix, PGLITE_DATA_DIR: freshPgliteDir() };
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `chat_test_push_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -177,6 +175,8 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
     expect(received!.vapidKey).toBe(pushPublicKey);
     expect(Buffer.from(pushPublicKey!, 'base64url')).toHaveLength(65);
     expect(push.rejected).toEqual([]);
+    // Counted once the push service's answer is back (the push service has the push before that).
+    await settled(server);
     expect(await metric(base, 'chat_push_sent_total')).toBeGreaterThanOrEqual(1);
   });
 
@@ -293,6 +293,33 @@ describe.each(queues)('Web Push through the $queue queue', ({ redis }) => {
     expect(gaps[1]).toBeGreaterThanOrEqual(2_950); // Retry-After: 3
     expect(gaps[2]).toBeGreaterThanOrEqual(3_950); // backoff keeps growing: 4 s after the third failure
     expect(await metric(base, 'chat_push_retried_total')).toBe(retriedBefore + 3);
+  }, 60_000);
+
+  it('pushes sent together (one message to a group, several messages at once) are retried one by one: only the one that failed is sent again', async () => {
+    const [kim, lee, max, ned] = await Promise.all([createUser(server, 'kim'), createUser(server, 'lee'), createUser(server, 'max'), createUser(server, 'ned')]);
+    const [kimSub, leeSub, maxSub, nedSub] = [push.subscription(), push.subscription(), push.subscription(), push.subscription()];
+    await Promise.all([register(server, kim, kimSub), register(server, lee, leeSub), register(server, max, maxSub), register(server, ned, nedSub)]);
+    push.answer(leeSub.id, { status: 500 }, { status: 503 });
+    const [{ createGroupConversation }, { startConversation }] = await Promise.all([
+      ok(server.url, alice.token, Group, { title: 'batch', userIds: [kim.id, lee.id, max.id] }),
+      ok(server.url, alice.token, Start, { userId: ned.id }),
+    ]);
+    // Sent together, planned together: the group's three pushes and ned's share a batch.
+    const [toGroup, toNed] = await Promise.all([
+      send(server, alice, createGroupConversation.id, 'batched'),
+      send(server, alice, startConversation.id, 'batched too'),
+    ]);
+    const [toLee] = await push.waitForPushes(leeSub.id, 1, 30_000);
+    expect(toLee!.payload.messageId).toBe(toGroup.id);
+    await settled(server);
+    const statuses = (id: string) => push.attempts.filter((a) => a.subscriptionId === id).map((a) => a.status);
+    expect(statuses(leeSub.id)).toEqual([500, 503, 201]);
+    for (const sub of [kimSub, maxSub, nedSub]) expect(statuses(sub.id)).toEqual([201]);
+    expect(push.receivedBy(nedSub.id).map((p) => p.payload.messageId)).toEqual([toNed.id]);
+    // Its retries kept their own schedule: 1 s, then 2 s.
+    const leeTries = push.attempts.filter((a) => a.subscriptionId === leeSub.id);
+    expect(leeTries[1]!.at - leeTries[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(leeTries[2]!.at - leeTries[1]!.at).toBeGreaterThanOrEqual(1_950);
   }, 60_000);
 
   it('a push waiting for its retry is dropped once its message is deleted: the old preview never goes out', async () => {

@@ -240,4 +240,34 @@ describe('when typing starts and stops', () => {
     ]);
     expect(elapsed).toBeLessThan(2_000);
   });
+
+  it("names the typist on each of their sockets: the first (whose row came with it online) and a second (whose first setTyping reads it), and stops each one's typing when it closes", async () => {
+    const alice = await createUser(server, 'alice');
+    const bob = await createUser(server, 'bob');
+    const carol = await createUser(server, 'carol');
+    const { createGroupConversation } = await ok(server.url, alice.token, Group, { title: 'Two sockets', userIds: [bob.id, carol.id] });
+    const conversationId = createGroupConversation.id;
+    const { startConversation } = await ok(server.url, alice.token, Start, { userId: carol.id });
+    const bobSub = await watch(bob, conversationId);
+    const carolSub = await watch(carol, startConversation.id, 1);
+
+    const first = socket(alice);
+    await first.connected;
+    const second = socket(alice);
+    await second.connected;
+    const typed = async (ws: WsClient, id: string) => {
+      const mutation = subscribe(ws, SetTyping, { conversationId: id, isTyping: true });
+      await mutation.completed;
+      expect(mutation.results).toEqual([{ data: { setTyping: true } }]);
+    };
+    await typed(first, conversationId);
+    await typed(second, startConversation.id);
+    expect(await received(bobSub, 1)).toEqual([{ conversationId, isTyping: true, user: { id: alice.id, username: 'alice' } }]);
+    expect(await received(carolSub, 1)).toEqual([{ conversationId: startConversation.id, isTyping: true, user: { id: alice.id, username: 'alice' } }]);
+
+    await second.dispose();
+    expect((await received(carolSub, 2, 4_000))[1]).toEqual({ conversationId: startConversation.id, isTyping: false, user: { id: alice.id, username: 'alice' } });
+    await first.dispose();
+    expect((await received(bobSub, 2, 4_000))[1]).toEqual({ conversationId, isTyping: false, user: { id: alice.id, username: 'alice' } });
+  });
 });

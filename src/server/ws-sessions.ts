@@ -123,7 +123,7 @@ export class SocketSessions {
     if (session.viewer) {
       const viewer = session.viewer;
       if (session.socket.typing.size > 0) {
-        const user = session.socket.typist ?? (await services.db.user.findUnique({ where: { id: viewer.id } }).catch(() => null));
+        const user = session.socket.typist ?? (await services.presence.userRow(viewer.id).catch(() => undefined));
         if (user) await services.typing.socketClosed(user, session.socket.typing);
       }
       await services.presence.disconnected(viewer.id);

@@ -1,8 +1,10 @@
 // Which database a test run uses: TEST_DB=pglite (a fresh embedded database
-// per server) or TEST_DB=postgres (the database created by global-setup.ts).
-import { mkdtempSync } from 'node:fs';
+// per server, copied from the run's migrated one) or TEST_DB=postgres (the
+// database created by global-setup.ts).
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -17,5 +19,12 @@ export function databaseEnv(): Record<string, string> {
     if (!url) throw new Error('TEST_DATABASE_URL is not set: run the postgres project through vitest (global-setup.ts)');
     return { DATABASE_URL: url };
   }
-  return { PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-')) };
+  return { PGLITE_DATA_DIR: freshPgliteDir() };
+}
+
+/** A new embedded database with every migration applied (a copy of pglite-template-setup.ts's). */
+export function freshPgliteDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-pglite-'));
+  cpSync(inject('pgliteTemplate' as never) as string, dir, { recursive: true });
+  return dir;
 }

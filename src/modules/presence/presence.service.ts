@@ -2,7 +2,16 @@
 // last socket closed anywhere), `lastSeenAt` stored when the last one closes,
 // and a subscription that only ever carries users who share a conversation
 // with the viewer.
-import type { PrismaClient, User } from '../../generated/prisma/client.js';
+//
+// Sockets open and close by the dozen a second when a network blinks: each
+// costs a read of the user's row, a stamp of lastSeenAt or a read of their
+// contacts. Each of the three is one statement for every user waiting for it
+// (Batcher), through the pool without Prisma's runtime, so that a reconnection
+// storm neither queues statements for the pool's connections nor burns the
+// event loop that delivers typing and presence.
+import type { User } from '../../generated/prisma/client.js';
+import type { RawQuery } from '../../infra/db.js';
+import { Batcher } from '../../infra/batcher.js';
 import { badUserInput } from '../../errors.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { Listening } from '../../realtime/topic-hub.js';
@@ -12,6 +21,11 @@ import type { PrivacyService } from '../privacy/privacy.service.js';
 import type { PresenceStore } from './presence-store.js';
 
 export const MAX_PRESENCE_USER_IDS = 1000;
+
+/** Statements of each kind under way at once, and users per statement at most. */
+const BATCH = { concurrency: 2, maxBatch: 500, retryAlone: () => false };
+
+const USER_COLUMNS = `u.id, u.username, u."displayName", u."avatarUrl", u."lastSeenAt", u."createdAt", u."updatedAt"`;
 
 export interface PresenceEventPayload {
   user: User;
@@ -23,8 +37,12 @@ export class PresenceService {
   /** Presence subscriptions in this process, by viewer. */
   private readonly local = new Map<string, Set<PresenceSubscription>>();
 
+  private readonly rows: Batcher<string, User | undefined>;
+  private readonly stamps: Batcher<{ userId: string; at: Date }, User | undefined>;
+  private readonly counts: Batcher<string, Map<string, number>>;
+
   constructor(
-    private readonly db: PrismaClient,
+    private readonly query: RawQuery,
     private readonly pubsub: AppPubSub,
     private readonly hub: AppHub,
     private readonly store: PresenceStore,
@@ -34,6 +52,9 @@ export class PresenceService {
     /** Events waiting for one slow subscriber before its subscription ends. */
     private readonly maxQueue: number,
   ) {
+    this.rows = new Batcher((ids) => this.readUsers(ids), BATCH);
+    this.stamps = new Batcher((stamps) => this.writeStamps(stamps), BATCH);
+    this.counts = new Batcher((ids) => this.readSharedCounts(ids), BATCH);
     store.onExpired((userIds) => {
       for (const userId of userIds) void this.wentOffline(userId);
     });
@@ -44,14 +65,23 @@ export class PresenceService {
     return this.store.onlineUsers(userIds);
   }
 
+  /** A socket of the user opened: ONLINE if it is their first anywhere. */
   async connected(userId: string): Promise<void> {
     try {
       if (!(await this.store.connect(userId))) return;
-      const user = await this.db.user.findUnique({ where: { id: userId } });
+      const user = await this.userRow(userId);
       if (user) await this.pubsub.publish('presence', userId, { user, status: 'ONLINE', lastSeenAt: user.lastSeenAt });
     } catch (error) {
       this.log('presence connect failed', error);
     }
+  }
+
+  /**
+   * A user's row, read with those of every user asked for meanwhile (one
+   * statement): reconnection storms and typists' first setTyping ask together.
+   */
+  userRow(userId: string): Promise<User | undefined> {
+    return this.rows.submit(userId, userId);
   }
 
   async disconnected(userId: string): Promise<void> {
@@ -65,8 +95,27 @@ export class PresenceService {
     }
   }
 
-  private stampLastSeen(userId: string): Promise<User> {
-    return this.db.user.update({ where: { id: userId }, data: { lastSeenAt: new Date() } });
+  private async stampLastSeen(userId: string): Promise<User> {
+    const user = await this.stamps.submit({ userId, at: new Date() }, userId);
+    if (!user) throw new Error(`no user ${userId} to stamp lastSeenAt on`);
+    return user;
+  }
+
+  private async readUsers(ids: string[]): Promise<(User | undefined)[]> {
+    const rows = await this.query<User>(`SELECT ${USER_COLUMNS} FROM "User" u WHERE u.id = ANY($1::text[])`, [ids]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  /** Each user's own time (when their last socket closed), one statement for all. */
+  private async writeStamps(stamps: { userId: string; at: Date }[]): Promise<(User | undefined)[]> {
+    const rows = await this.query<User>(
+      `UPDATE "User" u SET "lastSeenAt" = s.at FROM unnest($1::text[], $2::timestamptz[]) AS s(id, at)
+       WHERE u.id = s.id RETURNING ${USER_COLUMNS}`,
+      [stamps.map((s) => s.userId), stamps.map((s) => s.at.toISOString())],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return stamps.map((s) => byId.get(s.userId));
   }
 
   private async wentOffline(userId: string, stamped?: User): Promise<void> {
@@ -79,13 +128,21 @@ export class PresenceService {
   }
 
   /** How many conversations the user shares with each other user. */
-  private async sharedCounts(userId: string): Promise<Map<string, number>> {
-    const rows = await this.db.$queryRaw<{ userId: string; shared: number }[]>`
-      SELECT other."userId", count(*)::int AS shared FROM "Participant" mine
-      JOIN "Participant" other ON other."conversationId" = mine."conversationId" AND other."userId" <> mine."userId"
-      WHERE mine."userId" = ${userId}
-      GROUP BY other."userId"`;
-    return new Map(rows.map((row) => [row.userId, Number(row.shared)]));
+  private sharedCounts(userId: string): Promise<Map<string, number>> {
+    return this.counts.submit(userId, userId);
+  }
+
+  private async readSharedCounts(viewerIds: string[]): Promise<Map<string, number>[]> {
+    const rows = await this.query<{ viewerId: string; userId: string; shared: number }>(
+      `SELECT mine."userId" AS "viewerId", other."userId", count(*)::int AS shared FROM "Participant" mine
+       JOIN "Participant" other ON other."conversationId" = mine."conversationId" AND other."userId" <> mine."userId"
+       WHERE mine."userId" = ANY($1::text[])
+       GROUP BY mine."userId", other."userId"`,
+      [viewerIds],
+    );
+    const byViewer = new Map(viewerIds.map((id) => [id, new Map<string, number>()]));
+    for (const row of rows) byViewer.get(row.viewerId)?.set(row.userId, Number(row.shared));
+    return viewerIds.map((id) => byViewer.get(id)!);
   }
 
   /**

@@ -1,6 +1,8 @@
-// Sends one push with web-push (RFC 8291 aes128gcm payload, RFC 8292 VAPID
+// Sends a push with web-push (RFC 8291 aes128gcm payload, RFC 8292 VAPID
 // JWT) and says what the queue should do next: done, drop the subscription
 // (404/410), try again later (429, 5xx, the push service unreachable), or give up.
+// PushSending does it, in the sender thread (push-sender.ts); PushDelivery,
+// on the main thread, hands it pushes and counts what became of them.
 import webpush, { WebPushError } from 'web-push';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
@@ -17,6 +19,8 @@ export interface PushJobData {
   topic: string;
   /** When the push was queued (ms since the epoch): it is retried for RETRY_FOR_MS from then. */
   queuedAt: number;
+  /** Attempts already made (a push queued again to be retried); absent: none. */
+  tries?: number;
 }
 
 export interface StoredSubscription {
@@ -63,30 +67,57 @@ const TRANSIENT_NETWORK_ERRORS = new Set([
 const VAPID_JWT_SECONDS = 12 * 3600;
 const VAPID_RENEW_BEFORE_SECONDS = 3600;
 
+/** A push to send now: `attempt` counts from 1. */
+export interface PushToSend {
+  subscription: StoredSubscription;
+  job: PushJobData;
+  attempt: number;
+}
+
+/** Where pushes are sent (the sender thread); one outcome per push, in order. */
+export interface PushSender {
+  sendAll(pushes: PushToSend[]): Promise<Outcome[]>;
+  close(): Promise<void>;
+}
+
 export class PushDelivery {
+  constructor(
+    private readonly sender: PushSender,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Sends the pushes and counts their outcomes. */
+  async deliverAll(pushes: PushToSend[]): Promise<Outcome[]> {
+    if (pushes.length === 0) return [];
+    const outcomes = await this.sender.sendAll(pushes);
+    outcomes.forEach((outcome, i) => {
+      if (outcome.kind === 'sent') this.metrics.pushesSent.inc();
+      else if (outcome.kind === 'retry') this.metrics.pushesRetried.inc();
+      else if (outcome.kind === 'failed') {
+        this.metrics.pushesFailed.inc();
+        this.log.warn('push given up', { reason: outcome.reason, attempt: pushes[i]!.attempt });
+      }
+    });
+    return outcomes;
+  }
+
+  close(): Promise<void> {
+    return this.sender.close();
+  }
+}
+
+export class PushSending {
   /** Authorization header per push service origin. */
   private readonly vapidHeaders = new Map<string, { authorization: string; expiresAt: number }>();
 
   constructor(
     private readonly keys: VapidKeys,
     private readonly guard: EndpointGuard,
-    private readonly metrics: Metrics,
-    private readonly log: Logger,
   ) {}
 
   /** Sends the job's payload to the subscription; `attempt` counts from 1. */
-  async deliver(subscription: StoredSubscription, job: PushJobData, attempt: number): Promise<Outcome> {
-    const outcome = await this.send(subscription, job, attempt);
-    if (outcome.kind === 'sent') this.metrics.pushesSent.inc();
-    else if (outcome.kind === 'retry') this.metrics.pushesRetried.inc();
-    else if (outcome.kind === 'failed') {
-      this.metrics.pushesFailed.inc();
-      this.log.warn('push given up', { reason: outcome.reason, attempt });
-    }
-    return outcome;
-  }
-
-  private async send(subscription: StoredSubscription, job: PushJobData, attempt: number): Promise<Outcome> {
+  async send(subscription: StoredSubscription, job: PushJobData, attempt: number): Promise<Outcome> {
     let endpoint: URL;
     try {
       endpoint = new URL(subscription.endpoint);

@@ -2,76 +2,111 @@
 // retried with our backoff, stalled jobs of a process that died taken over by
 // another). Without Redis: the "PushJob" table, claimed with FOR UPDATE SKIP
 // LOCKED, so that several processes on one PostgreSQL send each push once
-// (PGlite, one process, uses the same table). Either survives a restart: a
+// (PGlite, one process, uses the same table). BullMQ keeps a planning
+// batch's pushes in one job (one job's Redis scripts for many pushes); a push
+// of it that must be tried again becomes a delayed job of its own, queued
+// before the batch job completes, so retries stay per push and durable.
+// Either survives a restart: a
 // push waiting for its next try is tried at most 60 s later (MAX_RETRY_MS), a
 // push being sent when its process died is claimed again after CLAIM_MS.
 import { randomUUID } from 'node:crypto';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RawQuery } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import { retryDelayMs, type Outcome, type PushJobData, type StoredSubscription } from './push-delivery.js';
 
 export interface PushQueue {
-  add(jobs: PushJobData[]): Promise<void>;
+  add(pushes: PushJobData[]): Promise<void>;
   /** Pushes not yet sent, given up or dropped (waiting, being sent, or waiting for a retry). */
   pending(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Sends one job and reports what to do with it; removing a gone subscription is the handler's. */
-export type DeliverJob = (job: PushJobData, attempt: number, subscription?: StoredSubscription) => Promise<Outcome>;
+/** A push taken from the queue: `attempt` counts from 1; the table queue passes its subscription. */
+export interface QueuedPush {
+  job: PushJobData;
+  attempt: number;
+  subscription?: StoredSubscription;
+}
+
+/** Sends pushes and reports, for each, what to do with it; removing a gone subscription is the handler's. */
+export type DeliverPushes = (pushes: readonly QueuedPush[]) => Promise<Outcome[]>;
 
 /** How long a claimed job stays claimed: a process that died holding it lets it go after this. */
 export const CLAIM_MS = 30_000;
-/** Pushes sent at once by one process. */
-const CONCURRENCY = 16;
+/** Pushes in one BullMQ job at most (one planning batch of a big group is split). */
+export const JOB_PUSHES = 200;
+/** BullMQ jobs one process works on at once (each sends its pushes 16 at a time). */
+const JOBS_AT_ONCE = 2;
+/**
+ * Table rows one process claims at once: 32 sent 16 at a time take at most
+ * two request timeouts (20 s), well inside CLAIM_MS.
+ */
+const CLAIM_ROWS = 32;
 
-class RetryLater extends Error {
-  constructor(readonly afterMs: number) {
-    super(`retry in ${afterMs} ms`);
-  }
+/** A BullMQ job: the pushes of one planning batch, or one push tried again. */
+export interface PushBatchData {
+  pushes: PushJobData[];
 }
 
-export class BullPushQueue implements PushQueue {
-  private readonly queue: Queue<PushJobData>;
-  private readonly worker: Worker<PushJobData>;
+const JOB_OPTIONS = {
+  // Only when the worker fails as a whole (the database away, say): a push's own retries are jobs of their own.
+  attempts: 1_000,
+  backoff: { type: 'push' },
+  removeOnComplete: true,
+  removeOnFail: { count: 1_000 },
+} as const;
 
-  constructor(connection: Redis, workerConnection: Redis, prefix: string, deliver: DeliverJob, log: Logger) {
-    const options = { prefix: `${prefix}bull` };
-    this.queue = new Queue<PushJobData>('push', { ...options, connection });
-    this.worker = new Worker<PushJobData>(
+export class BullPushQueue implements PushQueue {
+  private readonly queue: Queue<PushBatchData | PushJobData>;
+  private readonly worker: Worker<PushBatchData | PushJobData>;
+
+  constructor(connection: Redis, workerConnection: Redis, prefix: string, deliver: DeliverPushes, log: Logger) {
+    // Nothing reads the events stream: keep it short.
+    const options = { prefix: `${prefix}bull`, streams: { events: { maxLen: 100 } } };
+    this.queue = new Queue<PushBatchData | PushJobData>('push', { ...options, connection });
+    this.worker = new Worker<PushBatchData | PushJobData>(
       'push',
-      async (job: Job<PushJobData>) => {
-        const outcome = await deliver(job.data, job.attemptsMade + 1);
-        if (outcome.kind === 'retry') throw new RetryLater(outcome.afterMs);
-        if (outcome.kind === 'failed') throw new UnrecoverableError(outcome.reason);
+      async (job: Job<PushBatchData | PushJobData>) => {
+        // A job of an earlier version holds one push.
+        const pushes = 'pushes' in job.data ? job.data.pushes : [job.data];
+        // attemptsMade > 0 only when this job failed as a whole before: its pushes were not tried.
+        const attempts = pushes.map((push) => (push.tries ?? 0) + job.attemptsMade + 1);
+        const outcomes = await deliver(pushes.map((push, i) => ({ job: push, attempt: attempts[i]! })));
+        const retries = pushes.flatMap((push, i) => {
+          const outcome = outcomes[i]!;
+          return outcome.kind === 'retry' ? [{ push: { ...push, tries: attempts[i]! }, afterMs: outcome.afterMs, jobId: `${job.id}-${i}` }] : [];
+        });
+        // Before this job completes: a process dying in between runs it again, and the ids keep those retries single.
+        if (retries.length > 0) {
+          await this.queue.addBulk(
+            retries.map(({ push, afterMs, jobId }) => ({ name: 'push', data: { pushes: [push] }, opts: { ...JOB_OPTIONS, delay: afterMs, jobId } })),
+          );
+        }
       },
       {
         ...options,
         connection: workerConnection,
-        concurrency: CONCURRENCY,
+        concurrency: JOBS_AT_ONCE,
         lockDuration: CLAIM_MS,
         stalledInterval: CLAIM_MS,
-        // Our delay for a push service's answer; the same schedule when the worker itself failed (the database away, say).
-        settings: { backoffStrategy: (attempts, _type, error) => (error instanceof RetryLater ? error.afterMs : retryDelayMs(attempts)) },
+        settings: { backoffStrategy: (attempts) => retryDelayMs(attempts) },
       },
     );
     this.worker.on('error', (error) => log.error('push worker failed', error));
     this.queue.on('error', (error) => log.error('push queue failed', error));
   }
 
-  async add(jobs: PushJobData[]): Promise<void> {
-    await this.queue.addBulk(
-      jobs.map((data) => ({
-        name: 'push',
-        data,
-        // Bounded by time, not count (push-delivery.ts gives up after RETRY_FOR_MS).
-        opts: { attempts: 1_000, backoff: { type: 'push' }, removeOnComplete: true, removeOnFail: { count: 1_000 } },
-      })),
-    );
+  async add(pushes: PushJobData[]): Promise<void> {
+    const jobs = [];
+    for (let i = 0; i < pushes.length; i += JOB_PUSHES) {
+      jobs.push({ name: 'push', data: { pushes: pushes.slice(i, i + JOB_PUSHES) }, opts: JOB_OPTIONS });
+    }
+    await this.queue.addBulk(jobs);
   }
 
+  /** Pushes not yet sent (a waiting job's pushes are counted as one: tests wait for none). */
   async pending(): Promise<number> {
     const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -104,7 +139,7 @@ export class TablePushQueue implements PushQueue {
 
   constructor(
     private readonly query: RawQuery,
-    private readonly deliver: DeliverJob,
+    private readonly deliver: DeliverPushes,
     private readonly log: Logger,
     /** How often other processes' jobs and due retries are looked for. */
     private readonly pollMs = 1_000,
@@ -114,6 +149,7 @@ export class TablePushQueue implements PushQueue {
 
   async add(jobs: PushJobData[]): Promise<void> {
     if (jobs.length === 0) return;
+    // One row per push: each is claimed, retried and deleted on its own.
     await this.query(
       `INSERT INTO "PushJob" (id, "subscriptionId", "userId", payload, topic, "createdAt")
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])`,
@@ -135,7 +171,7 @@ export class TablePushQueue implements PushQueue {
       let failed = false;
       try {
         claimed = await this.claim();
-        await Promise.all(claimed.map((row) => this.handle(row)));
+        if (claimed.length > 0) await this.handle(claimed);
       } catch (error) {
         failed = true;
         if (!this.closed) this.log.error('push queue poll failed', error);
@@ -165,34 +201,33 @@ export class TablePushQueue implements PushQueue {
        SELECT c.id, c."subscriptionId", c."userId", c.payload, c.topic, c.attempts, c."createdAt", s."userId" AS "ownerId",
               s.endpoint, s.p256dh, s.auth
        FROM claimed c JOIN "PushSubscription" s ON s.id = c."subscriptionId"`,
-      [CONCURRENCY, CLAIM_MS],
+      [CLAIM_ROWS, CLAIM_MS],
     );
   }
 
-  private async handle(row: ClaimedRow): Promise<void> {
-    // The subscription moved to another user since: not theirs to receive.
-    if (row.ownerId !== row.userId) return this.done(row.id);
-    const job: PushJobData = {
-      subscriptionId: row.subscriptionId,
-      userId: row.userId,
-      payload: row.payload,
-      topic: row.topic,
-      queuedAt: new Date(row.createdAt).getTime(),
-    };
-    const subscription = { id: row.subscriptionId, userId: row.ownerId, endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth };
-    const outcome = await this.deliver(job, row.attempts, subscription).catch((error): Outcome => {
-      this.log.error('push delivery failed', error);
-      return { kind: 'retry', afterMs: 5_000 };
+  /** Sends the claimed pushes; one statement deletes those done, one reschedules those to try again. */
+  private async handle(rows: ClaimedRow[]): Promise<void> {
+    const outcomes = await this.deliver(
+      rows.map((row) => ({
+        job: { subscriptionId: row.subscriptionId, userId: row.userId, payload: row.payload, topic: row.topic, queuedAt: new Date(row.createdAt).getTime() },
+        attempt: row.attempts,
+        // ownerId: whose the subscription is now (moved to another user since: dropped).
+        subscription: { id: row.subscriptionId, userId: row.ownerId, endpoint: row.endpoint, p256dh: row.p256dh, auth: row.auth },
+      })),
+    );
+    const retries = rows.flatMap((row, i) => {
+      const outcome = outcomes[i]!;
+      return outcome.kind === 'retry' ? [{ id: row.id, afterMs: outcome.afterMs }] : [];
     });
-    if (outcome.kind === 'retry') {
-      await this.query(`UPDATE "PushJob" SET "runAt" = now() + make_interval(secs => $2::int / 1000.0) WHERE id = $1`, [row.id, outcome.afterMs]);
-    } else {
-      await this.done(row.id);
+    const done = rows.filter((_, i) => outcomes[i]!.kind !== 'retry').map((row) => row.id);
+    if (retries.length > 0) {
+      await this.query(
+        `UPDATE "PushJob" j SET "runAt" = now() + make_interval(secs => r.after / 1000.0)
+         FROM unnest($1::text[], $2::int[]) AS r(id, after) WHERE j.id = r.id`,
+        [retries.map((r) => r.id), retries.map((r) => r.afterMs)],
+      );
     }
-  }
-
-  private async done(id: string): Promise<void> {
-    await this.query(`DELETE FROM "PushJob" WHERE id = $1`, [id]);
+    if (done.length > 0) await this.query(`DELETE FROM "PushJob" WHERE id = ANY($1::text[])`, [done]);
   }
 
   async pending(): Promise<number> {

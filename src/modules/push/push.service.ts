@@ -1,9 +1,10 @@
 // Web Push for people who are away: subscriptions (unique by endpoint,
 // validated, SSRF-guarded), who gets a push for a new message
-// (pushRecipients), what it carries, and handing it to the durable queue.
-// Planning a message's pushes happens after the send has been answered and
-// costs one statement for a whole batch of messages (PushPlanner); sending
-// happens in the queue's worker (push-queue.ts, push-delivery.ts).
+// (recipientsOf), what it carries, and handing it to the durable queue.
+// Planning happens after the send has been answered, for a whole batch of
+// messages at once: one statement, one presence check and one queue write
+// (one job) for all their pushes. Sending happens in the queue's worker, a
+// job's pushes at once (push-queue.ts, push-delivery.ts).
 import { createECDH, createHash, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../../generated/prisma/client.js';
 import { badUserInput } from '../../errors.js';
@@ -12,11 +13,11 @@ import type { RawQuery } from '../../infra/db.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Metrics } from '../../infra/metrics.js';
 import type { MembershipCache } from '../conversations/membership.js';
-import type { MessageCreatedEvent } from '../messages/message-events.js';
+import type { MessageCreatedEvent, MessageRecord } from '../messages/message-events.js';
 import { PREVIEW_LENGTH } from '../notifications/notifications.service.js';
 import type { EndpointGuard } from './endpoint-guard.js';
-import type { Outcome, PushDelivery, PushJobData, StoredSubscription } from './push-delivery.js';
-import type { DeliverJob, PushQueue } from './push-queue.js';
+import type { Outcome, PushDelivery, PushJobData, PushToSend, StoredSubscription } from './push-delivery.js';
+import type { DeliverPushes, QueuedPush, PushQueue } from './push-queue.js';
 
 export const ENDPOINT_MAX_LENGTH = 2048;
 /** Subscriptions one user keeps at most (browsers, devices); registering one more drops the oldest. */
@@ -55,6 +56,9 @@ interface Lookup {
 }
 
 interface SubscriptionRow {
+  /** The message's conversation and sender the row answers (a block is per sender). */
+  conversationId: string;
+  senderId: string;
   id: string;
   userId: string;
   conversationUnread: number;
@@ -68,9 +72,12 @@ export interface OnlineCheck {
   onlineUsers(userIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** Messages planned together at most (one statement, one queue write). */
+const PLAN_BATCH = 100;
+
 export class PushService {
-  /** Subscription look-ups of concurrent messages share one statement. */
-  private readonly lookups: Batcher<Lookup, SubscriptionRow[]>;
+  /** Messages created while a batch is being planned wait and are planned together. */
+  private readonly planner: Batcher<MessageRecord, void>;
   /** Messages whose pushes are being planned (close() waits for them). */
   private readonly planning = new Set<Promise<void>>();
   /** Absent when push is off. */
@@ -90,13 +97,13 @@ export class PushService {
     readonly publicKey: string | null,
     private readonly delivery: PushDelivery | undefined,
     /** Builds the queue around this service's `deliver`; absent when push is off. */
-    queueFor: ((deliver: DeliverJob) => PushQueue) | undefined,
+    queueFor: ((deliver: DeliverPushes) => PushQueue) | undefined,
   ) {
     this.queue = queueFor?.(this.deliver);
-    this.lookups = new Batcher((lookups) => this.lookupSubscriptions(lookups), {
-      // One statement at a time, on push's own connections (Database.background).
+    this.planner = new Batcher((messages) => this.plan(messages), {
+      // One batch at a time, on push's own connections (Database.background).
       concurrency: 1,
-      maxBatch: 100,
+      maxBatch: PLAN_BATCH,
       retryAlone: () => false,
     });
   }
@@ -153,15 +160,23 @@ export class PushService {
   messageCreated(event: MessageCreatedEvent): void {
     if (!this.queue) return;
     const { message } = event;
-    const mentionedUserIds = message.mentionedUserIds;
     const plan = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.pushRecipients(message.conversationId, message.senderId, mentionedUserIds))
-      .then((recipients) => {
-        if (recipients.length === 0) return;
-        const topic = topicOf(message.conversationId);
-        const queuedAt = Date.now();
-        const preview = [...message.content].slice(0, PREVIEW_LENGTH).join('');
-        const jobs: PushJobData[] = recipients.map((recipient) => ({
+      .then(() => this.planner.submit(message, message.id))
+      .catch((error) => this.log.error('queueing pushes failed', error));
+    this.planning.add(plan);
+    void plan.finally(() => this.planning.delete(plan));
+  }
+
+  /** Plans the pushes of a batch of messages and queues them with one write. */
+  private async plan(messages: MessageRecord[]): Promise<void[]> {
+    const recipients = await this.recipientsOf(messages);
+    const queuedAt = Date.now();
+    const pushes: PushJobData[] = [];
+    messages.forEach((message, i) => {
+      const topic = topicOf(message.conversationId);
+      const preview = [...message.content].slice(0, PREVIEW_LENGTH).join('');
+      for (const recipient of recipients[i]!) {
+        pushes.push({
           subscriptionId: recipient.subscriptionId,
           userId: recipient.userId,
           topic,
@@ -172,16 +187,15 @@ export class PushService {
             messageId: message.id,
             sender: { id: message.sender.id, displayName: message.sender.displayName },
             preview,
-            mentionsViewer: mentionedUserIds.includes(recipient.userId),
+            mentionsViewer: message.mentionedUserIds.includes(recipient.userId),
             conversationUnreadCount: recipient.conversationUnreadCount,
             totalUnreadCount: recipient.totalUnreadCount,
           } satisfies PushPayload),
-        }));
-        return this.queue!.add(jobs);
-      })
-      .catch((error) => this.log.error('queueing pushes failed', error));
-    this.planning.add(plan);
-    void plan.finally(() => this.planning.delete(plan));
+        });
+      }
+    });
+    if (pushes.length > 0) await this.queue!.add(pushes);
+    return messages.map(() => undefined);
   }
 
   /**
@@ -189,35 +203,52 @@ export class PushService {
    * each other participant who, at the moment of the send, has no open
    * WebSocket on any server process (presence), has a registered
    * subscription, has not blocked the sender and has not muted the
-   * conversation unless `mentionedUserIds` names them. Never the sender.
+   * conversation unless the message mentions them. Never the sender.
+   * One statement and one presence check for all the messages.
    */
-  async pushRecipients(conversationId: string, senderId: string, mentionedUserIds: readonly string[]): Promise<PushRecipient[]> {
-    const others = [...(await this.membership.members(conversationId))].filter((id) => id !== senderId);
-    if (others.length === 0) return [];
+  async recipientsOf(
+    messages: readonly Pick<MessageRecord, 'conversationId' | 'senderId' | 'mentionedUserIds'>[],
+  ): Promise<PushRecipient[][]> {
+    const lookups: Lookup[] = await Promise.all(
+      messages.map(async ({ conversationId, senderId }) => ({
+        conversationId,
+        senderId,
+        userIds: [...(await this.membership.members(conversationId))].filter((id) => id !== senderId),
+      })),
+    );
+    if (lookups.every((lookup) => lookup.userIds.length === 0)) return messages.map(() => []);
     // Subscriptions first, then presence only for their users: in a big group
     // few have one, and with Redis each user asked about is a command.
-    const rows = await this.lookups.submit({ conversationId, senderId, userIds: others }, conversationId, Infinity);
-    if (rows.length === 0) return [];
-    const online = await this.presence.onlineUsers([...new Set(rows.map((row) => row.userId))]);
-    const mentioned = new Set(mentionedUserIds);
-    return rows
-      .filter((row) => row.userId !== senderId && !online.has(row.userId))
-      .filter((row) => keepsPushFrom(row, mentioned.has(row.userId)))
-      .map((row) => ({
-        subscriptionId: row.id,
-        userId: row.userId,
-        conversationUnreadCount: row.conversationUnread,
-        totalUnreadCount: row.totalUnread,
-      }));
+    const rows = await this.lookupSubscriptions(lookups.filter((lookup) => lookup.userIds.length > 0));
+    const byMessage = new Map<string, SubscriptionRow[]>();
+    for (const row of rows) {
+      const key = `${row.conversationId}\n${row.senderId}`;
+      const list = byMessage.get(key);
+      if (list) list.push(row);
+      else byMessage.set(key, [row]);
+    }
+    const online = rows.length === 0 ? new Set<string>() : await this.presence.onlineUsers([...new Set(rows.map((row) => row.userId))]);
+    return messages.map(({ conversationId, senderId, mentionedUserIds }) => {
+      const mentioned = new Set(mentionedUserIds);
+      return (byMessage.get(`${conversationId}\n${senderId}`) ?? [])
+        .filter((row) => row.userId !== senderId && !online.has(row.userId))
+        .filter((row) => keepsPushFrom(row, mentioned.has(row.userId)))
+        .map((row) => ({
+          subscriptionId: row.id,
+          userId: row.userId,
+          conversationUnreadCount: row.conversationUnread,
+          totalUnreadCount: row.totalUnread,
+        }));
+    });
   }
 
   /** One statement for the subscriptions (and unread counts) of every message being planned. */
-  private async lookupSubscriptions(lookups: Lookup[]): Promise<SubscriptionRow[][]> {
-    const rows = await this.background<SubscriptionRow & { conversationId: string }>(
+  private lookupSubscriptions(lookups: Lookup[]): Promise<SubscriptionRow[]> {
+    return this.background<SubscriptionRow>(
       `WITH wanted AS (
          SELECT DISTINCT * FROM unnest($1::text[], $2::text[], $3::text[]) AS w("conversationId", "userId", "senderId")
        )
-       SELECT w."conversationId", s.id, s."userId", p.muted,
+       SELECT w."conversationId", w."senderId", s.id, s."userId", p.muted,
               GREATEST(c."lastSeq" - p."lastReadSeq", 0)::int AS "conversationUnread",
               (SELECT COALESCE(SUM(GREATEST(c2."lastSeq" - p2."lastReadSeq", 0)), 0)::int
                  FROM "Participant" p2 JOIN "Conversation" c2 ON c2.id = p2."conversationId"
@@ -234,43 +265,54 @@ export class PushService {
         lookups.flatMap((l) => l.userIds.map(() => l.senderId)),
       ],
     );
-    return lookups.map((lookup) => {
-      const users = new Set(lookup.userIds);
-      return rows.filter((row) => row.conversationId === lookup.conversationId && users.has(row.userId));
-    });
   }
 
-  /** What the queue's worker calls for each job (BullMQ passes no subscription: it is read here). */
-  readonly deliver = async (job: PushJobData, attempt: number, subscription?: StoredSubscription): Promise<Outcome> => {
-    const current =
-      subscription ??
+  /**
+   * What the queue's worker calls with a job's pushes: one statement for
+   * their subscriptions (unless the queue has them), one for their messages'
+   * tombstones, then the pushes (in the sender thread); one statement
+   * removes the subscriptions whose push service answered 404 or 410.
+   */
+  readonly deliver = async (pushes: readonly QueuedPush[]): Promise<Outcome[]> => {
+    const delivery = this.delivery;
+    if (!delivery || pushes.length === 0) return pushes.map(() => ({ kind: 'dropped' }));
+    const unread = [...new Set(pushes.filter((push) => !push.subscription).map((push) => push.job.subscriptionId))];
+    const read =
+      unread.length === 0
+        ? []
+        : await this.background<StoredSubscription>(`SELECT id, "userId", endpoint, p256dh, auth FROM "PushSubscription" WHERE id = ANY($1::text[])`, [unread]);
+    const subscriptions = new Map(read.map((subscription) => [subscription.id, subscription]));
+    const messageIds = pushes.map((push) => messageIdOf(push.job));
+    const alive = new Set(
       (
-        await this.background<StoredSubscription>(
-          `SELECT id, "userId", endpoint, p256dh, auth FROM "PushSubscription" WHERE id = $1`,
-          [job.subscriptionId],
-        )
-      )[0];
-    // Unregistered, or moved to another user since: nothing to send.
-    if (!current || current.userId !== job.userId || !this.delivery) return { kind: 'dropped' };
-    // Deleted since it was queued (a push waiting for its retry, say): its preview must not go out.
-    if (await this.messageDeleted(job)) return { kind: 'dropped' };
-    const outcome = await this.delivery.deliver(current, job, attempt);
-    if (outcome.kind === 'gone') {
-      const removed = await this.background<{ id: string }>(`DELETE FROM "PushSubscription" WHERE id = $1 AND endpoint = $2 RETURNING id`, [
-        current.id,
-        current.endpoint,
-      ]);
+        await this.background<{ id: string }>(`SELECT id FROM "Message" WHERE id = ANY($1::text[]) AND "deletedAt" IS NULL`, [[...new Set(messageIds)]])
+      ).map((row) => row.id),
+    );
+    const outcomes: Outcome[] = pushes.map(() => ({ kind: 'dropped' }));
+    const toSend: PushToSend[] = [];
+    const sentAt: number[] = [];
+    pushes.forEach((push, i) => {
+      const current = push.subscription ?? subscriptions.get(push.job.subscriptionId);
+      // Unregistered, or moved to another user since: nothing to send.
+      if (!current || current.userId !== push.job.userId) return;
+      // Deleted since it was queued (a push waiting for its retry, say): its preview must not go out.
+      if (!alive.has(messageIds[i]!)) return;
+      toSend.push({ subscription: current, job: push.job, attempt: push.attempt });
+      sentAt.push(i);
+    });
+    (await delivery.deliverAll(toSend)).forEach((outcome, j) => (outcomes[sentAt[j]!] = outcome));
+    const gone = pushes
+      .map((push) => push.subscription ?? subscriptions.get(push.job.subscriptionId))
+      .filter((subscription, i): subscription is StoredSubscription => outcomes[i]!.kind === 'gone' && !!subscription);
+    if (gone.length > 0) {
+      const removed = await this.background<{ id: string }>(
+        `DELETE FROM "PushSubscription" WHERE (id, endpoint) IN (SELECT * FROM unnest($1::text[], $2::text[])) RETURNING id`,
+        [gone.map((s) => s.id), gone.map((s) => s.endpoint)],
+      );
       if (removed.length > 0) this.metrics.pushSubscriptionsRemoved.inc(removed.length);
     }
-    return outcome;
+    return outcomes;
   };
-
-  /** Whether the message of a push is a tombstone (or gone): the contract's tombstones leak their content nowhere. */
-  private async messageDeleted(job: PushJobData): Promise<boolean> {
-    const { messageId } = JSON.parse(job.payload) as Pick<PushPayload, 'messageId'>;
-    const [alive] = await this.background(`SELECT 1 FROM "Message" WHERE id = $1 AND "deletedAt" IS NULL`, [messageId]);
-    return !alive;
-  }
 
   /** Pushes being planned or waiting in the queue (tests wait for none). */
   async pending(): Promise<number> {
@@ -281,8 +323,13 @@ export class PushService {
   async close(): Promise<void> {
     await Promise.all(this.planning);
     await this.queue?.close();
+    await this.delivery?.close();
     this.guard.close();
   }
+}
+
+function messageIdOf(job: PushJobData): string {
+  return (JSON.parse(job.payload) as Pick<PushPayload, 'messageId'>).messageId;
 }
 
 /** A recipient who muted the conversation gets its pushes only when mentioned (blocks are the statement's). */

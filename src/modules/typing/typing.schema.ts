@@ -20,7 +20,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const viewer = viewerOf(ctx);
       await ctx.services.rateLimits.consume('setTyping', viewer.id);
-      const user = ctx.socket?.typist ?? (await ctx.loaders.user.load(viewer.id));
+      const user = ctx.socket?.typist ?? (await ctx.services.presence.userRow(viewer.id));
       if (!user) throw new Error('viewer has no user row');
       if (ctx.socket) ctx.socket.typist = user;
       return ctx.services.typing.setTyping(user, String(args.conversationId), args.isTyping, ctx.socket?.typing);
