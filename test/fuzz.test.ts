@@ -128,11 +128,15 @@ describe('fuzzing every mutation and argument', () => {
     }
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect(seqs.length).toBeLessThanOrEqual(acknowledged);
-    // The change feed kept no gap: positions 1..lastEventPos, each taken by one stored change.
-    const [feed] = await server.app.services.db.$queryRaw<{ changes: number; last: number; lastEventPos: number }[]>`
-      SELECT count(*)::int AS changes, COALESCE(max(ch.pos), 0)::int AS last, c."lastEventPos"
-      FROM "Conversation" c LEFT JOIN "MessageChange" ch ON ch."conversationId" = c.id WHERE c.id = ${conversationId} GROUP BY c."lastEventPos"`;
+    // The change feed kept no gap: positions 1..lastEventPos, each taken by one stored change
+    // (a creation's position is its message's, later changes are MessageChange rows).
+    const [feed] = await server.app.services.db.$queryRaw<{ changes: number; distinct: number; last: number; lastEventPos: number }[]>`
+      SELECT count(ch.pos)::int AS changes, count(DISTINCT ch.pos)::int AS distinct, COALESCE(max(ch.pos), 0)::int AS last, c."lastEventPos"
+      FROM "Conversation" c LEFT JOIN (
+        SELECT "conversationId", "createdPos" AS pos FROM "Message" UNION ALL SELECT "conversationId", pos FROM "MessageChange"
+      ) ch ON ch."conversationId" = c.id WHERE c.id = ${conversationId} GROUP BY c."lastEventPos"`;
     expect(feed!.changes).toBe(feed!.lastEventPos);
+    expect(feed!.distinct).toBe(feed!.lastEventPos);
     expect(feed!.last).toBe(feed!.lastEventPos);
   }, 240_000);
 

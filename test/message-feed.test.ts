@@ -39,17 +39,16 @@ describe('the message feed', () => {
     await waitForLiveSubscribers(server, conversationId);
     await ok(server.url, alice.token, Send, { conversationId, content: 'one' });
 
-    // A message stored without its publish (as when Redis drops it): seq 2 exists only in the database.
+    // A message stored without its publish (as when Redis drops it): seq 2 exists only in the database,
+    // stored as a send stores it (its creation's position is the message's createdPos; no MessageChange row).
     const id = randomUUID();
     await server.app.services.db.$executeRaw`
       WITH conv AS (
         UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastEventPos" = "lastEventPos" + 1 WHERE id = ${conversationId}
         RETURNING "lastSeq", "lastEventPos"
-      ), msg AS (
-        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt", "createdPos", "eventPos")
-        SELECT ${id}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now(), conv."lastEventPos", conv."lastEventPos" FROM conv
       )
-      INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${id}, 1 FROM conv`;
+      INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt", "createdPos", "eventPos")
+      SELECT ${id}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now(), conv."lastEventPos", conv."lastEventPos" FROM conv`;
     await ok(server.url, alice.token, Send, { conversationId, content: 'three' });
 
     const created = () => events.results.map((r) => r.data?.messageEvents).filter((e) => e && 'message' in e);
@@ -90,5 +89,45 @@ describe('the message feed', () => {
       ['MessageCreated', 'two', 1],
     ]);
     expect(new Set(changes().map((e) => e.cursor)).size).toBe(3);
+  });
+
+  it('backfills a missed creation and a missed edit of one range in feed order; sends write no MessageChange row', async () => {
+    const server = await startServer();
+    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+    const { startConversation } = await ok(server.url, alice.token, Start, { userId: bob.id });
+    const conversationId = startConversation.id;
+    const events = subscribe(wsClient(server.wsUrl, { token: bob.token }), Changes, { conversationId });
+    await waitForLiveSubscribers(server, conversationId);
+    const one = (await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage;
+
+    // Position 2 a creation, position 3 an edit of `one`, both stored without their publish.
+    const id = randomUUID();
+    await server.app.services.db.$executeRaw`
+      WITH conv AS (
+        UPDATE "Conversation" SET "lastSeq" = "lastSeq" + 1, "lastEventPos" = "lastEventPos" + 2 WHERE id = ${conversationId}
+        RETURNING "lastSeq", "lastEventPos"
+      ), msg AS (
+        INSERT INTO "Message" (id, "conversationId", seq, "senderId", content, "createdAt", "createdPos", "eventPos")
+        SELECT ${id}, ${conversationId}, conv."lastSeq", ${alice.id}, 'two (never published)', now(), conv."lastEventPos" - 1, conv."lastEventPos" - 1 FROM conv
+      ), edit AS (
+        UPDATE "Message" SET content = 'one edited (never published)', version = version + 1, "editedAt" = now(),
+               "editedPos" = conv."lastEventPos", "eventPos" = conv."lastEventPos"
+        FROM conv WHERE id = ${one.id}
+      )
+      INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${one.id}, 2 FROM conv`;
+    await ok(server.url, alice.token, Send, { conversationId, content: 'three' });
+
+    type Event = NonNullable<(typeof events.results)[number]['data']>['messageEvents'];
+    const changes = () => events.results.map((r) => r.data?.messageEvents).filter((e): e is Extract<Event, { cursor: string }> => !!e && 'cursor' in e);
+    await waitFor(() => changes().length >= 4, { what: 'four changes' });
+    expect(changes().map((e) => [e.__typename, e.message.content, e.message.version])).toEqual([
+      ['MessageCreated', 'one', 1],
+      ['MessageCreated', 'two (never published)', 1],
+      ['MessageEdited', 'one edited (never published)', 2],
+      ['MessageCreated', 'three', 1],
+    ]);
+    const rows = await server.app.services.db.$queryRaw<{ pos: number; kind: number }[]>`
+      SELECT pos, kind::int FROM "MessageChange" WHERE "conversationId" = ${conversationId} ORDER BY pos`;
+    expect(rows).toEqual([{ pos: 3, kind: 2 }]);
   });
 });

@@ -398,8 +398,10 @@ describe('concurrent changes', () => {
       expect(errorCodes(answer)).toEqual(refused.has(message.id) ? ['BAD_USER_INPUT'] : []);
     });
     for (const conversationId of conversations) {
+      // Creations take their positions in the messages, later changes in MessageChange.
       const positions = await server.app.services.db.$queryRaw<{ pos: number }[]>`
-        SELECT pos FROM "MessageChange" WHERE "conversationId" = ${conversationId} ORDER BY pos`;
+        SELECT "createdPos" AS pos FROM "Message" WHERE "conversationId" = ${conversationId}
+        UNION ALL SELECT pos FROM "MessageChange" WHERE "conversationId" = ${conversationId} ORDER BY pos`;
       const [conversation] = await server.app.services.db.$queryRaw<{ lastEventPos: number }[]>`
         SELECT "lastEventPos" FROM "Conversation" WHERE id = ${conversationId}`;
       // 3 sends, 1 delete, and one reaction and one edit on each of the 2 live messages.

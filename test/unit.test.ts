@@ -10,7 +10,7 @@ import { TopicHub } from '../src/realtime/topic-hub.js';
 import { signToken } from './helpers/tokens.js';
 import { profileFromClaims } from '../src/auth/claims.js';
 import { isIntrospectionOnly } from '../src/auth/require-viewer.js';
-import { decode, encode } from '../src/infra/codec.js';
+import { decode, encode, encodeShared } from '../src/infra/codec.js';
 import { createTypedPubSub, inProcessEngine } from '../src/infra/pubsub.js';
 import { statementNames } from '../src/infra/statement-names.js';
 import { FrameWriter } from '../src/server/direct-delivery.js';
@@ -19,7 +19,8 @@ import { parseTimestamptz } from '../src/infra/pg-dates.js';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo, Socket } from 'node:net';
-import { readStateOf } from '../src/modules/messages/message-events.js';
+import { readStateOf, type ReceiptEvent } from '../src/modules/messages/message-events.js';
+import { receiptFor, receiptViewers } from '../src/modules/messages/receipt-views.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
 import calculateSlot from 'cluster-key-slot';
@@ -79,6 +80,21 @@ describe('the pub/sub codec', () => {
     );
     expect(value).toEqual({ at, list: [at, { at }], plain: { n: 1 } });
     expect(value.at).toBeInstanceOf(Date);
+  });
+
+  it('writes an object encoded once for several payloads as each payload would have written it', () => {
+    const at = new Date('2026-11-21T10:00:00.123Z');
+    const message = { id: 'm1', createdAt: at, sender: { id: 'u1', lastSeenAt: null }, tags: ['a', 'b'], gone: undefined };
+    const plainEvent = encode({ type: 'MessageCreated', message: structuredClone(message), pos: 7 });
+    const plainNotice = encode({ conversation: { id: 'c1', at }, message: structuredClone(message), marks: '[["u2",0]]', skip: undefined });
+    encodeShared(message);
+    const event = { type: 'MessageCreated', message, pos: 7 };
+    const notice = { conversation: { id: 'c1', at }, message, marks: '[["u2",0]]', skip: undefined };
+    expect(encode(event)).toBe(plainEvent);
+    expect(encode(notice)).toBe(plainNotice);
+    expect(decode(encode(event))).toEqual({ type: 'MessageCreated', message: { id: 'm1', createdAt: at, sender: { id: 'u1', lastSeenAt: null }, tags: ['a', 'b'] }, pos: 7 });
+    expect(encode({ message })).toBe(encode({ message: structuredClone(message) }));
+    expect(encode({})).toBe('{}');
   });
 
   it('revives only objects that hold a $date and nothing else', () => {
@@ -309,6 +325,41 @@ describe('direct frames', () => {
     } finally {
       pair.close();
     }
+  });
+});
+
+describe('receipt views', () => {
+  const user = (id: string) => ({ id }) as ReceiptEvent['user'];
+  const viewers = ['ann', 'bob', 'cyd', 'dan', 'eve'];
+  const cases: ReceiptEvent[] = [
+    { type: 'MessagesDelivered', conversationId: 'c', user: user('bob'), messageIds: ['1', '2', '3'], senderIds: ['ann', 'cyd', 'ann'], deliveredAt: new Date() },
+    { type: 'MessagesDelivered', conversationId: 'c', user: user('bob'), messageIds: ['1', '2'], senderIds: ['ann', 'ann'], deliveredAt: new Date() },
+    { type: 'MessagesRead', conversationId: 'c', user: user('dan'), upToMessageId: '3', upToSeq: 3, messageIds: ['1', '3'], senderIds: ['ann', 'eve'], readAt: new Date() },
+    { type: 'MessagesRead', conversationId: 'c', user: user('dan'), upToMessageId: '3', upToSeq: 3, messageIds: [], senderIds: [], readAt: new Date() },
+  ];
+
+  it('names exactly the viewers a receipt reaches, so that a conversation hub calls no one else', () => {
+    for (const event of cases) {
+      const reached = viewers.filter((viewer) => receiptFor(event, viewer) !== undefined).sort();
+      expect([...receiptViewers(event)].filter((viewer) => receiptFor(event, viewer) !== undefined).sort()).toEqual(reached);
+      expect(new Set(receiptViewers(event)).size).toBe([...receiptViewers(event)].length);
+      for (const viewer of receiptViewers(event)) if (viewer !== event.user.id) expect(receiptFor(event, viewer)).toBeDefined();
+    }
+    expect([...receiptViewers(cases[0]!)].sort()).toEqual(['ann', 'cyd']);
+    expect([...receiptViewers(cases[2]!)].sort()).toEqual(['ann', 'dan', 'eve']);
+  });
+
+  it("narrows receipts that share one range's arrays to each sender's messages, whoever the receiver", () => {
+    const messageIds = ['1', '2', '3'];
+    const senderIds = ['ann', 'cyd', 'ann'];
+    const of = (receiver: string): ReceiptEvent => ({ type: 'MessagesDelivered', conversationId: 'c', user: user(receiver), messageIds, senderIds, deliveredAt: new Date() });
+    for (const receiver of ['bob', 'dan']) {
+      const event = of(receiver);
+      expect(receiptFor(event, 'ann')).toMatchObject({ user: { id: receiver }, messageIds: ['1', '3'], senderIds: ['ann', 'ann'] });
+      expect(receiptFor(event, 'cyd')).toMatchObject({ user: { id: receiver }, messageIds: ['2'], senderIds: ['cyd'] });
+      expect(receiptFor(event, receiver)).toBeUndefined();
+    }
+    expect(messageIds).toEqual(['1', '2', '3']);
   });
 });
 

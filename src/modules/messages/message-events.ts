@@ -61,7 +61,7 @@ export interface MessageChangedEvent {
 
 export type FeedEvent = MessageCreatedEvent | MessageChangedEvent;
 
-/** How MessageChange.kind stores each feed event's type. */
+/** How MessageChange.kind stores each feed event's type (a creation has no row there: MessagesService.changes reads it as kind 1 from the message). */
 export const CHANGE_KINDS = { MessageCreated: 1, MessageEdited: 2, MessageDeleted: 3, ReactionsChanged: 4 } as const satisfies Record<FeedEvent['type'], number>;
 
 export function isFeedEvent(event: { type: string }): event is FeedEvent {

@@ -14,7 +14,7 @@ import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppHub } from '../../topics.js';
 import type { Listening } from '../../realtime/topic-hub.js';
 import { isFeedEvent, type DeliveredRangesNotice, type FeedEvent, type MessageEvent, type MessageRecord, type MessageTopicEvent, type SentMessages } from './message-events.js';
-import { isReceipt, receiptFor } from './receipt-views.js';
+import { isReceipt, receiptFor, receiptViewers } from './receipt-views.js';
 
 export interface FeedSource {
   /** Messages with seq in (afterSeq, upToSeq], in order, at most `limit`, as they are now. */
@@ -52,6 +52,8 @@ export type Resume = { afterSeq: number; sincePos?: undefined } | { sincePos: nu
 
 class ConversationHub {
   readonly listeners = new Set<Listener>();
+  /** Listeners by their viewer: a receipt goes only to the viewers it concerns (receiptViewers), not past every member of a big group. */
+  private readonly byViewer = new Map<string, Set<Listener>>();
   /** Listeners per event type they pass on (all types: key null), so that a type no one passes on costs nothing. */
   private readonly wanting = new Map<string | null, number>();
   /** Listeners past their replay, receiving live events. */
@@ -158,18 +160,28 @@ class ConversationHub {
 
   private resolveDelivered({ conversationId, deliveredAt, marks }: DeliveredRangesNotice): void {
     if (!this.wanting.get(null) && !this.wanting.get('MessagesDelivered')) return;
+    // In a busy group most marks of a flush cover the same range: read it once
+    // (and share its arrays, so that receipts narrow them once) for every
+    // member who sent none of its messages.
+    const ranges = new Map<string, { sent: SentMessages; senders: Set<string> } | undefined>();
     for (const { user, fromSeq, toSeq } of marks) {
       const emit = ({ messageIds, senderIds }: SentMessages) => {
         if (messageIds.length > 0 && !this.closed) this.emit({ type: 'MessagesDelivered', conversationId, user, messageIds, senderIds, deliveredAt });
       };
-      const known = this.othersMessages(fromSeq, toSeq, user.id);
+      const key = `${fromSeq}:${toSeq}`;
+      let range = ranges.get(key);
+      if (!ranges.has(key)) {
+        const all = this.othersMessages(fromSeq, toSeq, undefined);
+        ranges.set(key, (range = all && { sent: all, senders: new Set(all.senderIds) }));
+      }
+      const known = range && !range.senders.has(user.id) ? range.sent : this.othersMessages(fromSeq, toSeq, user.id);
       if (known) emit(known);
       else this.source.othersMessages(conversationId, fromSeq, toSeq, user.id).then(emit, this.onError);
     }
   }
 
-  /** From the messages this hub passed on; undefined when it does not have them all. */
-  private othersMessages(fromSeq: number, toSeq: number, userId: string): SentMessages | undefined {
+  /** From the messages this hub passed on (all of them without `userId`); undefined when it does not have them all. */
+  private othersMessages(fromSeq: number, toSeq: number, userId: string | undefined): SentMessages | undefined {
     if (toSeq - fromSeq > RECENT_MESSAGES) return undefined;
     const sent: SentMessages = { messageIds: [], senderIds: [] };
     for (let seq = fromSeq + 1; seq <= toSeq; seq++) {
@@ -182,19 +194,33 @@ class ConversationHub {
     return sent;
   }
 
-  add(listener: Listener, types: ReadonlySet<string> | null): void {
+  add(listener: Listener, types: ReadonlySet<string> | null, viewerId: string): void {
     this.listeners.add(listener);
+    let own = this.byViewer.get(viewerId);
+    if (!own) this.byViewer.set(viewerId, (own = new Set()));
+    own.add(listener);
     for (const type of types ?? [null]) this.wanting.set(type, (this.wanting.get(type) ?? 0) + 1);
   }
 
-  remove(listener: Listener, types: ReadonlySet<string> | null): void {
+  remove(listener: Listener, types: ReadonlySet<string> | null, viewerId: string): void {
     if (!this.listeners.delete(listener)) return;
+    const own = this.byViewer.get(viewerId);
+    if (own?.delete(listener) && own.size === 0) this.byViewer.delete(viewerId);
     for (const type of types ?? [null]) this.wanting.set(type, (this.wanting.get(type) ?? 1) - 1);
   }
 
   private emit(event: MessageEvent): void {
     // Every listener follows MessageCreated (an `after` resume's seq); other events only matter to those who pass them on.
     if (event.type !== 'MessageCreated' && !this.wanting.get(null) && !this.wanting.get(event.type)) return;
+    if (isReceipt(event)) {
+      // Everyone else would drop it (receiptFor): in a group of 500, a delivery flush's 500 receipts
+      // were 250,000 listener calls in one turn of the event loop, and 500 are enough.
+      for (const viewerId of receiptViewers(event)) {
+        const own = this.byViewer.get(viewerId);
+        if (own) for (const listener of own) listener(event);
+      }
+      return;
+    }
     for (const listener of this.listeners) listener(event);
   }
 
@@ -242,7 +268,7 @@ export class MessageFeed {
     const queue = new EventQueue<MessageEvent>(
       () => {
         if (live) hub.live--;
-        hub.remove(listener, types);
+        hub.remove(listener, types, viewerId);
         if (hub.listeners.size === 0) this.dropHub(hub);
       },
       { maxSize: this.options.maxQueue, resubscribe: 'resubscribe with `since` (or `after`)' },
@@ -287,7 +313,7 @@ export class MessageFeed {
       next.catch(() => undefined); // a replay that ended meanwhile does not wait for it
       return next;
     };
-    hub.add(listener, types);
+    hub.add(listener, types, viewerId);
     void (async () => {
       try {
         await hub.ready;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Conversation, Message, PrismaClient, User } from '../../generated/prisma/client.js';
 import { badUserInput, notFound } from '../../errors.js';
 import type { RawQuery } from '../../infra/db.js';
+import { encodeShared } from '../../infra/codec.js';
 import { withDates } from '../../infra/json-rows.js';
 import { Batcher, WaitedTooLongError, type BatcherOptions } from '../../infra/batcher.js';
 import type { AppPubSub } from '../../topics.js';
@@ -16,6 +17,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { DeliveryTracker } from './deliveries.js';
 import { CHANGE_KINDS, type FeedEvent, type MessageRecord, type ReadState, type SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
+import type { UserHints } from '../users/users.schema.js';
 import type { AttachmentRecord, AttachmentsService } from '../attachments/attachments.service.js';
 import { batchStatement, loadState, MESSAGE_COLUMNS, recordOf, recordsOfBatch, STATE_COLUMNS, STATE_FROM, type BatchRow, type StateRow } from './message-state.js';
 
@@ -210,8 +212,11 @@ export class MessagesService {
     if (row.replayFor) return toRecord(row);
     this.onStored();
     // As the statement stored it: the others' marks were all below its seq.
+    const record = toRecord(row);
     const message: MessageRecord = {
-      ...toRecord(row),
+      ...record,
+      // Everyone who receives it shares the conversation with its sender (and the sender is the viewer of the answer).
+      sender: withVisible(record.sender),
       readState: newMessageReadState(row.recipientMarks),
       reactions: [],
       mentions: mentions.map((user) => ({ ...user, visible: true }) as User),
@@ -220,6 +225,8 @@ export class MessagesService {
       replyTo: replyTo && quotedOf(await loadState(this.query, replyTo.id)),
       attachments,
     };
+    // The event and the notice carry it: encoded once for both.
+    encodeShared(message);
     // Both in one turn of the event loop: one write to Redis.
     await Promise.all([
       this.publishChange({ type: 'MessageCreated', message, pos: row.createdPos }),
@@ -317,9 +324,6 @@ export class MessagesService {
                a."replyToId", ARRAY(SELECT json_array_elements_text(a."mentionedUserIds"::json)), conv."basePos" + a.n, conv."basePos" + a.n
         FROM accepted a JOIN conv ON conv.id = a."conversationId"
         RETURNING *
-      ), change AS (
-        INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind)
-        SELECT "conversationId", "createdPos", id, ${CHANGE_KINDS.MessageCreated} FROM msg
       ), mark AS (
         UPDATE "Participant" p
         SET "lastReadSeq" = m.seq, "lastReadAt" = m."createdAt",
@@ -381,8 +385,9 @@ export class MessagesService {
 
   /** Publishes a stored change of the feed: to this process's hubs at once, and through the pub/sub to the others. */
   async publishChange(change: FeedEvent): Promise<void> {
-    const sender = { ...change.message.sender, visible: true };
-    const event = { ...change, message: { ...change.message, sender } } as FeedEvent;
+    const event = isVisible(change.message.sender)
+      ? change
+      : ({ ...change, message: { ...change.message, sender: withVisible(change.message.sender) } } as FeedEvent);
     // After the batch's other sends have been answered and the next statement
     // has started (microtasks queued before this one), not ahead of them.
     queueMicrotask(() => {
@@ -534,12 +539,21 @@ export class MessagesService {
     return conversation?.lastEventPos ?? 0;
   }
 
-  /** The changes at positions (afterPos, upToPos], each with its message as it is now (a hub's backfill). */
+  /**
+   * The changes at positions (afterPos, upToPos], each with its message as it
+   * is now (a hub's backfill): creations from the messages themselves, later
+   * changes from MessageChange.
+   */
   async changes(conversationId: string, afterPos: number, upToPos: number): Promise<FeedEvent[]> {
     const rows = await this.query<StateRow & { pos: number; kind: number }>(
       `SELECT c.pos, c.kind, ${STATE_COLUMNS}
-       FROM "MessageChange" c JOIN ${STATE_FROM} ON m.id = c."messageId"
-       WHERE c."conversationId" = $1 AND c.pos > $2 AND c.pos <= $3 ORDER BY c.pos`,
+       FROM (
+         SELECT "createdPos" AS pos, ${CHANGE_KINDS.MessageCreated} AS kind, id AS "messageId" FROM "Message"
+         WHERE "conversationId" = $1 AND "createdPos" > $2 AND "createdPos" <= $3
+         UNION ALL
+         SELECT pos, kind, "messageId" FROM "MessageChange" WHERE "conversationId" = $1 AND pos > $2 AND pos <= $3
+       ) c JOIN ${STATE_FROM} ON m.id = c."messageId"
+       ORDER BY c.pos`,
       [conversationId, afterPos, upToPos],
     );
     const types = Object.fromEntries(Object.entries(CHANGE_KINDS).map(([type, kind]) => [kind, type])) as Record<number, FeedEvent['type']>;
@@ -636,6 +650,16 @@ function conversationOf(row: SentRow): Conversation {
 function newMessageReadState(recipientMarks: string | null): ReadState {
   const alone = recipientMarks === null || recipientMarks === '[]';
   return { readers: [], readByAll: alone, deliveredToAll: alone };
+}
+
+function withVisible(user: User): User {
+  const hinted: User & UserHints = { ...user, visible: true };
+  return hinted;
+}
+
+/** Whether a sender carries the `visible` hint already (UserHints). */
+function isVisible(user: User): boolean {
+  return (user as User & UserHints).visible === true;
 }
 
 /** A message as another one quotes it: its own reactions, mentions and reply load when asked for. */

@@ -24,16 +24,34 @@ export function receiptFor(event: ReceiptEvent, viewerId: string): ReceiptEvent 
   return bySender.get(viewerId);
 }
 
-function narrowBySender(event: ReceiptEvent): Map<string, ReceiptEvent> {
-  const idsBySender = new Map<string, string[]>();
-  event.messageIds.forEach((id, i) => {
+/** The viewers whose subscriptions receive something of a receipt (receiptFor answers undefined for every other). */
+export function receiptViewers(event: ReceiptEvent): Iterable<string> {
+  let bySender = narrowed.get(event);
+  if (!bySender) narrowed.set(event, (bySender = narrowBySender(event)));
+  if (event.type !== 'MessagesRead' || bySender.has(event.user.id)) return bySender.keys();
+  return [event.user.id, ...bySender.keys()];
+}
+
+/** Message ids by sender, per messageIds array: receipts of one delivery flush often share theirs (message-feed.ts). */
+const groupings = new WeakMap<readonly string[], Map<string, string[]>>();
+
+function idsBySenderOf(event: ReceiptEvent): Map<string, string[]> {
+  let idsBySender = groupings.get(event.messageIds);
+  if (idsBySender) return idsBySender;
+  idsBySender = new Map();
+  for (let i = 0; i < event.messageIds.length; i++) {
     const sender = event.senderIds[i]!;
     const ids = idsBySender.get(sender);
-    if (ids) ids.push(id);
-    else idsBySender.set(sender, [id]);
-  });
+    if (ids) ids.push(event.messageIds[i]!);
+    else idsBySender.set(sender, [event.messageIds[i]!]);
+  }
+  groupings.set(event.messageIds, idsBySender);
+  return idsBySender;
+}
+
+function narrowBySender(event: ReceiptEvent): Map<string, ReceiptEvent> {
   const bySender = new Map<string, ReceiptEvent>();
-  for (const [sender, messageIds] of idsBySender) {
+  for (const [sender, messageIds] of idsBySenderOf(event)) {
     const whole = messageIds.length === event.messageIds.length;
     bySender.set(sender, whole ? event : { ...event, messageIds, senderIds: messageIds.map(() => sender) });
   }
