@@ -10,7 +10,14 @@ const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 // the server's modules are imported once per project, not once per file
 // (that import was a third of the suite's time). Files share no state: each
 // starts its own servers (test/helpers/server.ts) and stops them after.
-const shared = { include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000, isolate: false };
+// A file's clean-ups run at its end (test/helpers/file-cleanup-setup.ts).
+const shared = {
+  include: ['test/**/*.test.ts'],
+  setupFiles: ['test/helpers/file-cleanup-setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  isolate: false,
+};
 
 export default defineConfig({
   resolve: { alias: { graphql: graphqlEntry } },
