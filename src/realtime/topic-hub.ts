@@ -6,6 +6,7 @@
 // notifications) listens through here; what a listener does with a payload
 // (order, dedupe, deadlines, narrowing) is its module's own.
 import type { TypedPubSub, Unsubscribe } from '../infra/pubsub.js';
+import { callHandlers, handlerCount, withHandler, withoutHandler, type Handlers } from './handlers.js';
 
 export interface Listening {
   /** Resolves once payloads published from now on reach the listener; rejects when the upstream subscription failed. */
@@ -15,8 +16,7 @@ export interface Listening {
 }
 
 interface Topic<P> {
-  /** The one listener, or a Set of several: most topics of idle sockets (a user's own) have one, and a Set costs ~150 bytes. */
-  listeners: ((payload: P) => void) | Set<(payload: P) => void> | undefined;
+  listeners: Handlers<P>;
   upstream: Promise<Unsubscribe>;
   /** Shared by the topic's listeners (one promise per topic, not per listener). */
   ready: Promise<void>;
@@ -31,16 +31,13 @@ export class TopicHub<TopicMap extends Record<string, unknown>> {
   listen<K extends keyof TopicMap & string>(topic: K, id: string, listener: (payload: TopicMap[K]) => void): Listening {
     const key = `${topic}:${id}`;
     const entry = (this.topics.get(key) ?? this.open(topic, id, key)) as Topic<TopicMap[K]>;
-    const listeners = entry.listeners;
-    if (!listeners) entry.listeners = listener;
-    else if (listeners instanceof Set) listeners.add(listener);
-    else entry.listeners = new Set([listeners, listener]);
+    entry.listeners = withHandler(entry.listeners, listener);
     return {
       ready: entry.ready,
       stop: () => {
-        const current = entry.listeners;
-        if (current === listener) entry.listeners = undefined;
-        else if (!(current instanceof Set) || !current.delete(listener) || current.size > 0) return;
+        const { left, removed } = withoutHandler(entry.listeners, listener);
+        entry.listeners = left;
+        if (!removed || left) return;
         if (this.topics.get(key) === entry) this.topics.delete(key);
         void entry.upstream.then((unsubscribe) => unsubscribe(), () => undefined);
       },
@@ -50,9 +47,7 @@ export class TopicHub<TopicMap extends Record<string, unknown>> {
   private open<K extends keyof TopicMap & string>(topic: K, id: string, key: string): Topic<TopicMap[K]> {
     const entry: Topic<TopicMap[K]> = { listeners: undefined, upstream: undefined as never, ready: undefined as never, subscribed: false };
     entry.upstream = this.pubsub.subscribe(topic, id, (payload) => {
-      const listeners = entry.listeners;
-      if (typeof listeners === 'function') listeners(payload);
-      else if (listeners) for (const listener of listeners) listener(payload);
+      callHandlers(entry.listeners, payload);
     });
     entry.ready = entry.upstream.then(() => undefined);
     entry.upstream.then(
@@ -67,7 +62,6 @@ export class TopicHub<TopicMap extends Record<string, unknown>> {
   /** Local listeners of `topic:id` that receive its payloads (for tests and readiness waits). */
   listeners(topic: keyof TopicMap & string, id: string): number {
     const entry = this.topics.get(`${topic}:${id}`);
-    if (!entry?.subscribed || !entry.listeners) return 0;
-    return entry.listeners instanceof Set ? entry.listeners.size : 1;
+    return entry?.subscribed ? handlerCount(entry.listeners) : 0;
   }
 }

@@ -10,6 +10,7 @@
 // not one per member, and nothing at all for members nobody is listening for.
 // The other notifications go to `notifications:<userId>`. Both pass through
 // one queue per process, so each user's notifications keep their order.
+import { callHandlers, withHandler, withoutHandler, type Handlers } from '../../realtime/handlers.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { Conversation, PrismaClient, User } from '../../generated/prisma/client.js';
 import type { Listening } from '../../realtime/topic-hub.js';
@@ -70,8 +71,8 @@ type Job = { kind: 'notice'; notice: MessageNotice } | { kind: 'direct'; push: P
 type Push = (payload: NotificationPayload) => void;
 
 export class NotificationsService {
-  /** Local subscribers by user id: the one, or a Set when a user has several (a Set costs an idle socket ~150 bytes). */
-  private readonly local = new Map<string, Push | Set<Push>>();
+  /** Local subscribers by user id. */
+  private readonly local = new Map<string, Handlers<NotificationPayload>>();
   /** The notices shards, listened to while this process has a subscriber. */
   private notices: Listening[] | undefined;
   private readonly queue: Job[] = [];
@@ -153,19 +154,13 @@ export class NotificationsService {
   }
 
   private addHandler(userId: string, handler: Push): void {
-    const handlers = this.local.get(userId);
-    if (!handlers) this.local.set(userId, handler);
-    else if (handlers instanceof Set) handlers.add(handler);
-    else this.local.set(userId, new Set([handlers, handler]));
+    this.local.set(userId, withHandler(this.local.get(userId), handler));
   }
 
   private removeHandler(userId: string, handler: Push): void {
-    const handlers = this.local.get(userId);
-    if (handlers === handler) this.local.delete(userId);
-    else if (handlers instanceof Set) {
-      handlers.delete(handler);
-      if (handlers.size === 0) this.local.delete(userId);
-    }
+    const { left } = withoutHandler(this.local.get(userId), handler);
+    if (left) this.local.set(userId, left);
+    else this.local.delete(userId);
   }
 
   private listenToNotices(): Promise<void> {
@@ -220,9 +215,7 @@ export class NotificationsService {
   }
 
   private deliver(userId: string, payload: NotificationPayload): void {
-    const handlers = this.local.get(userId);
-    if (typeof handlers === 'function') handlers(payload);
-    else for (const push of handlers ?? []) push(payload);
+    callHandlers(this.local.get(userId), payload);
   }
 
   private async deliverNotices(notices: MessageNotice[]): Promise<void> {
