@@ -219,7 +219,7 @@ export class MessagesService {
       sender: withVisible(record.sender),
       readState: newMessageReadState(row.recipientMarks),
       reactions: [],
-      mentions: mentions.map((user) => ({ ...user, visible: true }) as User),
+      mentions: mentions.map(withVisible),
       // Read again now that the message is stored: a delete of the quoted message
       // that took its position before this one has committed, and no copy of its content may travel on.
       replyTo: replyTo && quotedOf(await loadState(this.query, replyTo.id)),
@@ -494,7 +494,7 @@ export class MessagesService {
       .publish('messageEvents', conversationId, {
         type: 'MessagesRead',
         conversationId,
-        user: { ...reader, visible: true } as User,
+        user: withVisible(reader),
         upToMessageId,
         upToSeq: toSeq,
         ...sent,
