@@ -162,8 +162,10 @@ describe('the server process', () => {
   it('on SIGTERM in the middle of 2,000 sends pipelined on one socket, exits 0 within 10 s and loses no acknowledged message', async () => {
     const dataEnv = baseEnv();
     const server = await spawnServer(dataEnv);
-    const alice = { id: `alice-${Date.now()}`, token: await tokenFor(`alice-${Date.now()}`) };
-    const bob = { id: `bob-${Date.now()}`, token: await tokenFor(`bob-${Date.now()}`) };
+    // One stamp: two calls of Date.now() can straddle a millisecond and name two users.
+    const stamp = Date.now();
+    const alice = { id: `alice-${stamp}`, token: await tokenFor(`alice-${stamp}`) };
+    const bob = { id: `bob-${stamp}`, token: await tokenFor(`bob-${stamp}`) };
     await ok(server.url, bob.token, Me);
     const conversationId = (await ok(server.url, alice.token, Start, { userId: bob.id })).startConversation.id;
     const sender = wsClient(server.wsUrl, { token: alice.token });
