@@ -6,6 +6,11 @@ import { defineConfig } from 'vitest/config';
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
 
 // Every test file runs twice: on the embedded PGlite and on PostgreSQL.
+// Two files run at a time (maxWorkers): most of a file's time is spent waiting
+// on servers, processes and timers, not on the CPU. Files running side by side
+// share nothing: a PGlite server gets its own copy of the database, a postgres
+// worker its own database (worker-database-setup.ts), and each its own Redis
+// key prefix.
 // isolate: false runs a project's files one after another in one process, so
 // the server's modules are imported once per project, not once per file
 // (that import was a third of the suite's time). Files share no state: each
@@ -22,6 +27,7 @@ const shared = {
 export default defineConfig({
   resolve: { alias: { graphql: graphqlEntry } },
   test: {
+    maxWorkers: 2,
     projects: [
       // security.test.ts attacks a production-mode server on PostgreSQL and Redis, as issue 17 did: it
       // tests the transport, not the database, and each of its servers would start an embedded one (~100 s).
@@ -38,7 +44,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { ...shared, name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/push-ca-setup.ts'] },
+        test: {
+          ...shared,
+          name: 'postgres',
+          env: { TEST_DB: 'postgres' },
+          setupFiles: [...shared.setupFiles, 'test/helpers/worker-database-setup.ts'],
+          globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/push-ca-setup.ts'],
+        },
       },
     ],
   },

@@ -1,6 +1,6 @@
 // Which database a test run uses: TEST_DB=pglite (a fresh embedded database
 // per server, copied from the run's migrated one) or TEST_DB=postgres (the
-// database created by global-setup.ts).
+// worker's database, created by worker-database-setup.ts).
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ export function testDatabase(): TestDatabase {
 export function databaseEnv(): Record<string, string> {
   if (testDatabase() === 'postgres') {
     const url = process.env.TEST_DATABASE_URL;
-    if (!url) throw new Error('TEST_DATABASE_URL is not set: run the postgres project through vitest (global-setup.ts)');
+    if (!url) throw new Error('TEST_DATABASE_URL is not set: run the postgres project through vitest (worker-database-setup.ts)');
     return { DATABASE_URL: url };
   }
   return { PGLITE_DATA_DIR: freshPgliteDir() };

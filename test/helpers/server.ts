@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { buildApp, type App } from '../../src/server/app.js';
 import { readConfig } from '../../src/infra/env.js';
 import { silentLogger } from '../../src/infra/logger.js';
-import { databaseEnv, testDatabase } from './database.js';
+import { databaseEnv } from './database.js';
 import { cleanup } from './cleanup.js';
 
 export const TEST_JWT_SECRET = 'test-secret-at-least-32-characters-long!';
@@ -20,7 +20,6 @@ export interface TestServer {
 
 
 export function baseEnv(): Record<string, string> {
-  if (testDatabase() === 'postgres') process.env.TEST_DATABASE_URL ??= inject('testDatabaseUrl' as never);
   // Every server trusts the local push services' certificate (push-ca-setup.ts).
   const pushCa = inject('pushCertificate' as never) as { file: string } | undefined;
   // A Redis namespace per test run: concurrent runs share one Redis but not their keys and channels.
