@@ -14,6 +14,8 @@ const config: CodegenConfig = {
       config: { scalars: { DateTime: 'string', File: 'File' }, useTypeImports: true, enumsAsTypes: true },
       presetConfig: { fragmentMasking: false },
     },
+    // The schema, minified, for Graphcache's schema awareness (examples/clients/urql.ts).
+    'examples/generated/urql-schema.ts': { plugins: ['urql-introspection'], config: { useTypeImports: true } },
     'test/generated/': {
       documents: ['test/**/*.ts', '!test/generated/**'],
       preset: 'client',

@@ -30,6 +30,10 @@ import { guideSocket, type SocketLog } from './helpers/guide-clients.js';
 import { direct } from './helpers/seed.js';
 import { startServer, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { createUser, type TestUser } from './helpers/users.js';
+import { failOnConsoleWarnings } from './helpers/console-warnings.js';
+
+// A cache warning in development is a bug of our examples.
+failOnConsoleWarnings();
 
 let server: TestServer;
 

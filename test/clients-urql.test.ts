@@ -38,6 +38,10 @@ import { direct, group } from './helpers/seed.js';
 import { startServer, TEST_JWT_SECRET, waitForListeners, waitForLiveSubscribers, type TestServer } from './helpers/server.js';
 import { signToken } from './helpers/tokens.js';
 import { createUser, type TestUser } from './helpers/users.js';
+import { failOnConsoleWarnings } from './helpers/console-warnings.js';
+
+// A cache warning in development is a bug of our examples.
+failOnConsoleWarnings();
 
 /** The variables a chat screen loads its history with. */
 type HistoryQueryVariables = { conversationId: string; last?: number };

@@ -74,6 +74,8 @@ export function createCache(): InMemoryCache {
       },
       // A member list comes whole from the server: the new one replaces the old.
       Conversation: { fields: { members: { merge: false } } },
+      // So do a message's reaction groups (they have no id to be merged by).
+      Message: { fields: { reactions: { merge: false } } },
       // Each event replaces the last one (the messages and users in it are
       // still normalised and merged).
       Subscription: { fields: { messageEvents: { merge: false }, notifications: { merge: false } } },

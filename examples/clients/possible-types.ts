@@ -3,7 +3,7 @@
 
 // #region possible-types
 /**
- * The members of each union in the schema. Both caches need them to know
+ * The members of each union in the schema. Apollo's cache needs them to know
  * that `... on MessageCreated` applies inside a `MessageEvent`
  * (@graphql-codegen/fragment-matcher can generate this map too).
  */

@@ -30,7 +30,8 @@ import {
 } from '../generated/graphql.js';
 import { lastMessageId, withMessage } from './history.js';
 import { lifecycleOptimistic, lifecycleUpdates, newestMessages } from './lifecycle-urql.js';
-import { possibleTypes } from './possible-types.js';
+// The schema, minified (GraphQL Code Generator's urql-introspection plugin, see codegen.ts).
+import schema from '../generated/urql-schema.js';
 // #endregion
 
 // #region client
@@ -74,7 +75,10 @@ export function createCacheExchange() {
   // Of two copies of a message, keep the higher version (edits, deletions, reactions).
   const keepNewest = newestMessages();
   return cacheExchange({
-    possibleTypes,
+    // Schema awareness: Graphcache writes each event through the fragments of
+    // its own type only (with possibleTypes alone it tries every fragment of
+    // the union and warns about their fields), and knows which fields may be null.
+    schema,
     keys: {
       MessageConnection: embedded,
       MessageEdge: embedded,
