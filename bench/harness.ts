@@ -255,7 +255,9 @@ export async function startServer(kind: ServerKind, options: StartOptions): Prom
   const loader = kind === 'project' ? [] : ['--import', 'tsx'];
   const gcArgs = options.gcHook ? ['--expose-gc'] : [];
   const gcImport = options.gcHook ? ['--import', GC_HOOK_URL] : [];
-  const child = spawn(process.execPath, [...gcArgs, ...(options.nodeArgs ?? []), ...loader, ...gcImport, entry], {
+  // BENCH_NODE_ARGS: node flags for the project's server, to try one (e.g. a GC setting) without a build.
+  const extra = kind === 'project' ? (process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []) : [];
+  const child = spawn(process.execPath, [...gcArgs, ...extra, ...(options.nodeArgs ?? []), ...loader, ...gcImport, entry], {
     cwd: ROOT,
     env: {
       ...process.env,

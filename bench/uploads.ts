@@ -3,7 +3,8 @@
 // next file when the last is answered) while the pairs scenario runs. run.ts
 // measures pairs twice on one server, first alone and then beside this load;
 // this module is the load and what it reads of the server: its resident memory
-// (the process tree's VmRSS, sampled every 50 ms) before and at its peak.
+// (the process tree's VmRSS, sampled every 50 ms) before and at its peak, and
+// the peak of the phase without uploads.
 import { randomFillSync } from 'node:crypto';
 import { now, procRssBytes, sleep, type BenchUser } from './harness.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
@@ -31,6 +32,26 @@ export interface UploadFigures {
   rssBeforeMB: number;
   rssPeakMB: number;
   rssGrowthMB: number;
+  /**
+   * The peak of the same pairs load measured alone just before (run.ts), and the
+   * uploads' own growth: peak with them − peak without. A single reading before
+   * the uploads falls anywhere in the GC's sawtooth, a peak at its top, so
+   * before → peak also counts the pairs load's own garbage.
+   */
+  rssPeakAloneMB?: number;
+  rssGrowthOverAloneMB?: number;
+}
+
+/** Samples the RSS of process `pid` every 50 ms from now until `stop()`, which returns the peak (bytes). */
+export function rssPeakSampler(pid: number): { stop: () => number } {
+  let peak = procRssBytes(pid);
+  const sampler = setInterval(() => (peak = Math.max(peak, procRssBytes(pid))), RSS_SAMPLE_MS);
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      return Math.max(peak, procRssBytes(pid));
+    },
+  };
 }
 
 const UPLOAD = 'mutation BenchUpload($file: File!) { uploadAttachment(file: $file) { id size } }';
@@ -45,8 +66,8 @@ const RSS_SAMPLE_MS = 50;
 export async function uploadsDuring(httpUrl: string, users: BenchUser[], load: UploadLoad, pid: number, stop: Promise<unknown>): Promise<UploadFigures> {
   const file = new Blob([randomFillSync(Buffer.alloc(load.bytes))], { type: 'application/octet-stream' });
   const rssBefore = procRssBytes(pid);
+  const sampler = rssPeakSampler(pid);
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, procRssBytes(pid))), RSS_SAMPLE_MS);
   let stopped = false;
   void stop.finally(() => (stopped = true));
   const durations: number[] = [];
@@ -80,9 +101,8 @@ export async function uploadsDuring(httpUrl: string, users: BenchUser[], load: U
       }),
     );
   } finally {
-    clearInterval(sampler);
+    rssPeak = sampler.stop();
   }
-  rssPeak = Math.max(rssPeak, procRssBytes(pid));
   const seconds = (now() - t0) / 1000;
   return {
     concurrent: load.concurrent,

@@ -73,7 +73,8 @@ export function useStreamedUploads(options: MultipartOptions): Plugin {
         // The body as it arrives (the Request's stream reads the socket as we read it: backpressure holds).
         const stream = request.body;
         if (!stream) throw badRequest('A multipart request needs a body.');
-        const body = Readable.from(stream as unknown as AsyncIterable<Uint8Array>);
+        // One chunk read ahead, not Readable.from's default 16 (a MiB per upload held while the disk catches up).
+        const body = Readable.from(stream as unknown as AsyncIterable<Uint8Array>, { highWaterMark: 1 });
         return parseMultipart(body, request.headers.get('content-type')!, options, paths);
       });
     },
