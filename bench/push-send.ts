@@ -1,7 +1,8 @@
 // Does Web Push slow sendMessage? One-to-one pairs whose recipients are all
 // offline, measured twice on a fresh database each: without push
 // subscriptions, then with every recipient subscribed (so each send plans and
-// queues a push and a worker sends it to a local HTTPS push sink). The
+// queues a push and a worker sends it to a local HTTPS push sink, in a
+// process of its own at nice 19, standing for a remote push service). The
 // senders run closed loops over HTTP; the figure is the send's latency
 // (request to answer), p50 and p99, and sends per second; beside it the
 // server's CPU per send (the whole process, and its main thread), and the
@@ -12,13 +13,14 @@
 //
 // Needs PostgreSQL (and Redis unless --no-redis) on this machine. Uses its own
 // database (chat_bench_push) and Redis prefix.
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import selfsigned from 'selfsigned';
@@ -145,7 +147,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink>>) {
+async function run(subscribed: boolean, sink: Sink) {
   const databaseUrl = await freshDatabase();
   const server = await startServer({
     DATABASE_URL: databaseUrl,
@@ -236,13 +238,52 @@ async function run(subscribed: boolean, sink: Awaited<ReturnType<typeof pushSink
   }
 }
 
-const sink = await pushSink();
-const results = [];
-const order = args.includes('--only-subscribed') ? [true] : [false, true, false, true];
-for (const subscribed of order) {
-  const result = await run(subscribed, sink);
-  console.log(JSON.stringify(result));
-  results.push(result);
+type Sink = Pick<Awaited<ReturnType<typeof pushSink>>, 'origin' | 'caFile' | 'received' | 'connections' | 'close'>;
+
+/**
+ * The push service runs in a child process at the lowest priority (nice 19):
+ * a real one is remote, so its TLS and request handling must not take the
+ * load generator's event loop (the senders' latencies) or more than the
+ * machine's spare CPU. It reports its counts every 100 ms.
+ */
+async function remoteSink(): Promise<Sink> {
+  const child = fork(fileURLToPath(import.meta.url), ['--sink-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  setPriority(child.pid!, 19);
+  let received = 0;
+  let connections = 0;
+  const ready = await new Promise<{ origin: string; caFile: string }>((resolve, reject) => {
+    child.on('message', (message: { origin?: string; caFile?: string; received?: number; connections?: number }) => {
+      if (message.origin) resolve({ origin: message.origin, caFile: message.caFile! });
+      else ({ received = received, connections = connections } = message);
+    });
+    child.once('exit', (code) => reject(new Error(`push sink exited ${code}`)));
+  });
+  return { ...ready, received: () => received, connections: () => connections, close: () => child.kill() };
 }
-sink.close();
-console.log(JSON.stringify({ pairs: PAIRS, concurrency: CONCURRENCY, seconds: SECONDS, redis }));
+
+if (args.includes('--sink-child')) {
+  const sink = await pushSink();
+  process.send!({ origin: sink.origin, caFile: sink.caFile });
+  let last = -1;
+  setInterval(() => {
+    if (sink.received() + sink.connections() === last) return;
+    last = sink.received() + sink.connections();
+    process.send!({ received: sink.received(), connections: sink.connections() });
+  }, 100);
+  process.on('disconnect', () => process.exit(0));
+} else {
+  await main();
+}
+
+async function main() {
+  const sink = await remoteSink();
+  const results = [];
+  const order = args.includes('--only-subscribed') ? [true] : [false, true, false, true];
+  for (const subscribed of order) {
+    const result = await run(subscribed, sink);
+    console.log(JSON.stringify(result));
+    results.push(result);
+  }
+  sink.close();
+  console.log(JSON.stringify({ pairs: PAIRS, concurrency: CONCURRENCY, seconds: SECONDS, redis }));
+}
