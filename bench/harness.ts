@@ -624,7 +624,7 @@ class WsSender implements Sender {
 // ---------------------------------------------------------------- subscriber workers
 
 const WORKER_URL = new URL('./client-worker.ts', import.meta.url).href;
-const TSX_API_URL = import.meta.resolve('tsx/esm/api');
+export const TSX_API_URL = import.meta.resolve('tsx/esm/api');
 
 /** A worker request without its id (distributes over the union). */
 type RequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;

@@ -6,7 +6,8 @@
 // (the process tree's VmRSS, sampled every 50 ms) before and at its peak, and
 // the peak of the phase without uploads.
 import { randomFillSync } from 'node:crypto';
-import { now, procRssBytes, sleep, type BenchUser } from './harness.js';
+import { Worker } from 'node:worker_threads';
+import { TSX_API_URL, now, procRssBytes, sleep, type BenchUser } from './harness.js';
 import { percentiles, round0, round1, type Percentiles } from './stats.js';
 
 export interface UploadLoad {
@@ -57,53 +58,81 @@ export function rssPeakSampler(pid: number): { stop: () => number } {
 const UPLOAD = 'mutation BenchUpload($file: File!) { uploadAttachment(file: $file) { id size } }';
 const RSS_SAMPLE_MS = 50;
 
+/** What the upload loops did (uploads-worker.ts posts it back). */
+export interface UploadLoopResult {
+  durations: number[];
+  errors: string[];
+  completed: number;
+  failed: number;
+  bytes: number;
+  seconds: number;
+}
+
 /**
- * Runs `load` against the server at `httpUrl` (its /graphql) until `stop()`
- * resolves, reading the RSS of process `pid` all along. Files are random
- * bytes (no type detected: stored as application/octet-stream), one buffer
- * shared by every request.
+ * The upload loops: `load.concurrent` users each post one file after the
+ * other to `httpUrl` (its /graphql) until `stopped()`. Files are random bytes
+ * (no type detected: stored as application/octet-stream), one buffer shared
+ * by every request.
+ */
+export async function uploadLoops(httpUrl: string, tokens: string[], load: UploadLoad, stopped: () => boolean): Promise<UploadLoopResult> {
+  const file = new Blob([randomFillSync(Buffer.alloc(load.bytes))], { type: 'application/octet-stream' });
+  const result: UploadLoopResult = { durations: [], errors: [], completed: 0, failed: 0, bytes: 0, seconds: 0 };
+  const t0 = now();
+  await Promise.all(
+    tokens.slice(0, load.concurrent).map(async (token, i) => {
+      while (!stopped()) {
+        const body = new FormData();
+        body.set('operations', JSON.stringify({ query: UPLOAD, variables: { file: null } }));
+        body.set('map', JSON.stringify({ 0: ['variables.file'] }));
+        body.set('0', file, `bench-${i}.bin`);
+        const started = now();
+        try {
+          const response = await fetch(httpUrl, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, 'graphql-preflight': '1' } });
+          const answer = (await response.json()) as { data?: { uploadAttachment?: { size: number } }; errors?: { message: string }[] };
+          if (!answer.data?.uploadAttachment) throw new Error(`HTTP ${response.status}: ${answer.errors?.[0]?.message ?? 'no data'}`);
+          result.durations.push(now() - started);
+          result.completed++;
+          result.bytes += answer.data.uploadAttachment.size;
+        } catch (error) {
+          result.failed++;
+          if (result.errors.length < 5) result.errors.push(error instanceof Error ? error.message : String(error));
+          await sleep(100);
+        }
+      }
+    }),
+  );
+  result.seconds = (now() - t0) / 1000;
+  return result;
+}
+
+const WORKER_URL = new URL('./uploads-worker.ts', import.meta.url).href;
+
+/**
+ * Runs `load` against the server at `httpUrl` until `stop` resolves, reading
+ * the RSS of process `pid` all along. The loops run in a worker thread: on
+ * the load generator's own event loop, 10 uploads' worth of request bodies
+ * delayed the pairs' senders and subscribers being measured beside them.
  */
 export async function uploadsDuring(httpUrl: string, users: BenchUser[], load: UploadLoad, pid: number, stop: Promise<unknown>): Promise<UploadFigures> {
-  const file = new Blob([randomFillSync(Buffer.alloc(load.bytes))], { type: 'application/octet-stream' });
   const rssBefore = procRssBytes(pid);
   const sampler = rssPeakSampler(pid);
+  // Workers do not inherit tsx's loader: register it, then import the TypeScript worker (as harness.ts's ClientPool does).
+  const bootstrap = `import(${JSON.stringify(TSX_API_URL)}).then((api) => { api.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: { httpUrl, tokens: users.map((user) => user.token), load } });
   let rssPeak = rssBefore;
-  let stopped = false;
-  void stop.finally(() => (stopped = true));
-  const durations: number[] = [];
-  const errors: string[] = [];
-  let completed = 0;
-  let failed = 0;
-  let bytes = 0;
-  const t0 = now();
+  let loops: UploadLoopResult;
   try {
-    await Promise.all(
-      users.slice(0, load.concurrent).map(async (user, i) => {
-        while (!stopped) {
-          const body = new FormData();
-          body.set('operations', JSON.stringify({ query: UPLOAD, variables: { file: null } }));
-          body.set('map', JSON.stringify({ 0: ['variables.file'] }));
-          body.set('0', file, `bench-${i}.bin`);
-          const started = now();
-          try {
-            const response = await fetch(httpUrl, { method: 'POST', body, headers: { authorization: `Bearer ${user.token}`, 'graphql-preflight': '1' } });
-            const answer = (await response.json()) as { data?: { uploadAttachment?: { size: number } }; errors?: { message: string }[] };
-            if (!answer.data?.uploadAttachment) throw new Error(`HTTP ${response.status}: ${answer.errors?.[0]?.message ?? 'no data'}`);
-            durations.push(now() - started);
-            completed++;
-            bytes += answer.data.uploadAttachment.size;
-          } catch (error) {
-            failed++;
-            if (errors.length < 5) errors.push(error instanceof Error ? error.message : String(error));
-            await sleep(100);
-          }
-        }
-      }),
-    );
+    const done = new Promise<UploadLoopResult>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    void stop.finally(() => worker.postMessage('stop'));
+    loops = await done;
   } finally {
     rssPeak = sampler.stop();
+    await worker.terminate();
   }
-  const seconds = (now() - t0) / 1000;
+  const { durations, errors, completed, failed, bytes, seconds } = loops;
   return {
     concurrent: load.concurrent,
     mibPerFile: round1(load.bytes / 1024 / 1024),
