@@ -23,6 +23,8 @@ import { readStateOf, type ReceiptEvent } from '../src/modules/messages/message-
 import { receiptFor, receiptViewers } from '../src/modules/messages/receipt-views.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
+import type { Redis } from 'ioredis';
+import { withUnsubscribesCaught } from '../src/infra/redis.js';
 import calculateSlot from 'cluster-key-slot';
 import { bucketOf, spreadTags } from '../src/infra/slots.js';
 import { ConfigError, readConfig } from '../src/infra/env.js';
@@ -725,5 +727,28 @@ describe('scale configuration', () => {
     expect(() => readConfig({ ...base, WORKERS: '2' })).toThrow(/needs REDIS_URL or REDIS_CLUSTER_NODES/);
     expect(() => readConfig({ REDIS_URL: 'redis://r', WORKERS: '2' })).toThrow(/needs DATABASE_URL/);
     expect(() => readConfig({ ...base, REDIS_URL: 'redis://r', WORKERS: '0' })).toThrow(/1 or more/);
+  });
+});
+
+describe('the pub/sub subscriber connection', () => {
+  // CI saw two once: a server stopped while Redis came back, with an UNSUBSCRIBE
+  // and a PUNSUBSCRIBE that graphql-redis-subscriptions sent and never awaited.
+  it('drops the rejections of unsubscribes nobody awaits (a connection closed before their answers)', async () => {
+    const closed = () => Promise.reject(new Error('Connection is closed.'));
+    const subscriber = withUnsubscribesCaught({ unsubscribe: closed, punsubscribe: closed } as unknown as Redis);
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      // As the library does: fire and forget.
+      void subscriber.unsubscribe('topic');
+      void subscriber.punsubscribe('topic');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+    expect(unhandled).toEqual([]);
+    // Whoever does await still sees the failure.
+    await expect(subscriber.unsubscribe('topic')).rejects.toThrow('Connection is closed.');
   });
 });

@@ -105,7 +105,7 @@ export function redisEngine(target: RedisTarget, onError?: RedisErrorHandler): P
 async function classicEngine(url: string): Promise<EngineHandle> {
   // Auto-pipelining sends the publishes of one turn of the event loop (a fan-out) in one write.
   const publisher = await connectRedis(createRedis(url, 'publisher', { enableAutoPipelining: true }));
-  const subscriber = await connectRedis(createRedis(url, 'subscriber'));
+  const subscriber = withUnsubscribesCaught(await connectRedis(createRedis(url, 'subscriber')));
   const engine = new RedisPubSub({
     publisher,
     subscriber,
@@ -114,6 +114,25 @@ async function classicEngine(url: string): Promise<EngineHandle> {
     deserializer: (raw) => (Buffer.isBuffer(raw) ? raw.toString('utf8') : String(raw)),
   });
   return engineHandle(engine, publisher, subscriber);
+}
+
+/**
+ * graphql-redis-subscriptions sends UNSUBSCRIBE and PUNSUBSCRIBE when a channel's
+ * last listener leaves, and never looks at their answers. When the connection
+ * closes first (the server stopping while Redis is away, say), ioredis rejects
+ * them and the process sees unhandled rejections. The channel is forgotten
+ * either way; the rejection is dropped here.
+ */
+export function withUnsubscribesCaught(subscriber: Redis): Redis {
+  for (const method of ['unsubscribe', 'punsubscribe'] as const) {
+    const send = subscriber[method].bind(subscriber) as (...channels: string[]) => Promise<unknown>;
+    subscriber[method] = ((...channels: string[]) => {
+      const answer = send(...channels);
+      answer.catch(() => undefined);
+      return answer;
+    }) as Redis[typeof method];
+  }
+  return subscriber;
 }
 
 /** Sharded pub/sub on a Redis Cluster: SPUBLISH, and SSUBSCRIBE on one subscriber connection per master. */
