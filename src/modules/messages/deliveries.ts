@@ -14,6 +14,7 @@
 import type { User } from '../../generated/prisma/client.js';
 import type { RawQuery } from '../../infra/db.js';
 import { withDates } from '../../infra/json-rows.js';
+import { withVisible } from '../users/user-hints.js';
 import type { AppPubSub } from '../../topics.js';
 import type { DeliveredRangesNotice } from './message-events.js';
 
@@ -124,7 +125,7 @@ export class DeliveryTracker {
         byConversation.set(mark.conversationId, notice);
       }
       notice.marks.push({
-        user: { ...withDates(mark.user, ['lastSeenAt', 'createdAt', 'updatedAt']), visible: true } as User,
+        user: withVisible(withDates(mark.user, ['lastSeenAt', 'createdAt', 'updatedAt']) as User),
         fromSeq: mark.fromSeq,
         toSeq: mark.toSeq,
       });

@@ -6,6 +6,7 @@
 import type { User } from '../../generated/prisma/client.js';
 import type { RawQuery } from '../../infra/db.js';
 import { withDates } from '../../infra/json-rows.js';
+import { withVisible } from '../users/user-hints.js';
 import { badUserInput } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../paging.js';
 import { ATTACHMENTS_COLUMN, attachmentOf, type AttachmentRecord } from '../attachments/attachments.service.js';
@@ -51,9 +52,8 @@ export type StateRow = Omit<MessageRecord, 'sender' | 'reactions' | 'mentions' |
   replyTo: (MessageRecord & { sender: User }) | null;
 };
 
-/** Users in an event share a conversation with its subscribers: their presence needs no check (users.schema.ts). */
 function user(json: User): User {
-  return { ...withDates(json, USER_DATES), visible: true } as User;
+  return withVisible(withDates(json, USER_DATES) as User);
 }
 
 export function recordOf(row: StateRow): MessageRecord {

@@ -17,7 +17,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { DeliveryTracker } from './deliveries.js';
 import { CHANGE_KINDS, type FeedEvent, type MessageRecord, type ReadState, type SentMessages } from './message-events.js';
 import { isStorableId, isStorableText } from '../input.js';
-import type { UserHints } from '../users/users.schema.js';
+import { withVisible, type UserHints } from '../users/user-hints.js';
 import type { AttachmentRecord, AttachmentsService } from '../attachments/attachments.service.js';
 import { batchStatement, loadState, MESSAGE_COLUMNS, recordOf, recordsOfBatch, STATE_COLUMNS, STATE_FROM, type BatchRow, type StateRow } from './message-state.js';
 
@@ -650,11 +650,6 @@ function conversationOf(row: SentRow): Conversation {
 function newMessageReadState(recipientMarks: string | null): ReadState {
   const alone = recipientMarks === null || recipientMarks === '[]';
   return { readers: [], readByAll: alone, deliveredToAll: alone };
-}
-
-function withVisible(user: User): User {
-  const hinted: User & UserHints = { ...user, visible: true };
-  return hinted;
 }
 
 /** Whether a sender carries the `visible` hint already (UserHints). */

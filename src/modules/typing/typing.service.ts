@@ -7,7 +7,7 @@ import type { User } from '../../generated/prisma/client.js';
 import { EventQueue } from '../../realtime/event-queue.js';
 import type { AppHub, AppPubSub } from '../../topics.js';
 import type { MembershipCache } from '../conversations/membership.js';
-import type { UserHints } from '../users/users.schema.js';
+import { withVisible, type UserHints } from '../users/user-hints.js';
 import type { PrivacyService } from '../privacy/privacy.service.js';
 import { notFound } from '../../errors.js';
 
@@ -40,7 +40,7 @@ export class TypingService {
       if (isTyping) socket.add(conversationId);
       else socket.delete(conversationId);
     }
-    await this.pubsub.publish('typing', conversationId, { conversationId, user: { ...user, visible: true }, isTyping }).catch((error) => {
+    await this.pubsub.publish('typing', conversationId, { conversationId, user: withVisible(user), isTyping }).catch((error) => {
       this.log('publishing typing failed', error);
     });
     return true;
@@ -50,7 +50,7 @@ export class TypingService {
   async socketClosed(user: User, socket: TypingSockets): Promise<void> {
     for (const conversationId of socket) {
       await this.pubsub
-        .publish('typing', conversationId, { conversationId, user: { ...user, visible: true }, isTyping: false })
+        .publish('typing', conversationId, { conversationId, user: withVisible(user), isTyping: false })
         .catch((error) => this.log('publishing typing failed', error));
     }
     socket.clear();

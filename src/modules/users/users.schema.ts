@@ -3,18 +3,8 @@ import { builder } from '../../builder.js';
 import { viewerOf, type Context } from '../../context.js';
 import { isStorableId } from '../input.js';
 import type { User } from '../../generated/prisma/client.js';
+import type { UserHints } from './user-hints.js';
 import { viewerDependent } from '../../realtime/field-rules.js';
-
-/**
- * Hints carried by users inside event payloads so that resolving them costs no
- * query per subscriber: `visible` when the viewer shares a conversation with
- * them by construction (a sender, a reader, a typist), `online` when the event
- * itself says it (presence events).
- */
-export interface UserHints {
-  visible?: boolean;
-  online?: boolean;
-}
 
 /**
  * Whether the viewer sees the user's presence: themselves; else someone who
