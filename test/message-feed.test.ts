@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { graphql } from './generated/gql.js';
-import { ok, subscribe, wsClient } from './helpers/clients.js';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { FeedChangesSubscription } from './generated/graphql.js';
+import { ok, subscribe, wsClient, type Subscription } from './helpers/clients.js';
 import { startServer, waitForLiveSubscribers } from './helpers/server.js';
 import { createUser } from './helpers/users.js';
 import { waitFor } from './helpers/deferred.js';
@@ -29,15 +31,28 @@ const Changes = graphql(`
   }
 `);
 
+/** Alice and Bob in a one-to-one conversation, Bob's screen live on `document`, and Alice's first message ("one"). */
+async function afterOneMessage<R>(document: TypedDocumentNode<R, { conversationId: string }>) {
+  const server = await startServer();
+  const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
+  const { startConversation } = await ok(server.url, alice.token, Start, { userId: bob.id });
+  const conversationId = startConversation.id;
+  const events = subscribe(wsClient(server.wsUrl, { token: bob.token }), document, { conversationId });
+  await waitForLiveSubscribers(server, conversationId);
+  const one = (await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage;
+  return { server, alice, conversationId, events, one };
+}
+
+type Change = Extract<NonNullable<FeedChangesSubscription['messageEvents']>, { cursor: string }>;
+
+/** The change-feed events (those with a cursor) a FeedChanges subscription received so far. */
+function changesOf(events: Subscription<FeedChangesSubscription>): Change[] {
+  return events.results.map((r) => r.data?.messageEvents).filter((e): e is Change => !!e && 'cursor' in e);
+}
+
 describe('the message feed', () => {
   it('backfills from the database a message whose live event never came, and keeps seq order', async () => {
-    const server = await startServer();
-    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
-    const { startConversation } = await ok(server.url, alice.token, Start, { userId: bob.id });
-    const conversationId = startConversation.id;
-    const events = subscribe(wsClient(server.wsUrl, { token: bob.token }), Events, { conversationId });
-    await waitForLiveSubscribers(server, conversationId);
-    await ok(server.url, alice.token, Send, { conversationId, content: 'one' });
+    const { server, alice, conversationId, events } = await afterOneMessage(Events);
 
     // A message stored without its publish (as when Redis drops it): seq 2 exists only in the database,
     // stored as a send stores it (its creation's position is the message's createdPos; no MessageChange row).
@@ -61,13 +76,7 @@ describe('the message feed', () => {
   });
 
   it('backfills from the database a change whose live event never came, in feed order, with the message as it is now', async () => {
-    const server = await startServer();
-    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
-    const { startConversation } = await ok(server.url, alice.token, Start, { userId: bob.id });
-    const conversationId = startConversation.id;
-    const events = subscribe(wsClient(server.wsUrl, { token: bob.token }), Changes, { conversationId });
-    await waitForLiveSubscribers(server, conversationId);
-    const one = (await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage;
+    const { server, alice, conversationId, events, one } = await afterOneMessage(Changes);
 
     // An edit stored without its publish (as when Redis drops it): position 2 exists only in the database.
     await server.app.services.db.$executeRaw`
@@ -80,8 +89,7 @@ describe('the message feed', () => {
       INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${one.id}, 2 FROM conv`;
     await ok(server.url, alice.token, Send, { conversationId, content: 'two' });
 
-    type Event = NonNullable<(typeof events.results)[number]['data']>['messageEvents'];
-    const changes = () => events.results.map((r) => r.data?.messageEvents).filter((e): e is Extract<Event, { cursor: string }> => !!e && 'cursor' in e);
+    const changes = () => changesOf(events);
     await waitFor(() => changes().length >= 3, { what: 'three changes' });
     expect(changes().map((e) => [e.__typename, e.message.content, e.message.version])).toEqual([
       ['MessageCreated', 'one', 1],
@@ -92,13 +100,7 @@ describe('the message feed', () => {
   });
 
   it('backfills a missed creation and a missed edit of one range in feed order; sends write no MessageChange row', async () => {
-    const server = await startServer();
-    const [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
-    const { startConversation } = await ok(server.url, alice.token, Start, { userId: bob.id });
-    const conversationId = startConversation.id;
-    const events = subscribe(wsClient(server.wsUrl, { token: bob.token }), Changes, { conversationId });
-    await waitForLiveSubscribers(server, conversationId);
-    const one = (await ok(server.url, alice.token, Send, { conversationId, content: 'one' })).sendMessage;
+    const { server, alice, conversationId, events, one } = await afterOneMessage(Changes);
 
     // Position 2 a creation, position 3 an edit of `one`, both stored without their publish.
     const id = randomUUID();
@@ -117,8 +119,7 @@ describe('the message feed', () => {
       INSERT INTO "MessageChange" ("conversationId", pos, "messageId", kind) SELECT ${conversationId}, conv."lastEventPos", ${one.id}, 2 FROM conv`;
     await ok(server.url, alice.token, Send, { conversationId, content: 'three' });
 
-    type Event = NonNullable<(typeof events.results)[number]['data']>['messageEvents'];
-    const changes = () => events.results.map((r) => r.data?.messageEvents).filter((e): e is Extract<Event, { cursor: string }> => !!e && 'cursor' in e);
+    const changes = () => changesOf(events);
     await waitFor(() => changes().length >= 4, { what: 'four changes' });
     expect(changes().map((e) => [e.__typename, e.message.content, e.message.version])).toEqual([
       ['MessageCreated', 'one', 1],
