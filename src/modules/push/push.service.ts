@@ -288,22 +288,22 @@ export class PushService {
         await this.background<{ id: string }>(`SELECT id FROM "Message" WHERE id = ANY($1::text[]) AND "deletedAt" IS NULL`, [[...new Set(messageIds)]])
       ).map((row) => row.id),
     );
+    const current = pushes.map((push) => push.subscription ?? subscriptions.get(push.job.subscriptionId));
     const outcomes: Outcome[] = pushes.map(() => ({ kind: 'dropped' }));
     const toSend: PushToSend[] = [];
-    const sentAt: number[] = [];
+    /** The index in `pushes` of each push in `toSend`. */
+    const sentIndex: number[] = [];
     pushes.forEach((push, i) => {
-      const current = push.subscription ?? subscriptions.get(push.job.subscriptionId);
+      const subscription = current[i];
       // Unregistered, or moved to another user since: nothing to send.
-      if (!current || current.userId !== push.job.userId) return;
+      if (!subscription || subscription.userId !== push.job.userId) return;
       // Deleted since it was queued (a push waiting for its retry, say): its preview must not go out.
       if (!alive.has(messageIds[i]!)) return;
-      toSend.push({ subscription: current, job: push.job, attempt: push.attempt });
-      sentAt.push(i);
+      toSend.push({ subscription, job: push.job, attempt: push.attempt });
+      sentIndex.push(i);
     });
-    (await delivery.deliverAll(toSend)).forEach((outcome, j) => (outcomes[sentAt[j]!] = outcome));
-    const gone = pushes
-      .map((push) => push.subscription ?? subscriptions.get(push.job.subscriptionId))
-      .filter((subscription, i): subscription is StoredSubscription => outcomes[i]!.kind === 'gone' && !!subscription);
+    (await delivery.deliverAll(toSend)).forEach((outcome, j) => (outcomes[sentIndex[j]!] = outcome));
+    const gone = current.filter((subscription, i): subscription is StoredSubscription => outcomes[i]!.kind === 'gone' && !!subscription);
     if (gone.length > 0) {
       const removed = await this.background<{ id: string }>(
         `DELETE FROM "PushSubscription" WHERE (id, endpoint) IN (SELECT * FROM unnest($1::text[], $2::text[])) RETURNING id`,
