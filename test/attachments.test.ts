@@ -5,8 +5,7 @@
 // that runs once across processes, the byte budget; and the S3 backend
 // against s3rver.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import S3rver from 's3rver';
@@ -21,6 +20,7 @@ import { startServer, waitForLiveSubscribers, type TestServer } from './helpers/
 import { createUser, type TestUser } from './helpers/users.js';
 import { gif, png, upload, uploaded } from './helpers/uploads.js';
 import { claimRun } from '../src/infra/scheduled-jobs.js';
+import { tmpDir } from './helpers/tmp.js';
 
 const Send = graphql(`
   mutation AttSend($input: SendMessageInput!) {
@@ -82,7 +82,7 @@ describe('attachments (folder storage)', () => {
   let conversationId: string;
 
   beforeAll(async () => {
-    uploadsDir = mkdtempSync(join(tmpdir(), 'chat-uploads-'));
+    uploadsDir = tmpDir('uploads-');
     server = await startServer({ UPLOADS_DIR: uploadsDir });
     [alice, bob, carol] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob'), createUser(server, 'carol')]);
     conversationId = await direct(server, alice, bob);
@@ -375,7 +375,7 @@ describe('attachment limits', () => {
   let dave: TestUser;
 
   beforeAll(async () => {
-    uploadsDir = mkdtempSync(join(tmpdir(), 'chat-uploads-'));
+    uploadsDir = tmpDir('uploads-');
     server = await startServer({ UPLOADS_DIR: uploadsDir, UPLOAD_MAX_BYTES: '4096', RATE_LIMITS: 'on', UPLOAD_BYTES_PER_HOUR: '6000' });
     dave = await createUser(server, 'dave');
   });
@@ -415,14 +415,14 @@ describe('attachments in an S3-compatible bucket (s3rver)', () => {
       address: '127.0.0.1',
       port: 0,
       silent: true,
-      directory: mkdtempSync(join(tmpdir(), 'chat-s3rver-')),
+      directory: tmpDir('s3rver-'),
       configureBuckets: [{ name: 'chat-uploads', configs: [] }],
     });
     const address = await s3.run();
     s3Url = `http://127.0.0.1:${address.port}`;
     cleanup(() => s3.close());
     const env = {
-      UPLOADS_DIR: mkdtempSync(join(tmpdir(), 'chat-uploads-')),
+      UPLOADS_DIR: tmpDir('uploads-'),
       S3_BUCKET: 'chat-uploads',
       S3_ENDPOINT: s3Url,
       S3_REGION: 'us-east-1',
@@ -432,7 +432,7 @@ describe('attachments in an S3-compatible bucket (s3rver)', () => {
     };
     for (const [key, value] of Object.entries(env)) if (key.startsWith('AWS_')) process.env[key] = value;
     server = await startServer(env);
-    presigning = await startServer({ ...env, S3_PRESIGNED_URLS: 'true', UPLOADS_DIR: mkdtempSync(join(tmpdir(), 'chat-uploads-')) });
+    presigning = await startServer({ ...env, S3_PRESIGNED_URLS: 'true', UPLOADS_DIR: tmpDir('uploads-') });
     [alice, bob] = await Promise.all([createUser(server, 'alice'), createUser(server, 'bob')]);
     conversationId = await direct(server, alice, bob);
   });

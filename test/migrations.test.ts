@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/infra/db.js';
 import { readConfig } from '../src/infra/env.js';
@@ -10,6 +7,7 @@ import { baseEnv } from './helpers/server.js';
 import { testDatabase } from './helpers/database.js';
 import pg from 'pg';
 import { directKey } from '../src/modules/conversations/conversations.service.js';
+import { tmpDir } from './helpers/tmp.js';
 
 async function freshPostgresUrl(): Promise<string> {
   const admin = new URL(baseEnv().DATABASE_URL as string);
@@ -25,7 +23,7 @@ async function freshPostgresUrl(): Promise<string> {
 /** A database no migration has touched (the pglite project's servers start from a migrated copy). */
 async function emptyDatabaseEnv(): Promise<Record<string, string>> {
   if (testDatabase() === 'postgres') return { DATABASE_URL: await freshPostgresUrl() };
-  return { ...baseEnv(), PGLITE_DATA_DIR: mkdtempSync(join(tmpdir(), 'chat-pglite-empty-')) };
+  return { ...baseEnv(), PGLITE_DATA_DIR: tmpDir('pglite-empty-') };
 }
 
 describe('the migration runner', () => {

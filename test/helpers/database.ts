@@ -1,10 +1,9 @@
 // Which database a test run uses: TEST_DB=pglite (a fresh embedded database
 // per server, copied from the run's migrated one) or TEST_DB=postgres (the
 // worker's database, created by worker-database-setup.ts).
-import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync } from 'node:fs';
 import { inject } from 'vitest';
+import { tmpDir } from './tmp.js';
 
 export type TestDatabase = 'pglite' | 'postgres';
 
@@ -24,7 +23,7 @@ export function databaseEnv(): Record<string, string> {
 
 /** A new embedded database with every migration applied (a copy of pglite-template-setup.ts's). */
 export function freshPgliteDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chat-pglite-'));
+  const dir = tmpDir('pglite-');
   cpSync(inject('pgliteTemplate' as never) as string, dir, { recursive: true });
   return dir;
 }

@@ -2,13 +2,13 @@
 // the configuration docs/deploy.md gives, so that the documented one is the
 // tested one: only the listening address, the server addresses and maxconn change.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanup } from './cleanup.js';
 import { waitFor } from './deferred.js';
+import { tmpDir } from './tmp.js';
 
 const deployGuide = fileURLToPath(new URL('../../docs/deploy.md', import.meta.url));
 
@@ -48,7 +48,7 @@ export async function startHaproxy(serverPorts: number[]): Promise<Haproxy> {
     .replace(/^(\s*)maxconn \d+/m, '$1maxconn 4000')
     .replace(/(^\s*server app\d+ .*\n?)+/m, `${servers}\n`);
   if (!config.includes(`127.0.0.1:${serverPorts[0]}`)) throw new Error('could not point the documented configuration at the test servers');
-  const dir = mkdtempSync(join(tmpdir(), 'chat-haproxy-'));
+  const dir = tmpDir('haproxy-');
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
   const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'pipe', 'pipe'] });
