@@ -47,6 +47,26 @@ describe('WebSocket hygiene', () => {
     healthy.socket.close();
   });
 
+  it('spreads a round of keep-alive pings over the interval instead of writing to every socket at once', async () => {
+    const server = await startServer({ WS_KEEPALIVE_MS: '1000' });
+    const user = await createUser(server, 'spread');
+    const sockets = await Promise.all(Array.from({ length: 20 }, () => acknowledged(server.wsUrl, user.token)));
+    // The second ping of each socket: its first may have come before the others had opened.
+    const pinged = await Promise.all(
+      sockets.map(
+        ({ socket }) =>
+          new Promise<number>((resolve) => {
+            let pings = 0;
+            socket.on('ping', () => ++pings === 2 && resolve(performance.now()));
+          }),
+      ),
+    );
+    const spread = Math.max(...pinged) - Math.min(...pinged);
+    expect(spread).toBeGreaterThan(500);
+    expect(spread).toBeLessThan(1_500);
+    for (const { socket } of sockets) socket.close();
+  });
+
   it('closes a socket that never sends connection_init with 4408', async () => {
     const server = await startServer();
     const silent = rawSocket(server.wsUrl);
