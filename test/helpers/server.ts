@@ -54,7 +54,7 @@ export async function waitForLiveSubscribers(server: TestServer, conversationId:
   });
 }
 
-/** Resolves once `count` handlers in this server listen on `topic:id` (typing, presence, notifications). */
+/** Resolves once `count` handlers in this server listen on `topic:id` (typing, notifications; for presence, subscriptions watching the user). */
 export async function waitForListeners(
   server: TestServer,
   topic: 'typing' | 'presence' | 'notifications' | 'messageEvents',
@@ -62,7 +62,9 @@ export async function waitForListeners(
   count = 1,
 ): Promise<void> {
   const { waitFor } = await import('./deferred.js');
-  await waitFor(() => server.app.services.hub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
+  // Presence subscriptions share one listener per watched user in a process: count the subscriptions behind it.
+  const listeners = () => (topic === 'presence' ? server.app.services.presence.watchers(id) : server.app.services.hub.listeners(topic, id));
+  await waitFor(() => listeners() >= count, { what: `${count} listener(s) on ${topic}:${id}` });
 }
 
 /** Resolves once `count` presence subscriptions of the user in this server follow their contacts (their first read is done). */

@@ -36,6 +36,14 @@ export interface PresenceEventPayload {
 export class PresenceService {
   /** Presence subscriptions in this process, by viewer. */
   private readonly local = new Map<string, Set<PresenceSubscription>>();
+  /**
+   * The users watched in this process, each with the one listener of their
+   * topic and the subscriptions that watch them. A subscription watches each
+   * of its contacts (40 in a chat list of 5 groups of 10); a listener, its
+   * closures and its topic key for each of those would be most of what a
+   * socket keeps in memory, and all garbage when it reconnects.
+   */
+  private readonly watched = new Map<string, Watched>();
 
   private readonly rows: Batcher<string, User | undefined>;
   private readonly stamps: Batcher<{ userId: string; at: Date }, User | undefined>;
@@ -160,7 +168,7 @@ export class PresenceService {
     }
     const queue = new EventQueue<PresenceEventPayload>(
       () => {
-        for (const listening of sub.watching.values()) listening.stop();
+        for (const userId of sub.watching) this.unwatch(sub, userId);
         sub.watching.clear();
         const subs = this.local.get(viewerId);
         subs?.delete(sub);
@@ -173,7 +181,7 @@ export class PresenceService {
       wanted: userIds ? new Set(userIds) : null,
       queue,
       shared: new Map(),
-      watching: new Map(),
+      watching: new Set(),
       loading: false,
       stale: false,
       ready: false,
@@ -184,7 +192,7 @@ export class PresenceService {
     subs.add(sub);
     void this.recount(sub).then(
       async () => {
-        await Promise.all([...sub.watching.values()].map((listening) => listening.ready));
+        await Promise.all([...sub.watching].map((userId) => this.watched.get(userId)?.listening.ready));
         sub.ready = true;
       },
       (error: unknown) => queue.end(error),
@@ -195,6 +203,12 @@ export class PresenceService {
   /** Presence subscriptions of the viewer in this process that follow their contacts (for tests and readiness waits). */
   readySubscriptions(viewerId: string): number {
     return [...(this.local.get(viewerId) ?? [])].filter((sub) => sub.ready).length;
+  }
+
+  /** Presence subscriptions in this process that receive the user's changes (for tests and readiness waits). */
+  watchers(userId: string): number {
+    const entry = this.watched.get(userId);
+    return entry && this.hub.listeners('presence', userId) > 0 ? entry.subs.size : 0;
   }
 
   /** Reads the shared counts afresh (again if a change came meanwhile), then watches accordingly. */
@@ -221,16 +235,36 @@ export class PresenceService {
     const { viewerId, wanted } = sub;
     const visible = (userId: string) =>
       wanted ? wanted.has(userId) && (userId === viewerId || (sub.shared.get(userId) ?? 0) > 0) : userId !== viewerId && (sub.shared.get(userId) ?? 0) > 0;
-    for (const [userId, listening] of sub.watching) {
+    for (const userId of sub.watching) {
       if (visible(userId)) continue;
-      listening.stop();
+      this.unwatch(sub, userId);
       sub.watching.delete(userId);
     }
     const candidates = wanted ?? sub.shared.keys();
     for (const userId of candidates) {
       if (!visible(userId) || sub.watching.has(userId)) continue;
-      sub.watching.set(userId, this.hub.listen('presence', userId, (event) => this.onEvent(sub, event)));
+      sub.watching.add(userId);
+      this.watch(sub, userId);
     }
+  }
+
+  private watch(sub: PresenceSubscription, userId: string): void {
+    let entry = this.watched.get(userId);
+    if (!entry) {
+      const subs = new Set<PresenceSubscription>();
+      const listening = this.hub.listen('presence', userId, (event) => {
+        for (const watcher of subs) this.onEvent(watcher, event);
+      });
+      this.watched.set(userId, (entry = { listening, subs }));
+    }
+    entry.subs.add(sub);
+  }
+
+  private unwatch(sub: PresenceSubscription, userId: string): void {
+    const entry = this.watched.get(userId);
+    if (!entry?.subs.delete(sub) || entry.subs.size > 0) return;
+    entry.listening.stop();
+    this.watched.delete(userId);
   }
 
   private onEvent(sub: PresenceSubscription, event: PresenceEventPayload): void {
@@ -276,6 +310,11 @@ export class PresenceService {
   }
 }
 
+interface Watched {
+  listening: Listening;
+  subs: Set<PresenceSubscription>;
+}
+
 interface PresenceSubscription {
   viewerId: string;
   /** The userIds asked for; null: everyone the viewer shares a conversation with. */
@@ -283,7 +322,8 @@ interface PresenceSubscription {
   queue: EventQueue<PresenceEventPayload>;
   /** Conversations shared with each other user. */
   shared: Map<string, number>;
-  watching: Map<string, Listening>;
+  /** The users whose changes reach this subscription (through `watched`). */
+  watching: Set<string>;
   loading: boolean;
   /** A change came while the counts were read: read them again. */
   stale: boolean;
