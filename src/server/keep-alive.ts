@@ -4,9 +4,10 @@
 // under load kills healthy sockets; here a socket must miss several pings in a
 // row, and a round in which the event loop itself ran late does not count
 // against anyone. A round is spread over the interval (a slice of the
-// sockets per tick), so that no tick writes to every socket at once. Only a pong counts as an answer: a peer that stopped reading
-// can still send (graphql-ws pings, operations), and must not be kept alive by
-// it while what we write for it piles up (issue 17).
+// sockets per tick), so that no tick writes to every socket at once. Only a
+// pong counts as an answer: a peer that stopped reading can still send
+// (graphql-ws pings, operations), and must not be kept alive by it while what
+// we write for it piles up (issue 17).
 import type { WebSocket, WebSocketServer } from 'ws';
 
 export interface KeepAliveOptions {
