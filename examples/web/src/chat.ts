@@ -166,7 +166,7 @@ export async function open(conversationId: string): Promise<void> {
   // Removed from it (or left on another device): its subscriptions end with NOT_FOUND, often before
   // RemovedFromConversationNotification comes. Either one takes it off the screen.
   const ended = (error: Error) => {
-    if (/not found/i.test(error.message)) attempt(() => dropConversation(conversationId));
+    if (notInIt(error)) attempt(() => dropConversation(conversationId));
     else report(error);
   };
   const stops = [
@@ -189,7 +189,9 @@ export async function open(conversationId: string): Promise<void> {
 export async function loadMembers(): Promise<void> {
   const conversationId = state.openId;
   if (!conversationId) return;
-  const { conversation } = await session().query(ConversationMembersDocument, { id: conversationId });
+  const answer = await inConversation(conversationId, () => session().query(ConversationMembersDocument, { id: conversationId }));
+  if (!answer) return;
+  const { conversation } = answer;
   const held = state.conversations.get(conversationId);
   if (state.openId !== conversationId || !held) return;
   Object.assign(held, { title: conversation.title, viewerRole: conversation.viewerRole, participants: conversation.members.map((member) => member.user) });
@@ -247,6 +249,26 @@ export async function setBlocked(userId: string, blocked: boolean): Promise<void
   if (blocked) await session().mutate(BlockUserDocument, { userId });
   else await session().mutate(UnblockUserDocument, { userId });
   await loadMembers();
+}
+
+/** Whether a request failed because the viewer is no longer in the conversation (NOT_FOUND: left or removed, here or on another device). */
+function notInIt(error: unknown): boolean {
+  return error instanceof Error && /not found/i.test(error.message);
+}
+
+/**
+ * A request about one conversation. Leaving or being removed can overtake a
+ * request already sent (the info panel's members, a read mark): its NOT_FOUND
+ * takes the conversation off the screen, with no error shown.
+ */
+async function inConversation<T>(conversationId: string, request: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await request();
+  } catch (error) {
+    if (!notInIt(error)) throw error;
+    await dropConversation(conversationId);
+    return undefined;
+  }
 }
 
 /** The viewer is no longer in it (removed, or left here or on another device): off the list, and closed if open. */
@@ -369,8 +391,9 @@ export async function markReadIfShown(newMessage = false): Promise<void> {
   const conversation = state.openId ? state.conversations.get(state.openId) : undefined;
   if (!conversation || document.visibilityState !== 'visible') return;
   if (!newMessage && conversation.unreadCount === 0) return;
-  const { markRead } = await session().mutate(MarkReadDocument, { conversationId: conversation.id });
-  conversation.unreadCount = markRead.unreadCount;
+  const answer = await inConversation(conversation.id, () => session().mutate(MarkReadDocument, { conversationId: conversation.id }));
+  if (!answer) return;
+  conversation.unreadCount = answer.markRead.unreadCount;
   changed();
 }
 
