@@ -94,7 +94,8 @@ describe('WORKERS', () => {
         await waitFor(online, { what: `${d.id} ONLINE again after reconnecting` });
       }
     }
-  });
+    // Three server processes start under tsx (two workers, then a replacement): 14 s alone, 20-30 s beside other test files.
+  }, 90_000);
 
   it('drains every worker on SIGTERM to the primary and exits 0 within 10 s', async () => {
     const server = await spawnServer({ WORKERS: '2' });
@@ -109,5 +110,5 @@ describe('WORKERS', () => {
     await waitFor(() => sockets.every((s) => s.closes.length > 0));
     expect(sockets.map((s) => s.closes[0]?.code)).toEqual([1001, 1001]);
     for (const pid of workerPids(server)) expect(() => process.kill(pid, 0)).toThrow();
-  });
+  }, 60_000);
 });
