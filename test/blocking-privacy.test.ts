@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { errorCodes, http, ok, subscribe, wsClient, type GraphQLResponse, type Subscription, type WsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { direct, group } from './helpers/seed.js';
-import { startServer, waitForListeners, waitForPresenceSubscriptions, type TestServer } from './helpers/server.js';
+import { startServer, waitForListeners, waitForPresenceSubscriptions, waitForPresenceWatchers, type TestServer } from './helpers/server.js';
 import { createUser, type TestUser } from './helpers/users.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -99,7 +99,7 @@ describe('blocking', () => {
     await waitForPresenceSubscriptions(server, alice.id);
     const bobPresence = subscribe(await connect(bob), PRESENCE); // bob comes online after alice subscribed
     await waitForPresenceSubscriptions(server, bob.id);
-    await waitForListeners(server, 'presence', carol.id, 2);
+    await waitForPresenceWatchers(server, carol.id, 2);
 
     expect((await must(alice, STATE, { u: bob.id })).user).toEqual({ online: false, lastSeenAt: null, blockedByViewer: false });
     expect((await must(bob, STATE, { u: alice.id })).user).toEqual({ online: false, lastSeenAt: null, blockedByViewer: true });
@@ -184,7 +184,7 @@ describe('privacy settings', () => {
     await waitFor(() => statesOf(friendPresence).includes(`${carol.id} OFFLINE`), { what: "carol's OFFLINE at the friend's" });
     const probe = await createUser(server, 'probe');
     await group(server, probe, [friend, stranger]);
-    await waitForListeners(server, 'presence', probe.id, 2);
+    await waitForPresenceWatchers(server, probe.id, 2);
     await connect(probe);
     await waitFor(() => statesOf(strangerPresence).includes(`${probe.id} ONLINE`) && statesOf(friendPresence).includes(`${probe.id} ONLINE`));
     expect(statesOf(strangerPresence).slice(before)).toEqual([`${probe.id} ONLINE`]);

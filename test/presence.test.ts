@@ -10,7 +10,7 @@ import type { PresenceEventsSubscription } from './generated/graphql.js';
 import { ok, subscribe, wsClient, type Subscription, type WsClient } from './helpers/clients.js';
 import { waitFor } from './helpers/deferred.js';
 import { ISO_MS, payloads } from './helpers/events.js';
-import { startServer, waitForListeners, waitForPresenceSubscriptions, type TestServer } from './helpers/server.js';
+import { startServer, waitForPresenceSubscriptions, waitForPresenceWatchers, type TestServer } from './helpers/server.js';
 import { createUser, type TestUser } from './helpers/users.js';
 
 const Start = graphql(`
@@ -101,7 +101,7 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     const bob = await createUser(server, 'bob');
     await converse(alice, bob);
     const sub = await watch(alice);
-    await waitForListeners(server, 'presence', bob.id);
+    await waitForPresenceWatchers(server, bob.id);
 
     const first = await connect(bob);
     await received(sub, 1);
@@ -174,7 +174,7 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     const ws = await connect(alice);
     const named = await watch(alice, [stranger.id, bob.id], ws);
     const all = await watch(alice, undefined, ws);
-    await waitForListeners(server, 'presence', bob.id, 2);
+    await waitForPresenceWatchers(server, bob.id, 2);
 
     const strangerWs = await connect(stranger);
     expect(await stateOf(carol, stranger.id)).toMatchObject({ online: true });
@@ -213,8 +213,8 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     const ws = await connect(alice);
     const onlyBob = await watch(alice, [bob.id], ws);
     const everyone = await watch(alice, undefined, ws);
-    await waitForListeners(server, 'presence', bob.id, 2);
-    await waitForListeners(server, 'presence', carol.id, 1);
+    await waitForPresenceWatchers(server, bob.id, 2);
+    await waitForPresenceWatchers(server, carol.id, 1);
 
     await connect(carol);
     await received(everyone, 1);
@@ -239,8 +239,8 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
 
     await converse(dave, alice); // created by the other user
     await converse(alice, erin); // created by the viewer
-    await waitForListeners(server, 'presence', dave.id, 2);
-    await waitForListeners(server, 'presence', erin.id, 2);
+    await waitForPresenceWatchers(server, dave.id, 2);
+    await waitForPresenceWatchers(server, erin.id, 2);
 
     await connect(dave);
     await received(all, 1);
@@ -266,7 +266,7 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     );
     // Six presence subscriptions start together: their contacts are read in as few statements as the pool allows.
     const subs = await Promise.all(pairs.map(({ viewer }) => watch(viewer)));
-    await Promise.all(pairs.map(({ contact }) => waitForListeners(server, 'presence', contact.id)));
+    await Promise.all(pairs.map(({ contact }) => waitForPresenceWatchers(server, contact.id)));
 
     const sockets = await Promise.all(pairs.map(({ contact }) => connect(contact)));
     await Promise.all(subs.map((sub) => received(sub, 1)));
@@ -304,8 +304,8 @@ describe.each(servers)('presence on $kind server', ({ redis }) => {
     const ws = await connect(alice);
     const named = await watch(alice, [bob.id, carol.id], ws);
     const all = await watch(alice, undefined, ws);
-    await waitForListeners(server, 'presence', bob.id, 2);
-    await waitForListeners(server, 'presence', carol.id, 2);
+    await waitForPresenceWatchers(server, bob.id, 2);
+    await waitForPresenceWatchers(server, carol.id, 2);
 
     await connect(carol);
     await received(all, 1);

@@ -54,17 +54,16 @@ export async function waitForLiveSubscribers(server: TestServer, conversationId:
   });
 }
 
-/** Resolves once `count` handlers in this server listen on `topic:id` (typing, notifications; for presence, subscriptions watching the user). */
-export async function waitForListeners(
-  server: TestServer,
-  topic: 'typing' | 'presence' | 'notifications' | 'messageEvents',
-  id: string,
-  count = 1,
-): Promise<void> {
+/** Resolves once `count` handlers in this server listen on `topic:id` (typing, notifications, message events). */
+export async function waitForListeners(server: TestServer, topic: 'typing' | 'notifications' | 'messageEvents', id: string, count = 1): Promise<void> {
   const { waitFor } = await import('./deferred.js');
-  // Presence subscriptions share one listener per watched user in a process: count the subscriptions behind it.
-  const listeners = () => (topic === 'presence' ? server.app.services.presence.watchers(id) : server.app.services.hub.listeners(topic, id));
-  await waitFor(() => listeners() >= count, { what: `${count} listener(s) on ${topic}:${id}` });
+  await waitFor(() => server.app.services.hub.listeners(topic, id) >= count, { what: `${count} listener(s) on ${topic}:${id}` });
+}
+
+/** Resolves once `count` presence subscriptions in this server receive the user's changes (through the process's one listener for that user). */
+export async function waitForPresenceWatchers(server: TestServer, userId: string, count = 1): Promise<void> {
+  const { waitFor } = await import('./deferred.js');
+  await waitFor(() => server.app.services.presence.watchers(userId) >= count, { what: `${count} presence subscription(s) watching ${userId}` });
 }
 
 /** Resolves once `count` presence subscriptions of the user in this server follow their contacts (their first read is done). */
