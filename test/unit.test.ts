@@ -752,3 +752,62 @@ describe('the pub/sub subscriber connection', () => {
     await expect(subscriber.unsubscribe('topic')).rejects.toThrow('Connection is closed.');
   });
 });
+
+describe('executing a feed event', () => {
+  // Events, replays and mutation answers carry their message's whole state (message-events.ts). Its
+  // fields must then resolve without a promise: an asynchronous result costs every subscriber of the
+  // event a chain of promises to keep its frames in order (shared-execution.ts).
+  const reader = { id: 'u2', username: 'bea', displayName: 'Bea', visible: true };
+  const sender = { ...reader, id: 'u1', username: 'ann', displayName: 'Ann' };
+  const quoted = { id: 'm0', conversationId: 'c', seq: 1, senderId: 'u2', sender: reader, content: 'hi', deletedAt: null };
+  const message = {
+    ...quoted,
+    id: 'm1',
+    seq: 2,
+    senderId: 'u1',
+    sender,
+    content: 'hello @bea',
+    clientMessageId: 'k1',
+    createdAt: new Date('2026-12-07T00:00:00Z'),
+    editedAt: null,
+    replyToId: 'm0',
+    replyTo: quoted,
+    mentionedUserIds: ['u2'],
+    mentions: [reader],
+    version: 3,
+    reactions: [{ emoji: '👍', count: 1, userIds: ['u2'], users: [reader] }],
+    attachments: [],
+    readState: { readers: [reader], readByAll: true, deliveredToAll: true },
+  };
+  const document = parse(`
+    subscription Screen($conversationId: ID!) {
+      messageEvents(conversationId: $conversationId) {
+        __typename
+        ... on MessageCreated {
+          cursor
+          message {
+            id content status readBy { id } sender { displayName } editedAt version
+            replyTo { id content sender { displayName } } reactions { emoji count reactedByMe } mentions { id }
+          }
+        }
+      }
+    }
+  `);
+
+  it.each([0, 1])('resolves synchronously when the event carries the message state (COMPILE_AFTER=%s)', async (compileAfter) => {
+    const { schema } = await import('../src/schema.js');
+    const operations = new CompiledOperations(compileAfter);
+    const contextValue = { viewer: { id: 'u2' }, loaders: {}, services: {} };
+    const result = operations.execute({ schema, document, rootValue: { type: 'MessageCreated', message, pos: 7 }, contextValue, variableValues: { conversationId: 'c' } });
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toMatchObject({
+      data: {
+        messageEvents: {
+          __typename: 'MessageCreated',
+          message: { status: 'READ', readBy: [{ id: 'u2' }], replyTo: { content: 'hi' }, reactions: [{ emoji: '👍', count: 1, reactedByMe: true }], mentions: [{ id: 'u2' }] },
+        },
+      },
+    });
+    expect((result as { errors?: unknown }).errors).toBeUndefined();
+  });
+});

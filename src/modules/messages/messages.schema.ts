@@ -27,15 +27,28 @@ import { ParticipantsChangedRef } from '../conversations/members.schema.js';
 
 export const MessageStatus = builder.enumType('MessageStatus', { values: ['SENT', 'DELIVERED', 'READ'] as const });
 
-/** The read state of a message: from the event payload when it carries one, else from the marks (one query per conversation per operation). */
-async function readState(message: MessageRecord, ctx: Context) {
+type ReadStateAnswer = { readers: User[]; status: 'SENT' | 'DELIVERED' | 'READ' };
+
+/**
+ * The read state of a message: from the event payload when it carries one
+ * (synchronously: an event's whole execution then stays synchronous, with no
+ * promise per event and subscriber), else from the marks (one query per
+ * conversation per operation).
+ */
+function readState(message: MessageRecord, ctx: Context): ReadStateAnswer | Promise<ReadStateAnswer> {
   if (message.readState) {
     const { readers, readByAll, deliveredToAll } = message.readState;
-    return { readers, status: readByAll ? 'READ' : deliveredToAll ? 'DELIVERED' : 'SENT' } as const;
+    return { readers, status: readByAll ? 'READ' : deliveredToAll ? 'DELIVERED' : 'SENT' };
   }
-  const participants = await ctx.loaders.participants.load(message.conversationId);
-  const { readers, status } = readStateOf(message, participants);
-  return { readers: readers.map((participant) => participant.user), status };
+  return ctx.loaders.participants.load(message.conversationId).then((participants) => {
+    const { readers, status } = readStateOf(message, participants);
+    return { readers: readers.map((participant) => participant.user), status };
+  });
+}
+
+/** `read` of a value or of its promise, without a promise when there is none. */
+function mapMaybe<T, U>(value: T | Promise<T>, read: (value: T) => U): U | Promise<U> {
+  return value instanceof Promise ? value.then(read) : read(value);
 }
 
 export const ReactionGroupRef = builder.objectRef<ReactionGroupRecord>('ReactionGroup').implement({
@@ -82,12 +95,12 @@ export const MessageRef = builder.prismaObject('Message', {
       type: MessageStatus,
       description:
         "From the other participants' side: READ when all of them have read it, DELIVERED when all of them have received it, else SENT.",
-      resolve: async (message, _args, ctx) => (await readState(message as MessageRecord, ctx)).status,
+      resolve: (message, _args, ctx) => mapMaybe(readState(message as MessageRecord, ctx), (state) => state.status),
     }),
     readBy: t.field({
       type: [UserRef],
       description: 'Other participants who have read it.',
-      resolve: async (message, _args, ctx) => (await readState(message as MessageRecord, ctx)).readers,
+      resolve: (message, _args, ctx) => mapMaybe(readState(message as MessageRecord, ctx), (state) => state.readers),
     }),
     // A tombstone's content, mentions, reply and reactions are erased from its row (lifecycle.service.ts).
     editedAt: t.expose('editedAt', { type: 'DateTime', nullable: true, description: 'When the content was last edited; null if never.' }),
@@ -99,11 +112,10 @@ export const MessageRef = builder.prismaObject('Message', {
     }),
     mentions: t.field({
       type: [UserRef],
-      resolve: async (message, _args, ctx) => {
+      resolve: (message, _args, ctx) => {
         const record = message as MessageRecord;
         if (record.mentions) return record.mentions;
-        const users = await ctx.loaders.user.loadMany(record.mentionedUserIds);
-        return users.filter((user): user is User => user !== null && !(user instanceof Error));
+        return ctx.loaders.user.loadMany(record.mentionedUserIds).then((users) => users.filter((user): user is User => user !== null && !(user instanceof Error)));
       },
     }),
     version: t.exposeInt('version', {
