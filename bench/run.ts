@@ -181,7 +181,8 @@ const HELP = `Usage: npm run bench -- [options]
   --redis-cluster     the project's server uses a local Redis Cluster (3 masters + 3 replicas on free
                       ports, started and stopped by the bench: REDIS_CLUSTER_NODES) instead of REDIS_URL
   --warmup <seconds>  fanout and pairs: run the scenario's load this long first, not measured, and wait
-                      until every subscriber has it (default 5, 1 with --quick; 0 measures a cold server)
+                      until every subscriber has it (default 5, 1 with --quick; 0 measures a cold server);
+                      resume: any value above 0 runs one replay first, not measured
   --grace <seconds>   after the 10 s loss deadline, keep counting late receipts this long (default 5)
   --out <file>        JSON results (default bench/results/latest.json, latest-quick.json with --quick)
   --http-sends        the project's senders POST sendMessage over HTTP (default: over their graphql-ws
@@ -1090,7 +1091,7 @@ async function runOne(scenario: Scenario, kind: ServerKind, options: Options, se
                 drained: (groups) => drained(pool!, groups),
               })
             : scenario === 'resume'
-              ? await resumeScenario(target, pool, options.sizes.resume, secret)
+              ? await resumeScenario(target, pool, options.sizes.resume, secret, options.warmupSeconds > 0)
               : scenario === 'uploads'
                 ? await pairs(target, pool, options, secret, UPLOADS_FULL)
                 : await (scenario === 'fanout' ? fanout : scenario === 'pairs' ? pairs : idle)(target, pool, options, secret);
@@ -1424,7 +1425,7 @@ function describeSizes(scenario: Scenario, sizes: Sizes, warmupSeconds: number):
   }
   if (scenario === 'resume') {
     const s = sizes.resume;
-    return `one conversation of 5, ${format(s.changes)} changes (a tenth sends before the cursor; then 55% sends, 25% reactions, 12% edits, 8% deletions); one screen resumes with since while ${s.duringReplay} more changes come`;
+    return `one conversation of 5, ${format(s.changes)} changes (a tenth sends before the cursor; then 55% sends, 25% reactions, 12% edits, 8% deletions); one screen resumes with since while ${s.duringReplay} more changes come${warmupSeconds > 0 ? ', after one replay not measured' : ', cold server'}`;
   }
   return `${sizes.idle.sockets} sockets, one live subscription each`;
 }
