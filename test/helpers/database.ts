@@ -1,7 +1,7 @@
 // Which database a test run uses: TEST_DB=pglite (a fresh embedded database
 // per server, copied from the run's migrated one) or TEST_DB=postgres (the
 // worker's database, created by worker-database-setup.ts).
-import { cpSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { inject } from 'vitest';
 import { tmpDir } from './tmp.js';
 
@@ -21,9 +21,18 @@ export function databaseEnv(): Record<string, string> {
   return { PGLITE_DATA_DIR: freshPgliteDir() };
 }
 
-/** A new embedded database with every migration applied (a copy of pglite-template-setup.ts's). */
+/** Embedded databases made for the running test file. */
+const madeForFile: string[] = [];
+
+/** A new embedded database with every migration applied (a copy of pglite-template-setup.ts's), removed when the test file ends. */
 export function freshPgliteDir(): string {
   const dir = tmpDir('pglite-');
   cpSync(inject('pgliteTemplate' as never) as string, dir, { recursive: true });
+  madeForFile.push(dir);
   return dir;
+}
+
+/** Removes the file's embedded databases, once its servers are stopped (file-cleanup-setup.ts). */
+export function removeFileDatabases(): void {
+  for (const dir of madeForFile.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

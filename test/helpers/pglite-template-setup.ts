@@ -2,15 +2,15 @@
 // pglite project (database.ts): creating an embedded database and applying
 // every migration took seconds per server, and the suite starts hundreds.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '../../src/infra/migrations.js';
+import { tmpBase } from './tmp-base.js';
 
 export default async function setup(project: TestProject) {
   if (project.name !== 'pglite') return;
-  const dir = mkdtempSync(join(tmpdir(), 'chat-pglite-template-'));
+  const dir = mkdtempSync(join(tmpBase(), 'chat-pglite-template-'));
   const pglite = await PGlite.create(dir);
   await applyMigrations({
     query: async (sql, params) => (await pglite.query<Record<string, unknown>>(sql, params)).rows,

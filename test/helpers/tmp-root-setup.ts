@@ -3,12 +3,12 @@
 // upload folder and config a test makes goes inside it (tmp.ts), so that runs
 // do not fill the disk with what their files leave behind.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { tmpBase } from './tmp-base.js';
 
 export default function setup(project: TestProject) {
-  const root = mkdtempSync(join(tmpdir(), `chat-test-${project.name}-`));
+  const root = mkdtempSync(join(tmpBase(), `chat-test-${project.name}-`));
   project.provide('tmpRoot' as never, root as never);
   return () => rmSync(root, { recursive: true, force: true });
 }
