@@ -138,6 +138,7 @@ type Documents = {
     "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n": typeof types.PresenceEventsDocument,
     "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n": typeof types.PresenceUserDocument,
     "\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n": typeof types.PresenceSearchDocument,
+    "query ProcSettingsMe { me { id } }": typeof types.ProcSettingsMeDocument,
     "query ProcMe { me { id } }": typeof types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": typeof types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": typeof types.ProcSendDocument,
@@ -337,6 +338,7 @@ const documents: Documents = {
     "\n  subscription PresenceEvents($userIds: [ID!]) {\n    presence(userIds: $userIds) { status lastSeenAt user { id username online lastSeenAt } }\n  }\n": types.PresenceEventsDocument,
     "\n  query PresenceUser($id: ID!) {\n    user(id: $id) { id online lastSeenAt }\n  }\n": types.PresenceUserDocument,
     "\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n": types.PresenceSearchDocument,
+    "query ProcSettingsMe { me { id } }": types.ProcSettingsMeDocument,
     "query ProcMe { me { id } }": types.ProcMeDocument,
     "mutation ProcStart($userId: ID!) { startConversation(userId: $userId) { id } }": types.ProcStartDocument,
     "\n  mutation ProcSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id seq }\n  }\n": types.ProcSendDocument,
@@ -922,6 +924,10 @@ export function graphql(source: "\n  query PresenceUser($id: ID!) {\n    user(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n"): (typeof documents)["\n  query PresenceSearch($search: String!) {\n    users(search: $search, first: 5) { edges { node { id online lastSeenAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query ProcSettingsMe { me { id } }"): (typeof documents)["query ProcSettingsMe { me { id } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
