@@ -21,6 +21,8 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo, Socket } from 'node:net';
 import { readStateOf, type ReceiptEvent } from '../src/modules/messages/message-events.js';
 import { receiptFor, receiptViewers } from '../src/modules/messages/receipt-views.js';
+import { MessageFeed, type FeedSource } from '../src/modules/messages/message-feed.js';
+import type { Topics } from '../src/topics.js';
 import { buildPage, decodeCursor, encodeCursor, validatePageSizes } from '../src/modules/paging.js';
 import { tokenFromParams } from '../src/server/ws.js';
 import type { Redis } from 'ioredis';
@@ -809,5 +811,38 @@ describe('executing a feed event', () => {
       },
     });
     expect((result as { errors?: unknown }).errors).toBeUndefined();
+  });
+});
+
+describe('a since replay', () => {
+  it("sends the next batch's statement before it passes on the current batch, so that the read overlaps that work", async () => {
+    const pubsub = createTypedPubSub<Topics>(inProcessEngine());
+    const changes = Array.from({ length: 7 }, (_, i) => ({ type: 'MessageCreated' as const, pos: i + 1, message: { id: `m${i + 1}`, conversationId: 'c', seq: i + 1 } }));
+    const passedOn: number[] = [];
+    /** Per statement: the position it reads after, and how many events the subscriber had when it left. */
+    const statements: { afterPos: number; passedOnBefore: number }[] = [];
+    const source = {
+      lastEventPos: async () => 7,
+      // pg-pool hands an idle connection over on process.nextTick: the statement leaves then.
+      changedSince: (_c: string, _since: number, afterPos: number, limit: number) =>
+        new Promise((resolve) =>
+          process.nextTick(() => {
+            statements.push({ afterPos, passedOnBefore: passedOn.length });
+            setTimeout(() => resolve({ events: changes.filter((e) => e.pos > afterPos).slice(0, limit), lastEventPos: 7 }), 5);
+          }),
+        ),
+    } as unknown as FeedSource;
+    const feed = new MessageFeed(new TopicHub(pubsub), source, (error) => { throw error; }, { replayBatch: 3 });
+    const queue = feed.subscribe('c', 'viewer', { sincePos: 0 }, () => true);
+    queue.divert({ write: (event) => void passedOn.push((event as { pos: number }).pos), backlog: () => 0 });
+    await vi.waitFor(() => expect(passedOn).toEqual([1, 2, 3, 4, 5, 6, 7]));
+    // Each batch's statement left before any event of the batch before it was passed on.
+    expect(statements).toEqual([
+      { afterPos: 0, passedOnBefore: 0 },
+      { afterPos: 3, passedOnBefore: 0 },
+      { afterPos: 6, passedOnBefore: 3 },
+    ]);
+    queue.return();
+    feed.close();
   });
 });

@@ -313,6 +313,10 @@ export class MessageFeed {
       next.catch(() => undefined); // a replay that ended meanwhile does not wait for it
       return next;
     };
+    // The pool hands a connection over in callbacks that run only once this turn's work is done:
+    // without a turn in between, the next batch's statement left for the database only after the
+    // current batch had been passed on (tens of milliseconds), and the replay waited for it each time.
+    const sent = () => new Promise((resolve) => setImmediate(resolve));
     hub.add(listener, types, viewerId);
     void (async () => {
       try {
@@ -327,6 +331,8 @@ export class MessageFeed {
             const full = rows.length >= size;
             // The next batch is read while this one is executed and written (once the subscriber keeps up).
             if (full) next = prefetch(() => this.source.range(conversationId, rows.at(-1)!.seq, size));
+            await sent();
+            if (queue.closed) return;
             for (const message of rows) forward({ type: 'MessageCreated', message, pos: message.createdPos }, true);
             if (!full) break;
           }
@@ -339,6 +345,8 @@ export class MessageFeed {
             if (queue.closed) return;
             const full = batch.events.length >= size;
             if (full) next = prefetch(() => this.source.changedSince(conversationId, sincePos, batch.events.at(-1)!.pos, size));
+            await sent();
+            if (queue.closed) return;
             for (const event of batch.events) forward(event);
             if (!full) {
               // Every change up to the snapshot's position is in what was replayed.
