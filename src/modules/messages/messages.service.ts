@@ -389,7 +389,10 @@ export class MessagesService {
       ? change
       : ({ ...change, message: { ...change.message, sender: withVisible(change.message.sender) } } as FeedEvent);
     // After the batch's other sends have been answered and the next statement
-    // has started (microtasks queued before this one), not ahead of them.
+    // asked for (microtasks queued before this one), not ahead of them. That
+    // statement leaves on pg-pool's process.nextTick, after this delivery;
+    // delivering on setImmediate instead, so that it left first, made no
+    // difference the benchmarks could show (BENCHMARKS.md, 2026-12-07).
     queueMicrotask(() => {
       try {
         this.onChanged(event);
