@@ -1,7 +1,8 @@
 // One temporary folder per test run (vitest globalSetup), removed when the run
 // ends: every embedded database (about 40 MB each, one per test server),
 // upload folder and config a test makes goes inside it (tmp.ts), so that runs
-// do not fill the disk with what their files leave behind.
+// do not fill the disk, or memory where it is /dev/shm (tmp-base.ts), with
+// what their files leave behind.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
