@@ -492,12 +492,19 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
         registrationId: registration!.registrationId,
         data: JSON.stringify(received!.payload),
       });
-      const shown = await viewer.waitForFunction(async () => {
-        const worker = await navigator.serviceWorker.getRegistration();
-        const notifications = (await worker?.getNotifications()) ?? [];
-        return notifications.length > 0 ? notifications.map(({ title, body, tag, data }) => ({ title, body, tag, data })) : null;
-      });
-      expect(await shown.jsonValue()).toEqual([
+      // Polled here: Playwright's waitForFunction takes an async predicate's promise itself as truthy,
+      // so it answered before the worker had shown anything, whenever the first look came too early.
+      let shown: unknown = null;
+      await waitFor(
+        async () =>
+          (shown = await viewer.evaluate(async () => {
+            const worker = await navigator.serviceWorker.getRegistration();
+            const notifications = (await worker?.getNotifications()) ?? [];
+            return notifications.length > 0 ? notifications.map(({ title, body, tag, data }) => ({ title, body, tag, data })) : null;
+          })) !== null,
+        { what: 'the notification the service worker shows', intervalMs: 50 },
+      );
+      expect(shown).toEqual([
         {
           title: 'alice',
           body: 'Are you coming tonight?',
