@@ -330,9 +330,11 @@ export class MessageFeed {
             if (queue.closed) return;
             const full = rows.length >= size;
             // The next batch is read while this one is executed and written (once the subscriber keeps up).
-            if (full) next = prefetch(() => this.source.range(conversationId, rows.at(-1)!.seq, size));
-            await sent();
-            if (queue.closed) return;
+            if (full) {
+              next = prefetch(() => this.source.range(conversationId, rows.at(-1)!.seq, size));
+              await sent();
+              if (queue.closed) return;
+            }
             for (const message of rows) forward({ type: 'MessageCreated', message, pos: message.createdPos }, true);
             if (!full) break;
           }
@@ -344,9 +346,11 @@ export class MessageFeed {
             const batch = await next;
             if (queue.closed) return;
             const full = batch.events.length >= size;
-            if (full) next = prefetch(() => this.source.changedSince(conversationId, sincePos, batch.events.at(-1)!.pos, size));
-            await sent();
-            if (queue.closed) return;
+            if (full) {
+              next = prefetch(() => this.source.changedSince(conversationId, sincePos, batch.events.at(-1)!.pos, size));
+              await sent();
+              if (queue.closed) return;
+            }
             for (const event of batch.events) forward(event);
             if (!full) {
               // Every change up to the snapshot's position is in what was replayed.
