@@ -1,4 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
+import { isPromise } from 'graphql-yoga';
 import { builder } from '../../builder.js';
 import { viewerOf, type Context } from '../../context.js';
 import { notFound } from '../../errors.js';
@@ -48,7 +49,7 @@ function readState(message: MessageRecord, ctx: Context): ReadStateAnswer | Prom
 
 /** `read` of a value or of its promise, without a promise when there is none. */
 function mapMaybe<T, U>(value: T | Promise<T>, read: (value: T) => U): U | Promise<U> {
-  return value instanceof Promise ? value.then(read) : read(value);
+  return isPromise(value) ? value.then(read) : read(value);
 }
 
 export const ReactionGroupRef = builder.objectRef<ReactionGroupRecord>('ReactionGroup').implement({
