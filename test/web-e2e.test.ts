@@ -255,6 +255,37 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
     });
   }, 60_000);
 
+  it('keeps a click whose press and release straddle an update of the list (a message arriving meanwhile)', async () => {
+    const server = await startServer({ JWT_SECRET: '' });
+    const sessions: OfflineContext[] = [];
+    await checkedRun(sessions, async () => {
+      await devUser(server, 'eve');
+      const dan = await devUser(server, 'dan');
+      const conversationId = await dan.start('eve');
+      await dan.send(conversationId, 'First');
+      const frames: string[] = [];
+      const { page: eve, offline } = await signIn(server, 'eve', undefined, async (page) =>
+        page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload)))),
+      );
+      sessions.push(offline);
+      const item = eve.locator('.conversation[data-peer=dan]');
+      await item.locator('.preview', { hasText: 'First' }).waitFor();
+
+      // eve presses on dan's conversation; a message comes before she releases: the list had to show it.
+      const box = (await item.boundingBox())!;
+      await eve.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await eve.mouse.down();
+      await dan.send(conversationId, 'Second');
+      await waitFor(() => frames.some((frame) => frame.includes('Second')), { what: "eve's page getting the message" });
+      await eve.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // time for the page to handle it
+      await eve.mouse.up();
+
+      // The click opened the conversation, and the list shows the new message.
+      await eve.locator('.messages .message', { hasText: 'Second' }).waitFor();
+      await eve.locator('.conversation.active[data-peer=dan] .preview', { hasText: 'Second' }).waitFor();
+    });
+  }, 60_000);
+
   it('groups messages, pages history upwards, marks where the reader left off, shows a pill instead of scrolling, keeps drafts and the open conversation across a reload, and passes axe', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const [leo, maya, sam] = [await devUser(server, 'leo'), await devUser(server, 'maya'), await devUser(server, 'sam')];

@@ -58,3 +58,30 @@ export const ICONS = {
   delete: 'M6 19a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2V7H6zM19 4h-3.5l-1-1h-5l-1 1H5v2h14z',
   close: 'M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z',
 };
+
+/**
+ * `render`, held back while a pointer is pressed: a click is a press and a
+ * release on one element, and a redraw between the two (a message arriving,
+ * someone typing) replaces the element under the pointer, so the click would
+ * be lost. What changed meanwhile is drawn once the pointer is released,
+ * after the click has run. It also keeps a text selection being dragged.
+ */
+export function notWhilePressed(render: () => void): () => void {
+  let pressed = false;
+  let missed = false;
+  const release = () => {
+    pressed = false;
+    if (!missed) return;
+    missed = false;
+    // The click event comes after pointerup, in the same task: draw after it.
+    setTimeout(render);
+  };
+  document.addEventListener('pointerdown', () => (pressed = true), true);
+  document.addEventListener('pointerup', release, true);
+  document.addEventListener('pointercancel', release, true);
+  window.addEventListener('blur', release);
+  return () => {
+    if (pressed) missed = true;
+    else render();
+  };
+}
