@@ -45,11 +45,14 @@ function memberItem(conversation: Conversation, member: ConversationMemberItemFr
   );
 }
 
-export function groupPanel(conversation: Conversation): HTMLElement {
-  const panel = h('details', { class: 'group-info' }, h('summary', {}, conversation.kind === 'GROUP' ? 'Group info' : 'Info'));
-  // Re-rendered on every change: keep it open once the user opened it.
+/** The open conversation's info panel; `replacing` is the one it takes the place of, if any. */
+export function groupPanel(conversation: Conversation, replacing: HTMLDetailsElement | null): HTMLElement {
+  // A click opens or closes a panel at once but tells it (toggle) only in a later task: read the shown one's state.
+  if (replacing?.dataset.id) keepOpen(replacing.dataset.id, replacing.open);
+  const panel = h('details', { class: 'group-info', 'data-id': conversation.id }, h('summary', {}, conversation.kind === 'GROUP' ? 'Group info' : 'Info'));
+  // Re-rendered when what it shows changes: keep it open once the user opened it.
   panel.open = openPanels.has(conversation.id);
-  panel.addEventListener('toggle', () => (panel.open ? openPanels.add(conversation.id) : openPanels.delete(conversation.id)));
+  panel.addEventListener('toggle', () => keepOpen(conversation.id, panel.open));
   const members = state.members ?? [];
   panel.append(h('ul', { class: 'members', 'aria-label': 'Members' }, ...members.map((member) => memberItem(conversation, member))));
   if (conversation.kind !== 'GROUP') return panel;
@@ -75,3 +78,8 @@ export function groupPanel(conversation: Conversation): HTMLElement {
 
 /** Conversations whose panel the user opened. */
 const openPanels = new Set<string>();
+
+function keepOpen(conversationId: string, open: boolean): void {
+  if (open) openPanels.add(conversationId);
+  else openPanels.delete(conversationId);
+}

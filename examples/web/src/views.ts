@@ -182,7 +182,7 @@ function renderChat(shell: Shell): void {
   const panelKey = JSON.stringify([conversation.id, conversation.kind, conversation.title, conversation.viewerRole, state.members]);
   if (shell.info.dataset.key !== panelKey) {
     shell.info.dataset.key = panelKey;
-    shell.info.replaceChildren(groupPanel(conversation));
+    shell.info.replaceChildren(groupPanel(conversation, shell.info.querySelector('details')));
   }
   shell.composer.render(conversation);
   shell.messages.render(conversation);
