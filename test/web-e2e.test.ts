@@ -61,6 +61,7 @@ const Send = graphql(`
   }
 `);
 const Read = graphql(`mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }`);
+const Typing = graphql(`mutation DemoTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }`);
 
 /** A development user over HTTP (POST /dev/token, then a first request, which creates them): seeds what the pages show. */
 async function devUser(server: TestServer, username: string) {
@@ -78,6 +79,7 @@ async function devUser(server: TestServer, username: string) {
     group: async (title: string, userIds: string[]) => (await run(Group, { title, userIds })).createGroupConversation.id,
     send: (conversationId: string, content: string) => run(Send, { conversationId, content }),
     read: (conversationId: string) => run(Read, { conversationId }),
+    type: (conversationId: string) => run(Typing, { conversationId }),
   };
 }
 
@@ -255,7 +257,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
     });
   }, 60_000);
 
-  it('keeps a click whose press and release straddle an update of the list (a message arriving meanwhile)', async () => {
+  it('keeps what the reader is doing across updates: a click whose press and release straddle one, a text selection', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const sessions: OfflineContext[] = [];
     await checkedRun(sessions, async () => {
@@ -283,6 +285,13 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       // The click opened the conversation, and the list shows the new message.
       await eve.locator('.messages .message', { hasText: 'Second' }).waitFor();
       await eve.locator('.conversation.active[data-peer=dan] .preview', { hasText: 'Second' }).waitFor();
+
+      // eve selects the first message's text; dan starts typing: the page shows it, and the selection stays.
+      await eve.locator('.messages .message .bubble', { hasText: 'First' }).evaluate((bubble) => getSelection()!.selectAllChildren(bubble));
+      expect(await eve.evaluate(() => getSelection()!.toString())).toContain('First');
+      await dan.type(conversationId);
+      await eve.locator('.typing', { hasText: 'dan is typing' }).waitFor();
+      expect(await eve.evaluate(() => getSelection()!.toString())).toContain('First');
     });
   }, 60_000);
 

@@ -207,6 +207,7 @@ type Documents = {
     "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": typeof types.DemoGroupDocument,
     "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": typeof types.DemoSendDocument,
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.DemoReadDocument,
+    "mutation DemoTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": typeof types.DemoTypingDocument,
     "query WkMe { me { id } }": typeof types.WkMeDocument,
     "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": typeof types.WkGroupDocument,
     "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n": typeof types.WkSendDocument,
@@ -407,6 +408,7 @@ const documents: Documents = {
     "mutation DemoGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }": types.DemoGroupDocument,
     "\n  mutation DemoSend($conversationId: ID!, $content: String!) {\n    sendMessage(input: { conversationId: $conversationId, content: $content }) { id }\n  }\n": types.DemoSendDocument,
     "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.DemoReadDocument,
+    "mutation DemoTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }": types.DemoTypingDocument,
     "query WkMe { me { id } }": types.WkMeDocument,
     "\n  mutation WkGroup($title: String!, $userIds: [ID!]!) { createGroupConversation(title: $title, userIds: $userIds) { id } }\n": types.WkGroupDocument,
     "\n  mutation WkSend($conversationId: ID!, $content: String!) { sendMessage(input: { conversationId: $conversationId, content: $content }) { seq } }\n": types.WkSendDocument,
@@ -1200,6 +1202,10 @@ export function graphql(source: "\n  mutation DemoSend($conversationId: ID!, $co
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"): (typeof documents)["mutation DemoRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DemoTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }"): (typeof documents)["mutation DemoTyping($conversationId: ID!) { setTyping(conversationId: $conversationId, isTyping: true) }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

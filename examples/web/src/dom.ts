@@ -85,3 +85,30 @@ export function notWhilePressed(render: () => void): () => void {
     else render();
   };
 }
+
+/**
+ * Gives `parent` the children `next`, keeping in place each present child
+ * that is equal to one of them (the same markup): the lists are drawn anew on
+ * every change, and a replaced element loses what the reader is doing in it
+ * (a text selection, an image already loaded). Equal markup is drawn from
+ * the same data, so a kept element's listeners act as the new one's would.
+ */
+export function replaceChildrenKeepingEqual(parent: Element, next: Element[]): void {
+  const present = new Map<string, Element[]>();
+  for (const child of parent.children) {
+    const same = present.get(child.outerHTML);
+    if (same) same.push(child);
+    else present.set(child.outerHTML, [child]);
+  }
+  let at: Element | null = parent.firstElementChild;
+  for (const wanted of next) {
+    const element = present.get(wanted.outerHTML)?.shift() ?? wanted;
+    if (element === at) at = at.nextElementSibling;
+    else parent.insertBefore(element, at);
+  }
+  while (at) {
+    const after: Element | null = at.nextElementSibling;
+    at.remove();
+    at = after;
+  }
+}

@@ -4,7 +4,7 @@
 // others read out by screen readers. Up and down arrows move between
 // messages; Tab reaches the buttons of the message the keyboard is on.
 import * as chat from './chat.js';
-import { avatar, h } from './dom.js';
+import { avatar, h, replaceChildrenKeepingEqual } from './dom.js';
 import { time } from './format.js';
 import { messageItem } from './message-item.js';
 import { firstUnread, lastOwnMessage, receiptOf, sortedMessages, state, type Conversation, type Message } from './state.js';
@@ -85,11 +85,11 @@ export function createMessageList(): MessageList {
     const wasAtBottom = atBottom();
     const [oldHeight, oldTop] = [list.scrollHeight, list.scrollTop];
     const divider = firstUnread(messages);
-    // Drawn anew: the focus goes back to the same control of the same message (or to that message, or the list).
+    // Drawn anew, unchanged rows kept: if a changed one had it, the focus goes back to the same control of the same message (or to that message, or the list).
     const focused = document.activeElement !== list && list.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
     const focusedId = focused?.closest<HTMLElement>('.message')?.dataset.id;
     const tabbableId = messages.some((message) => message.id === keyboardOn) ? keyboardOn : messages.at(-1)?.id;
-    list.replaceChildren(...timeline(messages, divider?.id).map((row) => renderRow(row, conversation, lastOwnMessage(messages), tabbableId)));
+    replaceChildrenKeepingEqual(list, timeline(messages, divider?.id).map((row) => renderRow(row, conversation, lastOwnMessage(messages), tabbableId)));
     if (state.loadingOlder) list.prepend(h('li', { class: 'loading' }, 'Loading earlier messages…'));
     if (focused && document.activeElement !== focused) {
       const message = focusedId ? list.querySelector<HTMLElement>(`.message[data-id="${CSS.escape(focusedId)}"]`) : null;

@@ -3,7 +3,7 @@
 // once per sign-in; render() refreshes the parts that change.
 import * as chat from './chat.js';
 import { createComposer, type Composer } from './composer.js';
-import { avatar, h, icon, ICONS } from './dom.js';
+import { avatar, h, icon, ICONS, replaceChildrenKeepingEqual } from './dom.js';
 import { shortWhen, time } from './format.js';
 import { onSubmit } from './forms.js';
 import { DELETED_TEXT } from './message-item.js';
@@ -220,9 +220,9 @@ export function mount(root: HTMLElement): () => void {
     // On a phone the list and the chat are two screens: which one shows.
     const previousScreen = screen;
     screen = shell.root.dataset.screen = state.openId ? 'chat' : 'list';
-    // The list is rebuilt on every change: the focused conversation keeps the focus.
+    // The list is drawn anew on every change (unchanged items are kept): the focused conversation keeps the focus.
     const focused = document.activeElement?.closest<HTMLElement>('.conversation')?.dataset.id;
-    shell.list.replaceChildren(...sortedConversations().map(conversationItem));
+    replaceChildrenKeepingEqual(shell.list, sortedConversations().map(conversationItem));
     shell.folder.textContent = state.showArchived ? '‹ All chats' : `Archived (${archivedCount()})`;
     shell.folder.setAttribute('aria-pressed', String(state.showArchived));
     if (focused) shell.list.querySelector<HTMLElement>(`.conversation[data-id="${CSS.escape(focused)}"]`)?.focus();
