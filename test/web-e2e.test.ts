@@ -292,6 +292,13 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await dan.type(conversationId);
       await eve.locator('.typing', { hasText: 'dan is typing' }).waitFor();
       expect(await eve.evaluate(() => getSelection()!.toString())).toContain('First');
+
+      // A press whose release the page never hears of (as on a scrollbar) holds the drawing back only until the pointer moves.
+      await eve.evaluate(() => document.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true })));
+      await dan.send(conversationId, 'Third');
+      await waitFor(() => frames.some((frame) => frame.includes('Third')), { what: "eve's page getting the third message" });
+      await eve.mouse.move(5, 5);
+      await eve.locator('.messages .message', { hasText: 'Third' }).waitFor();
     });
   }, 60_000);
 

@@ -79,6 +79,8 @@ export function notWhilePressed(render: () => void): () => void {
   document.addEventListener('pointerdown', () => (pressed = true), true);
   document.addEventListener('pointerup', release, true);
   document.addEventListener('pointercancel', release, true);
+  // A release the page never heard of (on a scrollbar, outside the window): the pointer moves with no button down.
+  document.addEventListener('pointermove', (event) => pressed && event.buttons === 0 && release(), true);
   window.addEventListener('blur', release);
   return () => {
     if (pressed) missed = true;
