@@ -231,6 +231,15 @@ class ConversationHub {
   }
 }
 
+/**
+ * One turn of the event loop. pg-pool hands a connection over in callbacks
+ * that run only once this turn's work is done: a replay that asked for its
+ * next batch and passed the current one on in the same turn sent that
+ * batch's statement only afterwards (tens of milliseconds), and waited for it
+ * each time.
+ */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 export class MessageFeed {
   private readonly hubs = new Map<string, ConversationHub>();
   private readonly options: Required<MessageFeedOptions>;
@@ -313,10 +322,6 @@ export class MessageFeed {
       next.catch(() => undefined); // a replay that ended meanwhile does not wait for it
       return next;
     };
-    // The pool hands a connection over in callbacks that run only once this turn's work is done:
-    // without a turn in between, the next batch's statement left for the database only after the
-    // current batch had been passed on (tens of milliseconds), and the replay waited for it each time.
-    const sent = () => new Promise((resolve) => setImmediate(resolve));
     hub.add(listener, types, viewerId);
     void (async () => {
       try {
@@ -332,7 +337,7 @@ export class MessageFeed {
             // The next batch is read while this one is executed and written (once the subscriber keeps up).
             if (full) {
               next = prefetch(() => this.source.range(conversationId, rows.at(-1)!.seq, size));
-              await sent();
+              await nextTurn();
               if (queue.closed) return;
             }
             for (const message of rows) forward({ type: 'MessageCreated', message, pos: message.createdPos }, true);
@@ -348,7 +353,7 @@ export class MessageFeed {
             const full = batch.events.length >= size;
             if (full) {
               next = prefetch(() => this.source.changedSince(conversationId, sincePos, batch.events.at(-1)!.pos, size));
-              await sent();
+              await nextTurn();
               if (queue.closed) return;
             }
             for (const event of batch.events) forward(event);
