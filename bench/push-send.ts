@@ -293,7 +293,7 @@ async function main() {
     const { result, latencies } = await run(subscribed, sink);
     console.log(JSON.stringify(result));
     (subscribed ? pooled.with : pooled.without).push(...latencies);
-    if (subscribed) ratios.push(Number((result.p99ms / lastWithout).toFixed(2)));
+    if (subscribed && !Number.isNaN(lastWithout)) ratios.push(Number((result.p99ms / lastWithout).toFixed(2)));
     else lastWithout = result.p99ms;
   }
   sink.close();
