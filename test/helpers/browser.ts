@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
 import { testDatabase } from './database.js';
 
@@ -35,6 +35,8 @@ export interface OfflineContext {
   outside: string[];
   /** Console errors and uncaught exceptions of the context's pages, prefixed with `label`. */
   errors: string[];
+  /** What each page shows (its error, the end of its text) and still waits for (requests without an answer, closed WebSockets), for a failure's message. */
+  describe(): Promise<string[]>;
   newPage(label?: string): Promise<Page>;
 }
 
@@ -53,17 +55,40 @@ export async function offlineContext(browser: Browser, options: BrowserContextOp
     outside.push(socket.url());
     return socket.close();
   });
+  const pages: { label: string; page: Page; pending: Map<Request, number>; sockets: string[] }[] = [];
   return {
     context,
     outside,
     errors,
     async newPage(label = 'page') {
       const page = await context.newPage();
+      const watched = { label, page, pending: new Map<Request, number>(), sockets: [] as string[] };
+      pages.push(watched);
       page.on('console', (message) => {
         if (message.type() === 'error') errors.push(`${label}: ${message.text()}`);
       });
       page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
+      page.on('request', (request) => watched.pending.set(request, Date.now()));
+      page.on('requestfinished', (request) => watched.pending.delete(request));
+      page.on('requestfailed', (request) => watched.pending.delete(request));
+      page.on('websocket', (socket) => socket.on('close', () => watched.sockets.push(`${new Date().toISOString()} ${socket.url()}`)));
       return page;
+    },
+    async describe() {
+      const lines: string[] = [];
+      for (const { label, page, pending, sockets } of pages) {
+        if (page.isClosed()) continue;
+        const shown = await page
+          .evaluate(() => ({ alert: document.querySelector<HTMLElement>('[role=alert]')?.innerText ?? '', text: document.body.innerText.replace(/\s+/g, ' ') }))
+          .catch((error: unknown) => ({ alert: '', text: String(error) }));
+        lines.push(`${label}: ${page.url()}${shown.alert ? `; shows the error "${shown.alert}"` : ''}`);
+        lines.push(`  ${label} reads: ${shown.text.length > 600 ? `…${shown.text.slice(-600)}` : shown.text}`);
+        for (const [request, since] of pending) {
+          lines.push(`  ${label} waits ${Date.now() - since} ms for ${request.method()} ${request.url()} ${request.postData()?.slice(0, 160) ?? ''}`);
+        }
+        for (const closed of sockets) lines.push(`  ${label}'s WebSocket closed: ${closed}`);
+      }
+      return lines;
     },
   };
 }
@@ -78,8 +103,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /**
  * Runs a test's browser steps; then its pages must have logged no error and
- * tried no other host. A failure carries what the pages logged (it usually
- * explains a wait that timed out). The contexts are closed either way.
+ * tried no other host. A failure carries what the pages logged and what they
+ * still waited for (it usually explains a wait that timed out). The contexts
+ * are closed either way.
  */
 export async function checkedRun(contexts: OfflineContext[], steps: () => Promise<void>): Promise<void> {
   const errors = () => contexts.flatMap((offline) => offline.errors);
@@ -88,7 +114,11 @@ export async function checkedRun(contexts: OfflineContext[], steps: () => Promis
     expect(errors()).toEqual([]);
     expect(contexts.flatMap((offline) => offline.outside)).toEqual([]);
   } catch (error) {
-    if (error instanceof Error && errors().length) error.message += `\nThe pages logged:\n${errors().join('\n')}`;
+    if (error instanceof Error) {
+      if (errors().length) error.message += `\nThe pages logged:\n${errors().join('\n')}`;
+      const state = (await Promise.all(contexts.map((offline) => offline.describe()))).flat();
+      error.message += `\nThe pages at the failure:\n${state.join('\n')}`;
+    }
     throw error;
   } finally {
     for (const offline of contexts) await offline.context.close();
