@@ -57,7 +57,6 @@ export class Batcher<I, O> {
   private readonly busy = new Set<string>();
   private expiry: NodeJS.Timeout | undefined;
 
-  /** `run` answers with one result per item, in the items' order. */
   /** `run` answers with one result per item, in the items' order, within `timeoutMs` when given. */
   constructor(
     private readonly run: (items: I[], timeoutMs: number | undefined) => Promise<O[]>,
