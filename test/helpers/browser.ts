@@ -3,6 +3,7 @@
 // anything but this machine.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 import { expect } from 'vitest';
@@ -78,9 +79,13 @@ export async function offlineContext(browser: Browser, options: BrowserContextOp
       const lines: string[] = [];
       for (const { label, page, pending, sockets } of pages) {
         if (page.isClosed()) continue;
-        const shown = await page
-          .evaluate(() => ({ alert: document.querySelector<HTMLElement>('[role=alert]')?.innerText ?? '', text: document.body.innerText.replace(/\s+/g, ' ') }))
-          .catch((error: unknown) => ({ alert: '', text: String(error) }));
+        const shown = await Promise.race([
+          page
+            .evaluate(() => ({ alert: document.querySelector<HTMLElement>('[role=alert]')?.innerText ?? '', text: document.body.innerText.replace(/\s+/g, ' ') }))
+            .catch((error: unknown) => ({ alert: '', text: String(error) })),
+          // A page whose main thread is stuck does not answer at all.
+          sleep(2_000, { alert: '', text: '(the page did not answer within 2 s)' }),
+        ]);
         lines.push(`${label}: ${page.url()}${shown.alert ? `; shows the error "${shown.alert}"` : ''}`);
         lines.push(`  ${label} reads: ${shown.text.length > 600 ? `…${shown.text.slice(-600)}` : shown.text}`);
         for (const [request, since] of pending) {
