@@ -145,6 +145,33 @@ async function proxyWebSockets(page: Page) {
 }
 
 /** Scroll position of the message list: how far from its top and from its bottom. */
+// urql sends queries as GET (operationName in the URL), mutations as POST.
+const GRAPHQL_URL = /\/graphql(\?|$)/;
+
+/** Holds `page`'s `name` queries until `release()`, which resolves once one of them has its answer. */
+async function holdQuery(page: Page, name: string) {
+  const matches = (request: Request) => new URL(request.url()).searchParams.get('operationName') === name;
+  let letGo!: () => void;
+  const released = new Promise<void>((resolve) => (letGo = resolve));
+  let held = 0;
+  await page.route(GRAPHQL_URL, async (route) => {
+    if (matches(route.request())) {
+      held++;
+      await released;
+    }
+    await route.continue();
+  });
+  return {
+    held: () => held,
+    async release() {
+      const answered = page.waitForResponse((response) => matches(response.request()));
+      letGo();
+      await answered;
+      await page.unroute(GRAPHQL_URL);
+    },
+  };
+}
+
 const scrollOf = (page: Page) =>
   page.locator('.messages').evaluate((list) => ({ top: list.scrollTop, fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight }));
 
@@ -257,7 +284,7 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
     });
   }, 60_000);
 
-  it('keeps what the reader is doing across updates: a click whose press and release straddle one, a text selection', async () => {
+  it('keeps what the reader is doing across updates: a click whose press and release straddle one, a text selection, the focus while a conversation opens', async () => {
     const server = await startServer({ JWT_SECRET: '' });
     const sessions: OfflineContext[] = [];
     await checkedRun(sessions, async () => {
@@ -299,6 +326,21 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await waitFor(() => frames.some((frame) => frame.includes('Third')), { what: "eve's page getting the third message" });
       await eve.mouse.move(5, 5);
       await eve.locator('.messages .message', { hasText: 'Third' }).waitFor();
+
+      // eve starts a chat with fay and writes at once, while it is still being opened (its members
+      // come late): the end of the opening leaves the focus where she put it, not in the field she
+      // started from, so her Enter sends the message.
+      await devUser(server, 'fay');
+      const members = await holdQuery(eve, 'ConversationMembers');
+      await eve.fill('input[name=peer]', 'fay');
+      await eve.press('input[name=peer]', 'Enter');
+      await waitFor(() => members.held() > 0, { what: "eve's members request" });
+      await eve.fill('textarea[name=message]', 'Hi Fay');
+      await members.release();
+      await eve.locator('input[name=peer]:enabled').waitFor();
+      expect(await eve.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('message');
+      await eve.keyboard.press('Enter');
+      await eve.locator('.messages .message.mine', { hasText: 'Hi Fay' }).waitFor();
     });
   }, 60_000);
 
@@ -636,28 +678,13 @@ describe.skipIf(skip)(`demo chat page in Chromium${skip ? ` (skipped: ${skip})` 
       await gwen.getByRole('button', { name: 'Add', exact: true }).click();
       // His leaving overtakes the info panel's members request sent as he opens it (held here until he
       // has left): its NOT_FOUND is no error to show.
-      let releaseMembers!: () => void;
-      const membersHeld = new Promise<void>((resolve) => (releaseMembers = resolve));
-      let heldMembers = 0;
-      // urql sends queries as GET (operationName in the URL), mutations as POST.
-      const graphqlUrl = /\/graphql(\?|$)/;
-      const isMembers = (request: Request) => new URL(request.url()).searchParams.get('operationName') === 'ConversationMembers';
-      await hank.route(graphqlUrl, async (route) => {
-        if (isMembers(route.request())) {
-          heldMembers++;
-          await membersHeld;
-        }
-        await route.continue();
-      });
+      const members = await holdQuery(hank, 'ConversationMembers');
       await item(hank).click();
-      await waitFor(() => heldMembers > 0, { what: "hank's members request" });
+      await waitFor(() => members.held() > 0, { what: "hank's members request" });
       await hank.getByRole('button', { name: 'Leave group' }).click();
       await item(hank).waitFor({ state: 'detached' });
       await gwen.locator('.group-info .member[data-username=hank]').waitFor({ state: 'detached' });
-      const membersAnswered = hank.waitForResponse((response) => isMembers(response.request()));
-      releaseMembers();
-      await membersAnswered;
-      await hank.unroute(graphqlUrl);
+      await members.release();
       await new Promise((resolve) => setTimeout(resolve, 300)); // time for the page to show an error, if it would
       expect(await hank.locator('.error').isVisible()).toBe(false);
       expect(await gwen.locator('.error').isVisible()).toBe(false);
