@@ -144,7 +144,6 @@ async function proxyWebSockets(page: Page) {
   };
 }
 
-/** Scroll position of the message list: how far from its top and from its bottom. */
 // urql sends queries as GET (operationName in the URL), mutations as POST.
 const GRAPHQL_URL = /\/graphql(\?|$)/;
 
@@ -172,6 +171,7 @@ async function holdQuery(page: Page, name: string) {
   };
 }
 
+/** Scroll position of the message list: how far from its top and from its bottom. */
 const scrollOf = (page: Page) =>
   page.locator('.messages').evaluate((list) => ({ top: list.scrollTop, fromBottom: list.scrollHeight - list.scrollTop - list.clientHeight }));
 
