@@ -293,8 +293,8 @@ async function main() {
     const { result, latencies } = await run(subscribed, sink);
     console.log(JSON.stringify(result));
     (subscribed ? pooled.with : pooled.without).push(...latencies);
-    if (subscribed && !Number.isNaN(lastWithout)) ratios.push(Number((result.p99ms / lastWithout).toFixed(2)));
-    else lastWithout = result.p99ms;
+    if (!subscribed) lastWithout = result.p99ms;
+    else if (!Number.isNaN(lastWithout)) ratios.push(Number((result.p99ms / lastWithout).toFixed(2)));
   }
   sink.close();
   const p99 = (latencies: number[]) => Number(percentile(latencies.sort((a, b) => a - b), 99).toFixed(1));
