@@ -179,7 +179,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : !production,
     rateLimits: env.RATE_LIMITS !== 'off',
     keepAliveMs: integer(env.WS_KEEPALIVE_MS, 12_000, 'WS_KEEPALIVE_MS'),
-    wsFlushIntervalMs: integer(env.WS_FLUSH_INTERVAL_MS, 30, 'WS_FLUSH_INTERVAL_MS'),
+    wsFlushIntervalMs: integer(env.WS_FLUSH_INTERVAL_MS, 20, 'WS_FLUSH_INTERVAL_MS'),
     subscriberMaxQueue: integer(env.SUBSCRIBER_MAX_QUEUE, 10_000, 'SUBSCRIBER_MAX_QUEUE'),
     compileAfter: integer(env.COMPILE_AFTER, 2, 'COMPILE_AFTER'),
     uploads: {
