@@ -240,29 +240,33 @@ describe('NewMessageNotification', () => {
     const withAlice = await direct(alice, bob);
     const withCarol = await direct(carol, bob);
 
+    // The message's own conversation counts as of the message; the other
+    // conversations as they are when the notification is made (the newest
+    // notification carries the newest total, which a client shows). So each
+    // notification is awaited before the next send: a notice handled late
+    // would rightly count a later message of the other conversation.
+    const nth = async (n: number) => (await notifications(bobFeed, n))[n - 1];
     const a1 = await send(alice, { conversationId: withAlice, content: 'a1' });
+    expect(await nth(3)).toEqual(newMessage(withAlice, a1, alice, [1, 1]));
     const a2 = await send(alice, { conversationId: withAlice, content: 'a2' });
+    expect(await nth(4)).toEqual(newMessage(withAlice, a2, alice, [2, 2]));
     const c1 = await send(carol, { conversationId: withCarol, content: 'c1' });
+    expect(await nth(5)).toEqual(newMessage(withCarol, c1, carol, [1, 3]));
     const c2 = await send(carol, { conversationId: withCarol, content: 'c2' });
+    expect(await nth(6)).toEqual(newMessage(withCarol, c2, carol, [2, 4]));
     const c3 = await send(carol, { conversationId: withCarol, content: 'c3' });
-    expect((await notifications(bobFeed, 7)).slice(2)).toEqual([
-      newMessage(withAlice, a1, alice, [1, 1]),
-      newMessage(withAlice, a2, alice, [2, 2]),
-      newMessage(withCarol, c1, carol, [1, 3]),
-      newMessage(withCarol, c2, carol, [2, 4]),
-      newMessage(withCarol, c3, carol, [3, 5]),
-    ]);
+    expect(await nth(7)).toEqual(newMessage(withCarol, c3, carol, [3, 5]));
 
     // Bob reads Alice's conversation over HTTP (another device than his socket).
     expect((await markRead(bob, withAlice)).unreadCount).toBe(0);
-    expect((await notifications(bobFeed, 8))[7]).toEqual(unreadChanged(withAlice, [0, 3]));
+    expect(await nth(8)).toEqual(unreadChanged(withAlice, [0, 3]));
     const a3 = await send(alice, { conversationId: withAlice, content: 'a3' });
-    expect((await notifications(bobFeed, 9))[8]).toEqual(newMessage(withAlice, a3, alice, [1, 4]));
+    expect(await nth(9)).toEqual(newMessage(withAlice, a3, alice, [1, 4]));
 
     expect((await markRead(bob, withCarol, c2.id)).unreadCount).toBe(1);
-    expect((await notifications(bobFeed, 10))[9]).toEqual(unreadChanged(withCarol, [1, 2]));
+    expect(await nth(10)).toEqual(unreadChanged(withCarol, [1, 2]));
     const c4 = await send(carol, { conversationId: withCarol, content: 'c4' });
-    expect((await notifications(bobFeed, 11))[10]).toEqual(newMessage(withCarol, c4, carol, [2, 3]));
+    expect(await nth(11)).toEqual(newMessage(withCarol, c4, carol, [2, 3]));
 
     const unread = await ok(server.url, bob.token, Unread);
     expect(unread.unreadCount).toBe(3);
