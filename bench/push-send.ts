@@ -8,6 +8,9 @@
 // server's CPU per send (the whole process, and its main thread), and the
 // pushes the sink received per second while measuring and after the senders
 // stopped, until every send's push has arrived (or --drain seconds passed).
+// The server runs as in production, as `npm run bench` runs it: the compiled
+// build (`npm run build` first) by plain node, NODE_ENV=production, with VAPID
+// keys of the run and PUSH_ALLOW_PRIVATE_HOSTS=true for the sink on loopback.
 //
 //   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--drain 180] [--no-redis] [--rounds 2]
 //
@@ -19,7 +22,7 @@
 //
 // Needs PostgreSQL (and Redis unless --no-redis) on this machine. Uses its own
 // database (chat_bench_push) and Redis prefix.
-import { fork, spawn } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -30,6 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import pg from 'pg';
 import selfsigned from 'selfsigned';
+import webpush from 'web-push';
 import { ROOT, PG_ADMIN_URL, REDIS_URL, sleep } from './harness.js';
 
 const args = process.argv.slice(2);
@@ -100,11 +104,28 @@ function cpuMs(pid: number, tid?: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
 }
 
+/** VAPID keys of this run: production sends no push without them. */
+const VAPID = webpush.generateVAPIDKeys();
+
+/** The server as in production, as `npm run bench` runs it: the compiled build (built in main()) by plain node. */
 async function startServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/server/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', JWT_SECRET: SECRET, RATE_LIMITS: 'off', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      JWT_SECRET: SECRET,
+      RATE_LIMITS: 'off',
+      LOG_LEVEL: 'warn',
+      GRAPHIQL: 'false',
+      VAPID_PUBLIC_KEY: VAPID.publicKey,
+      VAPID_PRIVATE_KEY: VAPID.privateKey,
+      // The sink listens on loopback, which production refuses otherwise.
+      PUSH_ALLOW_PRIVATE_HOSTS: 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -284,6 +305,7 @@ if (args.includes('--sink-child')) {
 }
 
 async function main() {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   const sink = await remoteSink();
   const order = args.includes('--only-subscribed') ? [true] : Array.from({ length: ROUNDS }, () => [false, true]).flat();
   const pooled = { without: [] as number[], with: [] as number[] };
