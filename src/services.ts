@@ -43,7 +43,8 @@ export interface PushSetup {
   /** Extra CAs (PEM) trusted for push services (PUSH_CA_FILE). */
   extraCa?: string;
   /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
-  bullConnections?: [Redis, Redis];
+  /** BullMQ's connections: the queue's, and its worker's when this process sends pushes. */
+  bullConnections?: { queue: Redis; worker?: Redis };
   /** Statements of background work (Database.background): push's planning and table queue, the attachment sweep; never a request's connection. */
   background: RawQuery;
 }
@@ -216,15 +217,16 @@ function createPush(
 ): PushService {
   const guard = new EndpointGuard({ allowPrivateHosts: config.push.allowPrivateHosts, ownPort: setup.ownPort, extraCa: setup.extraCa });
   const { keys, bullConnections } = setup;
-  const sender = keys
-    ? new ThreadPushSender({ keys, allowPrivateHosts: config.push.allowPrivateHosts, extraCa: setup.extraCa }, setup.ownPort, log)
-    : undefined;
+  // PUSH_SENDING=false: the queue only takes pushes in; other processes send them.
+  const sending = config.push.sending;
+  const sender =
+    keys && sending ? new ThreadPushSender({ keys, allowPrivateHosts: config.push.allowPrivateHosts, extraCa: setup.extraCa }, setup.ownPort, log) : undefined;
   const delivery = sender ? new PushDelivery(sender, metrics, log) : undefined;
   const queueFor = keys
     ? (deliver: DeliverPushes) =>
         bullConnections
-          ? new BullPushQueue(bullConnections[0], bullConnections[1], config.redisPrefix, deliver, log)
-          : new TablePushQueue(setup.background, deliver, log)
+          ? new BullPushQueue(bullConnections.queue, config.redisPrefix, log, sending ? { deliver, connection: bullConnections.worker } : undefined)
+          : new TablePushQueue(setup.background, log, sending ? { deliver } : undefined)
     : undefined;
   return new PushService(db, query, setup.background, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
 }

@@ -498,5 +498,28 @@ describe.runIf(testDatabase() === 'postgres')('Web Push across server processes'
       const received = push.receivedBy(sub.id).map((p) => p.payload.messageId as string);
       expect(received.sort()).toEqual([...ids, last.id].sort());
     }, 90_000);
+
+    it(`a process with PUSH_SENDING=false queues pushes and sends none; a sending process sends them once (${queue})`, async () => {
+      const env: Record<string, string> = { ...(await isolatedEnv()), ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }) };
+      const api = await spawnServer({ ...env, PUSH_SENDING: 'false' });
+      const [sender, away] = [await createUser(api as never, 'sender'), await createUser(api as never, 'away')];
+      const sub = push.subscription();
+      await register(api, away, sub);
+      const { startConversation } = await ok(api.url, sender.token, Start, { userId: away.id });
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await send(api, sender, startConversation.id, `queued ${i}`)).id);
+      // Nobody sends them yet: the table queue is polled every second, BullMQ's jobs are taken at once.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(push.receivedBy(sub.id)).toEqual([]);
+
+      const pushSender = await spawnServer(env);
+      await push.waitForPushes(sub.id, 3, 30_000);
+      ids.push((await send(api, sender, startConversation.id, 'after')).id);
+      await waitFor(() => push.receivedBy(sub.id).length >= 4, { what: 'the fourth push' });
+      const metricsOf = (server: { url: string }) => server.url.replace(/\/graphql$/, '');
+      expect(await metric(metricsOf(api), 'chat_push_sent_total')).toBe(0);
+      expect(await metric(metricsOf(pushSender), 'chat_push_sent_total')).toBe(4);
+      expect(push.receivedBy(sub.id).map((p) => p.payload.messageId as string).sort()).toEqual([...ids].sort());
+    }, 90_000);
   }
 });

@@ -723,6 +723,13 @@ describe('scale configuration', () => {
     expect(() => readConfig({ REDIS_CLUSTER_NODES: 'a:7000', REDIS_KEY_PREFIX: '{chat}:' })).toThrow(/must not contain/);
   });
 
+  it('sends pushes unless PUSH_SENDING=false, which needs PostgreSQL (the senders read the same queue)', () => {
+    expect(readConfig({}).push.sending).toBe(true);
+    expect(readConfig({ ...base, PUSH_SENDING: 'false' }).push.sending).toBe(false);
+    expect(() => readConfig({ PUSH_SENDING: 'false' })).toThrow(/PUSH_SENDING=false needs DATABASE_URL/);
+    expect(() => readConfig({ ...base, PUSH_SENDING: 'no' })).toThrow(/true or false/);
+  });
+
   it('needs Redis and PostgreSQL for WORKERS above 1', () => {
     expect(readConfig({ ...base, REDIS_URL: 'redis://r', WORKERS: '4' }).workers).toBe(4);
     expect(readConfig({}).workers).toBe(1);

@@ -107,6 +107,13 @@ export interface Config {
     allowPrivateHosts: boolean;
     /** PUSH_CA_FILE: a PEM file of extra certificate authorities trusted for push services (tests). */
     caFile?: string;
+    /**
+     * PUSH_SENDING=false: this process plans and queues pushes but sends none;
+     * processes with it on (the default) send them. Lets push's encryption
+     * and requests run on machines of their own. Needs DATABASE_URL: the
+     * senders read the queue and the subscriptions from the same database.
+     */
+    sending: boolean;
   };
   /**
    * WORKERS: server processes sharing the port on this machine (node:cluster,
@@ -213,11 +220,17 @@ function readPushConfig(env: NodeJS.ProcessEnv, production: boolean): Config['pu
   if (!publicKey !== !privateKey) throw new ConfigError('Set both VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY, or neither.');
   const subject = nonEmpty(env.VAPID_SUBJECT) ?? 'mailto:chat@localhost';
   if (!/^(mailto:|https:)/.test(subject)) throw new ConfigError(`VAPID_SUBJECT must be a mailto: or https: URL, got "${subject}"`);
+  const sending = nonEmpty(env.PUSH_SENDING) ?? 'true';
+  if (sending !== 'true' && sending !== 'false') throw new ConfigError(`PUSH_SENDING must be true or false, got "${sending}"`);
+  if (sending === 'false' && !nonEmpty(env.DATABASE_URL)) {
+    throw new ConfigError('PUSH_SENDING=false needs DATABASE_URL (PostgreSQL): the processes that send the pushes read them from the same database.');
+  }
   return {
     vapidKeys: publicKey && privateKey ? { publicKey, privateKey } : undefined,
     subject,
     allowPrivateHosts: env.PUSH_ALLOW_PRIVATE_HOSTS === 'true' || !production,
     caFile: nonEmpty(env.PUSH_CA_FILE),
+    sending: sending === 'true',
   };
 }
 

@@ -83,7 +83,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
   // Under WORKERS, a scrape reaching any worker answers for all of them (summed by the primary).
   const metricsText = isWorker ? workerMetrics(metrics.registry) : () => metrics.registry.metrics();
   let listeningPort: number | undefined;
-  let bullConnections: [Redis, Redis] | undefined;
+  let bullConnections: { queue: Redis; worker?: Redis } | undefined;
   let pushKeys: VapidKeys | undefined;
   // Planning (one statement at a time), the table queue's claims, BullMQ jobs' subscriptions.
   const pushDatabase = db.background(PUSH_DATABASE_CONNECTIONS);
@@ -95,10 +95,10 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
     if (pushKeys && config.redisUrl && !config.redisClusterNodes) {
       // BullMQ blocks on its worker connection and wants commands to wait out a Redis restart.
       const bullOptions = { maxRetriesPerRequest: null, enableOfflineQueue: true };
-      bullConnections = [
-        await connectRedis(createRedis(config.redisUrl, 'push-queue', bullOptions)),
-        await connectRedis(createRedis(config.redisUrl, 'push-worker', bullOptions)),
-      ];
+      bullConnections = {
+        queue: await connectRedis(createRedis(config.redisUrl, 'push-queue', bullOptions)),
+        worker: config.push.sending ? await connectRedis(createRedis(config.redisUrl, 'push-worker', bullOptions)) : undefined,
+      };
     }
   } catch (error) {
     await presenceStore.close();
@@ -267,7 +267,7 @@ export async function buildApp(config: Config, log: Logger = createLogger()): Pr
         await services.close();
         await pubsub.close();
         redis?.disconnect();
-        for (const connection of bullConnections ?? []) connection.disconnect();
+        for (const connection of [bullConnections?.queue, bullConnections?.worker]) connection?.disconnect();
         await pushDatabase.close();
         await db.close();
       })()),

@@ -9,6 +9,8 @@
 // Either survives a restart: a
 // push waiting for its next try is tried at most 60 s later (MAX_RETRY_MS), a
 // push being sent when its process died is claimed again after CLAIM_MS.
+// A process with PUSH_SENDING=false only adds to the queue (no consumer);
+// the processes that send take from it.
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -58,14 +60,25 @@ const JOB_OPTIONS = {
   removeOnFail: { count: 1_000 },
 } as const;
 
+/** What takes pushes out of a queue and sends them; a process without one only queues (PUSH_SENDING=false). */
+export interface PushConsumer {
+  deliver: DeliverPushes;
+  /** BullMQ's worker blocks on a connection of its own. */
+  connection?: Redis;
+}
+
 export class BullPushQueue implements PushQueue {
   private readonly queue: Queue<PushBatchData | PushJobData>;
-  private readonly worker: Worker<PushBatchData | PushJobData>;
+  private readonly worker: Worker<PushBatchData | PushJobData> | undefined;
 
-  constructor(connection: Redis, workerConnection: Redis, prefix: string, deliver: DeliverPushes, log: Logger) {
+  constructor(connection: Redis, prefix: string, log: Logger, consumer: PushConsumer | undefined) {
     // Nothing reads the events stream: keep it short.
     const options = { prefix: `${prefix}bull`, streams: { events: { maxLen: 100 } } };
     this.queue = new Queue<PushBatchData | PushJobData>('push', { ...options, connection });
+    this.queue.on('error', (error) => log.error('push queue failed', error));
+    if (!consumer) return;
+    const { deliver, connection: workerConnection } = consumer;
+    if (!workerConnection) throw new Error("BullMQ's worker needs a Redis connection of its own");
     this.worker = new Worker<PushBatchData | PushJobData>(
       'push',
       async (job: Job<PushBatchData | PushJobData>) => {
@@ -95,7 +108,6 @@ export class BullPushQueue implements PushQueue {
       },
     );
     this.worker.on('error', (error) => log.error('push worker failed', error));
-    this.queue.on('error', (error) => log.error('push queue failed', error));
   }
 
   async add(pushes: PushJobData[]): Promise<void> {
@@ -113,7 +125,7 @@ export class BullPushQueue implements PushQueue {
   }
 
   async close(): Promise<void> {
-    await this.worker.close();
+    await this.worker?.close();
     await this.queue.close();
   }
 }
@@ -139,12 +151,12 @@ export class TablePushQueue implements PushQueue {
 
   constructor(
     private readonly query: RawQuery,
-    private readonly deliver: DeliverPushes,
     private readonly log: Logger,
+    consumer: PushConsumer | undefined,
     /** How often other processes' jobs and due retries are looked for. */
     private readonly pollMs = 1_000,
   ) {
-    this.loop = this.run();
+    this.loop = consumer ? this.run(consumer.deliver) : Promise.resolve();
   }
 
   async add(jobs: PushJobData[]): Promise<void> {
@@ -165,13 +177,13 @@ export class TablePushQueue implements PushQueue {
     this.wake?.();
   }
 
-  private async run(): Promise<void> {
+  private async run(deliver: DeliverPushes): Promise<void> {
     while (!this.closed) {
       let claimed: ClaimedRow[] = [];
       let failed = false;
       try {
         claimed = await this.claim();
-        if (claimed.length > 0) await this.handle(claimed);
+        if (claimed.length > 0) await this.handle(claimed, deliver);
       } catch (error) {
         failed = true;
         if (!this.closed) this.log.error('push queue poll failed', error);
@@ -206,8 +218,8 @@ export class TablePushQueue implements PushQueue {
   }
 
   /** Sends the claimed pushes; one statement deletes those done, one reschedules those to try again. */
-  private async handle(rows: ClaimedRow[]): Promise<void> {
-    const outcomes = await this.deliver(
+  private async handle(rows: ClaimedRow[], deliver: DeliverPushes): Promise<void> {
+    const outcomes = await deliver(
       rows.map((row) => ({
         job: { subscriptionId: row.subscriptionId, userId: row.userId, payload: row.payload, topic: row.topic, queuedAt: new Date(row.createdAt).getTime() },
         attempt: row.attempts,
