@@ -12,7 +12,7 @@
 // build (`npm run build` first) by plain node, NODE_ENV=production, with VAPID
 // keys of the run and PUSH_ALLOW_PRIVATE_HOSTS=true for the sink on loopback.
 //
-//   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--drain 180] [--no-redis] [--rounds 2]
+//   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--drain 180] [--no-redis] [--rounds 2] [--senders-elsewhere]
 //
 // The two runs alternate `--rounds` times (without, with, without, with …).
 // The last line judges the issue's target (p99 with push within 10% of
@@ -48,6 +48,14 @@ const WARMUP_SECONDS = option('warmup', 3);
 const DRAIN_SECONDS = option('drain', 180);
 const ROUNDS = option('rounds', 2);
 const redis = !args.includes('--no-redis');
+/**
+ * --senders-elsewhere: the measured server runs with PUSH_SENDING=false (it
+ * plans and queues each push, and sends none), as an API process does when
+ * push senders run on machines of their own; this machine has no other cores
+ * for them, so a sending process starts after the measured window and drains
+ * the queue. What push then costs the API process itself.
+ */
+const SENDERS_ELSEWHERE = args.includes('--senders-elsewhere');
 const DATABASE = 'chat_bench_push';
 const SECRET = 'bench-secret-at-least-32-characters-long!!';
 
@@ -177,11 +185,13 @@ function percentile(sorted: number[], p: number): number {
 
 async function run(subscribed: boolean, sink: Sink) {
   const databaseUrl = await freshDatabase();
-  const server = await startServer({
+  const env = {
     DATABASE_URL: databaseUrl,
     PUSH_CA_FILE: sink.caFile,
     ...(redis ? { REDIS_URL, REDIS_KEY_PREFIX: `bench-push-${randomUUID()}:` } : { REDIS_URL: '' }),
-  });
+  };
+  const server = await startServer({ ...env, ...(SENDERS_ELSEWHERE ? { PUSH_SENDING: 'false' } : {}) });
+  let pushSender: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
     const ecdh = createECDH('prime256v1');
     ecdh.generateKeys();
@@ -234,6 +244,8 @@ async function run(subscribed: boolean, sink: Sink) {
     stop = true;
     await Promise.all(loops);
     latencies.sort((a, b) => a - b);
+    // --senders-elsewhere: the measured server only queued; a sending process takes the queue now.
+    if (SENDERS_ELSEWHERE && subscribed) pushSender = await startServer(env);
     // Every send of a subscribed run queued one push: wait for them all.
     const drainStart = performance.now();
     const atStop = sink.received();
@@ -264,6 +276,7 @@ async function run(subscribed: boolean, sink: Sink) {
     return { result, latencies };
   } finally {
     await server.stop();
+    await pushSender?.stop();
   }
 }
 

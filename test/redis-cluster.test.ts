@@ -15,6 +15,8 @@ import { startRedisCluster, type RedisCluster } from './helpers/redis-cluster.js
 import { baseEnv } from './helpers/server.js';
 import { tokenFor } from './helpers/users.js';
 import calculateSlot from 'cluster-key-slot';
+import { commandsClient } from '../src/infra/redis.js';
+import { RedisPresenceStore } from '../src/modules/presence/presence-store.js';
 
 const Me = graphql(`query RcMe { me { id } }`);
 const Group = graphql(`
@@ -51,6 +53,7 @@ const Notifications = graphql(`
 const Online = graphql(`query RcOnline($id: ID!) { user(id: $id) { online } }`);
 
 let cluster: RedisCluster;
+const clusterNodes = () => cluster.ports.map((port) => ({ host: '127.0.0.1', port }));
 let a: ServerProcess;
 let b: ServerProcess;
 const prefix = () => baseEnv().REDIS_KEY_PREFIX!;
@@ -88,6 +91,29 @@ beforeAll(async () => {
   // Rate limits on in B: their counters live on the cluster too.
   [a, b] = await Promise.all([spawnServer(env), spawnServer({ ...env, RATE_LIMITS: 'on' })]);
 }, 60_000);
+
+describe('who is online, asked of Redis in one call or one per slot', () => {
+  // More users than one script call takes (500), half of them online, a few gone offline again.
+  for (const target of ['a single Redis', 'the cluster'] as const) {
+    it(`answers exactly the users with a live lease, among 1,200 (${target})`, async () => {
+      const client = await commandsClient(target === 'the cluster' ? { clusterNodes: clusterNodes() } : { url: process.env.REDIS_URL || 'redis://127.0.0.1:6379' }, 'test-presence');
+      const store = new RedisPresenceStore(client, (error) => { throw error; }, { prefix: `test-online-${randomUUID()}:` });
+      try {
+        const users = Array.from({ length: 1_200 }, (_, i) => `u${i}-${randomUUID()}`);
+        const online = users.filter((_, i) => i % 2 === 0);
+        for (const id of online) await store.connect(id);
+        const left = online.slice(0, 10);
+        for (const id of left) await store.disconnect(id);
+        const answer = await store.onlineUsers([...users].reverse());
+        expect([...answer].sort()).toEqual(online.slice(10).sort());
+        expect(await store.onlineUsers([])).toEqual(new Set());
+      } finally {
+        await store.close();
+        client.disconnect();
+      }
+    });
+  }
+});
 
 describe('two processes on a Redis Cluster', () => {
   it('deliver concurrent senders’ messages on both processes in seq order, over shard channels spread on several masters', async () => {

@@ -102,8 +102,16 @@ for i = 4, #ARGV do
 end
 return 0`;
 
+/** Users one LIVE_LEASES call looks at, at most (a script blocks Redis while it runs). */
+const LIVE_LEASES_BATCH = 500;
 /** Users whose leases one RENEW call renews at most (a script blocks Redis while it runs). */
 const RENEW_BATCH = 500;
+
+// KEYS: users' keys (one slot on a cluster); ARGV[1]: now. Returns each user's live leases.
+const LIVE_LEASES = `
+local counts = {}
+for i, key in ipairs(KEYS) do counts[i] = redis.call('ZCOUNT', key, '(' .. ARGV[1], '+inf') end
+return counts`;
 
 /** Presence buckets: each is one hash tag (a user's key and the bucket's leases share a slot), spread over the slots. */
 export const PRESENCE_BUCKETS = 128;
@@ -169,13 +177,16 @@ export class RedisPresenceStore implements PresenceStore {
     if (userIds.length === 0) return new Set<string>();
     const now = Date.now();
     const online = new Set<string>();
-    // One pipeline per bucket: a cluster pipelines only keys of one slot.
+    // One script call for all the users on a single Redis (a push planning
+    // batch asks for up to hundreds: a command each cost the client more than
+    // the script costs Redis); one per bucket on a cluster, where a script's keys share a slot.
+    const groups = this.redis.isCluster ? [...this.byBucket(userIds).values()] : [userIds];
+    const calls: string[][] = [];
+    for (const ids of groups) for (let i = 0; i < ids.length; i += LIVE_LEASES_BATCH) calls.push(ids.slice(i, i + LIVE_LEASES_BATCH));
     await Promise.all(
-      [...this.byBucket(userIds)].map(async ([, ids]) => {
-        const pipeline = this.redis.pipeline();
-        for (const id of ids) pipeline.zcount(this.userKey(id), `(${now}`, '+inf');
-        const results = (await pipeline.exec()) ?? [];
-        ids.forEach((id, i) => Number(results[i]?.[1] ?? 0) > 0 && online.add(id));
+      calls.map(async (ids) => {
+        const counts = (await this.redis.eval(LIVE_LEASES, ids.length, ...ids.map((id) => this.userKey(id)), now)) as number[];
+        ids.forEach((id, i) => counts[i]! > 0 && online.add(id));
       }),
     );
     return online;
