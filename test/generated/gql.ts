@@ -122,7 +122,7 @@ type Documents = {
     "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": typeof types.MpTypingDocument,
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": typeof types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": typeof types.MpPresenceDocument,
-    "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n": typeof types.MpNotificationsDocument,
+    "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { id seq } }\n    }\n  }\n": typeof types.MpNotificationsDocument,
     "mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": typeof types.MpMarkReadDocument,
     "query MpUnread { unreadCount }": typeof types.MpUnreadDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": typeof types.MpOnlineDocument,
@@ -323,7 +323,7 @@ const documents: Documents = {
     "subscription MpTyping($conversationId: ID!) { typing(conversationId: $conversationId) { user { id } isTyping } }": types.MpTypingDocument,
     "mutation MpSetTyping($conversationId: ID!, $isTyping: Boolean!) { setTyping(conversationId: $conversationId, isTyping: $isTyping) }": types.MpSetTypingDocument,
     "subscription MpPresence { presence { user { id } status lastSeenAt } }": types.MpPresenceDocument,
-    "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n": types.MpNotificationsDocument,
+    "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { id seq } }\n    }\n  }\n": types.MpNotificationsDocument,
     "mutation MpMarkRead($conversationId: ID!) { markRead(conversationId: $conversationId) { unreadCount } }": types.MpMarkReadDocument,
     "query MpUnread { unreadCount }": types.MpUnreadDocument,
     "query MpOnline($id: ID!) { user(id: $id) { online lastSeenAt } }": types.MpOnlineDocument,
@@ -865,7 +865,7 @@ export function graphql(source: "subscription MpPresence { presence { user { id 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n"): (typeof documents)["\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { seq } }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { id seq } }\n    }\n  }\n"): (typeof documents)["\n  subscription MpNotifications {\n    notifications {\n      __typename\n      ... on NewMessageNotification { conversationUnreadCount totalUnreadCount message { id seq } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
