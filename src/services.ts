@@ -42,8 +42,7 @@ export interface PushSetup {
   ownPort: () => number | undefined;
   /** Extra CAs (PEM) trusted for push services (PUSH_CA_FILE). */
   extraCa?: string;
-  /** Two Redis connections for BullMQ (queue, worker); absent: the PostgreSQL table queue. */
-  /** BullMQ's connections: the queue's, and its worker's when this process sends pushes. */
+  /** BullMQ's connections: the queue's, and its worker's when this process sends pushes; absent: the PostgreSQL table queue. */
   bullConnections?: { queue: Redis; worker?: Redis };
   /** Statements of background work (Database.background): push's planning and table queue, the attachment sweep; never a request's connection. */
   background: RawQuery;
