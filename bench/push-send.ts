@@ -8,9 +8,9 @@
 // server's CPU per send (the whole process, and its main thread), and the
 // pushes the sink received per second while measuring and after the senders
 // stopped, until every send's push has arrived (or --drain seconds passed).
-// The server runs as in production, as `npm run bench` runs it: the compiled
-// build (`npm run build` first) by plain node, NODE_ENV=production, with VAPID
-// keys of the run and PUSH_ALLOW_PRIVATE_HOSTS=true for the sink on loopback.
+// The server runs as `npm run bench` runs it (bench/harness.ts: the compiled
+// build, `npm run build` first, by plain node, NODE_ENV=production), with
+// VAPID keys of the run and PUSH_ALLOW_PRIVATE_HOSTS=true for the sink on loopback.
 //
 //   npx tsx bench/push-send.ts [--pairs 1000] [--seconds 15] [--concurrency 100] [--drain 180] [--no-redis] [--rounds 2] [--senders-elsewhere]
 //
@@ -22,7 +22,7 @@
 //
 // Needs PostgreSQL (and Redis unless --no-redis) on this machine. Uses its own
 // database (chat_bench_push) and Redis prefix.
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -34,7 +34,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import selfsigned from 'selfsigned';
 import webpush from 'web-push';
-import { ROOT, PG_ADMIN_URL, REDIS_URL, sleep } from './harness.js';
+import { ROOT, PG_ADMIN_URL, REDIS_URL, sleep, startServer as startBenchServer } from './harness.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -115,46 +115,20 @@ function cpuMs(pid: number, tid?: number): number {
 /** VAPID keys of this run: production sends no push without them. */
 const VAPID = webpush.generateVAPIDKeys();
 
-/** The server as in production, as `npm run bench` runs it: the compiled build (built in main()) by plain node. */
-async function startServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/server/main.js'], {
-    cwd: ROOT,
+/** The server as `npm run bench` starts it (harness.ts: the compiled build by plain node, production), on this run's database and push keys. */
+async function startServer(env: Record<string, string>): Promise<{ url: string; pid: number; stop: () => Promise<unknown> }> {
+  const server = await startBenchServer('project', {
+    secret: SECRET,
+    redisPrefix: `bench-push-${randomUUID()}:`,
     env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: '0',
-      JWT_SECRET: SECRET,
-      RATE_LIMITS: 'off',
-      LOG_LEVEL: 'warn',
-      GRAPHIQL: 'false',
       VAPID_PUBLIC_KEY: VAPID.publicKey,
       VAPID_PRIVATE_KEY: VAPID.privateKey,
       // The sink listens on loopback, which production refuses otherwise.
       PUSH_ALLOW_PRIVATE_HOSTS: 'true',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /localhost:(\d+)\/graphql/.exec(output);
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}:\n${output}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}/graphql`,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        child.on('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: `http://127.0.0.1:${server.port}/graphql`, pid: server.child.pid!, stop: server.stop };
 }
 
 const token = (sub: string) =>
@@ -188,6 +162,7 @@ async function run(subscribed: boolean, sink: Sink) {
   const env = {
     DATABASE_URL: databaseUrl,
     PUSH_CA_FILE: sink.caFile,
+    // Both processes of a --senders-elsewhere run share one Redis prefix (the queue).
     ...(redis ? { REDIS_URL, REDIS_KEY_PREFIX: `bench-push-${randomUUID()}:` } : { REDIS_URL: '' }),
   };
   const server = await startServer({ ...env, ...(SENDERS_ELSEWHERE ? { PUSH_SENDING: 'false' } : {}) });
@@ -244,11 +219,11 @@ async function run(subscribed: boolean, sink: Sink) {
     stop = true;
     await Promise.all(loops);
     latencies.sort((a, b) => a - b);
+    const atStop = sink.received();
     // --senders-elsewhere: the measured server only queued; a sending process takes the queue now.
     if (SENDERS_ELSEWHERE && subscribed) pushSender = await startServer(env);
     // Every send of a subscribed run queued one push: wait for them all.
     const drainStart = performance.now();
-    const atStop = sink.received();
     while (subscribed && sink.received() - receivedAtStart < sends && performance.now() - drainStart < DRAIN_SECONDS * 1000) await sleep(250);
     const drainSeconds = (performance.now() - drainStart) / 1000;
     const result = {

@@ -224,8 +224,8 @@ function createPush(
   const queueFor = keys
     ? (deliver: DeliverPushes) =>
         bullConnections
-          ? new BullPushQueue(bullConnections.queue, config.redisPrefix, log, sending ? { deliver, connection: bullConnections.worker } : undefined)
-          : new TablePushQueue(setup.background, log, sending ? { deliver } : undefined)
+          ? new BullPushQueue(bullConnections.queue, config.redisPrefix, log, bullConnections.worker && { deliver, connection: bullConnections.worker })
+          : new TablePushQueue(setup.background, log, sending ? deliver : undefined)
     : undefined;
   return new PushService(db, query, setup.background, membership, presenceStore, guard, metrics, log, keys?.publicKey ?? null, delivery, queueFor);
 }

@@ -60,25 +60,18 @@ const JOB_OPTIONS = {
   removeOnFail: { count: 1_000 },
 } as const;
 
-/** What takes pushes out of a queue and sends them; a process without one only queues (PUSH_SENDING=false). */
-export interface PushConsumer {
-  deliver: DeliverPushes;
-  /** BullMQ's worker blocks on a connection of its own. */
-  connection?: Redis;
-}
-
 export class BullPushQueue implements PushQueue {
   private readonly queue: Queue<PushBatchData | PushJobData>;
   private readonly worker: Worker<PushBatchData | PushJobData> | undefined;
 
-  constructor(connection: Redis, prefix: string, log: Logger, consumer: PushConsumer | undefined) {
+  /** `consumer` absent (PUSH_SENDING=false): this process only queues. BullMQ's worker blocks on a connection of its own. */
+  constructor(connection: Redis, prefix: string, log: Logger, consumer: { deliver: DeliverPushes; connection: Redis } | undefined) {
     // Nothing reads the events stream: keep it short.
     const options = { prefix: `${prefix}bull`, streams: { events: { maxLen: 100 } } };
     this.queue = new Queue<PushBatchData | PushJobData>('push', { ...options, connection });
     this.queue.on('error', (error) => log.error('push queue failed', error));
     if (!consumer) return;
     const { deliver, connection: workerConnection } = consumer;
-    if (!workerConnection) throw new Error("BullMQ's worker needs a Redis connection of its own");
     this.worker = new Worker<PushBatchData | PushJobData>(
       'push',
       async (job: Job<PushBatchData | PushJobData>) => {
@@ -152,11 +145,12 @@ export class TablePushQueue implements PushQueue {
   constructor(
     private readonly query: RawQuery,
     private readonly log: Logger,
-    consumer: PushConsumer | undefined,
+    /** Absent (PUSH_SENDING=false): this process only queues. */
+    deliver: DeliverPushes | undefined,
     /** How often other processes' jobs and due retries are looked for. */
     private readonly pollMs = 1_000,
   ) {
-    this.loop = consumer ? this.run(consumer.deliver) : Promise.resolve();
+    this.loop = deliver ? this.run(deliver) : Promise.resolve();
   }
 
   async add(jobs: PushJobData[]): Promise<void> {
